@@ -1,0 +1,111 @@
+// msk/model/model.hpp — the compiled, immutable Model.
+//
+// compile() checks a ModelSpec for consistency (names resolve, parents come first, paths attach to
+// bodies, pairs name existing muscles and a revolute joint) and lays parameters out in flat arrays
+// indexed by body, coordinate (dof), muscle and pair. A Model never changes after compile(); a
+// parameter study compiles new Models.
+#pragma once
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "msk/model/spec.hpp"
+#include "msk/muscle/muscle_tendon.hpp"
+
+namespace msk {
+
+/// Where each state variable lives in the state vector x (see docs/theory/integrator.md).
+struct StateLayout {
+  int n_states = 0;
+  int q_offset = 0;                ///< coordinates q [rad], size n_dofs
+  int qd_offset = 0;               ///< coordinate speeds [rad/s], size n_dofs
+  std::vector<int> activation;     ///< per muscle: activation a [1]
+  std::vector<int> fibre_length;   ///< per muscle: fibre length [m] (compliant tendon), else -1
+  std::vector<int> reflex;         ///< per muscle: lagged reflex excitation r [1]
+  std::vector<int> pad_stage1;     ///< per muscle: post-activation depression, stage 1 [1]
+  std::vector<int> pad_stage2;     ///< per muscle: post-activation depression, stage 2 [1]
+  std::vector<int> visco1;         ///< per muscle: viscoelastic branch 1 force [N]
+  std::vector<int> visco2;         ///< per muscle: viscoelastic branch 2 force [N]
+  std::vector<std::string> names;  ///< size n_states, e.g. "muscle.BIClong.activation"
+  std::vector<std::string> laws;   ///< size n_states, the law that integrates the state
+};
+
+/// An output channel recorded by the episode integrator.
+struct ChannelSpec {
+  std::string name;         ///< e.g. "muscle.BIClong.force"
+  std::string units;        ///< e.g. "N"
+  std::string description;  ///< one line
+};
+
+/// The compiled model. All vectors are indexed as their names say (body, dof, muscle, pair).
+struct Model {
+  std::string name;
+  std::string description;
+  std::string file;  ///< file it was loaded from, "<string>" otherwise
+  std::string text;  ///< model text after overrides
+  Eigen::Vector3d gravity = Eigen::Vector3d(0.0, -9.80665, 0.0);  ///< [m/s^2]
+
+  // Bodies, parents before children. Parent -1 is ground.
+  int n_bodies = 0;
+  std::vector<std::string> body_names;
+  std::vector<int> body_parent;
+  std::vector<int> body_dof;                ///< coordinate of the body's joint, -1 for a weld
+  std::vector<Eigen::Vector3d> joint_axis;  ///< unit axis in the parent frame
+  std::vector<Eigen::Vector3d> joint_location_in_parent;  ///< [m]
+  std::vector<Eigen::Vector3d> joint_location_in_child;   ///< [m]
+  std::vector<double> body_mass;                          ///< [kg]
+  std::vector<Eigen::Vector3d> body_com;                  ///< [m] in the body frame
+  std::vector<Eigen::Matrix3d> body_inertia;              ///< [kg m^2] about the COM, body frame
+  /// body_in_subtree_of_dof[d][b]: body b moves with coordinate d.
+  std::vector<std::vector<bool>> body_moves_with_dof;
+
+  // Coordinates (one per revolute joint).
+  int n_dofs = 0;
+  std::vector<std::string> dof_names;
+  std::vector<int> dof_body;
+  std::vector<double> dof_range_min, dof_range_max;  ///< [rad]
+  std::vector<double> dof_default;                   ///< [rad]
+  std::vector<double> dof_damping;                   ///< [N m s/rad]
+  std::vector<double> dof_limit_stiffness;           ///< [N m]
+  std::vector<double> dof_limit_sharpness;           ///< [1/rad]
+
+  // Muscles.
+  int n_muscles = 0;
+  std::vector<std::string> muscle_names;
+  std::vector<muscle::MuscleTendonParams> muscle_params;
+  std::vector<double> muscle_tau_act, muscle_tau_deact;  ///< [s]
+  std::vector<ToneSpec> muscle_tone;                     ///< thresholds resolved to absolute values
+  std::vector<double> muscle_habitual_norm_fibre_length;  ///< at the default posture [L_opt]
+  std::vector<ViscoelasticSpec> muscle_visco;
+  std::vector<std::vector<int>> muscle_path_body;               ///< -1 = ground
+  std::vector<std::vector<Eigen::Vector3d>> muscle_path_point;  ///< [m] in the body frame
+  std::vector<std::string> muscle_curves;                       ///< curve set name, per muscle
+  std::vector<std::string> muscle_tendon;  ///< "rigid" / "compliant", per muscle
+
+  // Agonist/antagonist pairs.
+  int n_pairs = 0;
+  std::vector<std::string> pair_names;
+  std::vector<int> pair_dof;
+  std::vector<std::vector<int>> pair_agonists, pair_antagonists;
+  std::vector<double> pair_reciprocal_inhibition;  ///< k_RI [1]
+
+  StateLayout layout;
+  std::vector<ChannelSpec> channels;
+
+  int find_dof(const std::string& name) const;     ///< -1 when absent
+  int find_muscle(const std::string& name) const;  ///< -1 when absent
+  int find_body(const std::string& name) const;    ///< -1 for ground, -2 when absent
+};
+
+/// Checks and compiles a spec. @throws ModelError naming file, line and field.
+Model compile(const ModelSpec& spec);
+
+/// Loads and compiles a model file. @throws ModelError
+Model load_model(const std::string& path, const std::string& overrides_json = "");
+
+/// Parses and compiles model text. @throws ModelError
+Model load_model_text(const std::string& text, const std::string& file = "<string>",
+                      const std::string& overrides_json = "");
+
+}  // namespace msk

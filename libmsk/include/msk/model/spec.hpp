@@ -1,0 +1,125 @@
+// msk/model/spec.hpp — the editable model specification, as read from a model file.
+//
+// A ModelSpec is plain data that keeps where each entity came from (file and line), so that
+// compile() can name the culprit of any inconsistency. compile() turns it into an immutable Model.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace msk {
+
+/// Where an entity was defined: file name and 1-based line (0 when unknown, e.g. an override).
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+};
+
+/// Joint connecting a body to its parent.
+struct JointSpec {
+  std::string name;                                ///< coordinate name, e.g. "r_elbow_flex"
+  std::string type = "weld";                       ///< "weld" (fixed) or "revolute"
+  std::array<double, 3> axis{0.0, 0.0, 1.0};       ///< rotation axis in the parent frame [1]
+  std::array<double, 3> location_in_parent{};      ///< joint centre in the parent frame [m]
+  std::array<double, 3> location_in_child{};       ///< joint centre in the child frame [m]
+  std::array<double, 2> range{-3.14159, 3.14159};  ///< coordinate range [rad]
+  double default_value = 0.0;                      ///< default coordinate [rad]
+  double damping = 0.0;                            ///< viscous joint damping [N m s/rad]
+  double limit_stiffness = 1.0;                    ///< range-limit moment scale k1 [N m]
+  double limit_sharpness = 20.0;                   ///< range-limit exponential rate k2 [1/rad]
+};
+
+/// A rigid body attached to its parent ("ground" or another body) by a joint.
+struct BodySpec {
+  std::string name;
+  std::string parent = "ground";
+  JointSpec joint;
+  double mass = 0.0;                ///< [kg]
+  std::array<double, 3> com{};      ///< centre of mass in the body frame [m]
+  std::array<double, 6> inertia{};  ///< Ixx Iyy Izz Ixy Ixz Iyz about the COM [kg m^2]
+  SourceLocation loc;
+};
+
+/// A point of a muscle path, fixed in a body frame.
+struct PathPointSpec {
+  std::string body;               ///< "ground" or a body name
+  std::array<double, 3> point{};  ///< location in the body frame [m]
+};
+
+/// Neural drive parameters of one muscle (tonic stretch-reflex threshold model; see
+/// docs/theory/neural.md). Fields are resolved from a preset and explicit values.
+struct ToneSpec {
+  std::string preset = "normal";  ///< "hypertonic", "normal", "hypotonic" or "custom"
+  /// lambda, reflex threshold as a normalised fibre length [L_opt]. Presets give it relative to
+  /// the habitual fibre length (the fibre length at the model's default posture, at rest):
+  /// lambda = habitual + threshold_offset. An explicit `threshold` in the file is absolute.
+  double threshold = 1.4;
+  double threshold_offset = 0.5;            ///< [L_opt], used when threshold_absolute is false
+  bool threshold_absolute = false;          ///< true when `threshold` was given explicitly
+  double gain = 2.0;                        ///< reflex gain [1 per L_opt]
+  double velocity_sensitivity = 0.06;       ///< mu [s]
+  double reflex_time_constant = 0.03;       ///< first-order lag standing for the reflex delay [s]
+  double pad_depth = 0.83;                  ///< post-activation depression depth D [1]
+  double pad_recovery_time_constant = 2.5;  ///< tau of each of the two recovery stages [s]
+  double pad_rise_time_constant = 0.3;      ///< tau of conditioning during a contraction [s]
+  double pad_voluntary_threshold = 0.05;    ///< voluntary excitation that counts as contraction [1]
+};
+
+/// Passive viscoelastic element in parallel with the fibre (quasi-linear viscoelastic, two
+/// Maxwell branches on top of the elastic passive curve).
+struct ViscoelasticSpec {
+  bool enabled = true;
+  std::array<double, 2> branch_gain{0.30, 0.25};          ///< k_i [1]
+  std::array<double, 2> branch_time_constant{8.0, 80.0};  ///< tau_i [s]
+};
+
+/// One muscle-tendon unit.
+struct MuscleSpec {
+  std::string name;
+  double max_isometric_force = 0.0;           ///< F0 [N]
+  double optimal_fibre_length = 0.0;          ///< L_opt [m]
+  double tendon_slack_length = 0.0;           ///< L_s [m]
+  double pennation_at_optimal = 0.0;          ///< alpha_0 [rad]
+  double max_contraction_velocity = 10;       ///< v_max [L_opt/s]
+  double fibre_damping = 0.1;                 ///< beta [1] (compliant tendon only)
+  double activation_time_constant = 0.015;    ///< [s]
+  double deactivation_time_constant = 0.060;  ///< [s]
+  std::string curves = "degroote2016";        ///< "degroote2016" or "thelen2003"
+  std::string tendon = "rigid";               ///< "rigid" or "compliant"
+  // Thelen 2003 shape parameters (used when curves == "thelen2003")
+  double thelen_kshape_active = 0.45;
+  double thelen_kshape_passive = 5.0;
+  double thelen_fmax_muscle_strain = 0.6;
+  double thelen_fmax_tendon_strain = 0.04;
+  double thelen_af = 0.25;
+  double thelen_flen = 1.4;
+  std::vector<PathPointSpec> path;
+  ToneSpec tone;
+  ViscoelasticSpec viscoelastic;
+  SourceLocation loc;
+};
+
+/// An agonist/antagonist pair about one joint coordinate.
+struct PairSpec {
+  std::string name;
+  std::string joint;                     ///< coordinate name
+  std::vector<std::string> agonists;     ///< muscle names
+  std::vector<std::string> antagonists;  ///< muscle names
+  double reciprocal_inhibition = 0.3;    ///< k_RI [1]
+  SourceLocation loc;
+};
+
+/// The whole editable model.
+struct ModelSpec {
+  std::string name;
+  std::string description;
+  std::array<double, 3> gravity{0.0, -9.80665, 0.0};  ///< [m/s^2] in the ground frame
+  std::vector<BodySpec> bodies;
+  std::vector<MuscleSpec> muscles;
+  std::vector<PairSpec> pairs;
+  std::string text;  ///< the YAML text the spec was read from (after overrides)
+  std::string file;  ///< the file name ("<string>" for text)
+};
+
+}  // namespace msk

@@ -1,0 +1,75 @@
+// msk/sim/episode.hpp — the episode integrator (fast layer: milliseconds to hours).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "msk/model/model.hpp"
+#include "msk/sim/protocol.hpp"
+#include "msk/sim/state.hpp"
+
+namespace msk {
+
+/// Integrator settings.
+struct EpisodeOptions {
+  std::string stepper = "dopri5";    ///< "dopri5" (explicit, adaptive) or "rosenbrock4" (stiff)
+  double rtol = 1e-6;                ///< relative tolerance [1]
+  double atol = 1e-8;                ///< absolute tolerance [state units]
+  double output_dt = 0.01;           ///< spacing of recorded rows [s]
+  double max_step = 0.05;            ///< largest step [s]
+  double initial_step = 1e-4;        ///< first trial step [s]
+  std::size_t max_steps = 10000000;  ///< step limit over the whole episode
+  std::string output_path;           ///< HDF5 file to write ("" for none)
+  std::uint64_t seed = 0;            ///< recorded in /meta (episodes are deterministic)
+  std::map<std::string, std::string> meta;  ///< extra /meta attributes
+  /// Called with (t, t_end) at most every progress_interval_s of wall time and at the end;
+  /// returning false cancels the run (msk::Error "cancelled"). May be empty.
+  std::function<bool(double, double)> progress;
+  double progress_interval_s = 0.2;  ///< [s] of wall time
+};
+
+/// Reads options from YAML or JSON text: {stepper, rtol, atol, output_dt, max_step,
+/// initial_step, max_steps, seed}; absent fields keep their defaults.
+/// @throws ModelError naming file, line and field
+EpisodeOptions parse_episode_options(const std::string& text,
+                                     const std::string& file = "<options>");
+
+/// Work counters of one run.
+struct EpisodeStats {
+  std::size_t steps = 0;           ///< accepted steps
+  std::size_t rhs_calls = 0;       ///< right-hand-side evaluations (Jacobian columns included)
+  std::size_t jacobian_calls = 0;  ///< Jacobian evaluations (stiff stepper)
+  double wall_time_s = 0.0;        ///< [s]
+  std::string stepper;
+};
+
+/// What an episode produced. values is row-major, n_times x n_channels.
+struct EpisodeResult {
+  std::vector<double> time;  ///< [s]
+  std::vector<ChannelSpec> channels;
+  std::vector<double> values;       ///< row-major (n_times, n_channels)
+  std::vector<double> event_times;  ///< [s]
+  std::vector<std::string> event_labels;
+  EpisodeStats stats;
+  State final_state;
+  std::string output_path;
+  std::size_t n_times() const { return time.size(); }
+  std::size_t n_channels() const { return channels.size(); }
+  /// The column of a channel; throws InvalidArgument for an unknown name.
+  std::vector<double> channel(const std::string& name) const;
+};
+
+/// Integrates the model through the protocol's phases from the protocol's initial posture.
+/// Records every channel of model.channels at multiples of output_dt, at phase ends and at
+/// events, into the result and (if output_path is set) an HDF5 file flushed as it goes.
+/// @throws SimulationError (time, channel, law) on a non-finite state, a step-size failure or the
+///         step limit; the file keeps every row recorded before the fault.
+/// @throws ModelError for a protocol that names unknown joints or muscles
+/// @throws Error "cancelled" when the progress callback returns false
+EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
+                               const EpisodeOptions& options = {});
+
+}  // namespace msk

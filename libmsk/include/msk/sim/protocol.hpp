@@ -1,0 +1,66 @@
+// msk/sim/protocol.hpp — what happens during an episode: a sequence of phases.
+//
+// A protocol is data (read from YAML or JSON). expand_protocol() resolves joint and muscle names
+// against a Model and expands compound phases (PIR) into elementary ones.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "msk/model/model.hpp"
+
+namespace msk {
+
+/// One phase as written in the file (names unresolved).
+struct PhaseSpec {
+  std::string type;       ///< rest, voluntary, hold, ramp, isometric, passive_stretch, pir
+  double duration = 0.0;  ///< [s] (rest, voluntary, hold, isometric)
+  std::string joint;      ///< coordinate name (hold, ramp, isometric, stretch, pir)
+  std::vector<std::string> muscles;          ///< isometric, passive_stretch, pir
+  std::map<std::string, double> excitation;  ///< voluntary: muscle -> excitation [1]
+  double rise_s = 0.05;                      ///< ramp-up of voluntary excitation [s]
+  double to_deg = 0.0;                       ///< ramp target [deg]
+  double speed_deg_s = 5.0;                  ///< ramp or stretch speed [deg/s]
+  double effort_pct_mvc = 20.0;              ///< isometric effort [% MVC]
+  double barrier_torque = 2.0;               ///< resisting torque that defines the barrier [N m]
+  double max_duration = 60.0;                ///< passive_stretch time limit [s]
+  int cycles = 3;                            ///< pir
+  double contraction_s = 5.0;                ///< pir contraction time [s]
+  double relaxation_s = 2.0;                 ///< pir relaxation time [s]
+  int line = 0;                              ///< line in the protocol text
+};
+
+/// A protocol as written.
+struct Protocol {
+  std::map<std::string, double> initial_angles_deg;  ///< coordinate -> angle [deg]
+  std::vector<PhaseSpec> phases;
+  std::string text;  ///< source text
+  std::string file;  ///< source name
+};
+
+/// Parses a protocol from YAML or JSON text: {initial: {angles_deg: {...}}, phases: [...]}.
+/// @throws ModelError naming file, line and field
+Protocol parse_protocol(const std::string& text, const std::string& file = "<protocol>");
+
+/// An elementary phase, resolved against a model.
+struct Phase {
+  enum class Kind { Free, Drive };  ///< Free: coordinates move under dynamics
+  std::string type;                 ///< as in PhaseSpec (never "pir")
+  std::string label;                ///< event label recorded at the start ("" for none)
+  double duration = 0.0;            ///< [s]; for stretches the time limit
+  int dof = -1;                     ///< driven coordinate (hold, ramp, isometric, stretch)
+  double speed = 0.0;               ///< driven speed [rad/s] (sign set at run time for stretches)
+  double target = 0.0;              ///< ramp target [rad]
+  std::vector<double> voluntary;    ///< voluntary excitation per muscle [1], size n_muscles
+  double rise_s = 0.05;             ///< [s]
+  std::vector<int> stretched;       ///< muscles whose lengthening defines the stretch direction
+  double barrier_torque = 0.0;      ///< [N m], > 0 for stretches
+};
+
+/// Resolves names and expands PIR into [stretch to barrier] + cycles x [isometric contraction,
+/// relaxation hold, stretch to the new barrier].
+/// @throws ModelError naming the protocol field for unknown joints or muscles
+std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol);
+
+}  // namespace msk

@@ -1,0 +1,303 @@
+// Model file loader: YAML -> ModelSpec with file/line/field errors.
+#include "msk/model/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "msk/error.hpp"
+#include "yaml_util.hpp"
+
+namespace msk {
+
+namespace {
+
+using detail::NodeReader;
+
+ToneSpec read_tone(const NodeReader& r) {
+  // A scalar names a preset; a mapping names a preset and overrides single fields.
+  if (r.node().IsScalar()) {
+    const std::string name = r.as_string();
+    if (name != "hypertonic" && name != "normal" && name != "hypotonic")
+      r.fail("one of hypertonic, normal, hypotonic", name);
+    return tone_preset(name);
+  }
+  r.require_map({"preset", "threshold", "threshold_offset", "gain", "velocity_sensitivity",
+                 "reflex_time_constant", "pad_depth", "pad_recovery_time_constant",
+                 "pad_rise_time_constant", "pad_voluntary_threshold", "source"});
+  ToneSpec tone = tone_preset("normal");
+  std::string preset = "normal";
+  if (r.has("preset")) {
+    preset = r.child("preset").as_string();
+    if (preset != "hypertonic" && preset != "normal" && preset != "hypotonic")
+      r.child("preset").fail("one of hypertonic, normal, hypotonic", preset);
+    tone = tone_preset(preset);
+  }
+  bool custom = false;
+  auto opt = [&](const char* key, double& field, double lo, double hi) {
+    if (!r.has(key)) return;
+    field = r.child(key).as_double(lo, hi);
+    custom = true;
+  };
+  opt("threshold", tone.threshold, 0.2, 3.0);
+  if (r.has("threshold")) tone.threshold_absolute = true;
+  opt("threshold_offset", tone.threshold_offset, -1.0, 3.0);
+  if (r.has("threshold") && r.has("threshold_offset"))
+    r.child("threshold_offset").fail("either threshold or threshold_offset, not both", "both");
+  opt("gain", tone.gain, 0.0, 100.0);
+  opt("velocity_sensitivity", tone.velocity_sensitivity, 0.0, 2.0);
+  opt("reflex_time_constant", tone.reflex_time_constant, 1e-4, 1.0);
+  opt("pad_depth", tone.pad_depth, 0.0, 1.0);
+  opt("pad_recovery_time_constant", tone.pad_recovery_time_constant, 1e-3, 600.0);
+  opt("pad_rise_time_constant", tone.pad_rise_time_constant, 1e-3, 600.0);
+  opt("pad_voluntary_threshold", tone.pad_voluntary_threshold, 0.0, 1.0);
+  tone.preset = custom ? (preset + "+custom") : preset;
+  return tone;
+}
+
+ViscoelasticSpec read_viscoelastic(const NodeReader& r) {
+  ViscoelasticSpec v;
+  if (r.node().IsScalar()) {
+    v.enabled = r.as_bool();
+    return v;
+  }
+  r.require_map({"enabled", "branch_gain", "branch_time_constant", "source"});
+  if (r.has("enabled")) v.enabled = r.child("enabled").as_bool();
+  if (r.has("branch_gain")) {
+    const auto g = r.child("branch_gain").as_doubles(2, 0.0, 10.0);
+    v.branch_gain = {g[0], g[1]};
+  }
+  if (r.has("branch_time_constant")) {
+    const auto t = r.child("branch_time_constant").as_doubles(2, 1e-3, 1e6);
+    v.branch_time_constant = {t[0], t[1]};
+  }
+  return v;
+}
+
+JointSpec read_joint(const NodeReader& r, const std::string& body_name) {
+  r.require_map({"name", "type", "axis", "location_in_parent", "location_in_child", "range",
+                 "range_deg", "default", "default_deg", "damping", "limit_stiffness",
+                 "limit_sharpness", "source"});
+  JointSpec j;
+  j.type = r.has("type") ? r.child("type").as_string() : "weld";
+  if (j.type != "weld" && j.type != "revolute") r.child("type").fail("weld or revolute", j.type);
+  j.name = r.has("name") ? r.child("name").as_identifier() : body_name + "_joint";
+  if (r.has("axis")) {
+    const auto a = r.child("axis").as_doubles(3, -1e3, 1e3);
+    const double n = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+    if (n < 1e-9) r.child("axis").fail("a non-zero vector", "zero vector");
+    j.axis = {a[0] / n, a[1] / n, a[2] / n};
+  }
+  if (r.has("location_in_parent"))
+    j.location_in_parent = r.child("location_in_parent").as_vec3(-10.0, 10.0);
+  if (r.has("location_in_child"))
+    j.location_in_child = r.child("location_in_child").as_vec3(-10.0, 10.0);
+  if (r.has("range") && r.has("range_deg"))
+    r.child("range_deg").fail("either range [rad] or range_deg [deg], not both", "both");
+  if (r.has("range")) {
+    const auto v = r.child("range").as_doubles(2, -2.0 * M_PI, 2.0 * M_PI);
+    j.range = {v[0], v[1]};
+  } else if (r.has("range_deg")) {
+    const auto v = r.child("range_deg").as_doubles(2, -360.0, 360.0);
+    j.range = {v[0] * M_PI / 180.0, v[1] * M_PI / 180.0};
+  }
+  if (j.range[0] >= j.range[1])
+    r.child(r.has("range") ? "range" : "range_deg")
+        .fail("a range with min < max",
+              std::to_string(j.range[0]) + " >= " + std::to_string(j.range[1]));
+  if (r.has("default") && r.has("default_deg"))
+    r.child("default_deg").fail("either default [rad] or default_deg [deg], not both", "both");
+  if (r.has("default")) j.default_value = r.child("default").as_double(-2.0 * M_PI, 2.0 * M_PI);
+  if (r.has("default_deg"))
+    j.default_value = r.child("default_deg").as_double(-360.0, 360.0) * M_PI / 180.0;
+  if (r.has("damping")) j.damping = r.child("damping").as_double(0.0, 1e4);
+  if (r.has("limit_stiffness")) j.limit_stiffness = r.child("limit_stiffness").as_double(0.0, 1e6);
+  if (r.has("limit_sharpness")) j.limit_sharpness = r.child("limit_sharpness").as_double(1.0, 1e4);
+  return j;
+}
+
+BodySpec read_body(const NodeReader& r) {
+  r.require_map({"name", "parent", "joint", "mass", "com", "inertia", "source"});
+  BodySpec b;
+  b.loc = r.location();
+  b.name = r.child("name").as_identifier();
+  if (b.name == "ground") r.child("name").fail("a body name other than 'ground'", b.name);
+  b.parent = r.has("parent") ? r.child("parent").as_identifier() : "ground";
+  if (r.has("joint")) b.joint = read_joint(r.child("joint"), b.name);
+  b.mass = r.child("mass").as_double(0.0, 1e4);
+  if (r.has("com")) b.com = r.child("com").as_vec3(-10.0, 10.0);
+  if (r.has("inertia")) {
+    const auto v = r.child("inertia").as_doubles(6, -1e3, 1e3);
+    for (int i = 0; i < 6; ++i)
+      b.inertia[i] = v[i];
+    for (int i = 0; i < 3; ++i)
+      if (v[i] < 0.0)
+        r.child("inertia").fail("non-negative principal moments", std::to_string(v[i]));
+  }
+  return b;
+}
+
+MuscleSpec read_muscle(const NodeReader& r) {
+  r.require_map({"name", "max_isometric_force", "optimal_fibre_length", "tendon_slack_length",
+                 "pennation_at_optimal", "max_contraction_velocity", "fibre_damping",
+                 "activation_time_constant", "deactivation_time_constant", "curves", "tendon",
+                 "thelen", "path", "tone", "viscoelastic", "source"});
+  MuscleSpec m;
+  m.loc = r.location();
+  m.name = r.child("name").as_identifier();
+  m.max_isometric_force = r.child("max_isometric_force").as_double(1e-6, 1e6);
+  m.optimal_fibre_length = r.child("optimal_fibre_length").as_double(1e-4, 2.0);
+  m.tendon_slack_length = r.child("tendon_slack_length").as_double(0.0, 3.0);
+  if (r.has("pennation_at_optimal"))
+    m.pennation_at_optimal = r.child("pennation_at_optimal").as_double(0.0, 1.2);
+  if (r.has("max_contraction_velocity"))
+    m.max_contraction_velocity = r.child("max_contraction_velocity").as_double(0.1, 100.0);
+  if (r.has("fibre_damping")) m.fibre_damping = r.child("fibre_damping").as_double(1e-4, 10.0);
+  if (r.has("activation_time_constant"))
+    m.activation_time_constant = r.child("activation_time_constant").as_double(1e-4, 1.0);
+  if (r.has("deactivation_time_constant"))
+    m.deactivation_time_constant = r.child("deactivation_time_constant").as_double(1e-4, 1.0);
+  if (r.has("curves")) {
+    m.curves = r.child("curves").as_string();
+    if (m.curves != "degroote2016" && m.curves != "thelen2003")
+      r.child("curves").fail("degroote2016 or thelen2003", m.curves);
+  }
+  if (r.has("tendon")) {
+    m.tendon = r.child("tendon").as_string();
+    if (m.tendon != "rigid" && m.tendon != "compliant")
+      r.child("tendon").fail("rigid or compliant", m.tendon);
+  }
+  if (r.has("thelen")) {
+    const NodeReader t = r.child("thelen");
+    t.require_map({"kshape_active", "kshape_passive", "fmax_muscle_strain", "fmax_tendon_strain",
+                   "af", "flen", "source"});
+    if (t.has("kshape_active"))
+      m.thelen_kshape_active = t.child("kshape_active").as_double(0.05, 5);
+    if (t.has("kshape_passive"))
+      m.thelen_kshape_passive = t.child("kshape_passive").as_double(0.1, 20);
+    if (t.has("fmax_muscle_strain"))
+      m.thelen_fmax_muscle_strain = t.child("fmax_muscle_strain").as_double(0.05, 5);
+    if (t.has("fmax_tendon_strain"))
+      m.thelen_fmax_tendon_strain = t.child("fmax_tendon_strain").as_double(0.005, 0.5);
+    if (t.has("af")) m.thelen_af = t.child("af").as_double(0.01, 5);
+    if (t.has("flen")) m.thelen_flen = t.child("flen").as_double(1.0, 5);
+  }
+  const NodeReader path = r.child("path");
+  const std::size_t n_points = path.sequence_size(2);
+  for (std::size_t i = 0; i < n_points; ++i) {
+    const NodeReader p = path.element(i);
+    p.require_map({"body", "point"});
+    PathPointSpec pp;
+    pp.body = p.child("body").as_identifier();
+    pp.point = p.child("point").as_vec3(-10.0, 10.0);
+    m.path.push_back(pp);
+  }
+  m.tone = r.has("tone") ? read_tone(r.child("tone")) : tone_preset("normal");
+  if (r.has("viscoelastic")) m.viscoelastic = read_viscoelastic(r.child("viscoelastic"));
+  return m;
+}
+
+PairSpec read_pair(const NodeReader& r) {
+  r.require_map({"name", "joint", "agonists", "antagonists", "reciprocal_inhibition", "source"});
+  PairSpec p;
+  p.loc = r.location();
+  p.name = r.child("name").as_identifier();
+  p.joint = r.child("joint").as_identifier();
+  auto names = [](const NodeReader& s) {
+    std::vector<std::string> out;
+    const std::size_t n = s.sequence_size(1);
+    for (std::size_t i = 0; i < n; ++i)
+      out.push_back(s.element(i).as_identifier());
+    return out;
+  };
+  p.agonists = names(r.child("agonists"));
+  p.antagonists = names(r.child("antagonists"));
+  if (r.has("reciprocal_inhibition"))
+    p.reciprocal_inhibition = r.child("reciprocal_inhibition").as_double(0.0, 10.0);
+  return p;
+}
+
+template <class T>
+void check_unique(const std::vector<T>& items, const std::string& what, const std::string& file) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!seen.insert(items[i].name).second)
+      throw ModelError(file, items[i].loc.line, what + "[" + std::to_string(i) + "].name",
+                       "a unique name", "duplicate '" + items[i].name + "'");
+  }
+}
+
+}  // namespace
+
+ToneSpec tone_preset(const std::string& name) {
+  // Presets of the tonic stretch-reflex threshold model (Feldman's lambda model). The values are
+  // model assumptions documented in docs/theory/neural.md: hypertonic puts lambda below the
+  // habitual fibre length (the muscle stays semi-contracted at rest; TSRT inside the range, as
+  // in spasticity, Levin & Feldman 1994; Germanotta 2017), normal puts it beyond the usual range
+  // (no reflex at rest, as in healthy subjects), hypotonic far beyond it with a low gain.
+  ToneSpec t;
+  t.preset = name;
+  if (name == "hypertonic") {
+    t.threshold_offset = -0.05;
+    t.gain = 4.0;
+    t.velocity_sensitivity = 0.10;
+  } else if (name == "normal") {
+    t.threshold_offset = 0.5;
+    t.gain = 2.0;
+    t.velocity_sensitivity = 0.06;
+  } else if (name == "hypotonic") {
+    t.threshold_offset = 0.8;
+    t.gain = 1.0;
+    t.velocity_sensitivity = 0.03;
+  } else {
+    throw InvalidArgument("tone preset: expected hypertonic, normal or hypotonic, got '" + name +
+                          "'");
+  }
+  return t;
+}
+
+ModelSpec load_model_spec(const std::string& text, const std::string& file,
+                          const std::string& overrides_json, const LoadLimits& limits) {
+  YAML::Node root = detail::parse_yaml(text, file, limits);
+  if (!overrides_json.empty()) {
+    const YAML::Node overrides = detail::parse_yaml(overrides_json, "<overrides>", limits);
+    detail::apply_overrides(root, overrides, file);
+  }
+  const NodeReader r(root, file, "", limits);
+  r.require_map({"name", "description", "gravity", "bodies", "muscles", "pairs", "source",
+                 "references", "msk_format"});
+  ModelSpec spec;
+  spec.file = file;
+  spec.name = r.child("name").as_identifier();
+  if (r.has("description")) spec.description = r.child("description").as_string();
+  if (r.has("gravity")) spec.gravity = r.child("gravity").as_vec3(-100.0, 100.0);
+  const NodeReader bodies = r.child("bodies");
+  for (std::size_t i = 0, n = bodies.sequence_size(1); i < n; ++i)
+    spec.bodies.push_back(read_body(bodies.element(i)));
+  if (r.has("muscles")) {
+    const NodeReader muscles = r.child("muscles");
+    for (std::size_t i = 0, n = muscles.sequence_size(0); i < n; ++i)
+      spec.muscles.push_back(read_muscle(muscles.element(i)));
+  }
+  if (r.has("pairs")) {
+    const NodeReader pairs = r.child("pairs");
+    for (std::size_t i = 0, n = pairs.sequence_size(0); i < n; ++i)
+      spec.pairs.push_back(read_pair(pairs.element(i)));
+  }
+  check_unique(spec.bodies, "bodies", file);
+  check_unique(spec.muscles, "muscles", file);
+  check_unique(spec.pairs, "pairs", file);
+  spec.text = overrides_json.empty() ? text : YAML::Dump(root);
+  return spec;
+}
+
+ModelSpec load_model_spec_file(const std::string& path, const std::string& overrides_json,
+                               const LoadLimits& limits) {
+  const std::string text = detail::read_text_file(path, limits.max_bytes);
+  return load_model_spec(text, path, overrides_json, limits);
+}
+
+}  // namespace msk

@@ -1,0 +1,284 @@
+#include "msk/model/model.hpp"
+
+#include <Eigen/Geometry>
+#include <map>
+
+#include "msk/error.hpp"
+#include "msk/model/loader.hpp"
+#include "msk/sim/data.hpp"
+#include "msk/sim/kinematics.hpp"
+
+namespace msk {
+
+namespace {
+
+Eigen::Vector3d vec(const std::array<double, 3>& a) {
+  return {a[0], a[1], a[2]};
+}
+
+StateLayout make_layout(const Model& m) {
+  StateLayout s;
+  auto add = [&](const std::string& name, const std::string& law) {
+    s.names.push_back(name);
+    s.laws.push_back(law);
+    return s.n_states++;
+  };
+  s.q_offset = 0;
+  for (int d = 0; d < m.n_dofs; ++d)
+    add("joint." + m.dof_names[d] + ".angle", "kinematics");
+  s.qd_offset = s.n_states;
+  for (int d = 0; d < m.n_dofs; ++d)
+    add("joint." + m.dof_names[d] + ".velocity", "rigid_body_dynamics");
+  for (int i = 0; i < m.n_muscles; ++i) {
+    const std::string p = "muscle." + m.muscle_names[i] + ".";
+    s.activation.push_back(add(p + "activation", "activation_thelen2003"));
+    s.fibre_length.push_back(m.muscle_tendon[i] == "compliant"
+                                 ? add(p + "fibre_length", "compliant_tendon_millard2012")
+                                 : -1);
+    s.reflex.push_back(add(p + "reflex_excitation", "tonic_stretch_reflex"));
+    s.pad_stage1.push_back(add(p + "pad_stage1", "post_activation_depression"));
+    s.pad_stage2.push_back(add(p + "pad_stage2", "post_activation_depression"));
+    s.visco1.push_back(add(p + "viscoelastic_force1", "qlv_passive"));
+    s.visco2.push_back(add(p + "viscoelastic_force2", "qlv_passive"));
+  }
+  return s;
+}
+
+std::vector<ChannelSpec> make_channels(const Model& m) {
+  std::vector<ChannelSpec> c;
+  for (int d = 0; d < m.n_dofs; ++d) {
+    const std::string p = "joint." + m.dof_names[d] + ".";
+    c.push_back({p + "angle", "rad", "coordinate value"});
+    c.push_back({p + "velocity", "rad/s", "coordinate speed"});
+    c.push_back({p + "muscle_moment", "N m", "sum of muscle moments about the coordinate"});
+    c.push_back({"examiner." + m.dof_names[d] + ".torque", "N m",
+                 "torque the protocol applies to drive or hold the coordinate (0 when free)"});
+    c.push_back({"examiner." + m.dof_names[d] + ".resisting_torque", "N m",
+                 "tissue torque (muscles, range limit) resisting the examiner's motion"});
+  }
+  for (int i = 0; i < m.n_muscles; ++i) {
+    const std::string p = "muscle." + m.muscle_names[i] + ".";
+    c.push_back({p + "excitation", "1", "total neural excitation u, clamped to [0, 1]"});
+    c.push_back({p + "voluntary_excitation", "1", "voluntary excitation from the protocol"});
+    c.push_back({p + "reflex_excitation", "1",
+                 "stretch-reflex excitation after depression and reciprocal inhibition"});
+    c.push_back({p + "activation", "1", "activation a"});
+    c.push_back({p + "fibre_length", "m", "fibre length"});
+    c.push_back({p + "norm_fibre_length", "1", "fibre length / optimal fibre length"});
+    c.push_back({p + "fibre_velocity", "m/s", "fibre velocity (lengthening positive)"});
+    c.push_back({p + "mtu_length", "m", "muscle-tendon unit length"});
+    c.push_back({p + "force", "N", "tendon (muscle-tendon unit) force"});
+    c.push_back({p + "passive_force", "N", "passive fibre force incl. viscoelastic branches"});
+    c.push_back({p + "pad_factor", "1", "reflex gain factor from post-activation depression"});
+    for (int d = 0; d < m.n_dofs; ++d) {
+      c.push_back({p + "moment_arm." + m.dof_names[d], "m", "moment arm -dl/dq"});
+      c.push_back({p + "moment." + m.dof_names[d], "N m", "muscle moment about the coordinate"});
+    }
+  }
+  for (int k = 0; k < m.n_pairs; ++k) {
+    const std::string p = "pair." + m.pair_names[k] + ".";
+    c.push_back({p + "cci", "1", "co-contraction index 2 min(Mag, Mant)/(Mag + Mant)"});
+    c.push_back({p + "net_moment", "N m", "net moment of the pair's muscles"});
+    c.push_back({p + "agonist_moment", "N m", "moment of the agonists"});
+    c.push_back({p + "antagonist_moment", "N m", "moment of the antagonists"});
+  }
+  return c;
+}
+
+/// Resolves preset thresholds, given relative to the habitual fibre length, to absolute ones.
+/// The habitual fibre length is the rigid-tendon fibre length at the default posture, at rest.
+void resolve_tone_thresholds(Model& m) {
+  Data data = make_data(m);
+  Eigen::VectorXd q(m.n_dofs);
+  for (int d = 0; d < m.n_dofs; ++d)
+    q[d] = m.dof_default[d];
+  compute_kinematics(m, q, data);
+  compute_muscle_geometry(m, Eigen::VectorXd::Zero(m.n_dofs), data);
+  m.muscle_habitual_norm_fibre_length.resize(m.n_muscles);
+  for (int i = 0; i < m.n_muscles; ++i) {
+    muscle::MuscleTendonParams rigid = m.muscle_params[i];
+    rigid.tendon = muscle::TendonModel::Rigid;
+    muscle::MuscleTendonState mt;
+    muscle::compute_rigid_tendon(rigid, data.mtu_length[i], 0.0, 0.0, mt);
+    m.muscle_habitual_norm_fibre_length[i] = mt.norm_fibre_length;
+    ToneSpec& tone = m.muscle_tone[i];
+    if (!tone.threshold_absolute) tone.threshold = mt.norm_fibre_length + tone.threshold_offset;
+  }
+}
+
+}  // namespace
+
+int Model::find_dof(const std::string& n) const {
+  for (int d = 0; d < n_dofs; ++d)
+    if (dof_names[d] == n) return d;
+  return -1;
+}
+int Model::find_muscle(const std::string& n) const {
+  for (int i = 0; i < n_muscles; ++i)
+    if (muscle_names[i] == n) return i;
+  return -1;
+}
+int Model::find_body(const std::string& n) const {
+  if (n == "ground") return -1;
+  for (int b = 0; b < n_bodies; ++b)
+    if (body_names[b] == n) return b;
+  return -2;
+}
+
+Model compile(const ModelSpec& spec) {
+  Model m;
+  m.name = spec.name;
+  m.description = spec.description;
+  m.file = spec.file;
+  m.text = spec.text;
+  m.gravity = vec(spec.gravity);
+  const std::string& file = spec.file;
+
+  // Bodies, parents first; revolute joints become coordinates.
+  m.n_bodies = static_cast<int>(spec.bodies.size());
+  std::map<std::string, int> dof_index;
+  for (int b = 0; b < m.n_bodies; ++b) {
+    const BodySpec& bs = spec.bodies[b];
+    const std::string field = "bodies[" + std::to_string(b) + "=" + bs.name + "]";
+    const int parent = m.find_body(bs.parent);
+    if (parent == -2)
+      throw ModelError(file, bs.loc.line, field + ".parent",
+                       "ground or a body listed before this one", "'" + bs.parent + "'");
+    m.body_names.push_back(bs.name);
+    m.body_parent.push_back(parent);
+    m.body_mass.push_back(bs.mass);
+    m.body_com.push_back(vec(bs.com));
+    Eigen::Matrix3d inertia;
+    inertia << bs.inertia[0], bs.inertia[3], bs.inertia[4], bs.inertia[3], bs.inertia[1],
+        bs.inertia[5], bs.inertia[4], bs.inertia[5], bs.inertia[2];
+    m.body_inertia.push_back(inertia);
+    m.joint_axis.push_back(vec(bs.joint.axis));
+    m.joint_location_in_parent.push_back(vec(bs.joint.location_in_parent));
+    m.joint_location_in_child.push_back(vec(bs.joint.location_in_child));
+    if (bs.joint.type == "revolute") {
+      if (dof_index.count(bs.joint.name))
+        throw ModelError(file, bs.loc.line, field + ".joint.name", "a unique coordinate name",
+                         "duplicate '" + bs.joint.name + "'");
+      if (bs.mass <= 0.0 && inertia.norm() <= 0.0)
+        throw ModelError(file, bs.loc.line, field + ".mass",
+                         "a positive mass or inertia for a body on a revolute joint", "0");
+      const int d = m.n_dofs++;
+      dof_index[bs.joint.name] = d;
+      m.body_dof.push_back(d);
+      m.dof_names.push_back(bs.joint.name);
+      m.dof_body.push_back(b);
+      m.dof_range_min.push_back(bs.joint.range[0]);
+      m.dof_range_max.push_back(bs.joint.range[1]);
+      m.dof_default.push_back(bs.joint.default_value);
+      m.dof_damping.push_back(bs.joint.damping);
+      m.dof_limit_stiffness.push_back(bs.joint.limit_stiffness);
+      m.dof_limit_sharpness.push_back(bs.joint.limit_sharpness);
+    } else {
+      m.body_dof.push_back(-1);
+    }
+  }
+  if (m.n_dofs == 0)
+    throw ModelError(file, 0, "bodies", "at least one body on a revolute joint", "none");
+  // Which bodies move with which coordinate (descendants of the joint's body, itself included).
+  m.body_moves_with_dof.assign(m.n_dofs, std::vector<bool>(m.n_bodies, false));
+  for (int b = 0; b < m.n_bodies; ++b)
+    for (int a = b; a >= 0; a = m.body_parent[a])
+      if (m.body_dof[a] >= 0) m.body_moves_with_dof[m.body_dof[a]][b] = true;
+
+  // Muscles.
+  m.n_muscles = static_cast<int>(spec.muscles.size());
+  for (int i = 0; i < m.n_muscles; ++i) {
+    const MuscleSpec& ms = spec.muscles[i];
+    const std::string field = "muscles[" + std::to_string(i) + "=" + ms.name + "]";
+    m.muscle_names.push_back(ms.name);
+    muscle::MuscleTendonParams p;
+    p.max_isometric_force = ms.max_isometric_force;
+    p.optimal_fibre_length = ms.optimal_fibre_length;
+    p.tendon_slack_length = ms.tendon_slack_length;
+    p.pennation_at_optimal = ms.pennation_at_optimal;
+    p.max_contraction_velocity = ms.max_contraction_velocity;
+    p.fibre_damping = ms.fibre_damping;
+    p.min_norm_fibre_length = 0.2;
+    p.curves.set = muscle::curve_set_from_name(ms.curves);
+    p.curves.thelen.kshape_active = ms.thelen_kshape_active;
+    p.curves.thelen.kshape_passive = ms.thelen_kshape_passive;
+    p.curves.thelen.fmax_muscle_strain = ms.thelen_fmax_muscle_strain;
+    p.curves.thelen.fmax_tendon_strain = ms.thelen_fmax_tendon_strain;
+    p.curves.thelen.af = ms.thelen_af;
+    p.curves.thelen.flen = ms.thelen_flen;
+    p.tendon =
+        ms.tendon == "compliant" ? muscle::TendonModel::Compliant : muscle::TendonModel::Rigid;
+    try {
+      muscle::validate(p);
+    } catch (const InvalidArgument& e) {
+      throw ModelError(file, ms.loc.line, field, "valid muscle-tendon parameters", e.what());
+    }
+    m.muscle_params.push_back(p);
+    m.muscle_tau_act.push_back(ms.activation_time_constant);
+    m.muscle_tau_deact.push_back(ms.deactivation_time_constant);
+    m.muscle_tone.push_back(ms.tone);
+    m.muscle_visco.push_back(ms.viscoelastic);
+    m.muscle_curves.push_back(ms.curves);
+    m.muscle_tendon.push_back(ms.tendon);
+    std::vector<int> bodies;
+    std::vector<Eigen::Vector3d> points;
+    for (std::size_t k = 0; k < ms.path.size(); ++k) {
+      const int b = m.find_body(ms.path[k].body);
+      if (b == -2)
+        throw ModelError(file, ms.loc.line, field + ".path[" + std::to_string(k) + "].body",
+                         "ground or a body of the model", "'" + ms.path[k].body + "'");
+      bodies.push_back(b);
+      points.push_back(vec(ms.path[k].point));
+    }
+    m.muscle_path_body.push_back(bodies);
+    m.muscle_path_point.push_back(points);
+  }
+
+  // Pairs.
+  m.n_pairs = static_cast<int>(spec.pairs.size());
+  for (int k = 0; k < m.n_pairs; ++k) {
+    const PairSpec& ps = spec.pairs[k];
+    const std::string field = "pairs[" + std::to_string(k) + "=" + ps.name + "]";
+    m.pair_names.push_back(ps.name);
+    const int d = m.find_dof(ps.joint);
+    if (d < 0)
+      throw ModelError(file, ps.loc.line, field + ".joint", "a revolute joint's coordinate name",
+                       "'" + ps.joint + "'");
+    m.pair_dof.push_back(d);
+    auto resolve = [&](const std::vector<std::string>& names, const char* side) {
+      std::vector<int> idx;
+      for (std::size_t j = 0; j < names.size(); ++j) {
+        const int i = m.find_muscle(names[j]);
+        if (i < 0)
+          throw ModelError(file, ps.loc.line, field + "." + side + "[" + std::to_string(j) + "]",
+                           "the name of a muscle of the model", "'" + names[j] + "'");
+        idx.push_back(i);
+      }
+      return idx;
+    };
+    m.pair_agonists.push_back(resolve(ps.agonists, "agonists"));
+    m.pair_antagonists.push_back(resolve(ps.antagonists, "antagonists"));
+    for (int a : m.pair_agonists.back())
+      for (int b : m.pair_antagonists.back())
+        if (a == b)
+          throw ModelError(file, ps.loc.line, field, "disjoint agonists and antagonists",
+                           "'" + m.muscle_names[a] + "' on both sides");
+    m.pair_reciprocal_inhibition.push_back(ps.reciprocal_inhibition);
+  }
+
+  m.layout = make_layout(m);
+  m.channels = make_channels(m);
+  resolve_tone_thresholds(m);
+  return m;
+}
+
+Model load_model(const std::string& path, const std::string& overrides_json) {
+  return compile(load_model_spec_file(path, overrides_json));
+}
+
+Model load_model_text(const std::string& text, const std::string& file,
+                      const std::string& overrides_json) {
+  return compile(load_model_spec(text, file, overrides_json));
+}
+
+}  // namespace msk

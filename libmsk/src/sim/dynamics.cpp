@@ -1,0 +1,87 @@
+#include "msk/sim/dynamics.hpp"
+
+#include <Eigen/Geometry>
+
+namespace msk {
+
+void compute_mass_matrix(const Model& model, Data& data) {
+  const int n = model.n_dofs;
+  data.mass_matrix.setZero(n, n);
+  Eigen::MatrixXd jv(3, n), jw(3, n);
+  for (int b = 0; b < model.n_bodies; ++b) {
+    if (model.body_mass[b] <= 0.0 && model.body_inertia[b].isZero()) continue;
+    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com[b];
+    jv.setZero();
+    jw.setZero();
+    for (int d = 0; d < n; ++d) {
+      if (!model.body_moves_with_dof[d][b]) continue;
+      jv.col(d) = data.dof_axis[d].cross(com - data.dof_origin[d]);
+      jw.col(d) = data.dof_axis[d];
+    }
+    const Eigen::Matrix3d inertia_world =
+        data.body_rotation[b] * model.body_inertia[b] * data.body_rotation[b].transpose();
+    data.mass_matrix.noalias() += model.body_mass[b] * jv.transpose() * jv;
+    data.mass_matrix.noalias() += jw.transpose() * inertia_world * jw;
+  }
+}
+
+Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eigen::VectorXd& qd,
+                                 const Eigen::VectorXd& qdd, bool with_gravity) {
+  const int nb = model.n_bodies;
+  // Forward pass: angular velocity and acceleration of each body, linear acceleration of its
+  // joint centre (the reference point), all in ground. Gravity enters as a ground acceleration -g.
+  std::vector<Eigen::Vector3d> omega(nb), alpha(nb), acc_ref(nb), ref(nb);
+  const Eigen::Vector3d ground_acc =
+      with_gravity ? Eigen::Vector3d(-model.gravity) : Eigen::Vector3d::Zero();
+  for (int b = 0; b < nb; ++b) {
+    const int p = model.body_parent[b];
+    const Eigen::Vector3d w_p = p < 0 ? Eigen::Vector3d::Zero() : omega[p];
+    const Eigen::Vector3d al_p = p < 0 ? Eigen::Vector3d::Zero() : alpha[p];
+    // The joint centre in ground, as a point of the parent.
+    ref[b] = data.body_position[b] + data.body_rotation[b] * model.joint_location_in_child[b];
+    Eigen::Vector3d a_ref = ground_acc;
+    if (p >= 0) {
+      const Eigen::Vector3d r = ref[b] - ref[p];
+      a_ref = acc_ref[p] + al_p.cross(r) + w_p.cross(w_p.cross(r));
+    }
+    acc_ref[b] = a_ref;
+    omega[b] = w_p;
+    alpha[b] = al_p;
+    const int d = model.body_dof[b];
+    if (d >= 0) {
+      const Eigen::Vector3d& axis = data.dof_axis[d];
+      omega[b] += axis * qd[d];
+      alpha[b] += axis * qdd[d] + w_p.cross(axis * qd[d]);
+    }
+  }
+  // Backward pass: forces and moments (about the joint centre) transmitted to the parent.
+  std::vector<Eigen::Vector3d> force(nb, Eigen::Vector3d::Zero()),
+      moment(nb, Eigen::Vector3d::Zero());
+  Eigen::VectorXd tau = Eigen::VectorXd::Zero(model.n_dofs);
+  for (int b = nb - 1; b >= 0; --b) {
+    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com[b];
+    const Eigen::Vector3d c = com - ref[b];
+    const Eigen::Vector3d a_com =
+        acc_ref[b] + alpha[b].cross(c) + omega[b].cross(omega[b].cross(c));
+    const Eigen::Matrix3d inertia =
+        data.body_rotation[b] * model.body_inertia[b] * data.body_rotation[b].transpose();
+    const Eigen::Vector3d f = model.body_mass[b] * a_com;
+    const Eigen::Vector3d n = inertia * alpha[b] + omega[b].cross(inertia * omega[b]);
+    force[b] += f;
+    moment[b] += n + c.cross(f);
+    const int d = model.body_dof[b];
+    if (d >= 0) tau[d] = data.dof_axis[d].dot(moment[b]);
+    const int p = model.body_parent[b];
+    if (p >= 0) {
+      force[p] += force[b];
+      moment[p] += moment[b] + (ref[b] - ref[p]).cross(force[b]);
+    }
+  }
+  return tau;
+}
+
+void compute_bias(const Model& model, const Eigen::VectorXd& qd, Data& data) {
+  data.bias = inverse_dynamics(model, data, qd, Eigen::VectorXd::Zero(model.n_dofs), true);
+}
+
+}  // namespace msk

@@ -1,0 +1,473 @@
+#include "msk/sim/episode.hpp"
+
+#include <boost/numeric/odeint.hpp>
+#include <boost/numeric/ublas/matrix.hpp>
+#include <boost/numeric/ublas/vector.hpp>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+#include "../model/yaml_util.hpp"
+#include "msk/error.hpp"
+#include "msk/io/recorder.hpp"
+#include "msk/sim/data.hpp"
+#include "msk/sim/kinematics.hpp"
+#include "msk/sim/rhs.hpp"
+#include "msk/version.hpp"
+
+namespace msk {
+
+namespace {
+
+namespace odeint = boost::numeric::odeint;
+using Vec = boost::numeric::ublas::vector<double>;
+using Mat = boost::numeric::ublas::matrix<double>;
+
+/// The ODE system seen by Boost.Odeint: copies between uBLAS and Eigen vectors and counts calls.
+struct System {
+  const Model* model;
+  Data* data;
+  const Drive* drive;
+  std::size_t* rhs_calls;
+  Eigen::VectorXd* scratch;
+
+  void operator()(const Vec& x, Vec& dxdt, double t) const {
+    Eigen::VectorXd& xe = *scratch;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      xe[static_cast<Eigen::Index>(i)] = x[i];
+    compute_derivatives(*model, *drive, t, xe, *data);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      dxdt[i] = data->xdot[static_cast<Eigen::Index>(i)];
+    ++*rhs_calls;
+  }
+};
+
+/// Finite-difference Jacobian (forward differences, step sqrt(eps) scaled by the state) and
+/// time derivative, for the Rosenbrock stepper.
+struct Jacobian {
+  System system;
+  std::size_t* jacobian_calls;
+
+  void operator()(const Vec& x, Mat& jac, double t, Vec& dfdt) const {
+    const std::size_t n = x.size();
+    Vec f0(n), f1(n), xp(x);
+    system(x, f0, t);
+    const double eps = std::sqrt(std::numeric_limits<double>::epsilon());
+    for (std::size_t j = 0; j < n; ++j) {
+      const double h = eps * std::max(std::abs(x[j]), 1e-3);
+      xp[j] = x[j] + h;
+      system(xp, f1, t);
+      for (std::size_t i = 0; i < n; ++i)
+        jac(i, j) = (f1[i] - f0[i]) / h;
+      xp[j] = x[j];
+    }
+    const double ht = eps * std::max(std::abs(t), 1.0);
+    system(x, f1, t + ht);
+    for (std::size_t i = 0; i < n; ++i)
+      dfdt[i] = (f1[i] - f0[i]) / ht;
+    ++*jacobian_calls;
+  }
+};
+
+/// Fills one output row in the order of model.channels (see make_channels in model.cpp).
+void fill_row(const Model& m, const Data& d, const Eigen::VectorXd& x, double* row) {
+  const StateLayout& L = m.layout;
+  std::size_t c = 0;
+  for (int j = 0; j < m.n_dofs; ++j) {
+    row[c++] = x[L.q_offset + j];
+    row[c++] = x[L.qd_offset + j];
+    row[c++] = d.muscle_moment[j];
+    row[c++] = d.examiner_torque[j];
+    row[c++] = d.resisting_torque[j];
+  }
+  for (int i = 0; i < m.n_muscles; ++i) {
+    const auto& mt = d.mtu[i];
+    row[c++] = d.excitation[i];
+    row[c++] = d.voluntary_excitation[i];
+    row[c++] = d.reflex_excitation[i];
+    row[c++] = x[L.activation[i]];
+    row[c++] = mt.fibre_length;
+    row[c++] = mt.norm_fibre_length;
+    row[c++] = mt.fibre_velocity;
+    row[c++] = d.mtu_length[i];
+    row[c++] = d.muscle_force[i];
+    row[c++] = d.passive_force[i];
+    row[c++] = d.pad_factor[i];
+    for (int j = 0; j < m.n_dofs; ++j) {
+      row[c++] = d.moment_arm(i, j);
+      row[c++] = d.moment_arm(i, j) * d.muscle_force[i];
+    }
+  }
+  for (int k = 0; k < m.n_pairs; ++k) {
+    const int j = m.pair_dof[k];
+    double ag = 0.0, ant = 0.0, ag_abs = 0.0, ant_abs = 0.0;
+    for (int i : m.pair_agonists[k]) {
+      const double mom = d.moment_arm(i, j) * d.muscle_force[i];
+      ag += mom;
+      ag_abs += std::abs(mom);
+    }
+    for (int i : m.pair_antagonists[k]) {
+      const double mom = d.moment_arm(i, j) * d.muscle_force[i];
+      ant += mom;
+      ant_abs += std::abs(mom);
+    }
+    // Co-contraction index (Falconer & Winter 1985): 2 min(Mag, Mant) / (Mag + Mant).
+    const double total = ag_abs + ant_abs;
+    row[c++] = total > 1e-12 ? 2.0 * std::min(ag_abs, ant_abs) / total : 0.0;
+    row[c++] = ag + ant;
+    row[c++] = ag;
+    row[c++] = ant;
+  }
+}
+
+std::string solver_text(const EpisodeOptions& o) {
+  std::ostringstream s;
+  s << "{\"stepper\": \"" << o.stepper << "\", \"rtol\": " << o.rtol << ", \"atol\": " << o.atol
+    << ", \"output_dt\": " << o.output_dt << ", \"max_step\": " << o.max_step << "}";
+  return s.str();
+}
+
+/// Runs the phases with one dense-output stepper type.
+class Runner {
+ public:
+  Runner(const Model& model, const EpisodeOptions& options, EpisodeResult& result,
+         io::Recorder* recorder)
+      : m_(model), o_(options), res_(result), rec_(recorder), data_(make_data(model)) {
+    scratch_.setZero(model.layout.n_states);
+    row_.assign(model.channels.size(), 0.0);
+    start_ = std::chrono::steady_clock::now();
+    last_progress_ = start_;
+  }
+
+  template <class Stepper, class SystemArg>
+  void run(Stepper stepper, const SystemArg& system_arg, const std::vector<Phase>& phases,
+           State& state, double t_total) {
+    t_total_ = t_total;
+    Vec x(state.x.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+      x[i] = state.x[static_cast<Eigen::Index>(i)];
+    double t = state.time;
+    record(t, x);
+    for (const Phase& phase : phases) {
+      drive_.phase = &phase;
+      drive_.phase_start = t;
+      double duration = phase.duration;
+      drive_.speed = 0.0;
+      if (!phase.label.empty()) add_event(t, phase.label);
+      const int d = phase.dof;
+      if (d >= 0) {
+        const std::size_t qd = static_cast<std::size_t>(m_.layout.qd_offset + d);
+        const double q = x[static_cast<std::size_t>(m_.layout.q_offset + d)];
+        if (phase.type == "ramp") {
+          const double dir = phase.target >= q ? 1.0 : -1.0;
+          drive_.speed = dir * std::abs(phase.speed);
+          duration = std::abs(phase.target - q) / std::abs(phase.speed);
+        } else if (phase.type == "passive_stretch") {
+          drive_.direction = stretch_direction(phase, x, t);
+          drive_.speed = drive_.direction * std::abs(phase.speed);
+        }
+        x[qd] = drive_.speed;  // the examiner imposes the coordinate speed
+      }
+      t = integrate_phase(stepper, system_arg, phase, x, t, t + duration);
+      progress(t, true);
+    }
+    state.time = t;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      state.x[static_cast<Eigen::Index>(i)] = x[i];
+  }
+
+  Drive& drive() { return drive_; }
+  Data& data() { return data_; }
+  Eigen::VectorXd& scratch() { return scratch_; }
+  std::size_t rhs_calls = 0;
+  std::size_t jacobian_calls = 0;
+  std::size_t steps = 0;
+
+ private:
+  double stretch_direction(const Phase& phase, const Vec& x, double t) {
+    evaluate(t, x);
+    double r = 0.0;
+    for (int i : phase.stretched)
+      r += data_.moment_arm(i, phase.dof);
+    // Lengthening needs dl = -r dq > 0, i.e. dq of the sign opposite to the summed moment arm.
+    return r > 0.0 ? -1.0 : 1.0;
+  }
+
+  void evaluate(double t, const Vec& x) {
+    for (std::size_t i = 0; i < x.size(); ++i)
+      scratch_[static_cast<Eigen::Index>(i)] = x[i];
+    compute_derivatives(m_, drive_, t, scratch_, data_);
+  }
+
+  void record(double t, const Vec& x) {
+    if (!res_.time.empty() && std::abs(t - res_.time.back()) < 1e-12) return;
+    evaluate(t, x);
+    fill_row(m_, data_, scratch_, row_.data());
+    for (double v : row_) {
+      if (!std::isfinite(v)) {
+        std::size_t c = 0;
+        while (c < row_.size() && std::isfinite(row_[c]))
+          ++c;
+        throw SimulationError(t, m_.channels[c].name, "output", "non-finite output value");
+      }
+    }
+    res_.time.push_back(t);
+    res_.values.insert(res_.values.end(), row_.begin(), row_.end());
+    if (rec_ != nullptr) rec_->append(t, row_.data());
+  }
+
+  void add_event(double t, const std::string& label) {
+    res_.event_times.push_back(t);
+    res_.event_labels.push_back(label);
+    if (rec_ != nullptr) rec_->append_event(t, label);
+  }
+
+  void check_finite(double t, const Vec& x) const {
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!std::isfinite(x[i]))
+        throw SimulationError(t, m_.layout.names[i], m_.layout.laws[i], "non-finite state");
+  }
+
+  void progress(double t, bool force) {
+    if (!o_.progress) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double since = std::chrono::duration<double>(now - last_progress_).count();
+    if (!force && since < o_.progress_interval_s) return;
+    last_progress_ = now;
+    if (!o_.progress(t, t_total_)) {
+      std::ostringstream s;
+      s << "cancelled at t = " << t << " s";
+      throw Error(s.str());
+    }
+  }
+
+  /// Event function of a stretch: resisting torque minus barrier (>= 0: barrier reached), or the
+  /// coordinate leaving its range.
+  double barrier_gap(const Phase& phase, double t, const Vec& x) {
+    evaluate(t, x);
+    return data_.resisting_torque[phase.dof] - phase.barrier_torque;
+  }
+
+  bool out_of_range(const Phase& phase, const Vec& x) const {
+    const double q = x[static_cast<std::size_t>(m_.layout.q_offset + phase.dof)];
+    return q < m_.dof_range_min[phase.dof] || q > m_.dof_range_max[phase.dof];
+  }
+
+  template <class Stepper, class SystemArg>
+  double integrate_phase(Stepper& stepper, const SystemArg& system_arg, const Phase& phase, Vec& x,
+                         double t0, double t_end) {
+    const bool is_stretch = phase.type == "passive_stretch";
+    const std::string joint = phase.dof >= 0 ? m_.dof_names[phase.dof] : "";
+    if (t_end <= t0) return t0;
+    if (is_stretch && barrier_gap(phase, t0, x) >= 0.0) {
+      add_event(t0, "barrier:" + joint);
+      return t0;
+    }
+    stepper.initialize(x, t0, std::min(o_.initial_step, t_end - t0));
+    Vec xi(x.size());
+    const double dt_out = o_.output_dt;
+    while (true) {
+      if (++steps > o_.max_steps)
+        throw SimulationError(stepper.current_time(), "<all states>", o_.stepper,
+                              "step limit of " + std::to_string(o_.max_steps) + " reached");
+      std::pair<double, double> span;
+      try {
+        span = stepper.do_step(system_arg);
+      } catch (const odeint::step_adjustment_error& e) {
+        throw SimulationError(stepper.current_time(), "<step size>", o_.stepper,
+                              std::string("step-size control failed: ") + e.what());
+      }
+      const double t_old = span.first, t_new = span.second;
+      check_finite(t_new, stepper.current_state());
+      if (t_new - t_old < 1e-14 * std::max(1.0, std::abs(t_new)))
+        throw SimulationError(t_new, "<step size>", o_.stepper, "step size underflow");
+      const double t_stop = std::min(t_new, t_end);
+      // Event: locate the barrier (or the end of the range) by bisection on the dense output.
+      if (is_stretch) {
+        stepper.calc_state(t_stop, xi);
+        const bool hit = barrier_gap(phase, t_stop, xi) >= 0.0;
+        const bool range = out_of_range(phase, xi);
+        if (hit || range) {
+          double lo = t_old, hi = t_stop;
+          for (int it = 0; it < 60 && hi - lo > 1e-10; ++it) {
+            const double mid = 0.5 * (lo + hi);
+            stepper.calc_state(mid, xi);
+            const bool crossed = hit ? barrier_gap(phase, mid, xi) >= 0.0 : out_of_range(phase, xi);
+            (crossed ? hi : lo) = mid;
+          }
+          record_grid(stepper, t_old, hi, dt_out, xi);
+          stepper.calc_state(hi, x);
+          record(hi, x);
+          add_event(hi, (hit ? "barrier:" : "range_limit:") + joint);
+          return hi;
+        }
+      }
+      record_grid(stepper, t_old, t_stop, dt_out, xi);
+      progress(t_stop, false);
+      if (t_new >= t_end) {
+        stepper.calc_state(t_end, x);
+        record(t_end, x);
+        if (is_stretch) add_event(t_end, "stretch_timeout:" + joint);
+        return t_end;
+      }
+    }
+  }
+
+  template <class Stepper>
+  void record_grid(Stepper& stepper, double t_old, double t_stop, double dt_out, Vec& xi) {
+    // Rows at multiples of output_dt in (t_old, t_stop].
+    double k = std::floor(t_old / dt_out + 1e-9) + 1.0;
+    for (double tg = k * dt_out; tg <= t_stop + 1e-12; k += 1.0, tg = k * dt_out) {
+      stepper.calc_state(tg, xi);
+      record(tg, xi);
+    }
+  }
+
+  const Model& m_;
+  const EpisodeOptions& o_;
+  EpisodeResult& res_;
+  io::Recorder* rec_;
+  Data data_;
+  Drive drive_;
+  Eigen::VectorXd scratch_;
+  std::vector<double> row_;
+  double t_total_ = 0.0;
+  std::chrono::steady_clock::time_point start_, last_progress_;
+};
+
+void check_options(const EpisodeOptions& o) {
+  auto positive = [](const char* name, double v) {
+    if (!(v > 0.0) || !std::isfinite(v))
+      throw InvalidArgument(std::string(name) + ": expected a positive finite number, got " +
+                            std::to_string(v));
+  };
+  positive("rtol", o.rtol);
+  positive("atol", o.atol);
+  positive("output_dt", o.output_dt);
+  positive("max_step", o.max_step);
+  positive("initial_step", o.initial_step);
+  if (o.stepper != "dopri5" && o.stepper != "rosenbrock4")
+    throw InvalidArgument("stepper: expected dopri5 or rosenbrock4, got '" + o.stepper + "'");
+}
+
+}  // namespace
+
+EpisodeOptions parse_episode_options(const std::string& text, const std::string& file) {
+  EpisodeOptions o;
+  if (text.empty()) return o;
+  const LoadLimits limits;
+  const detail::NodeReader r(detail::parse_yaml(text, file, limits), file, "", limits);
+  r.require_map(
+      {"stepper", "rtol", "atol", "output_dt", "max_step", "initial_step", "max_steps", "seed"});
+  if (r.has("stepper")) {
+    o.stepper = r.child("stepper").as_string();
+    if (o.stepper != "dopri5" && o.stepper != "rosenbrock4")
+      r.child("stepper").fail("dopri5 or rosenbrock4", "'" + o.stepper + "'");
+  }
+  if (r.has("rtol")) o.rtol = r.child("rtol").as_double(1e-14, 1.0);
+  if (r.has("atol")) o.atol = r.child("atol").as_double(1e-16, 1.0);
+  if (r.has("output_dt")) o.output_dt = r.child("output_dt").as_double(1e-6, 1e6);
+  if (r.has("max_step")) o.max_step = r.child("max_step").as_double(1e-9, 1e6);
+  if (r.has("initial_step")) o.initial_step = r.child("initial_step").as_double(1e-12, 1e3);
+  if (r.has("max_steps"))
+    o.max_steps = static_cast<std::size_t>(r.child("max_steps").as_double(1.0, 1e12));
+  if (r.has("seed")) o.seed = static_cast<std::uint64_t>(r.child("seed").as_double(0.0, 9.0e15));
+  return o;
+}
+
+std::vector<double> EpisodeResult::channel(const std::string& name) const {
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    if (channels[c].name != name) continue;
+    std::vector<double> out(time.size());
+    for (std::size_t r = 0; r < time.size(); ++r)
+      out[r] = values[r * channels.size() + c];
+    return out;
+  }
+  throw InvalidArgument("channel: expected a recorded channel name, got '" + name + "'");
+}
+
+EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
+                               const EpisodeOptions& options) {
+  check_options(options);
+  const std::vector<Phase> phases = expand_protocol(model, protocol);
+
+  // Initial posture: model defaults overridden by the protocol.
+  Eigen::VectorXd q(model.n_dofs);
+  for (int d = 0; d < model.n_dofs; ++d)
+    q[d] = model.dof_default[d];
+  for (const auto& kv : protocol.initial_angles_deg) {
+    const int d = model.find_dof(kv.first);
+    if (d < 0)
+      throw ModelError(protocol.file, 0, "initial.angles_deg." + kv.first,
+                       "a coordinate of model '" + model.name + "'", "'" + kv.first + "'");
+    q[d] = kv.second * M_PI / 180.0;
+  }
+  State state = make_initial_state(model, q);
+
+  // Expected end time, for progress (stretches count with their time limit).
+  double t_total = 0.0;
+  for (const Phase& p : phases)
+    t_total += p.type == "ramp" ? 0.0 : p.duration;
+
+  EpisodeResult result;
+  result.channels = model.channels;
+  result.output_path = options.output_path;
+  std::unique_ptr<io::Recorder> recorder;
+  if (!options.output_path.empty()) {
+    std::vector<io::ChannelInfo> info;
+    for (const auto& c : model.channels)
+      info.push_back({c.name, c.units, c.description});
+    recorder = std::make_unique<io::Recorder>(options.output_path, info);
+    recorder->set_meta("model_name", model.name);
+    recorder->set_meta("model_text", model.text);
+    recorder->set_meta("model_file", model.file);
+    recorder->set_meta("protocol", protocol.text);
+    recorder->set_meta("solver", solver_text(options));
+    recorder->set_meta("seed", static_cast<std::int64_t>(options.seed));
+    recorder->set_meta("msk_version", std::string(msk::version));
+    for (const auto& kv : options.meta)
+      recorder->set_meta(kv.first, kv.second);
+  }
+
+  Runner runner(model, options, result, recorder.get());
+  System system{&model, &runner.data(), &runner.drive(), &runner.rhs_calls, &runner.scratch()};
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    if (options.stepper == "dopri5") {
+      auto stepper = odeint::make_dense_output(options.atol, options.rtol, options.max_step,
+                                               odeint::runge_kutta_dopri5<Vec>());
+      runner.run(stepper, system, phases, state, t_total);
+    } else {
+      auto stepper = odeint::make_dense_output(options.atol, options.rtol, options.max_step,
+                                               odeint::rosenbrock4<double>());
+      Jacobian jacobian{system, &runner.jacobian_calls};
+      runner.run(stepper, std::make_pair(system, jacobian), phases, state, t_total);
+    }
+  } catch (...) {
+    // Keep everything recorded so far: flush and close the file before reporting the fault.
+    if (recorder) {
+      try {
+        recorder->set_meta("status", std::string("failed"));
+        recorder->close();
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+  if (recorder) {
+    recorder->set_meta("status", std::string("complete"));
+    recorder->close();
+  }
+  result.stats.steps = runner.steps;
+  result.stats.rhs_calls = runner.rhs_calls;
+  result.stats.jacobian_calls = runner.jacobian_calls;
+  result.stats.wall_time_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.stats.stepper = options.stepper;
+  result.final_state = state;
+  return result;
+}
+
+}  // namespace msk

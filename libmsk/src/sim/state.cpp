@@ -1,0 +1,67 @@
+#include "msk/sim/state.hpp"
+
+#include "msk/error.hpp"
+#include "msk/sim/data.hpp"
+#include "msk/sim/kinematics.hpp"
+#include "msk/sim/rhs.hpp"
+
+namespace msk {
+
+Data make_data(const Model& m) {
+  Data d;
+  d.body_rotation.assign(m.n_bodies, Eigen::Matrix3d::Identity());
+  d.body_position.assign(m.n_bodies, Eigen::Vector3d::Zero());
+  d.dof_axis.assign(m.n_dofs, Eigen::Vector3d::UnitZ());
+  d.dof_origin.assign(m.n_dofs, Eigen::Vector3d::Zero());
+  d.mtu_length.setZero(m.n_muscles);
+  d.mtu_velocity.setZero(m.n_muscles);
+  d.moment_arm.setZero(m.n_muscles, m.n_dofs);
+  d.voluntary_excitation.setZero(m.n_muscles);
+  d.reflex_excitation.setZero(m.n_muscles);
+  d.reflex_drive.setZero(m.n_muscles);
+  d.pad_factor.setOnes(m.n_muscles);
+  d.excitation.setZero(m.n_muscles);
+  d.mtu.assign(m.n_muscles, muscle::MuscleTendonState{});
+  d.passive_force.setZero(m.n_muscles);
+  d.muscle_force.setZero(m.n_muscles);
+  d.muscle_moment.setZero(m.n_dofs);
+  d.passive_moment.setZero(m.n_dofs);
+  d.examiner_torque.setZero(m.n_dofs);
+  d.resisting_torque.setZero(m.n_dofs);
+  d.mass_matrix.setZero(m.n_dofs, m.n_dofs);
+  d.bias.setZero(m.n_dofs);
+  d.qdd.setZero(m.n_dofs);
+  d.xdot.setZero(m.layout.n_states);
+  return d;
+}
+
+State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
+  const StateLayout& L = m.layout;
+  State s;
+  s.time = 0.0;
+  s.x.setZero(L.n_states);
+  Eigen::VectorXd q(m.n_dofs);
+  if (angles.size() == 0) {
+    for (int d = 0; d < m.n_dofs; ++d)
+      q[d] = m.dof_default[d];
+  } else {
+    if (angles.size() != m.n_dofs)
+      throw InvalidArgument("angles: expected size " + std::to_string(m.n_dofs) + ", got " +
+                            std::to_string(angles.size()));
+    q = angles;
+  }
+  s.x.segment(L.q_offset, m.n_dofs) = q;
+  Data data = make_data(m);
+  Eigen::VectorXd activation;
+  compute_rest_excitation(m, q, data, activation);
+  for (int i = 0; i < m.n_muscles; ++i) {
+    s.x[L.activation[i]] = activation[i];
+    s.x[L.reflex[i]] = activation[i];
+    if (L.fibre_length[i] >= 0)
+      s.x[L.fibre_length[i]] =
+          muscle::equilibrium_fibre_length(m.muscle_params[i], data.mtu_length[i], activation[i]);
+  }
+  return s;
+}
+
+}  // namespace msk

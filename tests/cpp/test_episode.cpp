@@ -1,0 +1,187 @@
+// The episode integrator: physics sanity, stepper agreement, events, errors, cancellation.
+#include <gtest/gtest.h>
+
+#include <Eigen/Geometry>
+
+#include <cmath>
+#include <fstream>
+
+#include "msk/error.hpp"
+#include "msk/io/reader.hpp"
+#include "msk/model/model.hpp"
+#include "msk/sim/episode.hpp"
+#include "test_models.hpp"
+
+namespace {
+
+const msk::Model& elbow() {
+  static const msk::Model m = msk::load_model(std::string(MSK_MODELS_DIR) + "/elbow.yaml");
+  return m;
+}
+
+double last(const msk::EpisodeResult& r, const std::string& channel) {
+  return r.channel(channel).back();
+}
+
+}  // namespace
+
+TEST(Episode, FreeDoublePendulumConservesEnergy) {
+  const msk::Model m = msk::load_model_text(msk::test::kDoublePendulum);
+  const auto p = msk::parse_protocol(
+      "initial: {angles_deg: {q1: 60, q2: -30}}\nphases:\n  - {type: rest, duration: 2.0}\n");
+  msk::EpisodeOptions o;
+  o.rtol = 1e-10;
+  o.atol = 1e-12;
+  const auto r = msk::simulate_episode(m, p, o);
+  // Potential + kinetic energy from the recorded states (no damping, no muscles).
+  auto energy = [&](std::size_t row) {
+    const double q1 = r.channel("joint.q1.angle")[row], q2 = r.channel("joint.q2.angle")[row];
+    const double w1 = r.channel("joint.q1.velocity")[row], w2 = r.channel("joint.q2.velocity")[row];
+    // Positions of COMs in the plane, z offsets irrelevant for gravity.
+    const Eigen::Vector2d c1(0.25 * std::sin(q1), -0.25 * std::cos(q1));
+    const Eigen::Vector2d j(0.5 * std::sin(q1), -0.5 * std::cos(q1));
+    const Eigen::Vector2d c2 =
+        j + Eigen::Vector2d(0.2 * std::sin(q1 + q2), -0.2 * std::cos(q1 + q2));
+    const Eigen::Vector2d v1 = w1 * Eigen::Vector2d(0.25 * std::cos(q1), 0.25 * std::sin(q1));
+    const Eigen::Vector2d v2 =
+        w1 * Eigen::Vector2d(0.5 * std::cos(q1), 0.5 * std::sin(q1)) +
+        (w1 + w2) * Eigen::Vector2d(0.2 * std::cos(q1 + q2), 0.2 * std::sin(q1 + q2));
+    const double kinetic = 0.5 * 1.0 * v1.squaredNorm() + 0.5 * 0.01 * w1 * w1 +
+                           0.5 * 0.7 * v2.squaredNorm() + 0.5 * 0.009 * (w1 + w2) * (w1 + w2);
+    const double potential = 9.81 * (1.0 * c1.y() + 0.7 * c2.y());
+    return kinetic + potential;
+  };
+  const double e0 = energy(0);
+  for (std::size_t row = 0; row < r.n_times(); row += 20)
+    EXPECT_NEAR(energy(row), e0, 1e-6) << row;
+  EXPECT_GT(std::abs(r.channel("joint.q2.velocity")[50]), 0.1);  // it really moves
+}
+
+TEST(Episode, ElbowRestsUnderGravityWithinItsRange) {
+  const auto p = msk::parse_protocol(
+      "initial: {angles_deg: {r_elbow_flex: 90}}\nphases:\n  - {type: rest, duration: 3}\n");
+  const auto r = msk::simulate_episode(elbow(), p);
+  const double q = last(r, "joint.r_elbow_flex.angle");
+  EXPECT_LT(q, 90.0 * M_PI / 180.0);  // gravity extends the elbow when the arm hangs
+  EXPECT_GT(q, -0.1);
+  EXPECT_NEAR(last(r, "joint.r_elbow_flex.velocity"), 0.0, 0.05);
+  EXPECT_NEAR(r.time.back(), 3.0, 1e-12);
+}
+
+TEST(Episode, VoluntaryFlexionFlexesAndCoContractionIsRecorded) {
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 60}}
+phases:
+  - {type: voluntary, duration: 0.5, excitation: {BIClong: 0.3, BICshort: 0.3, BRA: 0.3, TRIlong: 0.1}}
+)");
+  const auto r = msk::simulate_episode(elbow(), p);
+  EXPECT_GT(last(r, "joint.r_elbow_flex.angle"), 60.0 * M_PI / 180.0);
+  EXPECT_GT(last(r, "muscle.BIClong.activation"), 0.25);
+  const double cci = last(r, "pair.elbow.cci");
+  EXPECT_GT(cci, 0.0);
+  EXPECT_LT(cci, 1.0);
+  // Net moment of the pair equals the sum of the two sides.
+  EXPECT_NEAR(last(r, "pair.elbow.net_moment"),
+              last(r, "pair.elbow.agonist_moment") + last(r, "pair.elbow.antagonist_moment"), 1e-9);
+}
+
+TEST(Episode, ExplicitAndStiffSteppersAgree) {
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 80}}
+phases:
+  - {type: voluntary, duration: 0.4, excitation: {BIClong: 0.2, TRIlat: 0.15}}
+  - {type: rest, duration: 0.4}
+)");
+  msk::EpisodeOptions explicit_options, stiff_options;
+  explicit_options.rtol = stiff_options.rtol = 1e-8;
+  explicit_options.atol = stiff_options.atol = 1e-10;
+  stiff_options.stepper = "rosenbrock4";
+  const auto a = msk::simulate_episode(elbow(), p, explicit_options);
+  const auto b = msk::simulate_episode(elbow(), p, stiff_options);
+  ASSERT_EQ(a.n_times(), b.n_times());
+  const auto qa = a.channel("joint.r_elbow_flex.angle"), qb = b.channel("joint.r_elbow_flex.angle");
+  for (std::size_t i = 0; i < qa.size(); ++i)
+    EXPECT_NEAR(qa[i], qb[i], 1e-5) << "row " << i;
+  EXPECT_GT(b.stats.jacobian_calls, 0u);
+}
+
+TEST(Episode, PassiveStretchStopsAtTheBarrier) {
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 90}}
+phases:
+  - {type: passive_stretch, joint: r_elbow_flex, muscles: [BIClong, BICshort, BRA], speed_deg_s: 20,
+     barrier_torque: 1.0, max_duration: 10}
+)");
+  const auto r = msk::simulate_episode(elbow(), p);
+  ASSERT_FALSE(r.event_labels.empty());
+  const std::string label = r.event_labels.back();
+  EXPECT_TRUE(label == "barrier:r_elbow_flex" || label == "range_limit:r_elbow_flex") << label;
+  // The flexors lengthen: the elbow extends.
+  EXPECT_LT(last(r, "joint.r_elbow_flex.angle"), 90.0 * M_PI / 180.0);
+  if (label == "barrier:r_elbow_flex") {
+    EXPECT_NEAR(last(r, "examiner.r_elbow_flex.resisting_torque"), 1.0, 1e-4);
+  }
+}
+
+TEST(Episode, StepLimitIsASimulationErrorAndTheFileKeepsTheRows) {
+  const std::string path = std::string(MSK_TEST_TMP) + "/step_limit.h5";
+  const auto p = msk::parse_protocol("phases:\n  - {type: rest, duration: 5}\n");
+  msk::EpisodeOptions o;
+  o.max_steps = 40;
+  o.output_path = path;
+  try {
+    msk::simulate_episode(elbow(), p, o);
+    FAIL() << "no SimulationError";
+  } catch (const msk::SimulationError& e) {
+    EXPECT_GT(e.time(), 0.0);
+    EXPECT_EQ(e.law(), "dopri5");
+    EXPECT_NE(std::string(e.what()).find("step limit"), std::string::npos);
+  }
+  const auto data = msk::io::load_results(path);
+  EXPECT_GT(data.time.size(), 1u);
+  EXPECT_EQ(data.meta_strings.at("status"), "failed");
+}
+
+TEST(Episode, ProgressIsReportedAndCanCancel) {
+  const auto p = msk::parse_protocol("phases:\n  - {type: rest, duration: 2}\n");
+  msk::EpisodeOptions o;
+  int calls = 0;
+  o.progress_interval_s = 0.0;
+  o.progress = [&](double t, double t_end) {
+    ++calls;
+    EXPECT_DOUBLE_EQ(t_end, 2.0);
+    return t < 0.5;
+  };
+  try {
+    msk::simulate_episode(elbow(), p, o);
+    FAIL();
+  } catch (const msk::SimulationError&) {
+    FAIL() << "cancellation is not a simulation error";
+  } catch (const msk::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cancelled"), std::string::npos);
+  }
+  EXPECT_GT(calls, 1);
+}
+
+TEST(Episode, WritesHdf5WithUnitsAndMeta) {
+  const std::string path = std::string(MSK_TEST_TMP) + "/elbow_rest.h5";
+  const auto p = msk::parse_protocol("phases:\n  - {type: rest, duration: 0.2}\n");
+  msk::EpisodeOptions o;
+  o.output_path = path;
+  o.seed = 7;
+  const auto r = msk::simulate_episode(elbow(), p, o);
+  const auto data = msk::io::load_results(path);
+  ASSERT_EQ(data.time.size(), r.n_times());
+  ASSERT_EQ(data.channels.size(), r.n_channels());
+  EXPECT_EQ(data.channels[0].name, "joint.r_elbow_flex.angle");
+  EXPECT_EQ(data.channels[0].units, "rad");
+  EXPECT_EQ(data.meta_strings.at("model_name"), "elbow");
+  EXPECT_EQ(data.meta_strings.at("status"), "complete");
+  EXPECT_NE(data.meta_strings.at("model_text").find("BIClong"), std::string::npos);
+  for (std::size_t i = 0; i < r.n_times(); ++i)
+    EXPECT_DOUBLE_EQ(data.values[0][i], r.values[i * r.n_channels()]);
+}
+
+TEST(Episode, SameInputsGiveIdenticalResults) {
+  const auto p = msk::parse_protocol(
+      "phases:\n  - {type: voluntary, duration: 0.3, excitation: {BRA: 0.4}}\n");
+  const auto a = msk::simulate_episode(elbow(), p), b = msk::simulate_episode(elbow(), p);
+  EXPECT_EQ(a.values, b.values);
+}

@@ -1,0 +1,160 @@
+// Model loading: valid files compile; malformed ones give ModelError naming file, line and field.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "msk/error.hpp"
+#include "msk/model/loader.hpp"
+#include "msk/model/model.hpp"
+#include "test_models.hpp"
+
+namespace {
+
+/// Loads text and returns the ModelError it raises (fails the test if none).
+msk::ModelError load_error(const std::string& text, const std::string& overrides = "") {
+  try {
+    msk::load_model_text(text, "bad.yaml", overrides);
+  } catch (const msk::ModelError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no ModelError for:\n" << text;
+  return msk::ModelError("", 0, "", "", "");
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) s.replace(pos, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+TEST(Loader, PendulumCompiles) {
+  const msk::Model m = msk::load_model_text(msk::test::kPendulum);
+  EXPECT_EQ(m.name, "pendulum");
+  EXPECT_EQ(m.n_dofs, 1);
+  EXPECT_EQ(m.n_muscles, 1);
+  EXPECT_EQ(m.dof_names[0], "hinge");
+  EXPECT_NEAR(m.dof_range_min[0], -170.0 * M_PI / 180.0, 1e-12);
+  EXPECT_EQ(m.layout.n_states, 2 + 6);
+  EXPECT_EQ(m.layout.names[2], "muscle.flexor.activation");
+}
+
+TEST(Loader, BundledElbowCompiles) {
+  const msk::Model m = msk::load_model(std::string(MSK_MODELS_DIR) + "/elbow.yaml");
+  EXPECT_EQ(m.n_dofs, 1);
+  EXPECT_EQ(m.n_muscles, 6);
+  EXPECT_EQ(m.n_pairs, 1);
+  EXPECT_EQ(m.pair_agonists[0].size(), 3u);
+  EXPECT_NEAR(m.muscle_params[m.find_muscle("BIClong")].max_isometric_force, 624.3, 1e-9);
+}
+
+TEST(Loader, UnknownFieldNamesLineAndField) {
+  const auto e =
+      load_error(replace(msk::test::kPendulum, "    mass: 1.0", "    mass: 1.0\n    colour: red"));
+  EXPECT_EQ(e.file(), "bad.yaml");
+  EXPECT_EQ(e.line(), 9);
+  EXPECT_EQ(e.field(), "bodies[0=link].colour");
+  EXPECT_NE(std::string(e.what()).find("unknown field 'colour'"), std::string::npos);
+}
+
+TEST(Loader, MissingRequiredField) {
+  const auto e = load_error(replace(msk::test::kPendulum, "    optimal_fibre_length: 0.1\n", ""));
+  EXPECT_EQ(e.field(), "muscles[0=flexor].optimal_fibre_length");
+  EXPECT_GT(e.line(), 0);
+}
+
+TEST(Loader, WrongTypeNaNNegativeAndInfinite) {
+  EXPECT_EQ(load_error(replace(msk::test::kPendulum, "mass: 1.0", "mass: heavy")).field(),
+            "bodies[0=link].mass");
+  EXPECT_EQ(load_error(replace(msk::test::kPendulum, "mass: 1.0", "mass: .nan")).got(), "'.nan'");
+  EXPECT_EQ(load_error(replace(msk::test::kPendulum, "mass: 1.0", "mass: -1")).field(),
+            "bodies[0=link].mass");
+  EXPECT_EQ(load_error(replace(msk::test::kPendulum, "max_isometric_force: 100",
+                               "max_isometric_force: .inf"))
+                .field(),
+            "muscles[0=flexor].max_isometric_force");
+}
+
+TEST(Loader, DegreesWhereRadiansExpected) {
+  // pennation_at_optimal is in radians: 30 (degrees by mistake) is out of its plausible range.
+  const auto e = load_error(replace(msk::test::kPendulum, "    tendon_slack_length: 0.2",
+                                    "    tendon_slack_length: 0.2\n    pennation_at_optimal: 30"));
+  EXPECT_EQ(e.field(), "muscles[0=flexor].pennation_at_optimal");
+}
+
+TEST(Loader, DuplicateAndUnknownNames) {
+  std::string dup = msk::test::kPendulum + R"(  - name: flexor
+    max_isometric_force: 100
+    optimal_fibre_length: 0.1
+    tendon_slack_length: 0.2
+    path: [{body: ground, point: [0, 0, 0]}, {body: link, point: [0, -0.1, 0]}]
+)";
+  EXPECT_NE(std::string(load_error(dup).what()).find("duplicate 'flexor'"), std::string::npos);
+  EXPECT_EQ(load_error(replace(msk::test::kPendulum, "{body: link,", "{body: femur,")).field(),
+            "muscles[0=flexor].path[1].body");
+  const std::string pair = msk::test::kPendulum +
+                           "pairs:\n  - {name: p, joint: hinge, agonists: [flexor], antagonists: "
+                           "[extensor]}\n";
+  const auto e = load_error(pair);
+  EXPECT_EQ(e.field(), "pairs[0=p].antagonists[0]");
+  EXPECT_NE(std::string(e.what()).find("'extensor'"), std::string::npos);
+}
+
+TEST(Loader, SyntaxErrorHasLine) {
+  const auto e = load_error("name: x\nbodies: [\n  {name: a\n");
+  EXPECT_GT(e.line(), 0);
+  EXPECT_EQ(e.field(), "<document>");
+}
+
+TEST(Loader, DeepNestingAndHugeInputAreRejected) {
+  std::string deep = "name: x\nbodies: ";
+  for (int i = 0; i < 100; ++i)
+    deep += "[";
+  for (int i = 0; i < 100; ++i)
+    deep += "]";
+  EXPECT_NE(std::string(load_error(deep).what()).find("nesting"), std::string::npos);
+  msk::LoadLimits limits;
+  limits.max_bytes = 100;
+  EXPECT_THROW(msk::load_model_spec(msk::test::kPendulum, "big.yaml", "", limits), msk::ModelError);
+}
+
+TEST(Loader, MissingFileIsModelError) {
+  try {
+    msk::load_model("/nonexistent/model.yaml");
+    FAIL();
+  } catch (const msk::ModelError& e) {
+    EXPECT_EQ(e.file(), "/nonexistent/model.yaml");
+  }
+}
+
+TEST(Loader, OverridesChangeFieldsByName) {
+  const msk::Model m = msk::load_model_text(
+      msk::test::kPendulum, "p.yaml",
+      R"({"muscles.flexor.max_isometric_force": 250, "muscles.flexor.tone": "hypertonic",
+          "bodies.link.mass": 2.5})");
+  EXPECT_DOUBLE_EQ(m.muscle_params[0].max_isometric_force, 250.0);
+  EXPECT_DOUBLE_EQ(m.body_mass[0], 2.5);
+  EXPECT_EQ(m.muscle_tone[0].preset, "hypertonic");
+  EXPECT_NE(m.text.find("250"), std::string::npos);
+}
+
+TEST(Loader, BadOverridesNameThePath) {
+  EXPECT_EQ(
+      load_error(msk::test::kPendulum, R"({"muscles.biceps.max_isometric_force": 1})").field(),
+      "muscles.biceps");
+  EXPECT_EQ(
+      load_error(msk::test::kPendulum, R"({"muscles.flexor.max_isometric_force": -5})").field(),
+      "muscles[0=flexor].max_isometric_force");
+}
+
+TEST(Loader, TonePresetsResolveRelativeToHabitualLength) {
+  const msk::Model hyper = msk::load_model_text(msk::test::kPendulum, "p.yaml",
+                                                R"({"muscles.flexor.tone": "hypertonic"})");
+  const msk::Model normal = msk::load_model_text(msk::test::kPendulum);
+  const double habitual = normal.muscle_habitual_norm_fibre_length[0];
+  EXPECT_NEAR(hyper.muscle_tone[0].threshold, habitual - 0.05, 1e-12);
+  EXPECT_NEAR(normal.muscle_tone[0].threshold, habitual + 0.5, 1e-12);
+  EXPECT_THROW(msk::tone_preset("spastic"), msk::InvalidArgument);
+}
