@@ -1,0 +1,72 @@
+"""msk: musculoskeletal simulation of agonist/antagonist muscle pairs and vertebral segments.
+
+Quick start::
+
+    import msk
+    from msk import protocols as p
+
+    model = msk.load_model("elbow", overrides={"muscles.BIClong.tone": "hypertonic"})
+    session = p.Protocol([p.rest(1.0), p.pir("r_elbow_flex", ["BIClong"], cycles=3)],
+                         initial_angles_deg={"r_elbow_flex": 90.0})
+    results = msk.simulate(model, session, output="pir.h5")
+    results.to_pandas()                       # one column per channel, units in df.attrs
+    results.plot(path="pir.png")              # dashboard figure
+    p.pir_summary(results, "r_elbow_flex")    # barrier angle per cycle
+
+The compiled core ``msk._core`` is loaded on first use of :func:`load_model`, :func:`simulate`,
+the exception classes or ``__version__``; reading results files, building protocols and plotting
+work without it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from msk import protocols
+from msk._api import Model, bundled_models, load_model, simulate
+from msk.results import Results
+
+__all__ = [
+    "Error",
+    "InvalidArgument",
+    "IoError",
+    "Model",
+    "ModelError",
+    "Results",
+    "SimulationError",
+    "__version__",
+    "bundled_models",
+    "curves",
+    "load_model",
+    "plot",
+    "protocols",
+    "simulate",
+]
+
+_CORE_NAMES = frozenset({"Error", "ModelError", "SimulationError", "IoError", "InvalidArgument"})
+_LAZY_SUBMODULES = frozenset({"plot", "curves", "validation"})
+
+
+def __getattr__(name: str) -> Any:
+    """Resolve the core's exception classes, ``__version__`` and heavy submodules on first use."""
+    if name in _CORE_NAMES:
+        from msk._api import require_core
+
+        return getattr(require_core(), name)
+    if name == "__version__":
+        from msk._api import installed_version
+
+        return installed_version()
+    if name in _LAZY_SUBMODULES:
+        try:
+            return importlib.import_module(f"msk.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"msk.{name}":
+                raise
+            raise AttributeError(f"msk.{name} is not available in this build of msk") from None
+    raise AttributeError(f"module 'msk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,530 @@
+"""Loading models and running episodes: the typed front of the compiled core ``msk._core``.
+
+The core is imported on first use, so the pure-Python parts of the package (results, protocols,
+plots) work on a machine where the extension is not built.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Optional
+
+import numpy as np
+
+from msk.protocols import ProtocolLike, as_protocol_dict, rest
+from msk.results import Results
+
+__all__ = [
+    "Model",
+    "bundled_models",
+    "flatten_overrides",
+    "installed_version",
+    "load_model",
+    "require_core",
+    "simulate",
+]
+
+STEPPERS = ("dopri5", "rosenbrock4")
+"""Integrators of the core: explicit Dormand-Prince 5(4), and Rosenbrock 4 for stiff models."""
+
+ProgressCallback = Callable[[float, float], Optional[bool]]
+"""``progress(t_done, t_end)`` with times in seconds; returning ``False`` cancels the run."""
+
+
+def require_core() -> ModuleType:
+    """Return the compiled extension ``msk._core``.
+
+    Raises
+    ------
+    ImportError
+        The extension is not built or cannot be loaded; the message says how to fix it.
+    """
+    try:
+        from msk import _core
+    except ImportError as error:
+        raise ImportError(
+            "msk._core, the compiled part of msk, is not available "
+            f"({error}). Build and install the package with `pip install .` from the msk "
+            "source tree (needs a C++17 compiler, CMake, Eigen, yaml-cpp, Boost and HDF5). "
+            "Reading results files, protocols and plots work without it."
+        ) from error
+    return _core
+
+
+def installed_version() -> str:
+    """Version of msk: the core's ``__version__``, else the installed distribution's, else
+    ``"unknown"``."""
+    core = sys.modules.get("msk._core")
+    if core is None:
+        try:
+            core = require_core()
+        except ImportError:
+            core = None
+    if core is not None:
+        return str(core.__version__)
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+    except ImportError:  # pragma: no cover
+        return "unknown"
+    try:
+        return version("msk")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+# --- models ----------------------------------------------------------------------------------
+
+_BUNDLED_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_models() -> list[str]:
+    """Names of the models shipped with the package (``msk/models/<name>.yaml``), sorted."""
+    from importlib.resources import files
+
+    folder = files("msk") / "models"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        entry.name.rsplit(".", 1)[0]
+        for entry in folder.iterdir()
+        if entry.is_file() and entry.name.endswith(_YAML_SUFFIXES)
+    )
+
+
+def _json_default(value: Any) -> Any:
+    """Make numpy scalars and arrays and paths JSON-serialisable."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"expected a number, string, bool, list or None, got {type(value).__name__}")
+
+
+def flatten_overrides(overrides: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested override mappings to dotted field paths.
+
+    Parameters
+    ----------
+    overrides : mapping
+        Dotted paths to values (``{"muscles.BIClong.tone": "hypertonic"}``), nested mappings
+        (``{"muscles": {"BIClong": {"tone": "hypertonic"}}}``), or a mix.
+    prefix : str
+        Path of ``overrides`` itself (used in recursion).
+
+    Returns
+    -------
+    dict of str to value
+        One entry per leaf; lists and other non-mapping values are leaves.
+
+    Raises
+    ------
+    ValueError
+        An empty or non-string key, or the same path given twice.
+    """
+    flat: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if not isinstance(key, str) or not key or key.startswith(".") or key.endswith("."):
+            raise ValueError(f"overrides: expected a field name, got {key!r} under {prefix!r}")
+        path = f"{prefix}.{key}" if prefix else key
+        leaves = (
+            flatten_overrides(value, path)
+            if isinstance(value, Mapping) and value
+            else {path: value}
+        )
+        for leaf, leaf_value in leaves.items():
+            if leaf in flat:
+                raise ValueError(f"overrides: {leaf!r} is given twice")
+            flat[leaf] = leaf_value
+    return flat
+
+
+def _overrides_json(overrides: Mapping[str, Any] | None) -> str:
+    """The JSON object ``_core.load_model_text`` expects, or ``""`` for no overrides."""
+    if not overrides:
+        return ""
+    if not isinstance(overrides, Mapping):
+        raise ValueError(f"overrides: expected a dict, got {type(overrides).__name__}")
+    flat = flatten_overrides(overrides)
+    for path, value in flat.items():
+        try:
+            json.dumps(value, default=_json_default, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"overrides[{path!r}]: {error}") from None
+    return json.dumps(flat, default=_json_default, allow_nan=False)
+
+
+class Model:
+    """A compiled, immutable musculoskeletal model.
+
+    Create it with :func:`load_model` or :meth:`Model.from_text`; derive variants with
+    :meth:`with_overrides` (the original is never changed, so sweeps are safe).
+
+    Attributes
+    ----------
+    name : str
+        Model name from the file.
+    file : str
+        File the model was read from (``"<string>"`` for text).
+    text : str
+        Model YAML after overrides: enough to rebuild the model exactly.
+    muscle_names, joint_names, pair_names : list of str
+        Entities of the model.
+    channel_names, channel_units : list of str
+        Output channels an episode records, and their units.
+    """
+
+    __slots__ = ("_core_model",)
+
+    def __init__(self, core_model: Any) -> None:
+        self._core_model = core_model
+
+    @classmethod
+    def from_text(
+        cls, text: str, overrides: Mapping[str, Any] | None = None, file: str = "<string>"
+    ) -> Model:
+        """Compile a model from YAML text.
+
+        Parameters
+        ----------
+        text : str
+            Model YAML.
+        overrides : mapping, optional
+            Field overrides, flat (dotted paths) or nested; see :func:`load_model`.
+        file : str
+            Name used in error messages and stored in results metadata.
+
+        Raises
+        ------
+        msk.ModelError
+            The YAML or an override does not validate; the message names file, line and field.
+        """
+        core = require_core()
+        return cls(core.load_model_text(text, file, _overrides_json(overrides)))
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Model:
+        """A new model with ``overrides`` applied on top of this one (this model is unchanged)."""
+        return Model.from_text(self.text, overrides, self.file)
+
+    @property
+    def core(self) -> Any:
+        """The underlying ``msk._core.Model``."""
+        return self._core_model
+
+    @property
+    def name(self) -> str:
+        return str(self._core_model.name)
+
+    @property
+    def file(self) -> str:
+        return str(self._core_model.file)
+
+    @property
+    def text(self) -> str:
+        return str(self._core_model.text)
+
+    @property
+    def muscle_names(self) -> list[str]:
+        return list(self._core_model.muscle_names)
+
+    @property
+    def joint_names(self) -> list[str]:
+        return list(self._core_model.joint_names)
+
+    @property
+    def pair_names(self) -> list[str]:
+        return list(self._core_model.pair_names)
+
+    @property
+    def channel_names(self) -> list[str]:
+        return list(self._core_model.channel_names)
+
+    @property
+    def channel_units(self) -> list[str]:
+        return list(self._core_model.channel_units)
+
+    @property
+    def channels(self) -> dict[str, str]:
+        """Units by channel name."""
+        return dict(zip(self.channel_names, self.channel_units))
+
+    def __getattr__(self, name: str) -> Any:
+        """Other attributes of the core model (e.g. ``description``, ``pairs``)."""
+        if name.startswith("_"):
+            raise AttributeError(f"'Model' object has no attribute {name!r}")
+        return getattr(self._core_model, name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(dir(self._core_model)))
+
+    def __repr__(self) -> str:
+        return (
+            f"<msk.Model {self.name!r} from {self.file!r}: {len(self.joint_names)} joint(s) "
+            f"{self.joint_names}, {len(self.muscle_names)} muscle(s), "
+            f"{len(self.pair_names)} pair(s), {len(self.channel_names)} channels>"
+        )
+
+
+def _model_source(name_or_path: str | os.PathLike[str]) -> tuple[str, str]:
+    """Return (YAML text, file name) of a bundled model name or a path."""
+    is_path = isinstance(name_or_path, os.PathLike) or (
+        isinstance(name_or_path, str)
+        and (name_or_path.endswith(_YAML_SUFFIXES) or "/" in name_or_path or os.sep in name_or_path)
+    )
+    if is_path:
+        path = Path(name_or_path).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such model file")
+        return path.read_text(encoding="utf-8"), str(path.resolve())
+    if not isinstance(name_or_path, str) or not _BUNDLED_NAME.match(name_or_path):
+        raise ValueError(
+            f"name_or_path: expected a bundled model name or a path to a YAML file, "
+            f"got {name_or_path!r}"
+        )
+    from importlib.resources import files
+
+    resource = files("msk") / "models" / f"{name_or_path}.yaml"
+    if not resource.is_file():
+        available = ", ".join(bundled_models()) or "none installed"
+        raise FileNotFoundError(
+            f"no bundled model {name_or_path!r} (bundled: {available}); "
+            f"to load a file, pass a path ending in .yaml"
+        )
+    return resource.read_text(encoding="utf-8"), str(resource)
+
+
+def load_model(
+    name_or_path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None
+) -> Model:
+    """Load and compile a model.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+        A bundled model name (``"elbow"``, see :func:`bundled_models`) or the path of a YAML
+        model file. A string is taken as a path when it ends in ``.yaml``/``.yml`` or contains a
+        path separator.
+    overrides : mapping, optional
+        Values that replace fields of the file, by dotted path
+        (``{"muscles.BIClong.max_isometric_force": 700.0}``, SI units as in the file) or nested
+        (``{"muscles": {"BIClong": {"tone": "hypertonic"}}}``).
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file or bundled model.
+    msk.ModelError
+        The file or an override does not validate (the message names file, line and field).
+    ValueError
+        An override is not a plain value (number, string, bool, list, None) or is given twice.
+    """
+    text, file = _model_source(name_or_path)
+    return Model.from_text(text, overrides, file)
+
+
+# --- simulation ------------------------------------------------------------------------------
+
+
+def _options_json(
+    output_dt: float, stepper: str, rtol: float, atol: float, max_steps: int, seed: int
+) -> dict[str, Any]:
+    """Check the solver options and return them as the dict the core expects."""
+    for name, value in (("output_dt", output_dt), ("rtol", rtol), ("atol", atol)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+            raise ValueError(f"{name}: expected a positive number, got {value!r}")
+        if not math.isfinite(float(value)) or float(value) <= 0:
+            raise ValueError(f"{name}: expected a positive number, got {value!r}")
+    if stepper not in STEPPERS:
+        raise ValueError(f"stepper: expected one of {list(STEPPERS)}, got {stepper!r}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+        raise ValueError(f"max_steps: expected a whole number >= 1, got {max_steps!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected a whole number >= 0, got {seed!r}")
+    return {
+        "output_dt": float(output_dt),
+        "stepper": stepper,
+        "rtol": float(rtol),
+        "atol": float(atol),
+        "max_steps": int(max_steps),
+        "seed": int(seed),
+    }
+
+
+class _Progress:
+    """The callback handed to the core: drives a tqdm bar and/or a user callback, and turns
+    Ctrl-C or an exception in the user callback into a clean cancellation."""
+
+    def __init__(self, show_bar: bool, user: ProgressCallback | None, description: str) -> None:
+        self._show_bar = show_bar
+        self._user = user
+        self._description = description
+        self._bar: Any = None
+        self.failure: BaseException | None = None
+        self.cancelled_by_user = False
+
+    def __call__(self, t_done: float, t_end: float) -> bool:
+        try:
+            if self._show_bar:
+                self._update_bar(t_done, t_end)
+            if self._user is not None and self._user(t_done, t_end) is False:
+                self.cancelled_by_user = True
+                return False
+        except BaseException as error:
+            self.failure = error
+            return False
+        return True
+
+    def _update_bar(self, t_done: float, t_end: float) -> None:
+        if self._bar is None:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(
+                total=float(t_end),
+                desc=self._description,
+                unit="s",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.2f}/{total:.2f} s simulated "
+                "[{elapsed}<{remaining}]",
+                file=sys.stderr,
+                leave=True,
+            )
+        if float(t_end) != self._bar.total:
+            self._bar.total = float(t_end)
+        self._bar.n = min(float(t_done), float(t_end))
+        self._bar.refresh()
+
+    def close(self, finished: bool) -> None:
+        if self._bar is not None:
+            if finished:
+                self._bar.n = self._bar.total
+                self._bar.refresh()
+            self._bar.close()
+
+
+def simulate(
+    model: Model | str | os.PathLike[str],
+    protocol: ProtocolLike | None = None,
+    *,
+    duration: float | None = None,
+    output: str | os.PathLike[str] | None = None,
+    output_dt: float = 0.01,
+    stepper: str = "dopri5",
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    max_steps: int = 10_000_000,
+    seed: int = 0,
+    progress: bool | ProgressCallback | None = None,
+) -> Results:
+    """Run one episode.
+
+    Parameters
+    ----------
+    model : Model, str or path
+        A model from :func:`load_model`, or a bundled name / path to load without overrides.
+    protocol : Protocol, dict or list of phases, optional
+        What happens during the episode (see :mod:`msk.protocols`): a
+        :class:`~msk.protocols.Protocol`, a protocol dict ``{"initial": ..., "phases": [...]}``,
+        one phase dict, or a list of phases.
+    duration : float, optional
+        Shortcut for a single rest phase of this length [s]; give either this or ``protocol``.
+    output : str or path, optional
+        HDF5 file the core writes while it integrates (flushed as it goes, so a killed run leaves
+        a readable file).
+    output_dt : float
+        Sampling interval of the recorded channels [s], > 0.
+    stepper : {"dopri5", "rosenbrock4"}
+        Integrator: adaptive explicit Dormand-Prince 5(4), or Rosenbrock 4 for stiff models.
+    rtol, atol : float
+        Relative and absolute error tolerances of the adaptive step, > 0.
+    max_steps : int
+        The run fails with ``msk.SimulationError`` after this many steps.
+    seed : int
+        Seed of the random parts of the model, >= 0 (recorded in the metadata).
+    progress : bool or callable, optional
+        ``None``: show a progress bar when stderr is a terminal; ``True``/``False``: always/never;
+        a callable ``progress(t_done, t_end)`` [s] is called from time to time and may return
+        ``False`` to cancel.
+
+    Returns
+    -------
+    Results
+        Channels, events, metadata and integrator statistics (``results.stats``).
+
+    Raises
+    ------
+    ValueError
+        Invalid protocol or options (checked before the run starts).
+    msk.SimulationError
+        The integration failed (the message gives time, channel and law).
+    msk.Error
+        The run was cancelled by the progress callback.
+    KeyboardInterrupt
+        Ctrl-C during the run (the core stops at its next progress call).
+    """
+    core = require_core()
+    if not isinstance(model, Model):
+        model = Model(model) if isinstance(model, core.Model) else load_model(model)
+
+    if protocol is not None and duration is not None:
+        raise ValueError("give either protocol or duration, not both")
+    if protocol is None:
+        if duration is None:
+            raise ValueError("give a protocol, or a duration [s] for a rest episode")
+        protocol = [rest(duration)]
+    protocol_dict = as_protocol_dict(protocol)
+    options = _options_json(output_dt, stepper, rtol, atol, max_steps, seed)
+    protocol_text = json.dumps(protocol_dict)
+    options_text = json.dumps(options)
+    output_path = os.fspath(output) if output is not None else ""
+
+    if progress is None:
+        show_bar = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        user_callback = None
+    elif isinstance(progress, bool):
+        show_bar, user_callback = progress, None
+    elif callable(progress):
+        show_bar, user_callback = False, progress
+    else:
+        raise ValueError(f"progress: expected None, True, False or a callable, got {progress!r}")
+
+    # A callback is always passed: it is where Ctrl-C reaches Python while the core integrates.
+    reporter = _Progress(show_bar, user_callback, model.name)
+    finished = False
+    try:
+        episode = core.simulate(model.core, protocol_text, options_text, output_path, reporter)
+        finished = True
+    except core.Error:
+        if reporter.failure is not None:
+            raise reporter.failure from None
+        raise
+    finally:
+        reporter.close(finished)
+    if reporter.failure is not None:  # the core finished before it saw the cancellation
+        raise reporter.failure
+
+    meta = {
+        "model_name": model.name,
+        "model_file": model.file,
+        "model_text": model.text,
+        "protocol": protocol_text,
+        "options": options_text,
+        "solver": stepper,
+        "seed": int(seed),
+        "rtol": float(rtol),
+        "atol": float(atol),
+        "output_dt": float(output_dt),
+        "msk_version": installed_version(),
+    }
+    return Results.from_episode(episode, meta=meta)

@@ -1,0 +1,583 @@
+"""Protocols: what the examiner and the subject do during an episode.
+
+A protocol is an initial posture and a list of phases run one after the other. Each builder below
+returns one phase as a plain ``dict`` in the schema that :func:`msk.simulate` passes to the core,
+and checks its arguments first so that a typo fails here with a clear :class:`ValueError` instead
+of after a long run.
+
+Units follow the names: durations and times in seconds, angles in degrees (``*_deg``), speeds in
+degrees per second (``*_deg_s``), torques in newton metres, efforts in percent of maximal voluntary
+contraction (``*_pct_mvc``), excitations normalised to [0, 1].
+
+Examples
+--------
+>>> from msk import protocols as p
+>>> session = p.Protocol(
+...     [p.rest(1.0), p.pir("r_elbow_flex", ["BIClong", "BRA"], cycles=3)],
+...     initial_angles_deg={"r_elbow_flex": 90.0},
+... )
+>>> session.to_dict()["phases"][0]
+{'type': 'rest', 'duration': 1.0}
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Union
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from msk.results import Results
+
+__all__ = [
+    "Phase",
+    "Protocol",
+    "ProtocolLike",
+    "as_protocol_dict",
+    "hold",
+    "isometric",
+    "passive_stretch",
+    "phase_from_dict",
+    "pir",
+    "pir_summary",
+    "ramp",
+    "rest",
+    "voluntary",
+]
+
+Phase = dict[str, Any]
+"""One phase: a JSON-ready ``dict`` with a ``"type"`` key (see the builders)."""
+
+
+# --- argument checks -------------------------------------------------------------------------
+
+
+def _number(name: str, value: Any, unit: str = "") -> float:
+    """Return ``value`` as a finite float, or raise ``ValueError`` naming the argument."""
+    suffix = f" [{unit}]" if unit else ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name}: expected a number{suffix}, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name}: expected a finite number{suffix}, got {value!r}")
+    return number
+
+
+def _positive(name: str, value: Any, unit: str = "") -> float:
+    """Return ``value`` as a float > 0."""
+    number = _number(name, value, unit)
+    if number <= 0.0:
+        suffix = f" [{unit}]" if unit else ""
+        raise ValueError(f"{name}: expected a positive number{suffix}, got {value!r}")
+    return number
+
+
+def _non_negative(name: str, value: Any, unit: str = "") -> float:
+    """Return ``value`` as a float >= 0."""
+    number = _number(name, value, unit)
+    if number < 0.0:
+        suffix = f" [{unit}]" if unit else ""
+        raise ValueError(f"{name}: expected a number >= 0{suffix}, got {value!r}")
+    return number
+
+
+def _in_range(name: str, value: Any, low: float, high: float, unit: str = "") -> float:
+    """Return ``value`` as a float in the closed interval [low, high]."""
+    number = _number(name, value, unit)
+    if not low <= number <= high:
+        suffix = f" [{unit}]" if unit else ""
+        raise ValueError(f"{name}: expected a number in [{low:g}, {high:g}]{suffix}, got {value!r}")
+    return number
+
+
+def _name(name: str, value: Any) -> str:
+    """Return ``value`` if it is a non-empty string (a joint or muscle name)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name}: expected a non-empty name, got {value!r}")
+    return value
+
+
+def _names(name: str, values: Any) -> list[str]:
+    """Return a non-empty list of distinct names."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValueError(f"{name}: expected a list of muscle names, got {values!r}")
+    result = [_name(f"{name}[{i}]", v) for i, v in enumerate(values)]
+    if not result:
+        raise ValueError(f"{name}: expected at least one muscle, got an empty list")
+    duplicates = sorted({v for v in result if result.count(v) > 1})
+    if duplicates:
+        raise ValueError(f"{name}: expected distinct muscles, got duplicates {duplicates}")
+    return result
+
+
+def _count(name: str, value: Any) -> int:
+    """Return ``value`` as an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
+    return int(value)
+
+
+# --- phase builders --------------------------------------------------------------------------
+
+
+def rest(duration: float) -> Phase:
+    """Rest: joints free under gravity and muscles, no voluntary drive (tone and reflexes act).
+
+    Parameters
+    ----------
+    duration : float
+        Length of the phase [s], > 0.
+    """
+    return {"type": "rest", "duration": _positive("rest.duration", duration, "s")}
+
+
+def voluntary(duration: float, excitation: Mapping[str, float], rise_s: float = 0.05) -> Phase:
+    """Voluntary contraction with the joints free.
+
+    Parameters
+    ----------
+    duration : float
+        Length of the phase [s], > 0.
+    excitation : mapping of str to float
+        Target voluntary excitation per muscle [1], each in [0, 1]; e.g. ``{"BIClong": 0.2}``.
+    rise_s : float
+        Time to ramp from the previous excitation to the target [s], >= 0.
+    """
+    if not isinstance(excitation, Mapping) or not excitation:
+        raise ValueError(
+            f"voluntary.excitation: expected a mapping of muscle name to excitation in [0, 1], "
+            f"got {excitation!r}"
+        )
+    targets = {
+        _name("voluntary.excitation key", m): _in_range(f"voluntary.excitation[{m!r}]", e, 0, 1)
+        for m, e in excitation.items()
+    }
+    return {
+        "type": "voluntary",
+        "duration": _positive("voluntary.duration", duration, "s"),
+        "excitation": targets,
+        "rise_s": _non_negative("voluntary.rise_s", rise_s, "s"),
+    }
+
+
+def hold(joint: str, duration: float) -> Phase:
+    """The examiner holds ``joint`` at its current angle.
+
+    Parameters
+    ----------
+    joint : str
+        Joint name, e.g. ``"r_elbow_flex"``.
+    duration : float
+        Length of the phase [s], > 0.
+    """
+    return {
+        "type": "hold",
+        "joint": _name("hold.joint", joint),
+        "duration": _positive("hold.duration", duration, "s"),
+    }
+
+
+def ramp(joint: str, to_deg: float, speed_deg_s: float) -> Phase:
+    """The examiner moves ``joint`` at constant speed to a target angle.
+
+    Parameters
+    ----------
+    joint : str
+        Joint name.
+    to_deg : float
+        Target joint angle [deg].
+    speed_deg_s : float
+        Angular speed [deg/s], > 0; the direction follows from the current and target angles.
+    """
+    return {
+        "type": "ramp",
+        "joint": _name("ramp.joint", joint),
+        "to_deg": _number("ramp.to_deg", to_deg, "deg"),
+        "speed_deg_s": _positive("ramp.speed_deg_s", speed_deg_s, "deg/s"),
+    }
+
+
+def isometric(
+    joint: str,
+    muscles: Sequence[str],
+    effort_pct_mvc: float = 20.0,
+    duration: float = 5.0,
+    rise_s: float = 0.2,
+) -> Phase:
+    """Isometric contraction: the joint is held while the listed muscles are excited voluntarily.
+
+    Parameters
+    ----------
+    joint : str
+        Joint held by the examiner.
+    muscles : sequence of str
+        Muscles excited voluntarily.
+    effort_pct_mvc : float
+        Voluntary effort [% MVC], in [0, 100].
+    duration : float
+        Length of the contraction [s], > 0.
+    rise_s : float
+        Time to reach the effort [s], >= 0.
+    """
+    return {
+        "type": "isometric",
+        "joint": _name("isometric.joint", joint),
+        "muscles": _names("isometric.muscles", muscles),
+        "effort_pct_mvc": _in_range("isometric.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
+        "duration": _positive("isometric.duration", duration, "s"),
+        "rise_s": _non_negative("isometric.rise_s", rise_s, "s"),
+    }
+
+
+def passive_stretch(
+    joint: str,
+    muscles: Sequence[str],
+    speed_deg_s: float = 5.0,
+    barrier_torque: float = 2.0,
+    max_duration: float = 60.0,
+) -> Phase:
+    """Passive stretch to the barrier.
+
+    The examiner moves ``joint`` in the direction that lengthens ``muscles`` until the resisting
+    torque reaches ``barrier_torque``; the phase then ends with the event ``barrier:<joint>``.
+
+    Parameters
+    ----------
+    joint : str
+        Joint moved by the examiner.
+    muscles : sequence of str
+        Muscles to lengthen; they set the direction of the stretch.
+    speed_deg_s : float
+        Stretch speed [deg/s], > 0.
+    barrier_torque : float
+        Resisting torque that defines the barrier [N m], > 0.
+    max_duration : float
+        The phase ends after this time even without reaching the barrier [s], > 0.
+    """
+    return {
+        "type": "passive_stretch",
+        "joint": _name("passive_stretch.joint", joint),
+        "muscles": _names("passive_stretch.muscles", muscles),
+        "speed_deg_s": _positive("passive_stretch.speed_deg_s", speed_deg_s, "deg/s"),
+        "barrier_torque": _positive("passive_stretch.barrier_torque", barrier_torque, "N m"),
+        "max_duration": _positive("passive_stretch.max_duration", max_duration, "s"),
+    }
+
+
+def pir(
+    joint: str,
+    muscles: Sequence[str],
+    cycles: int = 3,
+    effort_pct_mvc: float = 20.0,
+    contraction_s: float = 5.0,
+    relaxation_s: float = 2.0,
+    stretch_speed_deg_s: float = 5.0,
+    barrier_torque: float = 2.0,
+) -> Phase:
+    """Post-isometric relaxation (muscle energy technique) on ``muscles`` about ``joint``.
+
+    An initial stretch to the barrier, then ``cycles`` times: an isometric contraction at
+    ``effort_pct_mvc``, a relaxation hold, and a stretch to the new barrier. Events
+    ``barrier:<joint>`` mark each barrier and ``pir_cycle_start:<k>`` each cycle; see
+    :func:`pir_summary`.
+
+    Parameters
+    ----------
+    joint : str
+        Joint moved and held by the examiner.
+    muscles : sequence of str
+        Muscles treated (contracted, then stretched).
+    cycles : int
+        Number of contraction-relaxation-stretch cycles, >= 1.
+    effort_pct_mvc : float
+        Contraction effort [% MVC], in [0, 100].
+    contraction_s : float
+        Contraction length [s], > 0.
+    relaxation_s : float
+        Relaxation hold after each contraction [s], > 0.
+    stretch_speed_deg_s : float
+        Stretch speed [deg/s], > 0.
+    barrier_torque : float
+        Resisting torque that defines the barrier [N m], > 0.
+    """
+    return {
+        "type": "pir",
+        "joint": _name("pir.joint", joint),
+        "muscles": _names("pir.muscles", muscles),
+        "cycles": _count("pir.cycles", cycles),
+        "effort_pct_mvc": _in_range("pir.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
+        "contraction_s": _positive("pir.contraction_s", contraction_s, "s"),
+        "relaxation_s": _positive("pir.relaxation_s", relaxation_s, "s"),
+        "stretch_speed_deg_s": _positive("pir.stretch_speed_deg_s", stretch_speed_deg_s, "deg/s"),
+        "barrier_torque": _positive("pir.barrier_torque", barrier_torque, "N m"),
+    }
+
+
+_BUILDERS: dict[str, Callable[..., Phase]] = {
+    "rest": rest,
+    "voluntary": voluntary,
+    "hold": hold,
+    "ramp": ramp,
+    "isometric": isometric,
+    "passive_stretch": passive_stretch,
+    "pir": pir,
+}
+
+
+def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
+    """Check a phase given as a mapping (e.g. read from YAML) and return it in canonical form.
+
+    Parameters
+    ----------
+    phase : mapping
+        ``{"type": ..., <the builder's arguments>}``.
+    where : str
+        Prefix of error messages, e.g. ``"phases[2]"``.
+
+    Raises
+    ------
+    ValueError
+        Unknown type, unknown or missing field, or a value out of range.
+    """
+    if not isinstance(phase, Mapping):
+        raise ValueError(f"{where}: expected a mapping with a 'type' key, got {phase!r}")
+    fields = dict(phase)
+    kind = fields.pop("type", None)
+    if kind not in _BUILDERS:
+        raise ValueError(f"{where}.type: expected one of {sorted(_BUILDERS)}, got {kind!r}")
+    builder = _BUILDERS[kind]
+    parameters = inspect.signature(builder).parameters
+    unknown = sorted(set(fields) - set(parameters))
+    if unknown:
+        raise ValueError(
+            f"{where} ({kind}): unknown field(s) {unknown}; expected some of {list(parameters)}"
+        )
+    missing = [
+        name
+        for name, p in parameters.items()
+        if p.default is inspect.Parameter.empty and name not in fields
+    ]
+    if missing:
+        raise ValueError(f"{where} ({kind}): missing field(s) {missing}")
+    try:
+        return builder(**fields)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+# --- protocol --------------------------------------------------------------------------------
+
+
+class Protocol:
+    """An initial posture and a sequence of phases.
+
+    Parameters
+    ----------
+    phases : sequence of Phase
+        Phases built with the functions of this module (or equivalent mappings), run in order.
+    initial_angles_deg : mapping of str to float, optional
+        Initial joint angles [deg] by joint name; joints not listed start at the model's default.
+
+    Raises
+    ------
+    ValueError
+        No phase, or a phase or an angle that does not validate.
+    """
+
+    def __init__(
+        self,
+        phases: Sequence[Mapping[str, Any]],
+        initial_angles_deg: Mapping[str, float] | None = None,
+    ) -> None:
+        if isinstance(phases, (Mapping, str)):
+            raise ValueError(f"phases: expected a list of phases, got {phases!r}")
+        self.phases: list[Phase] = [
+            phase_from_dict(p, f"phases[{i}]") for i, p in enumerate(phases)
+        ]
+        if not self.phases:
+            raise ValueError("phases: expected at least one phase, got an empty list")
+        angles = dict(initial_angles_deg or {})
+        self.initial_angles_deg: dict[str, float] = {
+            _name("initial_angles_deg key", joint): _number(
+                f"initial_angles_deg[{joint!r}]", angle, "deg"
+            )
+            for joint, angle in angles.items()
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Protocol:
+        """Build from ``{"initial": {"angles_deg": {...}}, "phases": [...]}`` (the JSON schema)."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"protocol: expected a mapping, got {data!r}")
+        unknown = sorted(set(data) - {"initial", "phases"})
+        if unknown:
+            raise ValueError(f"protocol: unknown field(s) {unknown}; expected 'initial', 'phases'")
+        if "phases" not in data:
+            raise ValueError("protocol: missing field 'phases'")
+        initial = data.get("initial") or {}
+        if not isinstance(initial, Mapping) or set(initial) - {"angles_deg"}:
+            raise ValueError(
+                f"protocol.initial: expected {{'angles_deg': {{joint: angle}}}}, got {initial!r}"
+            )
+        return cls(data["phases"], initial.get("angles_deg"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Protocol:
+        """Build from the JSON text written by :meth:`to_json`."""
+        return cls.from_dict(json.loads(text))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the protocol as a JSON-ready dict (a deep copy)."""
+        return {
+            "initial": {"angles_deg": dict(self.initial_angles_deg)},
+            "phases": json.loads(json.dumps(self.phases)),
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Return the protocol as JSON text, the form :func:`msk.simulate` sends to the core."""
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def __len__(self) -> int:
+        return len(self.phases)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Protocol):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        kinds = ", ".join(p["type"] for p in self.phases)
+        angles = ", ".join(f"{j}={a:g}°" for j, a in self.initial_angles_deg.items())
+        start = f"; start {angles}" if angles else ""
+        return f"<msk.protocols.Protocol: {len(self.phases)} phase(s) [{kinds}]{start}>"
+
+
+ProtocolLike = Union[Protocol, Mapping[str, Any], Sequence[Mapping[str, Any]]]
+"""What :func:`msk.simulate` accepts as a protocol: a :class:`Protocol`, a protocol dict with
+``"phases"``, a single phase dict, or a list of phases."""
+
+
+def as_protocol_dict(protocol: ProtocolLike) -> dict[str, Any]:
+    """Validate any protocol form and return the JSON-ready dict.
+
+    Parameters
+    ----------
+    protocol : Protocol, mapping or sequence of mappings
+        A :class:`Protocol`; a mapping with ``"phases"`` (and optionally ``"initial"``); a single
+        phase mapping (with ``"type"``); or a list of phase mappings.
+
+    Raises
+    ------
+    ValueError
+        The protocol does not validate.
+    """
+    if isinstance(protocol, Protocol):
+        return protocol.to_dict()
+    if isinstance(protocol, Mapping):
+        if "type" in protocol and "phases" not in protocol:
+            return Protocol([protocol]).to_dict()
+        return Protocol.from_dict(protocol).to_dict()
+    if isinstance(protocol, Sequence) and not isinstance(protocol, (str, bytes)):
+        return Protocol(protocol).to_dict()
+    raise ValueError(
+        f"protocol: expected a msk.protocols.Protocol, a dict or a list of phases, got {protocol!r}"
+    )
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+
+def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.DataFrame:
+    """Barrier angles of a PIR session, one row per ``barrier:<joint>`` event.
+
+    Parameters
+    ----------
+    results : Results or path
+        Results of a run with barrier events (a ``pir`` or ``passive_stretch`` phase), or the path
+        of its HDF5 file.
+    joint : str
+        Joint name; the angle is read from channel ``joint.<joint>.angle`` at each event time
+        (linear interpolation).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns:
+
+        - ``cycle``: number of ``pir_cycle_start`` events before the barrier (0 is the initial
+          stretch, k the barrier reached after cycle k),
+        - ``time_s``: event time [s],
+        - ``barrier_angle_deg``: joint angle at the barrier [deg],
+        - ``gain_deg``: range gained since the previous barrier [deg], positive in the direction of
+          the stretch (0 for the first row),
+        - ``cumulative_gain_deg``: range gained since the first barrier [deg].
+
+        ``df.attrs["units"]`` maps the columns to units and ``df.attrs["stretch_direction"]`` is
+        +1 when the stretch increases the joint angle, -1 when it decreases it.
+
+    Raises
+    ------
+    KeyError
+        The results have no angle channel for ``joint``.
+    """
+    import pandas as pd
+
+    from msk.results import Results
+
+    if not isinstance(results, Results):
+        results = Results.load(results)
+    angle_rad = results[f"joint.{joint}.angle"]
+    time = results.time
+
+    # Events in time order, ties kept in the order they were recorded.
+    events = results.events.sort_values("time", kind="stable")
+    barrier_label = f"barrier:{joint}"
+    rows: list[tuple[int, float]] = []
+    cycle = 0
+    for t, label in zip(events["time"].to_numpy(float), events["label"]):
+        if str(label).startswith("pir_cycle_start"):
+            cycle += 1
+        elif label == barrier_label:
+            rows.append((cycle, float(t)))
+
+    cycles = np.array([r[0] for r in rows], dtype=int)
+    times_s = np.array([r[1] for r in rows], dtype=float)
+    angles_deg = np.degrees(np.interp(times_s, time, angle_rad)) if rows else np.zeros(0)
+
+    # Direction of the stretch: how the angle moved over the half second before the first barrier.
+    direction = 1
+    if rows:
+        before_deg = np.degrees(np.interp(max(times_s[0] - 0.5, time[0]), time, angle_rad))
+        if angles_deg[0] < before_deg:
+            direction = -1
+    gain = np.diff(angles_deg, prepend=angles_deg[:1]) * direction + 0.0  # + 0.0: no -0.0
+    cumulative = (angles_deg - angles_deg[:1]) * direction + 0.0 if rows else np.zeros(0)
+
+    frame = pd.DataFrame(
+        {
+            "cycle": cycles,
+            "time_s": times_s,
+            "barrier_angle_deg": angles_deg,
+            "gain_deg": gain,
+            "cumulative_gain_deg": cumulative,
+        }
+    )
+    frame.attrs["units"] = {
+        "cycle": "1",
+        "time_s": "s",
+        "barrier_angle_deg": "deg",
+        "gain_deg": "deg",
+        "cumulative_gain_deg": "deg",
+    }
+    frame.attrs["stretch_direction"] = direction
+    frame.attrs["joint"] = joint
+    return frame

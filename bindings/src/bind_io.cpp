@@ -1,0 +1,57 @@
+// Results files: the HDF5 reader (the writer runs inside simulate).
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "msk/io/reader.hpp"
+
+namespace py = pybind11;
+
+namespace msk::python {
+
+void bind_io(py::module_& m) {
+  m.def(
+      "load_results",
+      [](const std::string& path) {
+        io::ResultsData r;
+        {
+          py::gil_scoped_release release;
+          r = io::load_results(path);
+        }
+        const auto n = static_cast<py::ssize_t>(r.time.size());
+        const auto nc = static_cast<py::ssize_t>(r.channels.size());
+        py::array_t<double> values({n, nc});
+        auto v = values.mutable_unchecked<2>();
+        for (py::ssize_t c = 0; c < nc; ++c)
+          for (py::ssize_t i = 0; i < n; ++i)
+            v(i, c) = r.values[c][i];
+        std::vector<std::string> names, units, descriptions;
+        for (const auto& c : r.channels) {
+          names.push_back(c.name);
+          units.push_back(c.units);
+          descriptions.push_back(c.description);
+        }
+        py::dict meta;
+        for (const auto& kv : r.meta_strings)
+          meta[py::str(kv.first)] = kv.second;
+        for (const auto& kv : r.meta_numbers)
+          meta[py::str(kv.first)] = kv.second;
+        py::dict out;
+        out["time"] = py::array_t<double>(n, r.time.data());
+        out["values"] = values;
+        out["channel_names"] = names;
+        out["channel_units"] = units;
+        out["channel_descriptions"] = descriptions;
+        out["meta"] = meta;
+        out["event_times"] = py::array_t<double>(static_cast<py::ssize_t>(r.event_times.size()),
+                                                 r.event_times.data());
+        out["event_labels"] = r.event_labels;
+        return out;
+      },
+      py::arg("path"),
+      "Reads an msk results file with the C++ reader: dict with time (n,), values (n, n_ch), "
+      "channel_names, channel_units, channel_descriptions, meta, event_times, event_labels. "
+      "Raises IoError naming the file and dataset.");
+}
+
+}  // namespace msk::python

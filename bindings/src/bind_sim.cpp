@@ -1,0 +1,133 @@
+// Episodes: protocols in, results out (NumPy views on the C++ result, no copies).
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+
+#include "bindings.hpp"
+#include "msk/error.hpp"
+#include "msk/sim/episode.hpp"
+
+namespace py = pybind11;
+
+namespace msk::python {
+
+namespace {
+
+/// A NumPy view on memory owned by `owner` (kept alive by the array's base).
+py::array_t<double> view(const std::vector<double>& data, std::vector<py::ssize_t> shape,
+                         const py::object& owner) {
+  std::vector<py::ssize_t> strides(shape.size(), sizeof(double));
+  for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  py::array_t<double> a(shape, strides, data.data(), owner);
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+
+std::shared_ptr<EpisodeResult> simulate(const std::shared_ptr<Model>& model,
+                                        const std::string& protocol_json,
+                                        const std::string& options_json, const std::string& output,
+                                        const std::function<bool(double, double)>& progress) {
+  const Protocol protocol = parse_protocol(protocol_json, "<protocol>");
+  EpisodeOptions options = parse_episode_options(options_json, "<options>");
+  options.output_path = output;
+  if (progress) {
+    // The callback runs Python: take the GIL for it, and only for it.
+    options.progress = [progress](double t, double t_end) {
+      py::gil_scoped_acquire acquire;
+      return progress(t, t_end);
+    };
+  }
+  auto result = std::make_shared<EpisodeResult>();
+  {
+    py::gil_scoped_release release;
+    *result = simulate_episode(*model, protocol, options);
+  }
+  return result;
+}
+
+}  // namespace
+
+void bind_sim(py::module_& m) {
+  py::class_<EpisodeResult, std::shared_ptr<EpisodeResult>>(m, "EpisodeResult",
+                                                            "Recorded channels of one episode.")
+      .def_property_readonly(
+          "time",
+          [](py::object self) {
+            const auto& r = self.cast<const EpisodeResult&>();
+            return view(r.time, {static_cast<py::ssize_t>(r.time.size())}, self);
+          },
+          "time of each row [s], shape (n,)")
+      .def_property_readonly(
+          "values",
+          [](py::object self) {
+            const auto& r = self.cast<const EpisodeResult&>();
+            return view(
+                r.values,
+                {static_cast<py::ssize_t>(r.n_times()), static_cast<py::ssize_t>(r.n_channels())},
+                self);
+          },
+          "channel values, shape (n, n_channels), units in channel_units")
+      .def_property_readonly("channel_names",
+                             [](const EpisodeResult& r) {
+                               std::vector<std::string> v;
+                               for (const auto& c : r.channels)
+                                 v.push_back(c.name);
+                               return v;
+                             })
+      .def_property_readonly("channel_units",
+                             [](const EpisodeResult& r) {
+                               std::vector<std::string> v;
+                               for (const auto& c : r.channels)
+                                 v.push_back(c.units);
+                               return v;
+                             })
+      .def_property_readonly("channel_descriptions",
+                             [](const EpisodeResult& r) {
+                               std::vector<std::string> v;
+                               for (const auto& c : r.channels)
+                                 v.push_back(c.description);
+                               return v;
+                             })
+      .def_property_readonly(
+          "event_times",
+          [](py::object self) {
+            const auto& r = self.cast<const EpisodeResult&>();
+            return view(r.event_times, {static_cast<py::ssize_t>(r.event_times.size())}, self);
+          },
+          "event times [s], shape (m,)")
+      .def_readonly("event_labels", &EpisodeResult::event_labels)
+      .def_readonly("output", &EpisodeResult::output_path)
+      .def_property_readonly("stats",
+                             [](const EpisodeResult& r) {
+                               py::dict d;
+                               d["steps"] = r.stats.steps;
+                               d["rhs_calls"] = r.stats.rhs_calls;
+                               d["jacobian_calls"] = r.stats.jacobian_calls;
+                               d["wall_time_s"] = r.stats.wall_time_s;
+                               d["stepper"] = r.stats.stepper;
+                               return d;
+                             })
+      .def("__repr__", [](const EpisodeResult& r) {
+        return "<msk._core.EpisodeResult " + std::to_string(r.n_times()) + " rows x " +
+               std::to_string(r.n_channels()) + " channels>";
+      });
+
+  m.def("simulate", &simulate, py::arg("model"), py::arg("protocol_json"),
+        py::arg("options_json") = "", py::arg("output") = "", py::arg("progress") = nullptr,
+        "Integrates an episode. protocol_json: {initial, phases}; options_json: {stepper, rtol, "
+        "atol, output_dt, max_step, max_steps, seed}. The GIL is released while integrating; "
+        "progress(t, t_end) -> bool is called with the GIL, False cancels (msk.Error).");
+  m.def(
+      "check_protocol",
+      [](const std::shared_ptr<Model>& model, const std::string& protocol_json) {
+        const Protocol p = parse_protocol(protocol_json, "<protocol>");
+        return expand_protocol(*model, p).size();
+      },
+      py::arg("model"), py::arg("protocol_json"),
+      "Parses and resolves a protocol against a model; returns the number of elementary phases.");
+}
+
+}  // namespace msk::python

@@ -1,0 +1,255 @@
+"""Protocol builders and their checks, protocol forms, PIR summaries, and model overrides."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import msk
+import numpy as np
+import pytest
+from conftest import BARRIER_ANGLES_DEG, BARRIER_TIMES, JOINT, write_results_file
+from msk import protocols as p
+from msk._api import flatten_overrides
+from msk.results import Results
+
+# --- builders -------------------------------------------------------------------------------------
+
+
+def test_builders_produce_the_core_schema() -> None:
+    assert p.rest(2) == {"type": "rest", "duration": 2.0}
+    assert p.voluntary(1.5, {"BIClong": 0.2}) == {
+        "type": "voluntary",
+        "duration": 1.5,
+        "excitation": {"BIClong": 0.2},
+        "rise_s": 0.05,
+    }
+    assert p.hold(JOINT, 3) == {"type": "hold", "joint": JOINT, "duration": 3.0}
+    assert p.ramp(JOINT, to_deg=30, speed_deg_s=10) == {
+        "type": "ramp",
+        "joint": JOINT,
+        "to_deg": 30.0,
+        "speed_deg_s": 10.0,
+    }
+    assert p.isometric(JOINT, ["BIClong"]) == {
+        "type": "isometric",
+        "joint": JOINT,
+        "muscles": ["BIClong"],
+        "effort_pct_mvc": 20.0,
+        "duration": 5.0,
+        "rise_s": 0.2,
+    }
+    assert p.passive_stretch(JOINT, ("BIClong", "BRA")) == {
+        "type": "passive_stretch",
+        "joint": JOINT,
+        "muscles": ["BIClong", "BRA"],
+        "speed_deg_s": 5.0,
+        "barrier_torque": 2.0,
+        "max_duration": 60.0,
+    }
+    assert p.pir(JOINT, ["BIClong"], cycles=np.int64(4)) == {
+        "type": "pir",
+        "joint": JOINT,
+        "muscles": ["BIClong"],
+        "cycles": 4,
+        "effort_pct_mvc": 20.0,
+        "contraction_s": 5.0,
+        "relaxation_s": 2.0,
+        "stretch_speed_deg_s": 5.0,
+        "barrier_torque": 2.0,
+    }
+
+
+def test_builder_output_is_plain_json() -> None:
+    phase = p.pir(JOINT, ["BIClong"], effort_pct_mvc=np.float32(15.0))
+    assert json.loads(json.dumps(phase)) == phase
+    assert type(phase["effort_pct_mvc"]) is float
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: p.rest(0), "rest.duration: expected a positive number \\[s\\], got 0"),
+        (lambda: p.rest(-1.0), "rest.duration: expected a positive number"),
+        (lambda: p.rest(math.inf), "rest.duration: expected a finite number"),
+        (lambda: p.rest(float("nan")), "rest.duration: expected a finite number"),
+        (lambda: p.rest(True), "rest.duration: expected a number"),
+        (lambda: p.rest("2"), "rest.duration: expected a number"),
+        (lambda: p.voluntary(1, {}), "voluntary.excitation: expected a mapping"),
+        (lambda: p.voluntary(1, {"BIClong": 1.5}), "voluntary.excitation\\['BIClong'\\]"),
+        (lambda: p.voluntary(1, {"BIClong": 0.2}, rise_s=-0.1), "voluntary.rise_s: expected"),
+        (lambda: p.hold("", 1), "hold.joint: expected a non-empty name"),
+        (lambda: p.ramp(JOINT, 30, 0), "ramp.speed_deg_s: expected a positive number"),
+        (lambda: p.isometric(JOINT, ["BIClong"], 120), "effort_pct_mvc: expected a number in"),
+        (lambda: p.isometric(JOINT, ["BIClong"], -5), "\\[0, 100\\] \\[% MVC\\]"),
+        (lambda: p.isometric(JOINT, []), "isometric.muscles: expected at least one muscle"),
+        (lambda: p.isometric(JOINT, "BIClong"), "isometric.muscles: expected a list"),
+        (lambda: p.passive_stretch(JOINT, ["A", "A"]), "expected distinct muscles"),
+        (lambda: p.passive_stretch(JOINT, ["A"], barrier_torque=0), "barrier_torque"),
+        (lambda: p.pir(JOINT, ["A"], cycles=0), "pir.cycles: expected a whole number >= 1"),
+        (lambda: p.pir(JOINT, ["A"], cycles=2.5), "pir.cycles: expected a whole number"),
+        (lambda: p.pir(JOINT, ["A"], relaxation_s=0), "pir.relaxation_s"),
+    ],
+)
+def test_builders_reject_bad_arguments(build: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+# --- protocols ------------------------------------------------------------------------------------
+
+
+def test_protocol_to_dict_and_json_round_trip() -> None:
+    session = p.Protocol(
+        [p.rest(1.0), p.pir(JOINT, ["BIClong"], cycles=2)], initial_angles_deg={JOINT: 90}
+    )
+    data = session.to_dict()
+    assert data["initial"] == {"angles_deg": {JOINT: 90.0}}
+    assert [phase["type"] for phase in data["phases"]] == ["rest", "pir"]
+    assert p.Protocol.from_dict(data) == session
+    assert p.Protocol.from_json(session.to_json(indent=2)) == session
+    assert len(session) == 2
+    assert "2 phase(s) [rest, pir]" in repr(session)
+
+    data["phases"][0]["duration"] = 99.0  # to_dict returns a copy
+    assert session.phases[0]["duration"] == 1.0
+
+
+def test_protocol_rejects_bad_content() -> None:
+    with pytest.raises(ValueError, match=r"phases: expected at least one phase"):
+        p.Protocol([])
+    with pytest.raises(ValueError, match=r"phases: expected a list of phases"):
+        p.Protocol(p.rest(1.0))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"initial_angles_deg\['r_elbow_flex'\]"):
+        p.Protocol([p.rest(1.0)], initial_angles_deg={JOINT: "ninety"})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match=r"protocol: unknown field\(s\) \['phase'\]"):
+        p.Protocol.from_dict({"phase": []})
+    with pytest.raises(ValueError, match=r"protocol.initial: expected"):
+        p.Protocol.from_dict({"initial": {"angles": {}}, "phases": [p.rest(1)]})
+
+
+def test_phase_from_dict_names_the_culprit() -> None:
+    assert p.phase_from_dict({"type": "rest", "duration": 1}) == p.rest(1)
+    with pytest.raises(ValueError, match=r"phases\[3\].type: expected one of"):
+        p.phase_from_dict({"type": "sprint"}, "phases[3]")
+    with pytest.raises(ValueError, match=r"unknown field\(s\) \['speed'\]"):
+        p.phase_from_dict({"type": "ramp", "joint": JOINT, "to_deg": 10, "speed": 5})
+    with pytest.raises(ValueError, match=r"missing field\(s\) \['speed_deg_s'\]"):
+        p.phase_from_dict({"type": "ramp", "joint": JOINT, "to_deg": 10})
+    with pytest.raises(ValueError, match=r"phases\[1\]: isometric.effort_pct_mvc"):
+        p.phase_from_dict(
+            {"type": "isometric", "joint": JOINT, "muscles": ["A"], "effort_pct_mvc": 200},
+            "phases[1]",
+        )
+
+
+def test_every_protocol_form_becomes_the_same_dict() -> None:
+    phases = [p.rest(1.0), p.hold(JOINT, 2.0)]
+    expected = {"initial": {"angles_deg": {}}, "phases": phases}
+    assert p.as_protocol_dict(p.Protocol(phases)) == expected
+    assert p.as_protocol_dict(phases) == expected
+    assert p.as_protocol_dict({"phases": phases}) == expected
+    assert p.as_protocol_dict(p.rest(1.0)) == {"initial": {"angles_deg": {}}, "phases": [phases[0]]}
+    with pytest.raises(ValueError, match=r"protocol: expected a msk.protocols.Protocol"):
+        p.as_protocol_dict(42)  # type: ignore[arg-type]
+
+
+# --- PIR summary ----------------------------------------------------------------------------------
+
+
+def test_pir_summary_reads_barrier_angles_and_gains(results_file: Path) -> None:
+    summary = p.pir_summary(Results.load(results_file), JOINT)
+
+    assert list(summary.columns) == [
+        "cycle",
+        "time_s",
+        "barrier_angle_deg",
+        "gain_deg",
+        "cumulative_gain_deg",
+    ]
+    assert summary["cycle"].tolist() == [0, 1, 2, 3]
+    np.testing.assert_allclose(summary["time_s"], BARRIER_TIMES)
+    np.testing.assert_allclose(summary["barrier_angle_deg"], BARRIER_ANGLES_DEG, atol=1e-9)
+    np.testing.assert_allclose(summary["gain_deg"], [0.0, 5.0, 3.0, 2.0], atol=1e-9)
+    np.testing.assert_allclose(summary["cumulative_gain_deg"], [0.0, 5.0, 8.0, 10.0], atol=1e-9)
+    assert summary.attrs["stretch_direction"] == -1  # the stretch extends the elbow
+    assert summary.attrs["units"]["barrier_angle_deg"] == "deg"
+
+
+def test_pir_summary_accepts_a_path_and_handles_increasing_angles(
+    tmp_path: Path, episode: dict[str, Any]
+) -> None:
+    name = f"joint.{JOINT}.angle"
+    episode["channels"][name] = np.radians(180.0) - episode["channels"][name]  # mirror the angle
+    path = write_results_file(tmp_path / "mirrored.h5", episode)
+    summary = p.pir_summary(path, JOINT)
+    assert summary.attrs["stretch_direction"] == 1
+    np.testing.assert_allclose(summary["cumulative_gain_deg"], [0.0, 5.0, 8.0, 10.0], atol=1e-9)
+
+
+def test_pir_summary_without_barriers_is_empty(tmp_path: Path, episode: dict[str, Any]) -> None:
+    path = write_results_file(tmp_path / "quiet.h5", episode, with_events=False)
+    summary = p.pir_summary(path, JOINT)
+    assert len(summary) == 0 and "barrier_angle_deg" in summary.columns
+    with pytest.raises(KeyError, match=r"no channel 'joint.r_knee.angle'"):
+        p.pir_summary(path, "r_knee")
+
+
+# --- overrides (inputs of load_model) -------------------------------------------------------------
+
+
+def test_flatten_overrides_mixes_flat_and_nested() -> None:
+    nested = {
+        "muscles": {"BIClong": {"tone": "hypertonic", "max_isometric_force": 700}},
+        "muscles.TRIlong.tone": "hypotonic",
+        "joints": {"r_elbow_flex.range_deg": [0, 150]},
+        "gravity": {},
+    }
+    assert flatten_overrides(nested) == {
+        "muscles.BIClong.tone": "hypertonic",
+        "muscles.BIClong.max_isometric_force": 700,
+        "muscles.TRIlong.tone": "hypotonic",
+        "joints.r_elbow_flex.range_deg": [0, 150],
+        "gravity": {},
+    }
+
+
+def test_flatten_overrides_rejects_duplicates_and_bad_keys() -> None:
+    with pytest.raises(ValueError, match=r"'muscles.BIClong.tone' is given twice"):
+        flatten_overrides({"muscles.BIClong.tone": "a", "muscles": {"BIClong": {"tone": "b"}}})
+    with pytest.raises(ValueError, match=r"expected a field name"):
+        flatten_overrides({"muscles": {"": 1}})
+    with pytest.raises(ValueError, match=r"expected a field name"):
+        flatten_overrides({3: 1})  # type: ignore[dict-item]
+
+
+# --- with the real core (run by `pytest -m core` once msk._core is built) -------------------------
+
+
+@pytest.mark.core
+def test_core_pir_session_has_one_barrier_per_cycle_plus_the_first() -> None:
+    pytest.importorskip("msk._core")
+    model = msk.load_model("elbow")
+    joint = model.joint_names[0]
+    session = p.Protocol(
+        [
+            p.rest(0.5),
+            p.pir(
+                joint,
+                model.muscle_names[:1],
+                cycles=2,
+                contraction_s=1.0,
+                relaxation_s=0.5,
+                stretch_speed_deg_s=20.0,
+            ),
+        ],
+        initial_angles_deg={joint: 90.0},
+    )
+    results = msk.simulate(model, session, progress=False)
+    summary = p.pir_summary(results, joint)
+    assert summary["cycle"].tolist() == [0, 1, 2]
+    assert np.isfinite(summary["barrier_angle_deg"]).all()
+    labels = list(results.events["label"])
+    assert sum(label.startswith("pir_cycle_start") for label in labels) == 2
