@@ -37,7 +37,7 @@ TEST(Loader, PendulumCompiles) {
   EXPECT_EQ(m.n_muscles, 1);
   EXPECT_EQ(m.dof_names[0], "hinge");
   EXPECT_NEAR(m.dof_range_min[0], -170.0 * M_PI / 180.0, 1e-12);
-  EXPECT_EQ(m.layout.n_states, 2 + 6);
+  EXPECT_EQ(m.layout.n_states, 2 + 7);
   EXPECT_EQ(m.layout.names[2], "muscle.flexor.activation");
 }
 
@@ -154,7 +154,7 @@ TEST(Loader, TonePresetsResolveRelativeToHabitualLength) {
                                                 R"({"muscles.flexor.tone": "hypertonic"})");
   const msk::Model normal = msk::load_model_text(msk::test::kPendulum);
   const double habitual = normal.muscle_habitual_norm_fibre_length[0];
-  EXPECT_NEAR(hyper.muscle_tone[0].threshold, habitual - 0.05, 1e-12);
+  EXPECT_NEAR(hyper.muscle_tone[0].threshold, habitual - 0.02, 1e-12);
   EXPECT_NEAR(normal.muscle_tone[0].threshold, habitual + 0.5, 1e-12);
   EXPECT_THROW(msk::tone_preset("spastic"), msk::InvalidArgument);
 }

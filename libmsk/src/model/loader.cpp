@@ -77,6 +77,21 @@ ViscoelasticSpec read_viscoelastic(const NodeReader& r) {
   return v;
 }
 
+ThixotropySpec read_thixotropy(const NodeReader& r) {
+  ThixotropySpec t;
+  if (r.node().IsScalar()) {
+    t.enabled = r.as_bool();
+    return t;
+  }
+  r.require_map({"enabled", "stiffening", "formation_time_constant", "breaking_rate", "source"});
+  if (r.has("enabled")) t.enabled = r.child("enabled").as_bool();
+  if (r.has("stiffening")) t.stiffening = r.child("stiffening").as_double(0.0, 10.0);
+  if (r.has("formation_time_constant"))
+    t.formation_time_constant = r.child("formation_time_constant").as_double(1e-3, 1e7);
+  if (r.has("breaking_rate")) t.breaking_rate = r.child("breaking_rate").as_double(0.0, 1e4);
+  return t;
+}
+
 JointSpec read_joint(const NodeReader& r, const std::string& body_name) {
   r.require_map({"name", "type", "axis", "location_in_parent", "location_in_child", "range",
                  "range_deg", "default", "default_deg", "damping", "limit_stiffness",
@@ -144,7 +159,7 @@ MuscleSpec read_muscle(const NodeReader& r) {
   r.require_map({"name", "max_isometric_force", "optimal_fibre_length", "tendon_slack_length",
                  "pennation_at_optimal", "max_contraction_velocity", "fibre_damping",
                  "activation_time_constant", "deactivation_time_constant", "curves", "tendon",
-                 "thelen", "path", "tone", "viscoelastic", "source"});
+                 "thelen", "path", "tone", "viscoelastic", "thixotropy", "source"});
   MuscleSpec m;
   m.loc = r.location();
   m.name = r.child("name").as_identifier();
@@ -197,6 +212,7 @@ MuscleSpec read_muscle(const NodeReader& r) {
   }
   m.tone = r.has("tone") ? read_tone(r.child("tone")) : tone_preset("normal");
   if (r.has("viscoelastic")) m.viscoelastic = read_viscoelastic(r.child("viscoelastic"));
+  if (r.has("thixotropy")) m.thixotropy = read_thixotropy(r.child("thixotropy"));
   return m;
 }
 
@@ -241,8 +257,8 @@ ToneSpec tone_preset(const std::string& name) {
   ToneSpec t;
   t.preset = name;
   if (name == "hypertonic") {
-    t.threshold_offset = -0.05;
-    t.gain = 4.0;
+    t.threshold_offset = -0.02;
+    t.gain = 3.0;
     t.velocity_sensitivity = 0.10;
   } else if (name == "normal") {
     t.threshold_offset = 0.5;

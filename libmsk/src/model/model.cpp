@@ -40,6 +40,7 @@ StateLayout make_layout(const Model& m) {
     s.pad_stage2.push_back(add(p + "pad_stage2", "post_activation_depression"));
     s.visco1.push_back(add(p + "viscoelastic_force1", "qlv_passive"));
     s.visco2.push_back(add(p + "viscoelastic_force2", "qlv_passive"));
+    s.thixotropy.push_back(add(p + "thixotropic_bonds", "thixotropy"));
   }
   return s;
 }
@@ -70,6 +71,7 @@ std::vector<ChannelSpec> make_channels(const Model& m) {
     c.push_back({p + "force", "N", "tendon (muscle-tendon unit) force"});
     c.push_back({p + "passive_force", "N", "passive fibre force incl. viscoelastic branches"});
     c.push_back({p + "pad_factor", "1", "reflex gain factor from post-activation depression"});
+    c.push_back({p + "thixotropic_bonds", "1", "thixotropic bond fraction s (0 when disabled)"});
     for (int d = 0; d < m.n_dofs; ++d) {
       c.push_back({p + "moment_arm." + m.dof_names[d], "m", "moment arm -dl/dq"});
       c.push_back({p + "moment." + m.dof_names[d], "N m", "muscle moment about the coordinate"});
@@ -218,6 +220,7 @@ Model compile(const ModelSpec& spec) {
     m.muscle_tau_deact.push_back(ms.deactivation_time_constant);
     m.muscle_tone.push_back(ms.tone);
     m.muscle_visco.push_back(ms.viscoelastic);
+    m.muscle_thixotropy.push_back(ms.thixotropy);
     m.muscle_curves.push_back(ms.curves);
     m.muscle_tendon.push_back(ms.tendon);
     std::vector<int> bodies;

@@ -142,6 +142,12 @@ void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::s
             // Create intermediate mappings (e.g. muscles.X.tone.gain on a scalar-less tone).
             node[key] = YAML::Node(YAML::NodeType::Map);
             next.reset(node[key]);
+          } else if (next.IsScalar() && key == "tone") {
+            // A scalar tone is shorthand for {preset: NAME}: expand it to descend into it.
+            YAML::Node expanded(YAML::NodeType::Map);
+            expanded["preset"] = next.Scalar();
+            node[key] = expanded;
+            next.reset(node[key]);
           } else if (next.IsScalar()) {
             throw ModelError(file, next.Mark().line + 1, walked,
                              "a mapping or sequence to descend into (override '" + dotted + "')",

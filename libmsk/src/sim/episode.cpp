@@ -95,6 +95,7 @@ void fill_row(const Model& m, const Data& d, const Eigen::VectorXd& x, double* r
     row[c++] = d.muscle_force[i];
     row[c++] = d.passive_force[i];
     row[c++] = d.pad_factor[i];
+    row[c++] = x[L.thixotropy[i]];
     for (int j = 0; j < m.n_dofs; ++j) {
       row[c++] = d.moment_arm(i, j);
       row[c++] = d.moment_arm(i, j) * d.muscle_force[i];
@@ -163,6 +164,7 @@ class Runner {
         if (phase.type == "ramp") {
           const double dir = phase.target >= q ? 1.0 : -1.0;
           drive_.speed = dir * std::abs(phase.speed);
+          drive_.direction = dir;
           duration = std::abs(phase.target - q) / std::abs(phase.speed);
         } else if (phase.type == "passive_stretch") {
           drive_.direction = stretch_direction(phase, x, t);

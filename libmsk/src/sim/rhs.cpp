@@ -97,8 +97,10 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
     muscle::MuscleTendonState& mt = data.mtu[i];
     // Viscoelastic fibre force [N]. The tissue is tension-only: when a released branch overshoots,
     // the total passive force (elastic + branches) is held at zero, not pushed negative.
+    const ThixotropySpec& th = m.muscle_thixotropy[i];
+    const double bonds = x[L.thixotropy[i]];
     double extra = 0.0;
-    if (ve.enabled) {
+    if (ve.enabled || th.enabled) {
       const double lopt_i = p.optimal_fibre_length;
       const double fibre_length =
           L.fibre_length[i] >= 0
@@ -108,7 +110,9 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
       const double elastic =
           p.max_isometric_force *
           std::max(0.0, muscle::passive_force_length(p.curves, fibre_length / lopt_i));
-      extra = std::max(h1 + h2, -elastic);
+      const double branches = ve.enabled ? h1 + h2 : 0.0;
+      const double thixotropic = th.enabled ? th.stiffening * bonds * elastic : 0.0;
+      extra = std::max(branches + thixotropic, -elastic);
     }
     if (L.fibre_length[i] >= 0) {
       const double lf = x[L.fibre_length[i]];
@@ -134,6 +138,12 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
       xdot[L.visco1[i]] = -h1;
       xdot[L.visco2[i]] = -h2;
     }
+
+    // Thixotropy (hypothesis, after Lakie & Robson 1988; Proske & Morgan): bonds form at rest with
+    // tau_form and break with movement, ds/dt = (1 - s)/tau_form - k_break s |v~|.
+    xdot[L.thixotropy[i]] = th.enabled ? (1.0 - bonds) / th.formation_time_constant -
+                                             th.breaking_rate * bonds * std::abs(norm_velocity_lopt)
+                                       : -bonds;
 
     // Post-activation depression: two first-order stages charged by a voluntary contraction and
     // recovering with tau each after it (fits Moore & Kukulka 1991); it acts only while the

@@ -57,6 +57,8 @@ State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
   for (int i = 0; i < m.n_muscles; ++i) {
     s.x[L.activation[i]] = activation[i];
     s.x[L.reflex[i]] = activation[i];
+    // A rested muscle starts with its thixotropic bonds formed.
+    s.x[L.thixotropy[i]] = m.muscle_thixotropy[i].enabled ? 1.0 : 0.0;
     if (L.fibre_length[i] >= 0)
       s.x[L.fibre_length[i]] =
           muscle::equilibrium_fibre_length(m.muscle_params[i], data.mtu_length[i], activation[i]);

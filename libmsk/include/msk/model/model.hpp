@@ -27,6 +27,7 @@ struct StateLayout {
   std::vector<int> pad_stage2;     ///< per muscle: post-activation depression, stage 2 [1]
   std::vector<int> visco1;         ///< per muscle: viscoelastic branch 1 force [N]
   std::vector<int> visco2;         ///< per muscle: viscoelastic branch 2 force [N]
+  std::vector<int> thixotropy;     ///< per muscle: thixotropic bond fraction s [1]
   std::vector<std::string> names;  ///< size n_states, e.g. "muscle.BIClong.activation"
   std::vector<std::string> laws;   ///< size n_states, the law that integrates the state
 };
@@ -78,6 +79,7 @@ struct Model {
   std::vector<ToneSpec> muscle_tone;                     ///< thresholds resolved to absolute values
   std::vector<double> muscle_habitual_norm_fibre_length;  ///< at the default posture [L_opt]
   std::vector<ViscoelasticSpec> muscle_visco;
+  std::vector<ThixotropySpec> muscle_thixotropy;
   std::vector<std::vector<int>> muscle_path_body;               ///< -1 = ground
   std::vector<std::vector<Eigen::Vector3d>> muscle_path_point;  ///< [m] in the body frame
   std::vector<std::string> muscle_curves;                       ///< curve set name, per muscle

@@ -74,6 +74,15 @@ struct ViscoelasticSpec {
   std::array<double, 2> branch_time_constant{8.0, 80.0};  ///< tau_i [s]
 };
 
+/// Thixotropy of the relaxed muscle (a hypothesis law, off by default): a bond fraction s forms at
+/// rest and breaks with movement, stiffening the passive curve by (1 + stiffening s).
+struct ThixotropySpec {
+  bool enabled = false;
+  double stiffening = 0.3;                 ///< k_thix, passive-force gain at s = 1 [1]
+  double formation_time_constant = 600.0;  ///< tau_form [s]
+  double breaking_rate = 20.0;             ///< k_break per optimal fibre length travelled [1/L_opt]
+};
+
 /// One muscle-tendon unit.
 struct MuscleSpec {
   std::string name;
@@ -97,6 +106,7 @@ struct MuscleSpec {
   std::vector<PathPointSpec> path;
   ToneSpec tone;
   ViscoelasticSpec viscoelastic;
+  ThixotropySpec thixotropy;
   SourceLocation loc;
 };
 

@@ -1,0 +1,140 @@
+// Neural drive and passive tissue laws, through short episodes of the bundled elbow.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "msk/model/model.hpp"
+#include "msk/sim/episode.hpp"
+
+namespace {
+
+msk::Model elbow(const std::string& overrides = "") {
+  return msk::load_model(std::string(MSK_MODELS_DIR) + "/elbow.yaml", overrides);
+}
+
+const char* kHypertonicFlexors =
+    R"({"muscles.BIClong.tone": "hypertonic", "muscles.BICshort.tone": "hypertonic",
+        "muscles.BRA.tone": "hypertonic"})";
+
+double value_at(const msk::EpisodeResult& r, const std::string& channel, double t) {
+  const auto v = r.channel(channel);
+  const auto it = std::lower_bound(r.time.begin(), r.time.end(), t - 1e-9);
+  return v[static_cast<std::size_t>(
+      std::min<std::ptrdiff_t>(it - r.time.begin(), static_cast<std::ptrdiff_t>(v.size()) - 1))];
+}
+
+double peak(const msk::EpisodeResult& r, const std::string& channel) {
+  const auto v = r.channel(channel);
+  return *std::max_element(v.begin(), v.end());
+}
+
+}  // namespace
+
+TEST(Neural, HypertonicMuscleIsSemiContractedAtRestNormalIsNot) {
+  const auto p = msk::parse_protocol(
+      "initial: {angles_deg: {r_elbow_flex: 90}}\nphases:\n  - {type: hold, joint: r_elbow_flex, "
+      "duration: 1}\n");
+  const auto hyper = msk::simulate_episode(elbow(kHypertonicFlexors), p);
+  const auto normal = msk::simulate_episode(elbow(), p);
+  EXPECT_NEAR(value_at(hyper, "muscle.BIClong.reflex_excitation", 1.0), 0.06, 0.01);
+  EXPECT_NEAR(value_at(hyper, "muscle.BIClong.activation", 1.0), 0.06, 0.01);
+  EXPECT_LT(value_at(normal, "muscle.BIClong.reflex_excitation", 1.0), 1e-9);
+  // The extensors keep normal tone in both.
+  EXPECT_LT(value_at(hyper, "muscle.TRIlat.reflex_excitation", 1.0), 1e-9);
+}
+
+TEST(Neural, FastStretchProvokesTheReflexSlowStretchDoesNot) {
+  // Static hypertonic threshold = habitual (90 deg) length - 0.02: a ramp 130 -> 100 deg keeps the
+  // flexors shorter than it. Only the velocity term (lambda - mu v) can recruit them.
+  auto ramp = [](double speed) {
+    return msk::parse_protocol(
+        "initial: {angles_deg: {r_elbow_flex: 130}}\nphases:\n  - {type: ramp, joint: "
+        "r_elbow_flex, to_deg: 100, speed_deg_s: " +
+        std::to_string(speed) + "}\n");
+  };
+  const msk::Model m = elbow(kHypertonicFlexors);
+  msk::EpisodeOptions o;
+  o.output_dt = 0.002;
+  const auto slow = msk::simulate_episode(m, ramp(5.0), o);
+  const auto fast = msk::simulate_episode(m, ramp(200.0), o);
+  EXPECT_LT(peak(slow, "muscle.BIClong.reflex_excitation"), 1e-6);
+  EXPECT_GT(peak(fast, "muscle.BIClong.reflex_excitation"), 0.02);
+}
+
+TEST(Neural, PostActivationDepressionFollowsAContractionAndDecays) {
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 90}}
+phases:
+  - {type: isometric, joint: r_elbow_flex, muscles: [BIClong, BICshort, BRA], effort_pct_mvc: 20, duration: 5}
+  - {type: hold, joint: r_elbow_flex, duration: 12}
+)");
+  const auto r = msk::simulate_episode(elbow(kHypertonicFlexors), p);
+  // No depression while contracting (suppressed by the voluntary drive) ...
+  EXPECT_NEAR(value_at(r, "muscle.BIClong.pad_factor", 4.0), 1.0, 1e-3);
+  // ... then the two-stage recovery D (1 + t/tau) exp(-t/tau), D = 0.83, tau = 2.5 s.
+  const double tau = 2.5, depth = 0.83;
+  for (double after : {1.0, 5.0, 10.0}) {
+    const double expected = depth * (1.0 + after / tau) * std::exp(-after / tau);
+    EXPECT_NEAR(1.0 - value_at(r, "muscle.BIClong.pad_factor", 5.0 + after), expected, 0.03)
+        << after << " s after the contraction";
+  }
+}
+
+TEST(Neural, ReciprocalInhibitionLowersTheAntagonistReflex) {
+  // Hypertonic extensors held at 90 deg (semi-contracted); a voluntary flexor contraction
+  // inhibits their reflex by k_RI times the flexors' mean drive.
+  const std::string ext =
+      R"({"muscles.TRIlong.tone": "hypertonic", "muscles.TRIlat.tone": "hypertonic",
+                              "muscles.TRImed.tone": "hypertonic"})";
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 90}}
+phases:
+  - {type: hold, joint: r_elbow_flex, duration: 1}
+  - {type: isometric, joint: r_elbow_flex, muscles: [BIClong, BICshort, BRA], effort_pct_mvc: 10, duration: 1}
+)");
+  const auto r = msk::simulate_episode(elbow(ext), p);
+  const double before = value_at(r, "muscle.TRIlat.reflex_excitation", 0.9);
+  const double during = value_at(r, "muscle.TRIlat.reflex_excitation", 1.9);
+  EXPECT_GT(before, 0.03);
+  EXPECT_NEAR(during, std::max(0.0, before - 0.3 * 0.1), 0.01);
+}
+
+TEST(Neural, PassiveTorqueRelaxesDuringAHeldStretch) {
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 90}}
+phases:
+  - {type: ramp, joint: r_elbow_flex, to_deg: 10, speed_deg_s: 20}
+  - {type: hold, joint: r_elbow_flex, duration: 90}
+)");
+  const auto r = msk::simulate_episode(elbow(), p);
+  const double t_hold = 5.0;  // 1 s after the ramp ends: reflex and activation transients gone
+  const double start = value_at(r, "examiner.r_elbow_flex.resisting_torque", t_hold);
+  const double end = value_at(r, "examiner.r_elbow_flex.resisting_torque", t_hold + 90.0);
+  EXPECT_GT(start, 0.5);
+  EXPECT_LT(end, 0.85 * start);  // relaxes ...
+  EXPECT_GT(end, 0.4 * start);   // ... towards the elastic curve, not to nothing
+  const auto no_visco = msk::simulate_episode(
+      elbow(
+          R"({"muscles.BIClong.viscoelastic.enabled": false, "muscles.BICshort.viscoelastic.enabled": false,
+                "muscles.BRA.viscoelastic.enabled": false, "muscles.TRIlong.viscoelastic.enabled": false,
+                "muscles.TRIlat.viscoelastic.enabled": false, "muscles.TRImed.viscoelastic.enabled": false})"),
+      p);
+  EXPECT_NEAR(value_at(no_visco, "examiner.r_elbow_flex.resisting_torque", t_hold),
+              value_at(no_visco, "examiner.r_elbow_flex.resisting_torque", t_hold + 90.0), 1e-6);
+}
+
+TEST(Neural, ThixotropicBondsBreakWithMovementAndStiffenAtRest) {
+  const std::string on = R"({"muscles.BIClong.thixotropy.enabled": true})";
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 60}}
+phases:
+  - {type: hold, joint: r_elbow_flex, duration: 1}
+  - {type: ramp, joint: r_elbow_flex, to_deg: 20, speed_deg_s: 40}
+  - {type: ramp, joint: r_elbow_flex, to_deg: 60, speed_deg_s: 40}
+)");
+  const auto r = msk::simulate_episode(elbow(on), p);
+  EXPECT_NEAR(value_at(r, "muscle.BIClong.thixotropic_bonds", 0.5), 1.0, 1e-3);
+  EXPECT_LT(r.channel("muscle.BIClong.thixotropic_bonds").back(), 0.3);
+  // Same posture, same (relaxed) branches: the rested muscle is stiffer than the moved one.
+  const auto off = msk::simulate_episode(elbow(), p);
+  EXPECT_GT(value_at(r, "muscle.BIClong.passive_force", 0.5),
+            1.2 * value_at(off, "muscle.BIClong.passive_force", 0.5));
+  EXPECT_LT(off.channel("muscle.BIClong.thixotropic_bonds").back(), 1e-12);
+}
