@@ -185,3 +185,57 @@ TEST(Episode, SameInputsGiveIdenticalResults) {
   const auto a = msk::simulate_episode(elbow(), p), b = msk::simulate_episode(elbow(), p);
   EXPECT_EQ(a.values, b.values);
 }
+
+TEST(Episode, ThresholdEventsAreLocatedAndTerminalOnesEndTheEpisode) {
+  const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 60}}
+phases:
+  - {type: voluntary, duration: 1.0, excitation: {BIClong: 0.3, BICshort: 0.3, BRA: 0.3}}
+)");
+  msk::EpisodeOptions o = msk::parse_episode_options(R"(
+events:
+  - {name: past_80, channel: joint.r_elbow_flex.angle, threshold: 1.3962634, direction: rising}
+  - {name: past_100, channel: joint.r_elbow_flex.angle, threshold: 1.7453293, direction: rising,
+     terminal: true}
+)");
+  const auto r = msk::simulate_episode(elbow(), p, o);
+  ASSERT_EQ(r.event_labels.size(), 2u);
+  EXPECT_EQ(r.event_labels[0], "event:past_80");
+  EXPECT_EQ(r.event_labels[1], "event:past_100");
+  EXPECT_LT(r.event_times[0], r.event_times[1]);
+  // The episode ends at the terminal crossing, with the last row on the threshold.
+  EXPECT_NEAR(r.time.back(), r.event_times[1], 1e-12);
+  EXPECT_NEAR(last(r, "joint.r_elbow_flex.angle"), 1.7453293, 1e-6);
+  EXPECT_LT(r.time.back(), 1.0);
+}
+
+TEST(Episode, OutputAtRequestedTimes) {
+  const auto p = msk::parse_protocol("phases:\n  - {type: rest, duration: 1}\n");
+  const msk::EpisodeOptions o = msk::parse_episode_options("output_times: [0.125, 0.5, 0.75]");
+  const auto r = msk::simulate_episode(elbow(), p, o);
+  // The initial row, the requested times and the end of the phase.
+  EXPECT_EQ(r.time, (std::vector<double>{0.0, 0.125, 0.5, 0.75, 1.0}));
+  EXPECT_THROW(msk::parse_episode_options("output_times: [0.5, 0.25]"), msk::ModelError);
+  msk::EpisodeOptions bad;
+  bad.events.push_back({"x", "joint.knee.angle", 0.0, 0, false});
+  EXPECT_THROW(msk::simulate_episode(elbow(), p, bad), msk::InvalidArgument);
+}
+
+TEST(Episode, BlowUpIsASimulationErrorNamingTimeAndChannel) {
+  // A coordinate started far outside a very stiff range limit: the explicit stepper cannot follow.
+  const msk::Model m = msk::load_model_text(msk::test::kPendulum, "p.yaml",
+                                            R"({"bodies.link.joint.limit_stiffness": 1.0e6,
+                                                "bodies.link.joint.limit_sharpness": 1.0e4,
+                                                "bodies.link.joint.range_deg": [-10, 10]})");
+  const auto p = msk::parse_protocol(
+      "initial: {angles_deg: {hinge: 90}}\nphases:\n  - {type: rest, duration: 1}\n");
+  msk::EpisodeOptions o;
+  o.max_steps = 100000;
+  try {
+    msk::simulate_episode(m, p, o);
+    FAIL() << "no SimulationError";
+  } catch (const msk::SimulationError& e) {
+    EXPECT_GE(e.time(), 0.0);
+    EXPECT_FALSE(e.channel().empty());
+    EXPECT_FALSE(e.law().empty());
+  }
+}

@@ -1,5 +1,6 @@
 #include "msk/sim/episode.hpp"
 
+#include <algorithm>
 #include <boost/numeric/odeint.hpp>
 #include <boost/numeric/ublas/matrix.hpp>
 #include <boost/numeric/ublas/vector.hpp>
@@ -138,6 +139,16 @@ class Runner {
       : m_(model), o_(options), res_(result), rec_(recorder), data_(make_data(model)) {
     scratch_.setZero(model.layout.n_states);
     row_.assign(model.channels.size(), 0.0);
+    for (const EventSpec& e : options.events) {
+      std::size_t c = 0;
+      while (c < model.channels.size() && model.channels[c].name != e.channel)
+        ++c;
+      if (c == model.channels.size())
+        throw InvalidArgument("events[" + e.name + "].channel: expected a channel of model '" +
+                              model.name + "', got '" + e.channel + "'");
+      event_channel_.push_back(c);
+    }
+    event_prev_.assign(options.events.size(), 0.0);
     start_ = std::chrono::steady_clock::now();
     last_progress_ = start_;
   }
@@ -152,6 +163,7 @@ class Runner {
     double t = state.time;
     record(t, x);
     for (const Phase& phase : phases) {
+      if (stop_all_) break;
       drive_.phase = &phase;
       drive_.phase_start = t;
       double duration = phase.duration;
@@ -263,6 +275,7 @@ class Runner {
     const bool is_stretch = phase.type == "passive_stretch";
     const std::string joint = phase.dof >= 0 ? m_.dof_names[phase.dof] : "";
     if (t_end <= t0) return t0;
+    update_event_values(t0, x);
     if (is_stretch && barrier_gap(phase, t0, x) >= 0.0) {
       add_event(t0, "barrier:" + joint);
       return t0;
@@ -299,6 +312,8 @@ class Runner {
             const bool crossed = hit ? barrier_gap(phase, mid, xi) >= 0.0 : out_of_range(phase, xi);
             (crossed ? hi : lo) = mid;
           }
+          const double t_user = user_events(stepper, t_old, hi, xi);
+          if (stop_all_) return finish_at(stepper, t_old, t_user, dt_out, x, xi);
           record_grid(stepper, t_old, hi, dt_out, xi);
           stepper.calc_state(hi, x);
           record(hi, x);
@@ -306,6 +321,8 @@ class Runner {
           return hi;
         }
       }
+      const double t_user = user_events(stepper, t_old, t_stop, xi);
+      if (stop_all_) return finish_at(stepper, t_old, t_user, dt_out, x, xi);
       record_grid(stepper, t_old, t_stop, dt_out, xi);
       progress(t_stop, false);
       if (t_new >= t_end) {
@@ -317,8 +334,79 @@ class Runner {
     }
   }
 
+  /// Value of channel c at (t, x).
+  double channel_value(std::size_t c, double t, const Vec& x) {
+    evaluate(t, x);
+    fill_row(m_, data_, scratch_, row_.data());
+    return row_[c];
+  }
+
+  void update_event_values(double t, const Vec& x) {
+    for (std::size_t k = 0; k < event_channel_.size(); ++k)
+      event_prev_[k] = channel_value(event_channel_[k], t, x) - o_.events[k].threshold;
+  }
+
+  /// Locates threshold crossings in (t_old, t_stop] by bisection on the dense output and records
+  /// them in time order. Returns the time of the first terminal crossing (stop_all_ set), else
+  /// t_stop.
+  template <class Stepper>
+  double user_events(Stepper& stepper, double t_old, double t_stop, Vec& xi) {
+    if (event_channel_.empty()) return t_stop;
+    std::vector<std::pair<double, std::size_t>> found;
+    stepper.calc_state(t_stop, xi);
+    std::vector<double> now(event_channel_.size());
+    for (std::size_t k = 0; k < event_channel_.size(); ++k) {
+      now[k] = channel_value(event_channel_[k], t_stop, xi) - o_.events[k].threshold;
+    }
+    for (std::size_t k = 0; k < event_channel_.size(); ++k) {
+      const EventSpec& e = o_.events[k];
+      const double before = event_prev_[k];
+      const bool rising = before < 0.0 && now[k] >= 0.0;
+      const bool falling = before > 0.0 && now[k] <= 0.0;
+      if (!((rising && e.direction >= 0) || (falling && e.direction <= 0))) continue;
+      double lo = t_old, hi = t_stop;
+      for (int it = 0; it < 60 && hi - lo > 1e-10; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        stepper.calc_state(mid, xi);
+        const double g = channel_value(event_channel_[k], mid, xi) - e.threshold;
+        ((rising ? g >= 0.0 : g <= 0.0) ? hi : lo) = mid;
+      }
+      found.emplace_back(hi, k);
+    }
+    std::sort(found.begin(), found.end());
+    double t_end = t_stop;
+    for (const auto& [t, k] : found) {
+      if (stop_all_) break;
+      add_event(t, "event:" + o_.events[k].name);
+      if (o_.events[k].terminal) {
+        stop_all_ = true;
+        t_end = t;
+      }
+    }
+    event_prev_ = now;
+    return t_end;
+  }
+
+  /// Ends the episode at a terminal event time t: rows up to it, the row at it, state at it.
+  template <class Stepper>
+  double finish_at(Stepper& stepper, double t_old, double t, double dt_out, Vec& x, Vec& xi) {
+    record_grid(stepper, t_old, t, dt_out, xi);
+    stepper.calc_state(t, x);
+    record(t, x);
+    return t;
+  }
+
   template <class Stepper>
   void record_grid(Stepper& stepper, double t_old, double t_stop, double dt_out, Vec& xi) {
+    if (!o_.output_times.empty()) {
+      // Rows at the requested output times in (t_old, t_stop].
+      auto it = std::upper_bound(o_.output_times.begin(), o_.output_times.end(), t_old);
+      for (; it != o_.output_times.end() && *it <= t_stop + 1e-12; ++it) {
+        stepper.calc_state(*it, xi);
+        record(*it, xi);
+      }
+      return;
+    }
     // Rows at multiples of output_dt in (t_old, t_stop].
     double k = std::floor(t_old / dt_out + 1e-9) + 1.0;
     for (double tg = k * dt_out; tg <= t_stop + 1e-12; k += 1.0, tg = k * dt_out) {
@@ -336,6 +424,9 @@ class Runner {
   Eigen::VectorXd scratch_;
   std::vector<double> row_;
   double t_total_ = 0.0;
+  std::vector<std::size_t> event_channel_;  ///< channel index per EventSpec
+  std::vector<double> event_prev_;          ///< event function at the last accepted time
+  bool stop_all_ = false;                   ///< a terminal event ended the episode
   std::chrono::steady_clock::time_point start_, last_progress_;
 };
 
@@ -361,8 +452,8 @@ EpisodeOptions parse_episode_options(const std::string& text, const std::string&
   if (text.empty()) return o;
   const LoadLimits limits;
   const detail::NodeReader r(detail::parse_yaml(text, file, limits), file, "", limits);
-  r.require_map(
-      {"stepper", "rtol", "atol", "output_dt", "max_step", "initial_step", "max_steps", "seed"});
+  r.require_map({"stepper", "rtol", "atol", "output_dt", "output_times", "max_step", "initial_step",
+                 "max_steps", "seed", "events"});
   if (r.has("stepper")) {
     o.stepper = r.child("stepper").as_string();
     if (o.stepper != "dopri5" && o.stepper != "rosenbrock4")
@@ -375,6 +466,33 @@ EpisodeOptions parse_episode_options(const std::string& text, const std::string&
   if (r.has("initial_step")) o.initial_step = r.child("initial_step").as_double(1e-12, 1e3);
   if (r.has("max_steps"))
     o.max_steps = static_cast<std::size_t>(r.child("max_steps").as_double(1.0, 1e12));
+  if (r.has("output_times")) {
+    const detail::NodeReader times = r.child("output_times");
+    for (std::size_t i = 0, n = times.sequence_size(1); i < n; ++i) {
+      o.output_times.push_back(times.element(i).as_double(0.0, 1e9));
+      if (i > 0 && o.output_times[i] <= o.output_times[i - 1])
+        times.element(i).fail("increasing times", std::to_string(o.output_times[i]));
+    }
+  }
+  if (r.has("events")) {
+    const detail::NodeReader events = r.child("events");
+    for (std::size_t i = 0, n = events.sequence_size(1); i < n; ++i) {
+      const detail::NodeReader e = events.element(i);
+      e.require_map({"name", "channel", "threshold", "direction", "terminal"});
+      EventSpec spec;
+      spec.name = e.child("name").as_identifier();
+      spec.channel = e.child("channel").as_string();
+      spec.threshold = e.child("threshold").as_double(-1e12, 1e12);
+      if (e.has("direction")) {
+        const std::string d = e.child("direction").as_string();
+        if (d != "rising" && d != "falling" && d != "both")
+          e.child("direction").fail("rising, falling or both", "'" + d + "'");
+        spec.direction = d == "rising" ? 1 : (d == "falling" ? -1 : 0);
+      }
+      if (e.has("terminal")) spec.terminal = e.child("terminal").as_bool();
+      o.events.push_back(spec);
+    }
+  }
   if (r.has("seed")) o.seed = static_cast<std::uint64_t>(r.child("seed").as_double(0.0, 9.0e15));
   return o;
 }

@@ -13,17 +13,29 @@
 
 namespace msk {
 
+/// A threshold-crossing event on a recorded channel.
+struct EventSpec {
+  std::string name;        ///< recorded as event label "event:<name>"
+  std::string channel;     ///< a channel of Model::channels, e.g. "joint.r_elbow_flex.angle"
+  double threshold = 0.0;  ///< in the channel's units
+  int direction = 0;       ///< +1 rising, -1 falling, 0 both
+  bool terminal = false;   ///< true: the episode ends at the first crossing
+};
+
 /// Integrator settings.
 struct EpisodeOptions {
-  std::string stepper = "dopri5";    ///< "dopri5" (explicit, adaptive) or "rosenbrock4" (stiff)
-  double rtol = 1e-6;                ///< relative tolerance [1]
-  double atol = 1e-8;                ///< absolute tolerance [state units]
-  double output_dt = 0.01;           ///< spacing of recorded rows [s]
-  double max_step = 0.05;            ///< largest step [s]
-  double initial_step = 1e-4;        ///< first trial step [s]
-  std::size_t max_steps = 10000000;  ///< step limit over the whole episode
-  std::string output_path;           ///< HDF5 file to write ("" for none)
-  std::uint64_t seed = 0;            ///< recorded in /meta (episodes are deterministic)
+  std::string stepper = "dopri5";  ///< "dopri5" (explicit, adaptive) or "rosenbrock4" (stiff)
+  double rtol = 1e-6;              ///< relative tolerance [1]
+  double atol = 1e-8;              ///< absolute tolerance [state units]
+  double output_dt = 0.01;         ///< spacing of recorded rows [s]
+  /// Explicit output times [s], increasing; when non-empty they replace the output_dt grid.
+  std::vector<double> output_times;
+  std::vector<EventSpec> events;            ///< threshold crossings to locate and record
+  double max_step = 0.05;                   ///< largest step [s]
+  double initial_step = 1e-4;               ///< first trial step [s]
+  std::size_t max_steps = 10000000;         ///< step limit over the whole episode
+  std::string output_path;                  ///< HDF5 file to write ("" for none)
+  std::uint64_t seed = 0;                   ///< recorded in /meta (episodes are deterministic)
   std::map<std::string, std::string> meta;  ///< extra /meta attributes
   /// Called with (t, t_end) at most every progress_interval_s of wall time and at the end;
   /// returning false cancels the run (msk::Error "cancelled"). May be empty.
@@ -31,8 +43,9 @@ struct EpisodeOptions {
   double progress_interval_s = 0.2;  ///< [s] of wall time
 };
 
-/// Reads options from YAML or JSON text: {stepper, rtol, atol, output_dt, max_step,
-/// initial_step, max_steps, seed}; absent fields keep their defaults.
+/// Reads options from YAML or JSON text: {stepper, rtol, atol, output_dt, output_times, max_step,
+/// initial_step, max_steps, seed, events: [{name, channel, threshold, direction, terminal}]};
+/// absent fields keep their defaults.
 /// @throws ModelError naming file, line and field
 EpisodeOptions parse_episode_options(const std::string& text,
                                      const std::string& file = "<options>");
