@@ -13,7 +13,11 @@ fi
 ruff_bin=$(command -v ruff || true)
 [ -z "$ruff_bin" ] && [ -x .venv/bin/ruff ] && ruff_bin=.venv/bin/ruff
 if [ -n "$ruff_bin" ]; then
-  "$ruff_bin" check --quiet bindings/python tests/python examples/python scripts || status=1
+  py_dirs=()
+  for d in bindings/python tests/python examples/python examples/notebooks scripts; do
+    [ -d "$d" ] && py_dirs+=("$d")
+  done
+  "$ruff_bin" check --quiet "${py_dirs[@]}" || status=1
 else
   echo "ruff not found: Python lint skipped" >&2
 fi
