@@ -284,9 +284,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         return EXIT_ERROR
     table = validation.run_all()
-    if table is not None:
+    if hasattr(validation, "to_text"):
+        print(validation.to_text(table))
+    elif table is not None:
         print(table.to_string() if hasattr(table, "to_string") else table)
-    return 0
+    statuses = table["status"] if "status" in getattr(table, "columns", ()) else ()
+    return EXIT_ERROR if any(status == "fail" for status in statuses) else 0
 
 
 # --- parser ----------------------------------------------------------------------------------

@@ -1,0 +1,875 @@
+"""Validation suite: msk against published measurements and qualitative claims.
+
+Each case is one YAML file (``tests/validation/*.yaml`` in the source tree, installed as
+``msk/validation_cases/``) holding the citation, the published value, the tolerance, the kind of
+comparison, the model with its overrides, the protocol(s) and the name of the metric that this
+module computes from the run(s).
+
+Kinds of case:
+
+- ``measurement``: compared with independent data;
+- ``calibration``: the model parameter was fitted to these same data (the case checks the fit and
+  its implementation, not the physiology);
+- ``prediction``: a qualitative claim the model is tested on.
+
+Status of a case: ``"pass"`` or ``"fail"`` against its tolerance, or ``"reported"`` when the case
+only reports a number. Each file also states the status it is expected to have
+(``expected_status``), which the test suite checks.
+
+Usage::
+
+    import msk.validation as v
+    table = v.run_all()                 # pandas.DataFrame, one row per case
+    print(v.to_markdown(table))         # the validation report (docs/validation/index.md)
+
+    python -m msk.validation [--markdown FILE] [--cases DIR]
+    msk validate
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from msk._api import Model
+    from msk.results import Results
+
+__all__ = [
+    "KINDS",
+    "STATUSES",
+    "failed",
+    "load_cases",
+    "main",
+    "run_all",
+    "run_case",
+    "to_markdown",
+    "to_text",
+]
+
+KINDS = ("measurement", "calibration", "prediction")
+"""Kinds of case (see the module docstring)."""
+
+STATUSES = ("pass", "fail", "reported")
+"""Possible statuses of a case."""
+
+_REQUIRED_KEYS = (
+    "id",
+    "title",
+    "source",
+    "quantity",
+    "published",
+    "tolerance",
+    "kind",
+    "expected_status",
+    "model",
+    "overrides",
+    "protocol",
+    "metric",
+)
+
+_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "published",
+    "predicted",
+    "tolerance",
+    "status",
+    "expected_status",
+    "detail",
+    "source",
+    "quantity",
+    "kind_note",
+    "what_was_run",
+    "meaning",
+    "values",
+)
+
+_INSTALLED_CASES = "validation_cases"
+
+
+# --- case files ----------------------------------------------------------------------------------
+
+
+def _yaml_files(directory: Any) -> list[Any]:
+    """YAML files of a directory (a ``Path`` or an ``importlib.resources`` traversable)."""
+    if not directory.is_dir():
+        return []
+    found = [p for p in directory.iterdir() if p.name.endswith((".yaml", ".yml")) and p.is_file()]
+    return sorted(found, key=lambda p: p.name)
+
+
+def _default_case_files() -> tuple[list[Any], str]:
+    """Case files of the installed package, else of the source tree; and where they were found."""
+    from importlib.resources import files
+
+    installed = files("msk") / _INSTALLED_CASES
+    found = _yaml_files(installed)
+    if found:
+        return found, str(installed)
+    source_tree = Path(__file__).resolve().parents[3] / "tests" / "validation"
+    return _yaml_files(source_tree), str(source_tree)
+
+
+def _check_case(case: Any, where: str) -> dict[str, Any]:
+    """Validate the structure of one case; return it as a dict with ``_file`` set."""
+    if not isinstance(case, Mapping):
+        raise ValueError(f"{where}: expected a mapping of case fields, got {type(case).__name__}")
+    missing = [key for key in _REQUIRED_KEYS if key not in case]
+    if missing:
+        raise ValueError(f"{where}: missing field(s) {missing}")
+    if case["kind"] not in KINDS:
+        raise ValueError(f"{where}: kind: expected one of {list(KINDS)}, got {case['kind']!r}")
+    if case["expected_status"] not in STATUSES:
+        raise ValueError(
+            f"{where}: expected_status: expected one of {list(STATUSES)}, "
+            f"got {case['expected_status']!r}"
+        )
+    for key in ("published", "tolerance", "metric"):
+        if not isinstance(case[key], Mapping):
+            raise ValueError(f"{where}: {key}: expected a mapping, got {case[key]!r}")
+    if "text" not in case["published"] or "text" not in case["tolerance"]:
+        raise ValueError(f"{where}: published and tolerance need a 'text' field")
+    name = case["metric"].get("name")
+    if name not in _METRICS:
+        raise ValueError(f"{where}: metric.name: expected one of {sorted(_METRICS)}, got {name!r}")
+    if not isinstance(case["overrides"] or {}, Mapping):
+        raise ValueError(f"{where}: overrides: expected a mapping of field paths to values")
+    checked = dict(case)
+    checked["overrides"] = dict(case["overrides"] or {})
+    checked["_file"] = where
+    return checked
+
+
+def load_cases(directory: str | Path | None = None) -> list[dict[str, Any]]:
+    """Read and check the validation cases.
+
+    Parameters
+    ----------
+    directory : str or path, optional
+        Folder of case files (``*.yaml``). Default: the cases installed with the package
+        (``msk/validation_cases``), or, when running from a source checkout without them, the
+        repository's ``tests/validation``.
+
+    Returns
+    -------
+    list of dict
+        One dict per case, in file-name order, with the fields of the file and ``_file`` (where
+        it was read from).
+
+    Raises
+    ------
+    FileNotFoundError
+        No case file in the folder.
+    ValueError
+        A file is not valid YAML, misses a field, names an unknown metric, or two cases share an
+        id.
+    """
+    import yaml
+
+    if directory is None:
+        paths, where = _default_case_files()
+    else:
+        where = str(directory)
+        paths = _yaml_files(Path(directory))
+    if not paths:
+        raise FileNotFoundError(f"no validation case files (*.yaml) in {where}")
+    cases: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        name = str(path)
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise ValueError(f"{name}: invalid YAML: {error}") from None
+        case = _check_case(content, name)
+        if case["id"] in seen:
+            raise ValueError(f"{name}: id {case['id']!r} is also used by {seen[case['id']]}")
+        seen[case["id"]] = name
+        cases.append(case)
+    return cases
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    """What a metric returns: the prediction as text, the status, details and raw values."""
+
+    predicted: str
+    status: str
+    detail: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+_METRICS: dict[str, Callable[[Mapping[str, Any]], _Outcome]] = {}
+
+
+def _metric(name: str) -> Callable[[Callable[[Mapping[str, Any]], _Outcome]], Any]:
+    """Register a metric function under ``name`` (the ``metric.name`` of case files)."""
+
+    def register(function: Callable[[Mapping[str, Any]], _Outcome]) -> Any:
+        _METRICS[name] = function
+        return function
+
+    return register
+
+
+def _model(case: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> Model:
+    """The case's model with its overrides (and ``extra`` ones on top)."""
+    from msk._api import load_model
+
+    overrides = {**dict(case.get("overrides") or {}), **dict(extra or {})}
+    return load_model(str(case["model"]), overrides or None)
+
+
+def _simulate(case: Mapping[str, Any], protocol: Mapping[str, Any], model: Model) -> Results:
+    """Run ``protocol`` on ``model`` with the case's solver options, without a progress bar."""
+    from msk._api import simulate
+
+    options = dict(case.get("options") or {})
+    return simulate(model, copy.deepcopy(dict(protocol)), progress=False, **options)
+
+
+def _phase_end_times(protocol: Mapping[str, Any]) -> list[float]:
+    """End time [s] of each phase of a protocol whose phases all have a fixed duration.
+
+    Ramps take |target - start| / speed, the start being the previous ramp's target or the
+    protocol's initial angle of the joint.
+
+    Raises
+    ------
+    ValueError
+        A phase ends on an event (passive_stretch, pir) or a ramp's start angle is unknown.
+    """
+    angles = dict((protocol.get("initial") or {}).get("angles_deg") or {})
+    t = 0.0
+    ends: list[float] = []
+    for k, phase in enumerate(protocol["phases"]):
+        kind = phase["type"]
+        if kind in ("rest", "voluntary", "hold", "isometric"):
+            t += float(phase["duration"])
+        elif kind == "ramp":
+            joint = phase["joint"]
+            if joint not in angles:
+                raise ValueError(
+                    f"phases[{k}]: the ramp's start angle is unknown: give "
+                    f"protocol.initial.angles_deg.{joint}"
+                )
+            t += abs(float(phase["to_deg"]) - float(angles[joint])) / float(phase["speed_deg_s"])
+            angles[joint] = float(phase["to_deg"])
+        else:
+            raise ValueError(f"phases[{k}]: a {kind} phase has no fixed duration")
+        ends.append(t)
+    return ends
+
+
+def _at(results: Results, channel: str, t: float) -> float:
+    """Value of ``channel`` at time ``t`` [s] (linear interpolation between recorded rows)."""
+    return float(np.interp(t, results.time, results[channel]))
+
+
+def _status(ok: bool) -> str:
+    return "pass" if ok else "fail"
+
+
+class _Format(dict[str, Any]):
+    """Mapping for ``str.format_map`` that shows a missing value as ``n/a``."""
+
+    def __missing__(self, key: str) -> Any:
+        return _Missing()
+
+
+class _Missing:
+    def __format__(self, spec: str) -> str:
+        return "n/a"
+
+
+# --- metric: curve check values ------------------------------------------------------------------
+
+
+_CURVE_LABELS = {
+    "active_force_length": "f_act",
+    "passive_force_length": "f_pas",
+    "force_velocity": "f_v",
+}
+
+
+def _published_curve(curve: str, x: float, equations: Mapping[str, Any]) -> float:
+    """A De Groote 2016 curve evaluated from the published constants in the case file."""
+    if curve == "active_force_length":
+        total = 0.0
+        for b1, b2, b3, b4 in equations["active_force_length"]["gaussians"]:
+            total += b1 * math.exp(-0.5 * (x - b2) ** 2 / (b3 + b4 * x) ** 2)
+        return total
+    if curve == "passive_force_length":
+        kpe = float(equations["passive_force_length"]["kpe"])
+        e0 = float(equations["passive_force_length"]["e0"])
+        return (math.exp(kpe * (x - 1.0) / e0) - 1.0) / (math.exp(kpe) - 1.0)
+    if curve == "force_velocity":
+        d1, d2, d3, d4 = equations["force_velocity"]["d"]
+        y = d2 * x + d3
+        return d1 * math.log(y + math.sqrt(y * y + 1.0)) + d4
+    raise ValueError(f"metric.checks: unknown curve {curve!r}")
+
+
+@_metric("curve_check_values")
+def _curve_check_values(case: Mapping[str, Any]) -> _Outcome:
+    """Curves of ``msk.curves`` at check points, against published values and equations."""
+    from msk import curves
+
+    metric = case["metric"]
+    equation_tolerance = float(case["tolerance"]["equation_tolerance"])
+    shown: list[str] = []
+    notes: list[str] = []
+    failures: list[str] = []
+    max_error = 0.0
+    max_equation_error = 0.0
+    for check in metric["checks"]:
+        name, x = check["curve"], float(check["x"])
+        published = float(check["published"])
+        decimals = int(check["decimals"])
+        tolerance = float(check.get("tolerance", 0.5 * 10.0**-decimals))
+        value = float(getattr(curves, name)(x, curves=metric.get("curves", "degroote2016")))
+        reference = _published_curve(name, x, metric["equations"])
+        error = abs(value - published)
+        equation_error = abs(value - reference)
+        max_error = max(max_error, error)
+        max_equation_error = max(max_equation_error, equation_error)
+        label = f"{_CURVE_LABELS.get(name, name)}({x:g})"
+        shown.append(f"{label} = {value:.{decimals + 1}f}")
+        if error > tolerance:
+            failures.append(f"{label}: error {error:.1e} > {tolerance:.1e}")
+        if equation_error > equation_tolerance:
+            failures.append(f"{label}: {equation_error:.1e} from the published equation")
+        if "note" in check:
+            half_unit = 0.5 * 10.0**-decimals
+            over = " (over half a unit of the last digit)" if error > half_unit else ""
+            notes.append(
+                f"{label}: error {error:.1e}{over}, tolerance {tolerance:.0e}. "
+                + " ".join(str(check["note"]).split())
+            )
+    detail = (
+        f"largest error against the published values {max_error:.1e}; against the published "
+        f"equations {max_equation_error:.1e}."
+    )
+    if failures:
+        detail += " Out of tolerance: " + "; ".join(failures) + "."
+    if notes:
+        detail += " " + " ".join(notes)
+    return _Outcome(
+        predicted=", ".join(shown),
+        status=_status(not failures),
+        detail=detail,
+        values={"max_error": max_error, "max_equation_error": max_equation_error},
+    )
+
+
+# --- metric: stress relaxation -------------------------------------------------------------------
+
+
+def _relaxation(
+    results: Results, channels: Sequence[str], t_start: float, hold: float, times: Sequence[float]
+) -> tuple[float, float, float, list[float]]:
+    """Sum of ``channels`` at the start and at the end of a hold, its relative drop [1], and the
+    fraction of that drop reached ``times`` [s] into the hold [1]."""
+    series = np.sum([results[c] for c in channels], axis=0)
+
+    def at(t: float) -> float:
+        return float(np.interp(t, results.time, series))
+
+    start, end = at(t_start), at(t_start + hold)
+    drop = (start - end) / start
+    fractions = [((start - at(t_start + t)) / start) / drop for t in times]
+    return start, end, drop, fractions
+
+
+@_metric("stress_relaxation_drop")
+def _stress_relaxation_drop(case: Mapping[str, Any]) -> _Outcome:
+    """Relative drop of the resisting torque over a static hold that follows a stretch."""
+    metric, tolerance = case["metric"], case["tolerance"]
+    joint = metric["joint"]
+    hold_index = int(metric["hold_phase"])
+    hold = float(metric["hold_duration_s"])
+    times = [float(t) for t in metric["fraction_times_s"]]
+    by = tolerance["fraction_of_drop_by"]
+    protocol = case["protocol"]
+    torque = [f"examiner.{joint}.resisting_torque"]
+    stretched = [f"muscle.{m}.moment.{joint}" for m in metric["muscles"]]
+
+    def relax(variant: Mapping[str, Any], results: Results) -> dict[str, Any]:
+        t_start = _phase_end_times(variant)[hold_index - 1]
+        start, end, drop, fractions = _relaxation(
+            results, torque, t_start, hold, [*times, float(by["time_s"])]
+        )
+        own = _relaxation(results, stretched, t_start, hold, [])[2]
+        in_hold = (results.time >= t_start - 1e-9) & (results.time <= t_start + hold + 1e-9)
+        excitation = max(
+            float(np.max(results[f"muscle.{m}.excitation"][in_hold])) for m in metric["muscles"]
+        )
+        return {
+            "start": start,
+            "end": end,
+            "drop": drop,
+            "fractions": fractions[:-1],
+            "fraction_by": fractions[-1],
+            "own": own,
+            "excitation": excitation,
+        }
+
+    model = _model(case)
+    base = relax(protocol, _simulate(case, protocol, model))
+    drop = base["drop"]
+
+    low, high = (float(v) for v in case["published"]["range"])
+    max_excitation = float(tolerance["max_excitation"])
+    checks = {
+        f"drop inside {low:g}-{high:g}": low <= drop <= high,
+        f"{float(by['min']):.0%} of the drop by {float(by['time_s']):g} s": base["fraction_by"]
+        >= float(by["min"]),
+        f"excitation below {max_excitation:g}": base["excitation"] < max_excitation,
+    }
+    unmet = [name for name, ok in checks.items() if not ok]
+
+    start_angle = float(protocol["initial"]["angles_deg"][joint])
+    end_angle = float(protocol["phases"][hold_index - 1]["to_deg"])
+    others = [f"{end_angle:g} deg: {drop:.3f}, stretched muscles alone {base['own']:.3f}"]
+    for angle in metric.get("also_report_end_angles_deg", []):
+        variant = copy.deepcopy(dict(protocol))
+        variant["phases"][hold_index - 1]["to_deg"] = float(angle)
+        other = relax(variant, _simulate(case, variant, model))
+        others.append(
+            f"{float(angle):g} deg: {other['drop']:.3f}, stretched muscles alone {other['own']:.3f}"
+        )
+
+    values: dict[str, Any] = {
+        "drop": drop,
+        "drop_pct": 100.0 * drop,
+        "own_drop_pct": 100.0 * base["own"],
+        "torque_start": abs(base["start"]),
+        "torque_end": abs(base["end"]),
+        "max_excitation": base["excitation"],
+        "end_angle_report": "; ".join(others),
+    }
+    for t, fraction in zip(times, base["fractions"]):
+        values[f"fraction_{t:g}s_pct"] = 100.0 * fraction
+    fraction_text = ", ".join(
+        f"{100 * f:.0f} % at {t:g} s" for t, f in zip(times, base["fractions"])
+    )
+    detail = (
+        f"resisting torque {base['start']:.3f} N m at the start of the hold, {base['end']:.3f} "
+        f"N m after {hold:g} s: drop {drop:.3f}; share of that drop reached: {fraction_text}; "
+        f"largest excitation of the stretched muscles during the hold {base['excitation']:.1e}. "
+        f"The moment of the stretched muscles ({', '.join(metric['muscles'])}) alone drops "
+        f"{base['own']:.3f}; the rest of the drop is the passive moment of the shortened "
+        f"antagonists coming back as their viscoelastic branches relax. Reported only, the drop "
+        f"after a stretch from {start_angle:g} deg to {'; to '.join(others)}."
+    )
+    if unmet:
+        detail += " Not met: " + "; ".join(unmet) + "."
+    time_30 = next((f for t, f in zip(times, base["fractions"]) if t == 30.0), None)
+    predicted = f"{drop:.3f}" + (f" ({100 * time_30:.0f} % of it by 30 s)" if time_30 else "")
+    return _Outcome(predicted, _status(not unmet), detail, values)
+
+
+# --- metric: post-activation depression ----------------------------------------------------------
+
+
+@_metric("pad_depression_time_course")
+def _pad_depression_time_course(case: Mapping[str, Any]) -> _Outcome:
+    """Depression 1 - P of a muscle's reflex at given times after a contraction ends."""
+    metric, published = case["metric"], case["published"]
+    muscle = metric["muscle"]
+    t_end = _phase_end_times(case["protocol"])[int(metric["contraction_phase"])]
+    results = _simulate(case, case["protocol"], _model(case))
+    times = [float(t) for t in published["times_s"]]
+    expected = [float(v) for v in published["values"]]
+    depression = [1.0 - _at(results, f"muscle.{muscle}.pad_factor", t_end + t) for t in times]
+    deviations = [d - e for d, e in zip(depression, expected)]
+    tolerance = float(case["tolerance"]["absolute"])
+    outside = [f"{t:g} s" for t, dev in zip(times, deviations) if abs(dev) > tolerance]
+    values: dict[str, Any] = {"max_deviation": max(abs(d) for d in deviations)}
+    for t, d in zip(times, depression):
+        values[f"depression_{t:g}s"] = d
+    detail = (
+        f"1 - P of {muscle} after the contraction ends (t = {t_end:g} s): "
+        + ", ".join(
+            f"{d:.3f} at {t:g} s (published {e:.2f}, deviation {dev:+.3f})"
+            for t, d, e, dev in zip(times, depression, expected, deviations)
+        )
+        + "."
+    )
+    if outside:
+        detail += f" Outside +-{tolerance:g} at: {', '.join(outside)}."
+    predicted = ", ".join(f"{d:.2f} at {t:g} s" for t, d in zip(times, depression))
+    return _Outcome(predicted, _status(not outside), detail, values)
+
+
+# --- metric: PIR range-of-motion gain ------------------------------------------------------------
+
+
+def _pir_gains(results: Results, joint: str) -> tuple[float, list[float], list[float], float]:
+    """Cumulative gain [deg], gains per cycle [deg], barrier angles [deg] of a PIR run, and the
+    time of its first barrier [s]."""
+    from msk.protocols import pir_summary
+
+    summary = pir_summary(results, joint)
+    if len(summary) < 2:
+        raise ValueError(f"the run reached {len(summary)} barrier(s); a PIR needs at least 2")
+    return (
+        float(summary["cumulative_gain_deg"].iloc[-1]),
+        [float(g) for g in summary["gain_deg"].iloc[1:]],
+        [float(a) for a in summary["barrier_angle_deg"]],
+        float(summary["time_s"].iloc[0]),
+    )
+
+
+def _passive_share(results: Results, joint: str, muscles: Sequence[str], t: float) -> float:
+    """Share of the muscles' summed moment about ``joint`` at time ``t`` [s] that their passive
+    fibre force gives (passive force times moment arm; exact without pennation) [1]."""
+    passive = sum(
+        _at(results, f"muscle.{m}.passive_force", t)
+        * _at(results, f"muscle.{m}.moment_arm.{joint}", t)
+        for m in muscles
+    )
+    total = sum(_at(results, f"muscle.{m}.moment.{joint}", t) for m in muscles)
+    return passive / total
+
+
+@_metric("pir_rom_gain")
+def _pir_rom_gain(case: Mapping[str, Any]) -> _Outcome:
+    """Range gained by a PIR session; share lost with each mechanism off; lasting gain."""
+    from msk.protocols import pir_summary
+
+    metric = case["metric"]
+    joint = metric["joint"]
+    protocol = case["protocol"]
+    results = _simulate(case, protocol, _model(case))
+    gain, per_cycle, barriers, t_first = _pir_gains(results, joint)
+    treated = next(p["muscles"] for p in protocol["phases"] if p["type"] == "pir")
+    start_angle = float(protocol["initial"]["angles_deg"][joint])
+    values: dict[str, Any] = {
+        "gain_deg": gain,
+        "gain_per_cycle_text": ", ".join(f"{g:.2f}" for g in per_cycle),
+        "first_stretch_deg": abs(barriers[0] - start_angle),
+        "passive_share_pct": 100.0 * _passive_share(results, joint, treated, t_first),
+    }
+    lines: list[str] = []
+    for variant in metric.get("variants", []):
+        key = variant["key"]
+        other = _pir_gains(_simulate(case, protocol, _model(case, variant["overrides"])), joint)[0]
+        share = (gain - other) / gain if gain != 0 else float("nan")
+        values[f"gain_without_{key}_deg"] = other
+        values[f"share_{key}_pct"] = 100.0 * share
+        lines.append(f"{variant['label']}: {other:.2f} deg ({100 * share:.0f} % of the gain lost)")
+
+    retest = metric.get("retest_phases")
+    if retest:
+        extended = copy.deepcopy(dict(protocol))
+        extended["phases"] = list(extended["phases"]) + copy.deepcopy(list(retest))
+        summary = pir_summary(_simulate(case, extended, _model(case)), joint)
+        if len(summary) != len(barriers) + 1:
+            raise ValueError("the re-test stretch did not reach the barrier")
+        lasting = float(summary["cumulative_gain_deg"].iloc[-1])
+        values["lasting_gain_deg"] = lasting
+        values["retest_barrier_deg"] = float(summary["barrier_angle_deg"].iloc[-1])
+        lines.append(
+            f"re-test after the session: barrier at {values['retest_barrier_deg']:.2f} deg, "
+            f"lasting gain {lasting:.2f} deg"
+        )
+
+    minimum = float(case["tolerance"]["min_gain_deg"])
+    detail = (
+        f"barriers at {', '.join(f'{a:.2f}' for a in barriers)} deg (start {start_angle:g} deg); "
+        f"cumulative gain {gain:.2f} deg, per cycle {values['gain_per_cycle_text']} deg; at the "
+        f"first barrier the passive fibre force gives {values['passive_share_pct']:.1f} % of the "
+        f"treated muscles' moment. " + ". ".join(line[0].upper() + line[1:] for line in lines) + "."
+    )
+    predicted = f"{gain:.2f} deg (per cycle {values['gain_per_cycle_text']})"
+    return _Outcome(predicted, _status(gain > minimum), detail, values)
+
+
+# --- metric: velocity-dependent stretch reflex ---------------------------------------------------
+
+
+def _threshold_angle(
+    case: Mapping[str, Any], model: Model, joint: str, muscle: str, threshold: float
+) -> float:
+    """Joint angle [deg] at which the muscle's normalised fibre length reaches ``threshold``,
+    from a slow probe ramp from the protocol's start angle to the end of the range that
+    lengthens the muscle (nan when it is not reached)."""
+    protocol = case["protocol"]
+    start = float(protocol["initial"]["angles_deg"][joint])
+    target = next(float(p["to_deg"]) for p in protocol["phases"] if p["type"] == "ramp")
+    low, high = (math.degrees(v) for v in model.core.joint_ranges[joint])
+    end = low if target < start else high
+    probe = {
+        "initial": {"angles_deg": {joint: start}},
+        "phases": [{"type": "ramp", "joint": joint, "to_deg": end, "speed_deg_s": 5.0}],
+    }
+    results = _simulate(case, probe, model)
+    length = results[f"muscle.{muscle}.norm_fibre_length"]
+    angle = np.degrees(results[f"joint.{joint}.angle"])
+    above = np.nonzero(length >= threshold)[0]
+    if above.size == 0 or above[0] == 0:
+        return float("nan")
+    i = int(above[0])
+    w = (threshold - length[i - 1]) / (length[i] - length[i - 1])
+    return float(angle[i - 1] + w * (angle[i] - angle[i - 1]))
+
+
+@_metric("reflex_peak_slow_vs_fast")
+def _reflex_peak_slow_vs_fast(case: Mapping[str, Any]) -> _Outcome:
+    """Peak reflex excitation of a muscle in a slow and a fast stretch."""
+    metric, tolerance = case["metric"], case["tolerance"]
+    joint, muscle = metric["joint"], metric["muscle"]
+    model = _model(case)
+    slow = _simulate(case, case["protocol"], model)
+    fast = _simulate(case, case["comparison_protocol"], model)
+    channel = f"muscle.{muscle}.reflex_excitation"
+    peak_slow = float(np.max(slow[channel]))
+    peak_fast = float(np.max(fast[channel]))
+    threshold = float(model.core.muscle_parameters(muscle)["tone_threshold"])
+    slow_end_length = float(np.max(slow[f"muscle.{muscle}.norm_fibre_length"]))
+    threshold_angle = _threshold_angle(case, model, joint, muscle, threshold)
+    checks = {
+        "slow stretch ends below the static threshold": slow_end_length < threshold,
+        f"fast peak > {float(tolerance['fast_min']):g}": peak_fast > float(tolerance["fast_min"]),
+        f"slow peak < {float(tolerance['slow_max']):g}": peak_slow < float(tolerance["slow_max"]),
+    }
+    unmet = [name for name, ok in checks.items() if not ok]
+    detail = (
+        f"peak reflex excitation of {muscle}: {metric['protocol_label']} {peak_slow:.4f}, "
+        f"{metric['comparison_label']} {peak_fast:.4f}. Static threshold lambda = "
+        f"{threshold:.4f} L_opt, reached at {threshold_angle:.1f} deg; the slow stretch ends at "
+        f"{slow_end_length:.4f} L_opt ({threshold - slow_end_length:.4f} L_opt below it)."
+    )
+    if unmet:
+        detail += " Not met: " + "; ".join(unmet) + "."
+    values = {
+        "peak_slow": peak_slow,
+        "peak_fast": peak_fast,
+        "threshold": threshold,
+        "slow_end_length": slow_end_length,
+        "threshold_angle_deg": threshold_angle,
+    }
+    predicted = f"slow {peak_slow:.3f}, fast {peak_fast:.3f}"
+    return _Outcome(predicted, _status(not unmet), detail, values)
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """Fold a YAML text value onto one line."""
+    return " ".join(str(value or "").split())
+
+
+def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one case and compare it with its published value.
+
+    Parameters
+    ----------
+    case : mapping
+        A case as returned by :func:`load_cases`.
+
+    Returns
+    -------
+    dict
+        ``id``, ``title``, ``kind``, ``source``, ``published`` (text), ``predicted`` (text),
+        ``tolerance`` (text), ``status`` (``"pass"``, ``"fail"`` or ``"reported"``), ``detail``
+        (what the run gave, with units), and also ``expected_status``, ``quantity``,
+        ``kind_note``, ``what_was_run``, ``meaning`` (the case's interpretation filled with the
+        numbers of this run) and ``values`` (the raw numbers, by name). A run that raises gives
+        status ``"fail"`` with the error in ``detail``.
+    """
+    metric = _METRICS[case["metric"]["name"]]
+    try:
+        outcome = metric(case)
+    except Exception as error:  # a broken run is a failed case, reported with its cause
+        message = " ".join(str(error).split())
+        outcome = _Outcome("n/a", "fail", f"error: {type(error).__name__}: {message}")
+    meaning = _text(case.get("meaning"))
+    try:
+        meaning = meaning.format_map(_Format(outcome.values))
+    except (ValueError, TypeError, IndexError, AttributeError):
+        pass
+    return {
+        "id": str(case["id"]),
+        "title": _text(case["title"]),
+        "kind": str(case["kind"]),
+        "source": _text(case["source"]),
+        "published": _text(case["published"]["text"]),
+        "predicted": outcome.predicted,
+        "tolerance": _text(case["tolerance"]["text"]),
+        "status": outcome.status,
+        "detail": outcome.detail[:1].upper() + outcome.detail[1:],
+        "expected_status": str(case["expected_status"]),
+        "quantity": _text(case["quantity"]),
+        "kind_note": _text(case.get("kind_note")),
+        "what_was_run": _text(case.get("what_was_run")),
+        "meaning": meaning,
+        "values": dict(outcome.values),
+    }
+
+
+def run_all(directory: str | Path | None = None) -> pd.DataFrame:
+    """Run every case.
+
+    Parameters
+    ----------
+    directory : str or path, optional
+        Folder of case files; default as in :func:`load_cases`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case with the columns of :func:`run_case` (``id``, ``title``, ``kind``,
+        ``published``, ``predicted``, ``tolerance``, ``status``, ... ``values``).
+    """
+    import pandas as pd
+
+    rows = [run_case(case) for case in load_cases(directory)]
+    return pd.DataFrame(rows, columns=list(_COLUMNS))
+
+
+def failed(table: pd.DataFrame) -> list[str]:
+    """Ids of the cases whose status is ``"fail"``."""
+    return [str(i) for i, s in zip(table["id"], table["status"]) if s == "fail"]
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def to_text(table: pd.DataFrame) -> str:
+    """A plain-text summary for the terminal: one line per case, then the details."""
+    lines = [f"{'case':<34} {'kind':<12} {'status':<8} msk", "-" * 100]
+    for row in table.itertuples(index=False):
+        lines.append(f"{row.id:<34} {row.kind:<12} {row.status:<8} {row.predicted}")
+    lines.append("")
+    for row in table.itertuples(index=False):
+        lines.append(f"{row.id}: published {row.published}; tolerance {row.tolerance}")
+        lines.append(f"  {row.detail}")
+    return "\n".join(lines)
+
+
+def _cell(text: Any) -> str:
+    """Text safe in a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+_HEADER = """\
+# Validation report
+
+This page compares msk with published measurements and with qualitative claims from the
+literature. Each case is a file in `tests/validation/` (installed with the package as
+`msk/validation_cases/`) holding the citation, the published value, the tolerance and how it is
+applied, the model with its overrides, the protocol and the metric; `msk validate` runs them all
+and this page is generated from the same files and runs with
+`python -m msk.validation --markdown docs/validation/index.md` (msk {version}). Every number below
+comes from those runs. The kind of each case says what a pass means: **measurement**, compared with
+independent data; **calibration**, the model parameter was fitted to these same data, so a pass
+checks the fit and its implementation, not the physiology; **prediction**, a qualitative claim the
+model is tested on.
+"""
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """The validation report in Markdown: header, table, then one section per case.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`run_all`.
+    """
+    from msk._api import installed_version
+
+    try:
+        version = installed_version()
+    except Exception:
+        version = "unknown version"
+    lines = [_HEADER.format(version=version)]
+    counts = {kind: int(sum(k == kind for k in table["kind"])) for kind in KINDS}
+    lines.append(
+        "This run: "
+        + ", ".join(f"{n} {kind} case{'s' if n != 1 else ''}" for kind, n in counts.items())
+        + (
+            "; none is yet a comparison with independent data.\n"
+            if counts["measurement"] == 0
+            else ".\n"
+        )
+    )
+    lines.append("| case | kind | published | msk | tolerance | status |")
+    lines.append("|---|---|---|---|---|---|")
+    for row in table.itertuples(index=False):
+        lines.append(
+            f"| [`{row.id}`](#{row.id}) | {row.kind} | {_cell(row.published)} | "
+            f"{_cell(row.predicted)} | {_cell(row.tolerance)} | **{row.status}** |"
+        )
+    passed = sum(s == "pass" for s in table["status"])
+    lines.append("")
+    lines.append(
+        f"{passed} of {len(table)} cases pass; failing: "
+        f"{', '.join(f'`{i}`' for i in failed(table)) or 'none'}."
+    )
+    for row in table.itertuples(index=False):
+        lines += [
+            "",
+            f'<a id="{row.id}"></a>',
+            f"## `{row.id}`: {row.title}",
+            "",
+            f"**Kind:** {row.kind}. {row.kind_note} **Status:** {row.status} (expected "
+            f"{row.expected_status}).",
+            "",
+            f"**Quantity.** {row.quantity}",
+            "",
+            f"**What was run.** {row.what_was_run}",
+            "",
+            f"**What msk predicts.** {row.detail}",
+            "",
+            f"**What it means.** {row.meaning}",
+            "",
+            f"**Source.** {row.source}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m msk.validation [--markdown FILE] [--cases DIR]``.
+
+    Prints the summary, optionally writes the Markdown report; returns 0 when no case fails, 1
+    otherwise.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m msk.validation", description="Run the msk validation cases."
+    )
+    parser.add_argument("--markdown", metavar="FILE", help="write the Markdown report to FILE")
+    parser.add_argument("--cases", metavar="DIR", help="folder of case files (default: bundled)")
+    args = parser.parse_args(argv)
+    table = run_all(args.cases)
+    print(to_text(table))
+    if args.markdown:
+        path = Path(args.markdown)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_markdown(table), encoding="utf-8")
+        print(f"\nreport: {path}")
+    return 1 if failed(table) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

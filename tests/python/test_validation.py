@@ -1,0 +1,151 @@
+"""The validation suite: every case runs and has the status its file says it should have.
+
+A case whose file says ``expected_status: pass`` and that fails makes its test fail (and the other
+way round), so a change of the model that moves a prediction out of its tolerance shows here.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("msk._core")
+validation = pytest.importorskip("msk.validation")
+
+pytestmark = pytest.mark.core
+
+REPO_CASES = Path(__file__).resolve().parents[2] / "tests" / "validation"
+EXPECTED_IDS = {
+    "degroote2016_curves",
+    "magnusson1996_stress_relaxation",
+    "moore_kukulka1991_pad",
+    "pir_hypertonic_gains_rom",
+    "stretch_reflex_velocity",
+}
+CASES = validation.load_cases(REPO_CASES)
+
+
+def _case(case_id: str) -> dict[str, Any]:
+    return copy.deepcopy(next(c for c in CASES if c["id"] == case_id))
+
+
+def test_the_repository_holds_every_case() -> None:
+    assert {c["id"] for c in CASES} == EXPECTED_IDS
+    for case in CASES:
+        assert case["kind"] in validation.KINDS
+        assert case["expected_status"] in validation.STATUSES
+        assert case["source"] and case["published"]["text"] and case["tolerance"]["text"]
+
+
+def test_the_default_cases_are_the_repository_cases() -> None:
+    """The installed copies (msk/validation_cases) match tests/validation."""
+    installed = {c["id"]: c for c in validation.load_cases()}
+    repository = {c["id"]: c for c in CASES}
+    assert set(installed) == set(repository)
+    for case_id, case in installed.items():
+        strip = {k: v for k, v in case.items() if k != "_file"}
+        assert strip == {k: v for k, v in repository[case_id].items() if k != "_file"}, case_id
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case_has_its_expected_status(case: dict[str, Any]) -> None:
+    result = validation.run_case(case)
+    assert result["status"] == case["expected_status"], result["detail"]
+    for key in ("id", "title", "kind", "source", "published", "predicted", "tolerance", "detail"):
+        assert isinstance(result[key], str) and result[key], key
+    assert "n/a" not in result["meaning"], result["meaning"]
+
+
+def test_a_case_out_of_tolerance_fails() -> None:
+    """The runner does fail: the same run against a published range it does not reach."""
+    case = _case("magnusson1996_stress_relaxation")
+    case["published"]["range"] = [0.50, 0.60]
+    assert validation.run_case(case)["status"] == "fail"
+
+    case = _case("moore_kukulka1991_pad")
+    case["published"]["values"] = [0.83, 0.60, 0.10]
+    result = validation.run_case(case)
+    assert result["status"] == "fail"
+    assert "5 s" in result["detail"]
+
+
+def test_the_curve_check_fails_at_half_a_unit_for_fv1() -> None:
+    """f_v(1) = 1.7895 is more than half a unit of the last digit from the published 1.790."""
+    case = _case("degroote2016_curves")
+    for check in case["metric"]["checks"]:
+        check.pop("tolerance", None)
+    result = validation.run_case(case)
+    assert result["status"] == "fail"
+    assert "f_v(1)" in result["detail"]
+
+
+def test_slow_stretch_must_stay_below_the_threshold() -> None:
+    """Past the static threshold the case is invalid and fails, whatever the peaks."""
+    case = _case("stretch_reflex_velocity")
+    case["protocol"]["phases"][1]["to_deg"] = 60.0
+    result = validation.run_case(case)
+    assert result["status"] == "fail"
+    assert "below the static threshold" in result["detail"]
+
+
+def test_a_broken_run_is_a_failed_case() -> None:
+    case = _case("moore_kukulka1991_pad")
+    case["overrides"] = {"muscles.NOSUCH.tone": "normal"}
+    result = validation.run_case(case)
+    assert result["status"] == "fail"
+    assert result["detail"].startswith("Error:")
+
+
+def test_pir_ablation_values_are_reported() -> None:
+    values = validation.run_case(_case("pir_hypertonic_gains_rom"))["values"]
+    for key in ("gain_deg", "share_pad_pct", "share_visco_pct", "lasting_gain_deg"):
+        assert math.isfinite(values[key]), key
+
+
+def test_load_cases_rejects_bad_files(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        validation.load_cases(tmp_path)
+    (tmp_path / "a.yaml").write_text("id: x\ntitle: t\n")
+    with pytest.raises(ValueError, match="missing field"):
+        validation.load_cases(tmp_path)
+    text = (REPO_CASES / "moore_kukulka1991_pad.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(text)
+    (tmp_path / "b.yaml").write_text(text)
+    with pytest.raises(ValueError, match="also used by"):
+        validation.load_cases(tmp_path)
+    (tmp_path / "b.yaml").write_text(
+        text.replace("moore_kukulka1991_pad", "other").replace(
+            "name: pad_depression_time_course", "name: no_such_metric"
+        )
+    )
+    with pytest.raises(ValueError, match="metric.name"):
+        validation.load_cases(tmp_path)
+
+
+def test_reports_and_exit_status(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import pandas as pd
+    from msk.cli import EXIT_ERROR, main
+
+    table = validation.run_all(REPO_CASES)
+    assert list(table["id"]) == sorted(EXPECTED_IDS)
+    markdown = validation.to_markdown(table)
+    for case_id in EXPECTED_IDS:
+        assert f"## `{case_id}`" in markdown
+    assert "| case | kind | published | msk | tolerance | status |" in markdown
+
+    out = tmp_path / "report.md"
+    assert validation.main(["--cases", str(REPO_CASES), "--markdown", str(out)]) == 0
+    assert out.read_text() == markdown
+
+    # msk validate: 0 when nothing fails, 1 when a case fails ("reported" does not count).
+    reported = table.copy()
+    reported.loc[0, "status"] = "reported"
+    monkeypatch.setattr(validation, "run_all", lambda: reported)
+    assert main(["validate"]) == 0
+    failing = pd.concat([table, table.iloc[:1].assign(status="fail")], ignore_index=True)
+    monkeypatch.setattr(validation, "run_all", lambda: failing)
+    assert main(["validate"]) == EXIT_ERROR
