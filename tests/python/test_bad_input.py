@@ -1,0 +1,218 @@
+"""Bad input through the package: every file of tests/data/malformed, as listed in its manifest
+(expected.yaml), through ``msk.load_model``, ``msk.simulate`` and the ``msk run`` command.
+
+Each must fail fast with the error the manifest names, in one line that names the file (or
+``<protocol>`` for protocol text), the line and the field; ``msk run`` must exit with status 2,
+print one line on stderr and no traceback, and create no results file.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+msk = pytest.importorskip("msk")
+core = pytest.importorskip("msk._core")
+from msk import cli  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "malformed"
+MANIFEST: dict[str, dict[str, Any]] = yaml.safe_load(
+    (DATA / "expected.yaml").read_text(encoding="utf-8")
+)["files"]
+REST = {"phases": [{"type": "rest", "duration": 0.1}]}
+
+
+def entries(kind: str) -> list[str]:
+    return sorted(name for name, entry in MANIFEST.items() if entry["kind"] == kind)
+
+
+def write_generated(directory: Path) -> None:
+    """Write the files too big (or too odd) to commit; the C++ test writes the same ones."""
+    (directory / "deep_nesting.yaml").write_text(
+        "name: arm\nsource: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8"
+    )
+    (directory / "huge_sequence.yaml").write_text(
+        "name: arm\nwarnings: [" + ", ".join(["w"] * 10001) + "]\n", encoding="utf-8"
+    )
+    (directory / "too_large.yaml").write_text(
+        "name: arm\ndescription: " + "x" * (5 << 20) + "\n", encoding="utf-8"
+    )
+    (directory / "long_line.yaml").write_text("name: " + "a" * 1_000_000 + "\n", encoding="utf-8")
+    (directory / "file_is_directory.yaml").mkdir()
+    star = "".join(
+        f"  - {{name: b{i}, joint: {{name: q{i}, type: revolute}}, mass: 1, com: [0, -0.1, 0]}}\n"
+        for i in range(501)
+    )
+    (directory / "too_many_coordinates.yaml").write_text(
+        "name: star\nbodies:\n" + star, encoding="utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("malformed")
+    write_generated(directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def elbow() -> Any:
+    return msk.load_model("elbow")
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Iterator[Path]:
+    """An output path that must still not exist after the test."""
+    path = tmp_path / "results.h5"
+    yield path
+    assert not path.exists(), "a results file was created for a run refused before it started"
+
+
+def path_of(name: str, generated: Path) -> Path:
+    return (generated if MANIFEST[name].get("generated") else DATA) / name
+
+
+def check_one_line(message: str) -> None:
+    assert message and "\n" not in message and "\r" not in message, repr(message[:300])
+    assert len(message) < 1000, message[:300]
+
+
+def check_names(message: str, name: str, line: int, field: str) -> None:
+    """The message names the file, the line (when there is one) and the field."""
+    check_one_line(message)
+    assert name in message, message
+    if line > 0:
+        assert f":{line}: " in message, message
+    assert field in message, message
+
+
+def error_class(name: str) -> type[BaseException]:
+    return {
+        "ModelError": msk.ModelError,
+        "UsageError": cli.UsageError,
+        "ValueError": ValueError,
+        "FileNotFoundError": FileNotFoundError,
+        "UnicodeDecodeError": UnicodeDecodeError,
+    }[name]
+
+
+def run_command(run_file: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """``msk run`` on ``run_file``: exit status 2, one line on stderr; return that line."""
+    capsys.readouterr()
+    status = cli.main(["run", str(run_file), "-o", str(out), "--no-progress"])
+    captured = capsys.readouterr()
+    assert status == cli.EXIT_BAD_INPUT, captured.err
+    assert "Traceback" not in captured.err
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("msk: error: "), lines[0]
+    assert len(lines[0]) < 1000, lines[0][:300]
+    return lines[0]
+
+
+def test_manifest_lists_every_file() -> None:
+    on_disk = {p.name for p in DATA.iterdir()} - {"expected.yaml"}
+    committed = {name for name, entry in MANIFEST.items() if not entry.get("generated")}
+    assert on_disk == committed
+    assert len(MANIFEST) >= 50
+
+
+@pytest.mark.parametrize("name", entries("model"))
+def test_model_file_through_load_model(name: str, generated: Path) -> None:
+    entry = MANIFEST[name]
+    path = path_of(name, generated)
+    expected = error_class(entry.get("python_error", "ModelError"))
+    with pytest.raises(expected) as info:
+        msk.load_model(path)
+    if expected is msk.ModelError:
+        field = entry.get("python_field", entry["field"])
+        check_names(str(info.value), name, entry["line"], field)
+    else:
+        check_one_line(str(info.value))
+
+
+@pytest.mark.parametrize("name", entries("protocol"))
+def test_protocol_text_through_core(name: str, elbow: Any, out: Path) -> None:
+    entry = MANIFEST[name]
+    text = (DATA / name).read_text(encoding="utf-8")
+    with pytest.raises(msk.ModelError) as info:
+        core.simulate(elbow.core, text, "", str(out), None)
+    check_names(str(info.value), "<protocol>", entry["line"], entry["field"])
+
+
+@pytest.mark.parametrize("name", entries("protocol"))
+def test_protocol_file_through_simulate(name: str, elbow: Any, out: Path) -> None:
+    entry = MANIFEST[name]
+    if entry.get("pyyaml_ok"):
+        pytest.skip("PyYAML reads this file as a valid protocol; only the core's reader refuses it")
+    try:
+        protocol = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        pytest.skip("not YAML to PyYAML either: nothing to pass to msk.simulate")
+    with pytest.raises((ValueError, OSError, msk.ModelError)) as info:
+        msk.simulate(elbow, protocol, output=out, progress=False)
+    check_one_line(str(info.value))
+
+
+@pytest.mark.parametrize("name", entries("model"))
+def test_model_file_through_msk_run(
+    name: str, generated: Path, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = MANIFEST[name]
+    run_file = tmp_path / "run.yaml"
+    path = path_of(name, generated)
+    run_file.write_text(yaml.safe_dump({"model": str(path), "protocol": REST}), encoding="utf-8")
+    message = run_command(run_file, out, capsys)
+    if "python_error" not in entry:
+        check_names(message, name, entry["line"], entry.get("python_field", entry["field"]))
+
+
+@pytest.mark.parametrize("name", entries("protocol"))
+def test_protocol_file_through_msk_run(
+    name: str, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if MANIFEST[name].get("pyyaml_ok"):
+        pytest.skip("PyYAML reads this file as a valid protocol; only the core's reader refuses it")
+    text = (DATA / name).read_text(encoding="utf-8")
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text("model: elbow\nprotocol:\n" + textwrap.indent(text, "  "), "utf-8")
+    run_command(run_file, out, capsys)
+
+
+@pytest.mark.parametrize("name", entries("run"))
+def test_run_file_through_msk_run(name: str, out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    entry = MANIFEST[name]
+    message = run_command(DATA / name, out, capsys)
+    check_one_line(message)
+    assert entry["field"] in message, message
+    if entry["line"] > 0:
+        assert f":{entry['line']}: " in message, message
+    # With --traceback the command lets the exception through: its class is the manifest's.
+    with pytest.raises(error_class(entry["error"])):
+        cli.main(["--traceback", "run", str(DATA / name), "-o", str(out), "--no-progress"])
+
+
+def test_override_error_names_no_line_of_the_model_file() -> None:
+    with pytest.raises(msk.ModelError) as info:
+        msk.load_model("elbow", overrides={"muscles.BIClong.max_isometric_force": -700})
+    message = str(info.value)
+    check_one_line(message)
+    assert "elbow.yaml (override): muscles[3=BIClong].max_isometric_force" in message
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="msk run reads run files with PyYAML's recursive composer: a deeply nested run file "
+    "ends in RecursionError (exit status 1) instead of a bad-input error",
+)
+def test_deeply_nested_run_file_is_bad_input(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_file = tmp_path / "deep.yaml"
+    run_file.write_text("model: elbow\nprotocol: " + "[" * 3000 + "]" * 3000 + "\n", "utf-8")
+    run_command(run_file, out, capsys)
