@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config git libeigen3-dev libboost-dev libhdf5-dev
-          libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format)
+          libyaml-cpp-dev libpugixml-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,7 +26,7 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=.venv/.msk-requirements
-reqs="scikit-build-core>=0.10 pybind11>=2.12 numpy h5py pandas xarray matplotlib tqdm pyyaml pytest nbmake ruff ipykernel ipywidgets"
+reqs="scikit-build-core>=0.10 pybind11>=2.12 numpy h5py pandas xarray matplotlib tqdm pyyaml pytest nbmake ruff==0.17.6 ipykernel ipywidgets"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$reqs" ]; then
   echo "setup: installing Python requirements into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check $reqs

@@ -56,6 +56,8 @@ void bind_model(py::module_& m) {
       .def_readonly("body_names", &Model::body_names)
       .def_readonly("muscle_names", &Model::muscle_names)
       .def_readonly("pair_names", &Model::pair_names)
+      .def_readonly("warnings", &Model::warnings,
+                    "what the import of the model approximated or left out, one sentence each")
       .def_property_readonly(
           "joint_names", [](const Model& x) { return x.dof_names; },
           "coordinate (revolute joint) names")
@@ -120,7 +122,8 @@ void bind_model(py::module_& m) {
         py::gil_scoped_release release;
         return std::make_shared<Model>(load_model(path, overrides_json));
       },
-      py::arg("path"), py::arg("overrides_json") = "", "Reads, parses and compiles a model file.");
+      py::arg("path"), py::arg("overrides_json") = "",
+      "Reads, parses and compiles a model file: msk YAML, or an OpenSim model (.osim).");
 }
 
 }  // namespace msk::python

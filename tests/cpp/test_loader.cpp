@@ -1,6 +1,7 @@
 // Model loading: valid files compile; malformed ones give ModelError naming file, line and field.
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
 #include <cmath>
 
 #include "msk/error.hpp"
@@ -157,4 +158,53 @@ TEST(Loader, TonePresetsResolveRelativeToHabitualLength) {
   EXPECT_NEAR(hyper.muscle_tone[0].threshold, habitual - 0.02, 1e-12);
   EXPECT_NEAR(normal.muscle_tone[0].threshold, habitual + 0.5, 1e-12);
   EXPECT_THROW(msk::tone_preset("spastic"), msk::InvalidArgument);
+}
+
+TEST(Loader, WrapSurfacesCoupledJointsAndConditionalPoints) {
+  const msk::Model m = msk::load_model_text(msk::test::kCoupledColumn);
+  ASSERT_EQ(m.n_wrap_surfaces, 2);
+  EXPECT_EQ(m.wrap_type[0], msk::Model::WrapType::Cylinder);
+  EXPECT_EQ(m.wrap_type[1], msk::Model::WrapType::Sphere);
+  EXPECT_EQ(m.wrap_side_axis[1], 0);
+  EXPECT_EQ(m.wrap_side_sign[1], -1.0);
+  // `axis: [0, 0, 1]` gives the identity frame.
+  EXPECT_LT((m.wrap_rotation[0] - Eigen::Matrix3d::Identity()).norm(), 1e-15);
+  ASSERT_EQ(m.n_dofs, 2);
+  EXPECT_EQ(m.dof_joints[0].size(), 2u);  // flex drives frame1 and seg2
+  EXPECT_EQ(m.joint_ratio[m.find_body("seg2")], 0.6);
+  EXPECT_EQ(m.joint_offset[m.find_body("seg2")], 0.05);
+  const int back = m.find_muscle("back");
+  EXPECT_EQ(m.muscle_path_active_dof[back][1], m.find_dof("bend"));
+  EXPECT_NEAR(m.muscle_path_active_range[back][1][1], M_PI / 6.0, 1e-15);
+  ASSERT_EQ(m.muscle_wraps[back].size(), 1u);
+  EXPECT_EQ(m.muscle_wraps[back][0].from_point, 1);
+  EXPECT_EQ(m.muscle_wraps[back][0].to_point, 2);
+  EXPECT_EQ(m.muscle_wraps[m.find_muscle("front")][0].to_point, 1);  // default: the last point
+}
+
+TEST(Loader, WrapAndCouplingErrorsNameTheField) {
+  const std::string& base = msk::test::kCoupledColumn;
+  EXPECT_EQ(load_error(replace(base, "type: sphere", "type: torus")).field(),
+            "wrap_surfaces[1=ball].type");
+  EXPECT_EQ(load_error(replace(base, "side: -x", "side: +w")).field(),
+            "wrap_surfaces[1=ball].side");
+  EXPECT_EQ(load_error(replace(base, "axis: [0, 0, 1],\n     radius: 0.03}",
+                               "axis: [0, 0, 1], side: +x,\n     radius: 0.03}"))
+                .field(),
+            "wrap_surfaces[0=drum].axis");
+  EXPECT_EQ(load_error(replace(base, "surface: drum", "surface: barrel")).field(),
+            "muscles[0=front].wrap[0].surface");
+  EXPECT_EQ(
+      load_error(replace(base, "from_point: 1, to_point: 2", "from_point: 1, to_point: 1")).field(),
+      "muscles[1=back].wrap[0].to_point");
+  EXPECT_EQ(load_error(replace(base, "coordinate: bend, range_deg", "coordinate: twist, range_deg"))
+                .field(),
+            "muscles[1=back].path[1].active_when.coordinate");
+  // A joint that follows a coordinate cannot set the coordinate's range.
+  EXPECT_EQ(load_error(replace(base, "coordinate: bend, ratio: 0.5,",
+                               "coordinate: bend, ratio: 0.5, range_deg: [-1, 1],"))
+                .field(),
+            "bodies[3=seg3].joint.range_deg");
+  EXPECT_EQ(load_error(replace(base, "ratio: 0.4,", "ratio: 0,")).field(),
+            "bodies[0=frame1].joint.ratio");
 }

@@ -44,4 +44,60 @@ bodies:
     inertia: [0.008, 0.001, 0.009, 0.0005, 0, 0]
 )";
 
+/// A three-segment column on two coordinates: "flex" turns a massless frame (ratio 0.4) and,
+/// coupled, the third segment (ratio 0.6, offset 0.05); "bend" turns the second and fourth joints.
+/// Fixed orientations, a cylinder and a sphere to wrap over, and a conditional path point.
+inline const std::string kCoupledColumn = R"(name: column
+gravity: [0, -9.81, 0]
+bodies:
+  - name: frame1
+    joint: {name: flex, type: revolute, ratio: 0.4, axis: [0, 0, 1], location_in_parent: [0, 1, 0],
+            range_deg: [-90, 90], limit_stiffness: 0}
+    mass: 0
+  - name: seg1
+    parent: frame1
+    joint: {name: bend, type: revolute, ratio: 0.5, axis: [1, 0, 0], orientation: [0.1, -0.2, 0.3],
+            range_deg: [-60, 60], limit_stiffness: 0}
+    mass: 2.0
+    com: [0.01, 0.1, 0.0]
+    inertia: [0.02, 0.01, 0.02, 0.001, 0, 0]
+  - name: seg2
+    parent: seg1
+    joint: {name: seg2_flex, type: revolute, coordinate: flex, ratio: 0.6, offset: 0.05,
+            axis: [0, 0, 1], location_in_parent: [0, 0.2, 0], location_in_child: [0, -0.01, 0]}
+    mass: 1.5
+    com: [0.0, 0.1, 0.01]
+    inertia: [0.015, 0.008, 0.016, 0, 0.0005, 0]
+  - name: seg3
+    parent: seg2
+    joint: {name: seg3_bend, type: revolute, coordinate: bend, ratio: 0.5, axis: [1, 0, 0],
+            location_in_parent: [0, 0.2, 0]}
+    mass: 1.0
+    com: [0, 0.1, 0]
+    inertia: [0.01, 0.005, 0.01, 0, 0, 0]
+wrap_surfaces:
+  - {name: drum, body: seg2, type: cylinder, centre: [0.0, 0.0, 0.0], axis: [0, 0, 1],
+     radius: 0.03}
+  - {name: ball, body: seg2, type: sphere, centre: [0.0, 0.0, 0.0], radius: 0.03, side: -x}
+muscles:
+  - name: front
+    max_isometric_force: 500
+    optimal_fibre_length: 0.1
+    tendon_slack_length: 0.2
+    path:
+      - {body: seg1, point: [0.02, 0.05, 0.0]}
+      - {body: seg3, point: [0.02, 0.1, 0.0]}
+    wrap: [{surface: drum}]
+  - name: back
+    max_isometric_force: 500
+    optimal_fibre_length: 0.1
+    tendon_slack_length: 0.2
+    path:
+      - {body: ground, point: [-0.05, 0.9, 0.02]}
+      - {body: seg1, point: [-0.02, 0.05, 0.0],
+         active_when: {coordinate: bend, range_deg: [-30, 30]}}
+      - {body: seg3, point: [-0.02, 0.1, 0.01]}
+    wrap: [{surface: ball, from_point: 1, to_point: 2}]
+)";
+
 }  // namespace msk::test

@@ -1,7 +1,10 @@
 // Protocols: parsing, name resolution and PIR expansion.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "msk/error.hpp"
+#include "msk/io/time_series.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/protocol.hpp"
 
@@ -60,4 +63,70 @@ TEST(Protocol, ErrorsNameTheField) {
   EXPECT_THROW(msk::parse_protocol("phases:\n  - {type: isometric, joint: a, muscles: [b], "
                                    "effort_pct_mvc: 150, duration: 1}\n"),
                msk::ModelError);
+}
+
+TEST(Protocol, VoluntaryExcitationFromAFileIsInterpolated) {
+  // A CSV next to the protocol file; times relative to the phase start.
+  const std::string dir = MSK_TEST_TMP;
+  {
+    std::ofstream csv(dir + "/excitations.csv");
+    csv << "time,BIClong,TRIlong\n0,0.0,0.5\n1,0.4,0.5\n2,0.2,1.5\n";
+  }
+  const auto p = msk::parse_protocol(
+      "phases:\n  - {type: rest, duration: 0.5}\n"
+      "  - {type: voluntary, excitation_file: excitations.csv, duration: 3}\n",
+      dir + "/run.yaml");
+  const auto phases = msk::expand_protocol(elbow(), p);
+  ASSERT_EQ(phases.size(), 2u);
+  const msk::Phase& v = phases[1];
+  ASSERT_EQ(v.excitation_time.size(), 3u);
+  const int n = elbow().n_muscles;
+  const int bic = elbow().find_muscle("BIClong"), tri = elbow().find_muscle("TRIlong");
+  EXPECT_EQ(v.excitation_table[1 * n + bic], 0.4);
+  EXPECT_EQ(v.excitation_table[2 * n + tri], 1.0);                         // clamped to [0, 1]
+  EXPECT_EQ(v.excitation_table[1 * n + elbow().find_muscle("BRA")], 0.0);  // no column: 0
+  // The same series from an OpenSim storage file.
+  {
+    std::ofstream sto(dir + "/excitations.sto");
+    sto << "controls\nversion=1\nnRows=3\nnColumns=3\ninDegrees=no\nendheader\n"
+        << "time\tBIClong\tTRIlong\n0\t0.0\t0.5\n1\t0.4\t0.5\n2\t0.2\t1.5\n";
+  }
+  const auto ps = msk::parse_protocol(
+      "phases:\n  - {type: voluntary, excitation_file: excitations.sto, duration: 3}\n",
+      dir + "/run.yaml");
+  EXPECT_EQ(msk::expand_protocol(elbow(), ps)[0].excitation_table, v.excitation_table);
+  const msk::io::TimeSeries ts = msk::io::load_time_series(dir + "/excitations.sto");
+  EXPECT_DOUBLE_EQ(ts.at(0, 0.25), 0.1);
+  EXPECT_DOUBLE_EQ(ts.at(0, -1.0), 0.0);
+  EXPECT_DOUBLE_EQ(ts.at(0, 9.0), 0.2);
+}
+
+TEST(Protocol, ExcitationFileErrorsNameThePhase) {
+  const std::string dir = MSK_TEST_TMP;
+  {
+    std::ofstream csv(dir + "/unknown_muscle.csv");
+    csv << "time,BIClong,DELT1\n0,0.1,0.2\n";
+  }
+  const auto p = msk::parse_protocol(
+      "phases:\n  - {type: voluntary, excitation_file: unknown_muscle.csv, duration: 1}\n",
+      dir + "/run.yaml");
+  try {
+    msk::expand_protocol(elbow(), p);
+    FAIL() << "expected a ModelError";
+  } catch (const msk::ModelError& e) {
+    EXPECT_EQ(e.field(), "phases[0].excitation_file");
+    EXPECT_NE(std::string(e.what()).find("DELT1"), std::string::npos);
+  }
+  EXPECT_THROW(msk::parse_protocol("phases:\n  - {type: voluntary, excitation_file: missing.sto, "
+                                   "duration: 1}\n",
+                                   dir + "/run.yaml"),
+               msk::ModelError);
+  EXPECT_THROW(msk::parse_protocol("phases:\n  - {type: voluntary, excitation_file: x.sto, "
+                                   "excitation: {BIClong: 0.1}, duration: 1}\n"),
+               msk::ModelError);
+  {
+    std::ofstream bad(dir + "/bad.csv");
+    bad << "time,BIClong\n0,0.1\n0,0.2\n";
+  }
+  EXPECT_THROW(msk::io::load_time_series(dir + "/bad.csv"), msk::IoError);
 }

@@ -83,6 +83,7 @@ def installed_version() -> str:
 
 _BUNDLED_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 _YAML_SUFFIXES = (".yaml", ".yml")
+_OPENSIM_SUFFIX = ".osim"
 
 
 def bundled_models() -> list[str]:
@@ -181,6 +182,8 @@ class Model:
         Entities of the model.
     channel_names, channel_units : list of str
         Output channels an episode records, and their units.
+    warnings : list of str
+        What the import of the model (e.g. from OpenSim) approximated or left out.
     """
 
     __slots__ = ("_core_model",)
@@ -243,6 +246,12 @@ class Model:
     @property
     def pair_names(self) -> list[str]:
         return list(self._core_model.pair_names)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the import of the model (e.g. from OpenSim) approximated or left out, one
+        sentence each naming the element; empty for a model written for msk."""
+        return list(self._core_model.warnings)
 
     @property
     def channel_names(self) -> list[str]:
@@ -310,8 +319,10 @@ def load_model(
     Parameters
     ----------
     name_or_path : str or path
-        A bundled model name (``"elbow"``, see :func:`bundled_models`) or the path of a YAML
-        model file. A string is taken as a path when it ends in ``.yaml``/``.yml`` or contains a
+        A bundled model name (``"elbow"``, see :func:`bundled_models`), the path of a YAML model
+        file, or the path of an OpenSim model (``.osim``, 4.x or the legacy 2.x format; see
+        docs/guide/opensim.md: what the import leaves out is listed in ``Model.warnings``). A
+        string is taken as a path when it ends in ``.yaml``/``.yml``/``.osim`` or contains a
         path separator.
     overrides : mapping, optional
         Values that replace fields of the file, by dotted path
@@ -331,8 +342,20 @@ def load_model(
     ValueError
         An override is not a plain value (number, string, bool, list, None) or is given twice.
     """
+    if _is_opensim_path(name_or_path):
+        # OpenSim models are read by the core, which converts them to msk YAML (Model.text).
+        path = Path(name_or_path).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such model file")
+        core = require_core()
+        return Model(core.load_model_file(str(path.resolve()), _overrides_json(overrides)))
     text, file = _model_source(name_or_path)
     return Model.from_text(text, overrides, file)
+
+
+def _is_opensim_path(name_or_path: str | os.PathLike[str]) -> bool:
+    """True for a path ending in ``.osim`` (any case)."""
+    return os.fspath(name_or_path).lower().endswith(_OPENSIM_SUFFIX)
 
 
 # --- simulation ------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
     model = run.get("model", "elbow")
     if not isinstance(model, str) or not model:
         raise UsageError(f"{path}: model: expected a bundled model name or a path, got {model!r}")
-    if model.endswith((".yaml", ".yml")) or "/" in model or os.sep in model:
+    if model.endswith((".yaml", ".yml", ".osim")) or "/" in model or os.sep in model:
         model = str((path.parent / model).resolve())
     return {"model": model, "overrides": dict(overrides), "protocol": protocol, "options": options}
 

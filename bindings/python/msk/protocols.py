@@ -138,18 +138,44 @@ def rest(duration: float) -> Phase:
     return {"type": "rest", "duration": _positive("rest.duration", duration, "s")}
 
 
-def voluntary(duration: float, excitation: Mapping[str, float], rise_s: float = 0.05) -> Phase:
+def voluntary(
+    duration: float,
+    excitation: Mapping[str, float] | None = None,
+    rise_s: float = 0.05,
+    excitation_file: str | os.PathLike[str] | None = None,
+) -> Phase:
     """Voluntary contraction with the joints free.
 
     Parameters
     ----------
     duration : float
         Length of the phase [s], > 0.
-    excitation : mapping of str to float
+    excitation : mapping of str to float, optional
         Target voluntary excitation per muscle [1], each in [0, 1]; e.g. ``{"BIClong": 0.2}``.
     rise_s : float
-        Time to ramp from the previous excitation to the target [s], >= 0.
+        Time to ramp from the previous excitation to the target [s], >= 0 (not used with
+        ``excitation_file``).
+    excitation_file : str or path, optional
+        Instead of ``excitation``: excitations over time from an OpenSim storage file (``.sto``,
+        e.g. OpenSim's ``controls`` output) or a CSV file, with a ``time`` column [s, from the
+        start of the phase] and one column per muscle. Linearly interpolated in time, held before
+        the first and after the last row, clamped to [0, 1]; muscles without a column get none.
+        A relative path is taken from the working directory.
     """
+    if (excitation is None) == (excitation_file is None):
+        raise ValueError(
+            "voluntary: expected either excitation (a mapping of muscle to excitation) or "
+            f"excitation_file (a path), got {'both' if excitation is not None else 'neither'}"
+        )
+    if excitation_file is not None:
+        path = os.fspath(excitation_file)
+        if not isinstance(path, str) or not os.path.isfile(path):
+            raise FileNotFoundError(f"voluntary.excitation_file: no such file {path!r}")
+        return {
+            "type": "voluntary",
+            "duration": _positive("voluntary.duration", duration, "s"),
+            "excitation_file": os.path.abspath(path),
+        }
     if not isinstance(excitation, Mapping) or not excitation:
         raise ValueError(
             f"voluntary.excitation: expected a mapping of muscle name to excitation in [0, 1], "

@@ -3,19 +3,31 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "msk/error.hpp"
+#include "msk/model/opensim.hpp"
+#include "msk/model/yaml_writer.hpp"
 #include "yaml_util.hpp"
 
 namespace msk {
 
 namespace {
 
+using detail::describe;
 using detail::NodeReader;
+
+/// Body-fixed x-y-z Euler angles [rad] of a rotation whose z axis is the unit vector z.
+std::array<double, 3> xyz_angles_of_z_axis(const std::array<double, 3>& z) {
+  // R = Rx(a) Ry(b): its third column is (sin b, -sin a cos b, cos a cos b).
+  const double b = std::asin(std::clamp(z[0], -1.0, 1.0));
+  const double a = std::atan2(-z[1], z[2]);
+  return {a, b, 0.0};
+}
 
 ToneSpec read_tone(const NodeReader& r) {
   // A scalar names a preset; a mapping names a preset and overrides single fields.
@@ -92,19 +104,46 @@ ThixotropySpec read_thixotropy(const NodeReader& r) {
   return t;
 }
 
-JointSpec read_joint(const NodeReader& r, const std::string& body_name) {
-  r.require_map({"name", "type", "axis", "location_in_parent", "location_in_child", "range",
-                 "range_deg", "default", "default_deg", "damping", "limit_stiffness",
-                 "limit_sharpness", "source"});
+JointSpec read_joint(const NodeReader& r, const std::string& body_name,
+                     std::set<std::string>& coordinates) {
+  r.require_map({"name", "type", "coordinate", "ratio", "offset", "axis", "location_in_parent",
+                 "location_in_child", "orientation", "range", "range_deg", "default", "default_deg",
+                 "damping", "limit_stiffness", "limit_sharpness", "source"});
   JointSpec j;
   j.type = r.has("type") ? r.child("type").as_string() : "weld";
   if (j.type != "weld" && j.type != "revolute") r.child("type").fail("weld or revolute", j.type);
   j.name = r.has("name") ? r.child("name").as_identifier() : body_name + "_joint";
+  // A joint defines its coordinate, or follows one an earlier joint defined; the coordinate's
+  // range, default, damping and limits belong to the joint that defines it.
+  if (r.has("coordinate")) j.coordinate = r.child("coordinate").as_identifier();
+  if (r.has("ratio")) {
+    j.ratio = r.child("ratio").as_double(-100.0, 100.0);
+    if (j.ratio == 0.0) r.child("ratio").fail("a non-zero ratio", "0");
+  }
+  if (r.has("offset")) j.offset = r.child("offset").as_double(-2.0 * M_PI, 2.0 * M_PI);
+  if (j.type == "revolute") {
+    const std::string coordinate = j.coordinate.empty() ? j.name : j.coordinate;
+    if (!j.coordinate.empty() && coordinates.count(coordinate)) {
+      for (const char* key : {"range", "range_deg", "default", "default_deg", "damping",
+                              "limit_stiffness", "limit_sharpness"})
+        if (r.has(key))
+          r.child(key).fail("no " + std::string(key) + " on a joint that follows coordinate '" +
+                                coordinate + "' (set it on the joint that defines it)",
+                            "a value");
+    }
+    coordinates.insert(coordinate);
+  } else {
+    for (const char* key : {"coordinate", "ratio", "offset"})
+      if (r.has(key)) r.child(key).fail("no " + std::string(key) + " on a weld joint", "a value");
+  }
+  if (r.has("orientation")) j.orientation = r.child("orientation").as_vec3(-2.0 * M_PI, 2.0 * M_PI);
   if (r.has("axis")) {
     const auto a = r.child("axis").as_doubles(3, -1e3, 1e3);
     const double n = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
     if (n < 1e-9) r.child("axis").fail("a non-zero vector", "zero vector");
-    j.axis = {a[0] / n, a[1] / n, a[2] / n};
+    // Normalised, unless already a unit vector (so that written models read back bit for bit).
+    const double k = std::abs(n - 1.0) < 1e-14 ? 1.0 : n;
+    j.axis = {a[0] / k, a[1] / k, a[2] / k};
   }
   if (r.has("location_in_parent"))
     j.location_in_parent = r.child("location_in_parent").as_vec3(-10.0, 10.0);
@@ -119,10 +158,11 @@ JointSpec read_joint(const NodeReader& r, const std::string& body_name) {
     const auto v = r.child("range_deg").as_doubles(2, -360.0, 360.0);
     j.range = {v[0] * M_PI / 180.0, v[1] * M_PI / 180.0};
   }
-  if (j.range[0] >= j.range[1])
-    r.child(r.has("range") ? "range" : "range_deg")
-        .fail("a range with min < max",
-              std::to_string(j.range[0]) + " >= " + std::to_string(j.range[1]));
+  if (j.range[0] >= j.range[1]) {
+    const NodeReader range = r.child(r.has("range") ? "range" : "range_deg");
+    range.fail("a range with min < max",
+               range.node()[0].Scalar() + " >= " + range.node()[1].Scalar());
+  }
   if (r.has("default") && r.has("default_deg"))
     r.child("default_deg").fail("either default [rad] or default_deg [deg], not both", "both");
   if (r.has("default")) j.default_value = r.child("default").as_double(-2.0 * M_PI, 2.0 * M_PI);
@@ -134,14 +174,14 @@ JointSpec read_joint(const NodeReader& r, const std::string& body_name) {
   return j;
 }
 
-BodySpec read_body(const NodeReader& r) {
+BodySpec read_body(const NodeReader& r, std::set<std::string>& coordinates) {
   r.require_map({"name", "parent", "joint", "mass", "com", "inertia", "source"});
   BodySpec b;
   b.loc = r.location();
   b.name = r.child("name").as_identifier();
   if (b.name == "ground") r.child("name").fail("a body name other than 'ground'", b.name);
   b.parent = r.has("parent") ? r.child("parent").as_identifier() : "ground";
-  if (r.has("joint")) b.joint = read_joint(r.child("joint"), b.name);
+  if (r.has("joint")) b.joint = read_joint(r.child("joint"), b.name, coordinates);
   b.mass = r.child("mass").as_double(0.0, 1e4);
   if (r.has("com")) b.com = r.child("com").as_vec3(-10.0, 10.0);
   if (r.has("inertia")) {
@@ -155,11 +195,34 @@ BodySpec read_body(const NodeReader& r) {
   return b;
 }
 
+/// A whole number in [0, hi] (a path point index).
+int as_index(const NodeReader& r, double hi) {
+  const double v = r.as_double(0.0, hi);
+  if (std::floor(v) != v) r.fail("a whole number", std::to_string(v));
+  return static_cast<int>(v);
+}
+
+/// The condition of a conditional path point: {coordinate, range | range_deg}.
+void read_condition(const NodeReader& r, PathPointSpec& pp) {
+  r.require_map({"coordinate", "range", "range_deg"});
+  pp.active_coordinate = r.child("coordinate").as_identifier();
+  if (r.has("range") == r.has("range_deg"))
+    r.fail("either range [rad] or range_deg [deg]", r.has("range") ? "both" : "neither");
+  const bool deg = r.has("range_deg");
+  const auto v = r.child(deg ? "range_deg" : "range").as_doubles(2, -1e4, 1e4);
+  const double k = deg ? M_PI / 180.0 : 1.0;
+  pp.active_range = {v[0] * k, v[1] * k};
+  if (v[0] > v[1])
+    r.child(deg ? "range_deg" : "range")
+        .fail("min <= max", std::to_string(v[0]) + " > " + std::to_string(v[1]));
+}
+
 MuscleSpec read_muscle(const NodeReader& r) {
   r.require_map({"name", "max_isometric_force", "optimal_fibre_length", "tendon_slack_length",
                  "pennation_at_optimal", "max_contraction_velocity", "fibre_damping",
-                 "activation_time_constant", "deactivation_time_constant", "curves", "tendon",
-                 "thelen", "path", "tone", "viscoelastic", "thixotropy", "source"});
+                 "activation_time_constant", "deactivation_time_constant", "minimum_activation",
+                 "curves", "tendon", "thelen", "path", "wrap", "tone", "viscoelastic", "thixotropy",
+                 "source"});
   MuscleSpec m;
   m.loc = r.location();
   m.name = r.child("name").as_identifier();
@@ -175,6 +238,8 @@ MuscleSpec read_muscle(const NodeReader& r) {
     m.activation_time_constant = r.child("activation_time_constant").as_double(1e-4, 1.0);
   if (r.has("deactivation_time_constant"))
     m.deactivation_time_constant = r.child("deactivation_time_constant").as_double(1e-4, 1.0);
+  if (r.has("minimum_activation"))
+    m.minimum_activation = r.child("minimum_activation").as_double(0.0, 0.5);
   if (r.has("curves")) {
     m.curves = r.child("curves").as_string();
     if (m.curves != "degroote2016" && m.curves != "thelen2003")
@@ -204,16 +269,70 @@ MuscleSpec read_muscle(const NodeReader& r) {
   const std::size_t n_points = path.sequence_size(2);
   for (std::size_t i = 0; i < n_points; ++i) {
     const NodeReader p = path.element(i);
-    p.require_map({"body", "point"});
+    p.require_map({"body", "point", "active_when"});
     PathPointSpec pp;
     pp.body = p.child("body").as_identifier();
     pp.point = p.child("point").as_vec3(-10.0, 10.0);
+    if (p.has("active_when")) read_condition(p.child("active_when"), pp);
     m.path.push_back(pp);
+  }
+  if (r.has("wrap")) {
+    const NodeReader wraps = r.child("wrap");
+    for (std::size_t i = 0, n = wraps.sequence_size(1); i < n; ++i) {
+      const NodeReader w = wraps.element(i);
+      w.require_map({"surface", "from_point", "to_point"});
+      PathWrapSpec pw;
+      pw.surface = w.child("surface").as_identifier();
+      const double last = static_cast<double>(n_points) - 1.0;
+      if (w.has("from_point")) pw.from_point = as_index(w.child("from_point"), last - 1.0);
+      if (w.has("to_point")) pw.to_point = as_index(w.child("to_point"), last);
+      if (pw.to_point >= 0 && pw.to_point <= pw.from_point)
+        w.child("to_point").fail("a path point after from_point", std::to_string(pw.to_point));
+      m.wrap.push_back(pw);
+    }
   }
   m.tone = r.has("tone") ? read_tone(r.child("tone")) : tone_preset("normal");
   if (r.has("viscoelastic")) m.viscoelastic = read_viscoelastic(r.child("viscoelastic"));
   if (r.has("thixotropy")) m.thixotropy = read_thixotropy(r.child("thixotropy"));
   return m;
+}
+
+WrapSurfaceSpec read_wrap_surface(const NodeReader& r) {
+  r.require_map({"name", "body", "type", "centre", "xyz_body_rotation", "axis", "radius", "length",
+                 "side", "source"});
+  WrapSurfaceSpec w;
+  w.loc = r.location();
+  w.name = r.child("name").as_identifier();
+  w.body = r.has("body") ? r.child("body").as_identifier() : "ground";
+  w.type = r.child("type").as_string();
+  if (w.type != "cylinder" && w.type != "sphere")
+    r.child("type").fail("cylinder or sphere", w.type);
+  if (r.has("centre")) w.centre = r.child("centre").as_vec3(-10.0, 10.0);
+  w.radius = r.child("radius").as_double(1e-6, 10.0);
+  if (r.has("length")) w.length = r.child("length").as_double(0.0, 100.0);
+  if (r.has("side")) w.side = r.child("side").as_string();
+  const bool sphere = w.type == "sphere";
+  const std::set<std::string> sides =
+      sphere ? std::set<std::string>{"all", "+x", "-x", "+y", "-y", "+z", "-z"}
+             : std::set<std::string>{"all", "+x", "-x", "+y", "-y"};
+  if (!sides.count(w.side))
+    r.child("side").fail(sphere ? "all, +x, -x, +y, -y, +z or -z" : "all, +x, -x, +y or -y",
+                         "'" + w.side + "'");
+  if (r.has("xyz_body_rotation") && r.has("axis"))
+    r.child("axis").fail("either xyz_body_rotation or axis, not both", "both");
+  if (r.has("xyz_body_rotation"))
+    w.xyz_body_rotation = r.child("xyz_body_rotation").as_vec3(-2.0 * M_PI, 2.0 * M_PI);
+  if (r.has("axis")) {
+    // The cylinder axis alone fixes the surface frame up to a turn about it, which only matters
+    // for a constrained side.
+    if (w.side != "all")
+      r.child("axis").fail("xyz_body_rotation with a side other than all", "axis");
+    const auto a = r.child("axis").as_doubles(3, -1e3, 1e3);
+    const double n = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+    if (n < 1e-9) r.child("axis").fail("a non-zero vector", "zero vector");
+    w.xyz_body_rotation = xyz_angles_of_z_axis({a[0] / n, a[1] / n, a[2] / n});
+  }
+  return w;
 }
 
 PairSpec read_pair(const NodeReader& r) {
@@ -224,9 +343,14 @@ PairSpec read_pair(const NodeReader& r) {
   p.joint = r.child("joint").as_identifier();
   auto names = [](const NodeReader& s) {
     std::vector<std::string> out;
+    std::set<std::string> seen;
     const std::size_t n = s.sequence_size(1);
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
       out.push_back(s.element(i).as_identifier());
+      // A muscle listed twice would count twice in the pair's moments.
+      if (!seen.insert(out.back()).second)
+        s.element(i).fail("distinct muscle names", "'" + out.back() + "' again");
+    }
     return out;
   };
   p.agonists = names(r.child("agonists"));
@@ -283,16 +407,32 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
     detail::apply_overrides(root, overrides, file);
   }
   const NodeReader r(root, file, "", limits);
-  r.require_map({"name", "description", "gravity", "bodies", "muscles", "pairs", "source",
-                 "references", "msk_format"});
+  r.require_map({"name", "description", "gravity", "bodies", "wrap_surfaces", "muscles", "pairs",
+                 "warnings", "source", "references", "msk_format"});
   ModelSpec spec;
   spec.file = file;
+  if (r.has("msk_format")) {
+    const NodeReader format = r.child("msk_format");
+    if (format.as_double(0.0, 1e6) != 1.0)
+      format.fail("1 (the only model format this version of msk reads)", describe(format.node()));
+  }
   spec.name = r.child("name").as_identifier();
   if (r.has("description")) spec.description = r.child("description").as_string();
   if (r.has("gravity")) spec.gravity = r.child("gravity").as_vec3(-100.0, 100.0);
   const NodeReader bodies = r.child("bodies");
+  std::set<std::string> coordinates;
   for (std::size_t i = 0, n = bodies.sequence_size(1); i < n; ++i)
-    spec.bodies.push_back(read_body(bodies.element(i)));
+    spec.bodies.push_back(read_body(bodies.element(i), coordinates));
+  if (r.has("wrap_surfaces")) {
+    const NodeReader surfaces = r.child("wrap_surfaces");
+    for (std::size_t i = 0, n = surfaces.sequence_size(0); i < n; ++i)
+      spec.wrap_surfaces.push_back(read_wrap_surface(surfaces.element(i)));
+  }
+  if (r.has("warnings")) {
+    const NodeReader warnings = r.child("warnings");
+    for (std::size_t i = 0, n = warnings.sequence_size(0); i < n; ++i)
+      spec.warnings.push_back(warnings.element(i).as_string());
+  }
   if (r.has("muscles")) {
     const NodeReader muscles = r.child("muscles");
     for (std::size_t i = 0, n = muscles.sequence_size(0); i < n; ++i)
@@ -306,12 +446,21 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
   check_unique(spec.bodies, "bodies", file);
   check_unique(spec.muscles, "muscles", file);
   check_unique(spec.pairs, "pairs", file);
+  check_unique(spec.wrap_surfaces, "wrap_surfaces", file);
   spec.text = overrides_json.empty() ? text : YAML::Dump(root);
   return spec;
 }
 
 ModelSpec load_model_spec_file(const std::string& path, const std::string& overrides_json,
                                const LoadLimits& limits) {
+  if (is_opensim_file(path)) {
+    // OpenSim models are converted to msk YAML, which overrides then edit like any model file.
+    const ModelSpec imported = import_opensim_model(path, limits);
+    ModelSpec spec = load_model_spec(model_spec_to_yaml(imported),
+                                     path + " (converted to msk YAML)", overrides_json, limits);
+    spec.file = path;
+    return spec;
+  }
   const std::string text = detail::read_text_file(path, limits.max_bytes);
   return load_model_spec(text, path, overrides_json, limits);
 }

@@ -1,16 +1,22 @@
 #include "msk/model/model.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <Eigen/Geometry>
+#include <algorithm>
 #include <map>
 
 #include "msk/error.hpp"
 #include "msk/model/loader.hpp"
 #include "msk/sim/data.hpp"
+#include "msk/sim/dynamics.hpp"
 #include "msk/sim/kinematics.hpp"
 
 namespace msk {
 
 namespace {
+
+constexpr int kMaxCoordinates = 500;          ///< coordinates of a model
+constexpr std::size_t kMaxChannels = 200000;  ///< output channels of a model
 
 Eigen::Vector3d vec(const std::array<double, 3>& a) {
   return {a[0], a[1], a[2]};
@@ -87,6 +93,36 @@ std::vector<ChannelSpec> make_channels(const Model& m) {
   return c;
 }
 
+/// Rotation matrix of body-fixed x-y-z Euler angles [rad]: Rx(a) Ry(b) Rz(c).
+Eigen::Matrix3d rotation_xyz(const std::array<double, 3>& angles) {
+  return (Eigen::AngleAxisd(angles[0], Eigen::Vector3d::UnitX()) *
+          Eigen::AngleAxisd(angles[1], Eigen::Vector3d::UnitY()) *
+          Eigen::AngleAxisd(angles[2], Eigen::Vector3d::UnitZ()))
+      .toRotationMatrix();
+}
+
+/// Every coordinate must move some mass: the mass matrix at the default posture must be positive
+/// definite (bodies on coupled or intermediate joints may themselves be massless).
+void check_inertia(const Model& m, const ModelSpec& spec) {
+  Data data = make_data(m);
+  Eigen::VectorXd q(m.n_dofs);
+  for (int d = 0; d < m.n_dofs; ++d)
+    q[d] = m.dof_default[d];
+  compute_kinematics(m, q, data);
+  compute_mass_matrix(m, data);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(data.mass_matrix);
+  const double largest = std::max(eig.eigenvalues().maxCoeff(), 0.0);
+  if (eig.eigenvalues().minCoeff() > 1e-12 * std::max(largest, 1e-12)) return;
+  // Name the coordinate that contributes most to the motion without inertia.
+  Eigen::Index d = 0;
+  eig.eigenvectors().col(0).cwiseAbs().maxCoeff(&d);
+  const int b = m.dof_body[d];
+  throw ModelError(spec.file, spec.bodies[b].loc.line,
+                   "bodies[" + std::to_string(b) + "=" + m.body_names[b] + "].mass",
+                   "a positive mass or inertia moved by coordinate '" + m.dof_names[d] + "'",
+                   "no inertia about that motion");
+}
+
 /// Resolves preset thresholds, given relative to the habitual fibre length, to absolute ones.
 /// The habitual fibre length is the rigid-tendon fibre length at the default posture, at rest.
 void resolve_tone_thresholds(Model& m) {
@@ -122,7 +158,8 @@ int Model::find_muscle(const std::string& n) const {
 }
 int Model::find_body(const std::string& n) const {
   if (n == "ground") return -1;
-  for (int b = 0; b < n_bodies; ++b)
+  // While compile() runs, only the bodies listed so far have names.
+  for (int b = 0; b < static_cast<int>(body_names.size()); ++b)
     if (body_names[b] == n) return b;
   return -2;
 }
@@ -136,17 +173,27 @@ Model compile(const ModelSpec& spec) {
   m.gravity = vec(spec.gravity);
   const std::string& file = spec.file;
 
-  // Bodies, parents first; revolute joints become coordinates.
+  // Bodies, parents first. A revolute joint defines its coordinate, or follows one an earlier
+  // joint defined (coupled joints).
   m.n_bodies = static_cast<int>(spec.bodies.size());
   std::map<std::string, int> dof_index;
+  std::map<std::string, int> joint_index;
+  // Names to indices (ground is -1, unknown -2), filled as bodies are compiled: a parent must be
+  // listed before its child. Maps keep lookups fast for models at the size limits.
+  std::map<std::string, int> body_index{{"ground", -1}};
+  auto find_body = [&](const std::string& name) {
+    const auto it = body_index.find(name);
+    return it == body_index.end() ? -2 : it->second;
+  };
   for (int b = 0; b < m.n_bodies; ++b) {
     const BodySpec& bs = spec.bodies[b];
     const std::string field = "bodies[" + std::to_string(b) + "=" + bs.name + "]";
-    const int parent = m.find_body(bs.parent);
+    const int parent = find_body(bs.parent);
     if (parent == -2)
       throw ModelError(file, bs.loc.line, field + ".parent",
                        "ground or a body listed before this one", "'" + bs.parent + "'");
     m.body_names.push_back(bs.name);
+    body_index.emplace(bs.name, b);
     m.body_parent.push_back(parent);
     m.body_mass.push_back(bs.mass);
     m.body_com.push_back(vec(bs.com));
@@ -155,20 +202,33 @@ Model compile(const ModelSpec& spec) {
         bs.inertia[5], bs.inertia[4], bs.inertia[5], bs.inertia[2];
     m.body_inertia.push_back(inertia);
     m.joint_axis.push_back(vec(bs.joint.axis));
+    m.joint_ratio.push_back(bs.joint.ratio);
+    m.joint_offset.push_back(bs.joint.offset);
     m.joint_location_in_parent.push_back(vec(bs.joint.location_in_parent));
     m.joint_location_in_child.push_back(vec(bs.joint.location_in_child));
+    m.joint_orientation.push_back(rotation_xyz(bs.joint.orientation));
     if (bs.joint.type == "revolute") {
-      if (dof_index.count(bs.joint.name))
-        throw ModelError(file, bs.loc.line, field + ".joint.name", "a unique coordinate name",
+      if (joint_index.count(bs.joint.name))
+        throw ModelError(file, bs.loc.line, field + ".joint.name", "a unique joint name",
                          "duplicate '" + bs.joint.name + "'");
-      if (bs.mass <= 0.0 && inertia.norm() <= 0.0)
-        throw ModelError(file, bs.loc.line, field + ".mass",
-                         "a positive mass or inertia for a body on a revolute joint", "0");
+      joint_index[bs.joint.name] = b;
+      const bool named = !bs.joint.coordinate.empty();
+      const std::string coordinate = named ? bs.joint.coordinate : bs.joint.name;
+      const auto found = dof_index.find(coordinate);
+      if (found != dof_index.end()) {
+        if (!named)
+          throw ModelError(file, bs.loc.line, field + ".joint.name", "a unique coordinate name",
+                           "duplicate '" + coordinate + "'");
+        m.body_dof.push_back(found->second);
+        m.dof_joints[found->second].push_back(b);
+        continue;
+      }
       const int d = m.n_dofs++;
-      dof_index[bs.joint.name] = d;
+      dof_index[coordinate] = d;
       m.body_dof.push_back(d);
-      m.dof_names.push_back(bs.joint.name);
+      m.dof_names.push_back(coordinate);
       m.dof_body.push_back(b);
+      m.dof_joints.push_back({b});
       m.dof_range_min.push_back(bs.joint.range[0]);
       m.dof_range_max.push_back(bs.joint.range[1]);
       m.dof_default.push_back(bs.joint.default_value);
@@ -180,12 +240,80 @@ Model compile(const ModelSpec& spec) {
     }
   }
   if (m.n_dofs == 0)
-    throw ModelError(file, 0, "bodies", "at least one body on a revolute joint", "none");
-  // Which bodies move with which coordinate (descendants of the joint's body, itself included).
+    throw ModelError(file, spec.bodies.empty() ? 0 : spec.bodies.front().loc.line, "bodies",
+                     "at least one body on a revolute joint", "none");
+  // Compiling checks the mass matrix (dense, cubic cost in the coordinates) and every muscle has
+  // a moment arm channel per coordinate: bound both so that a small file cannot hang the loader.
+  if (m.n_dofs > kMaxCoordinates) {
+    const int b = m.dof_body[kMaxCoordinates];
+    throw ModelError(file, spec.bodies[b].loc.line,
+                     "bodies[" + std::to_string(b) + "=" + m.body_names[b] + "].joint",
+                     "at most " + std::to_string(kMaxCoordinates) + " coordinates in a model",
+                     std::to_string(m.n_dofs) + " coordinates");
+  }
+  const std::size_t n_channels =
+      5 * static_cast<std::size_t>(m.n_dofs) +
+      spec.muscles.size() * (12 + 2 * static_cast<std::size_t>(m.n_dofs)) + 4 * spec.pairs.size();
+  if (n_channels > kMaxChannels)
+    throw ModelError(file, spec.muscles.empty() ? 0 : spec.muscles.front().loc.line, "muscles",
+                     "at most " + std::to_string(kMaxChannels) +
+                         " output channels (5 per coordinate, 12 + 2 per coordinate per muscle, 4 "
+                         "per pair)",
+                     std::to_string(n_channels) + " channels");
+  // Which bodies move with which joint and coordinate (descendants of the joint's body, itself
+  // included).
   m.body_moves_with_dof.assign(m.n_dofs, std::vector<bool>(m.n_bodies, false));
+  m.body_moves_with_joint.assign(m.n_bodies, std::vector<bool>(m.n_bodies, false));
   for (int b = 0; b < m.n_bodies; ++b)
     for (int a = b; a >= 0; a = m.body_parent[a])
-      if (m.body_dof[a] >= 0) m.body_moves_with_dof[m.body_dof[a]][b] = true;
+      if (m.body_dof[a] >= 0) {
+        m.body_moves_with_dof[m.body_dof[a]][b] = true;
+        m.body_moves_with_joint[a][b] = true;
+      }
+  check_inertia(m, spec);
+
+  // Wrap surfaces.
+  m.n_wrap_surfaces = static_cast<int>(spec.wrap_surfaces.size());
+  std::map<std::string, int> wrap_index;
+  for (int w = 0; w < m.n_wrap_surfaces; ++w) {
+    const WrapSurfaceSpec& ws = spec.wrap_surfaces[w];
+    const std::string field = "wrap_surfaces[" + std::to_string(w) + "=" + ws.name + "]";
+    if (!wrap_index.emplace(ws.name, w).second)
+      throw ModelError(file, ws.loc.line, field + ".name", "a unique name",
+                       "duplicate '" + ws.name + "'");
+    const int body = find_body(ws.body);
+    if (body == -2)
+      throw ModelError(file, ws.loc.line, field + ".body", "ground or a body of the model",
+                       "'" + ws.body + "'");
+    if (ws.type != "cylinder" && ws.type != "sphere")
+      throw ModelError(file, ws.loc.line, field + ".type", "cylinder or sphere", ws.type);
+    if (!(ws.radius > 0.0))
+      throw ModelError(file, ws.loc.line, field + ".radius", "a positive radius",
+                       std::to_string(ws.radius));
+    int side_axis = -1;
+    double side_sign = 1.0;
+    if (ws.side != "all") {
+      const bool ok = ws.side.size() == 2 && (ws.side[0] == '+' || ws.side[0] == '-') &&
+                      ws.side[1] >= 'x' && ws.side[1] <= 'z';
+      if (!ok || (ws.type == "cylinder" && ws.side[1] == 'z'))
+        throw ModelError(
+            file, ws.loc.line, field + ".side",
+            ws.type == "cylinder" ? "all, +x, -x, +y or -y" : "all, +x, -x, +y, -y, +z or -z",
+            "'" + ws.side + "'");
+      side_axis = ws.side[1] - 'x';
+      side_sign = ws.side[0] == '+' ? 1.0 : -1.0;
+    }
+    m.wrap_names.push_back(ws.name);
+    m.wrap_type.push_back(ws.type == "cylinder" ? Model::WrapType::Cylinder
+                                                : Model::WrapType::Sphere);
+    m.wrap_body.push_back(body);
+    m.wrap_centre.push_back(vec(ws.centre));
+    m.wrap_rotation.push_back(rotation_xyz(ws.xyz_body_rotation));
+    m.wrap_radius.push_back(ws.radius);
+    m.wrap_length.push_back(ws.length);
+    m.wrap_side_axis.push_back(side_axis);
+    m.wrap_side_sign.push_back(side_sign);
+  }
 
   // Muscles.
   m.n_muscles = static_cast<int>(spec.muscles.size());
@@ -218,6 +346,7 @@ Model compile(const ModelSpec& spec) {
     m.muscle_params.push_back(p);
     m.muscle_tau_act.push_back(ms.activation_time_constant);
     m.muscle_tau_deact.push_back(ms.deactivation_time_constant);
+    m.muscle_min_activation.push_back(ms.minimum_activation);
     m.muscle_tone.push_back(ms.tone);
     m.muscle_visco.push_back(ms.viscoelastic);
     m.muscle_thixotropy.push_back(ms.thixotropy);
@@ -226,7 +355,7 @@ Model compile(const ModelSpec& spec) {
     std::vector<int> bodies;
     std::vector<Eigen::Vector3d> points;
     for (std::size_t k = 0; k < ms.path.size(); ++k) {
-      const int b = m.find_body(ms.path[k].body);
+      const int b = find_body(ms.path[k].body);
       if (b == -2)
         throw ModelError(file, ms.loc.line, field + ".path[" + std::to_string(k) + "].body",
                          "ground or a body of the model", "'" + ms.path[k].body + "'");
@@ -235,9 +364,51 @@ Model compile(const ModelSpec& spec) {
     }
     m.muscle_path_body.push_back(bodies);
     m.muscle_path_point.push_back(points);
+    // Conditional path points and wraps.
+    std::vector<int> active_dof;
+    std::vector<std::array<double, 2>> active_range;
+    for (std::size_t k = 0; k < ms.path.size(); ++k) {
+      const PathPointSpec& pp = ms.path[k];
+      int d = -1;
+      if (!pp.active_coordinate.empty()) {
+        d = m.find_dof(pp.active_coordinate);
+        if (d < 0)
+          throw ModelError(file, ms.loc.line,
+                           field + ".path[" + std::to_string(k) + "].active_when.coordinate",
+                           "a coordinate of the model", "'" + pp.active_coordinate + "'");
+      }
+      active_dof.push_back(d);
+      active_range.push_back(pp.active_range);
+    }
+    m.muscle_path_active_dof.push_back(active_dof);
+    m.muscle_path_active_range.push_back(active_range);
+    std::vector<Model::PathWrap> wraps;
+    const int n_points = static_cast<int>(ms.path.size());
+    for (std::size_t k = 0; k < ms.wrap.size(); ++k) {
+      const PathWrapSpec& pw = ms.wrap[k];
+      const std::string wfield = field + ".wrap[" + std::to_string(k) + "]";
+      const auto found = wrap_index.find(pw.surface);
+      if (found == wrap_index.end())
+        throw ModelError(file, ms.loc.line, wfield + ".surface", "a wrap surface of the model",
+                         "'" + pw.surface + "'");
+      Model::PathWrap w;
+      w.surface = found->second;
+      w.from_point = pw.from_point;
+      w.to_point = pw.to_point < 0 ? n_points - 1 : pw.to_point;
+      if (w.from_point < 0 || w.to_point >= n_points || w.from_point >= w.to_point)
+        throw ModelError(
+            file, ms.loc.line, wfield,
+            "path point indices with 0 <= from_point < to_point < " + std::to_string(n_points),
+            std::to_string(w.from_point) + ", " + std::to_string(w.to_point));
+      wraps.push_back(w);
+    }
+    m.muscle_wraps.push_back(wraps);
   }
 
   // Pairs.
+  std::map<std::string, int> muscle_index;
+  for (int i = 0; i < m.n_muscles; ++i)
+    muscle_index.emplace(m.muscle_names[i], i);
   m.n_pairs = static_cast<int>(spec.pairs.size());
   for (int k = 0; k < m.n_pairs; ++k) {
     const PairSpec& ps = spec.pairs[k];
@@ -251,7 +422,8 @@ Model compile(const ModelSpec& spec) {
     auto resolve = [&](const std::vector<std::string>& names, const char* side) {
       std::vector<int> idx;
       for (std::size_t j = 0; j < names.size(); ++j) {
-        const int i = m.find_muscle(names[j]);
+        const auto found = muscle_index.find(names[j]);
+        const int i = found == muscle_index.end() ? -1 : found->second;
         if (i < 0)
           throw ModelError(file, ps.loc.line, field + "." + side + "[" + std::to_string(j) + "]",
                            "the name of a muscle of the model", "'" + names[j] + "'");
@@ -269,6 +441,7 @@ Model compile(const ModelSpec& spec) {
     m.pair_reciprocal_inhibition.push_back(ps.reciprocal_inhibition);
   }
 
+  m.warnings = spec.warnings;
   m.layout = make_layout(m);
   m.channels = make_channels(m);
   resolve_tone_thresholds(m);

@@ -1,40 +1,138 @@
 #include "yaml_util.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace msk::detail {
 
 namespace {
 
-// Walks the document to enforce depth and size limits. Aliases are followed, so the node budget
-// also stops "billion laughs" documents and cyclic aliases.
+/// Text fit for a one-line error message: control characters escaped (a newline in a key or value
+/// would split the message), at most max_bytes long (cut on a UTF-8 character boundary).
+std::string printable(const std::string& s, std::size_t max_bytes = 200) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+    if (out.size() > max_bytes) {
+      std::size_t cut = max_bytes;
+      while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
+        --cut;
+      return out.substr(0, cut) + "...";
+    }
+  }
+  return out;
+}
+
+/// Byte offset of the first byte that is not part of valid UTF-8 (overlong forms, surrogates and
+/// code points above U+10FFFF are invalid too), or npos.
+std::size_t invalid_utf8_at(const std::string& s) {
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = b[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if ((b[i + k] & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+/// The line, of the error line and the one before it, whose indentation holds a tab (1-based), or
+/// 0. Used only to explain a syntax error: YAML's own message for a tab ("end of map not found")
+/// hides the cause.
+int tab_indented_line_near(const std::string& text, int error_line) {
+  int line = 1;
+  bool indent = true;
+  for (const char c : text) {
+    if (line > error_line) break;
+    if (c == '\n') {
+      ++line;
+      indent = true;
+    } else if (indent && c == '\t' && line >= error_line - 1) {
+      return line;
+    } else if (c != ' ') {
+      indent = false;
+    }
+  }
+  return 0;
+}
+
+// Walks the document to enforce depth and size limits and unique mapping keys. Aliases are
+// followed, so the node budget also stops "billion laughs" documents and cyclic aliases.
 void check_limits(const YAML::Node& node, const std::string& file, const LoadLimits& limits,
-                  int depth, std::size_t& budget) {
+                  int depth, std::size_t& budget, const std::string& path) {
+  auto field = [&] { return path.empty() ? std::string("<document>") : printable(path); };
   if (depth > limits.max_depth)
-    throw ModelError(file, node.Mark().line + 1, "<document>",
+    throw ModelError(file, node.Mark().line + 1, field(),
                      "nesting at most " + std::to_string(limits.max_depth) + " levels deep",
                      "deeper nesting");
   if (budget == 0)
-    throw ModelError(file, node.Mark().line + 1, "<document>",
-                     "at most 1000000 nodes (after aliases)", "more");
+    throw ModelError(file, node.Mark().line + 1, field(), "at most 1000000 nodes (after aliases)",
+                     "more");
   --budget;
   if (node.IsSequence()) {
     if (node.size() > limits.max_sequence)
-      throw ModelError(file, node.Mark().line + 1, "<document>",
+      throw ModelError(file, node.Mark().line + 1, field(),
                        "sequences of at most " + std::to_string(limits.max_sequence) + " items",
                        std::to_string(node.size()) + " items");
+    std::size_t i = 0;
     for (const auto& child : node)
-      check_limits(child, file, limits, depth + 1, budget);
+      check_limits(child, file, limits, depth + 1, budget, path + "[" + std::to_string(i++) + "]");
   } else if (node.IsMap()) {
+    std::set<std::string> keys;
     for (const auto& kv : node) {
       if (!kv.first.IsScalar())
-        throw ModelError(file, kv.first.Mark().line + 1, "<document>", "scalar mapping keys",
+        throw ModelError(file, kv.first.Mark().line + 1, field(), "scalar mapping keys",
                          "a complex key");
-      check_limits(kv.second, file, limits, depth + 1, budget);
+      const std::string& key = kv.first.Scalar();
+      const std::string sub = path.empty() ? key : path + "." + key;
+      if (!keys.insert(key).second)
+        throw ModelError(file, kv.first.Mark().line + 1, printable(sub),
+                         "each key at most once in a mapping",
+                         "'" + printable(key, 60) + "' again");
+      check_limits(kv.second, file, limits, depth + 1, budget, sub);
     }
   }
 }
@@ -47,6 +145,26 @@ bool is_number(const std::string& s) {
   return !in.fail() && in.eof();
 }
 
+/// A deep copy of an override value without source marks: errors in it then name no line of the
+/// model file (they read "FILE (override): FIELD: ..."), where a clone would keep the line in the
+/// overrides text and point at an unrelated line of the model file.
+YAML::Node unmarked(const YAML::Node& node) {
+  if (node.IsScalar()) return YAML::Node(node.Scalar());
+  if (node.IsSequence()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& item : node)
+      out.push_back(unmarked(item));
+    return out;
+  }
+  if (node.IsMap()) {
+    YAML::Node out(YAML::NodeType::Map);
+    for (const auto& kv : node)
+      out[kv.first.Scalar()] = unmarked(kv.second);
+    return out;
+  }
+  return YAML::Node(YAML::NodeType::Null);
+}
+
 }  // namespace
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file, const LoadLimits& limits) {
@@ -56,21 +174,50 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file, const Lo
                      std::to_string(text.size()) + " bytes");
   if (text.find('\0') != std::string::npos)
     throw ModelError(file, 0, "<document>", "text", "a NUL byte (binary data)");
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ModelError(file, e.mark.line >= 0 ? e.mark.line + 1 : 0, "<document>", "valid YAML",
-                     e.msg);
+  const std::size_t bad = invalid_utf8_at(text);
+  if (bad != std::string::npos) {
+    static const char* hex = "0123456789ABCDEF";
+    const unsigned char c = static_cast<unsigned char>(text[bad]);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n'));
+    throw ModelError(file, line, "<document>", "UTF-8 text",
+                     std::string("the byte 0x") + hex[c >> 4] + hex[c & 15] + " (not UTF-8)");
   }
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw ModelError(file, e.mark.line >= 0 ? e.mark.line + 1 : 0, "<document>",
+                     "nesting at most " + std::to_string(limits.max_depth) + " levels deep",
+                     "deeper nesting");
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+    const int tab = tab_indented_line_near(text, line);
+    if (tab > 0)
+      throw ModelError(file, tab, "<document>", "indentation by spaces (YAML forbids tabs)",
+                       "a tab");
+    throw ModelError(file, line, "<document>", "valid YAML", printable(e.msg));
+  }
+  if (documents.size() > 1)
+    throw ModelError(file, documents[1].Mark().line + 1, "<document>", "a single YAML document",
+                     std::to_string(documents.size()) + " documents");
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   if (!root.IsDefined() || root.IsNull())
     throw ModelError(file, 1, "<document>", "a mapping", "an empty document");
   std::size_t budget = 1000000;
-  check_limits(root, file, limits, 0, budget);
+  check_limits(root, file, limits, 0, budget, "");
   return root;
 }
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
+  // A directory or a device would open as a stream of unknown or endless size.
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status))
+    throw ModelError(path, 0, "<file>", "a readable file", "no such file");
+  if (std::filesystem::is_directory(status))
+    throw ModelError(path, 0, "<file>", "a regular file", "a directory");
+  if (!std::filesystem::is_regular_file(status))
+    throw ModelError(path, 0, "<file>", "a regular file", "a device, pipe or socket");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ModelError(path, 0, "<file>", "a readable file", "cannot open");
   in.seekg(0, std::ios::end);
@@ -92,6 +239,7 @@ void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::s
                      describe(overrides));
   for (const auto& kv : overrides) {
     const std::string dotted = kv.first.as<std::string>();
+    const std::string shown = printable(dotted);
     // Split on '.', walking maps by key and sequences by element name or index.
     std::vector<std::string> parts;
     std::string part;
@@ -99,8 +247,8 @@ void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::s
     while (std::getline(in, part, '.'))
       parts.push_back(part);
     if (parts.empty() || std::any_of(parts.begin(), parts.end(), [](auto& p) { return p.empty(); }))
-      throw ModelError("<overrides>", 0, dotted, "a dotted path like muscles.NAME.FIELD",
-                       "'" + dotted + "'");
+      throw ModelError("<overrides>", 0, shown, "a dotted path like muscles.NAME.FIELD",
+                       "'" + shown + "'");
     YAML::Node node = root;
     std::string walked;
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -126,16 +274,16 @@ void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::s
           }
         }
         if (!has_found)
-          throw ModelError(file, node.Mark().line + 1, walked,
-                           "the name or index of an existing element (override '" + dotted + "')",
-                           "'" + key + "'");
+          throw ModelError(file, node.Mark().line + 1, printable(walked),
+                           "the name or index of an existing element (override '" + shown + "')",
+                           "'" + printable(key) + "'");
         if (last)
-          throw ModelError("<overrides>", 0, dotted, "a path to a field, not a whole element",
-                           "'" + dotted + "'");
+          throw ModelError("<overrides>", 0, shown, "a path to a field, not a whole element",
+                           "'" + shown + "'");
         node.reset(found);
       } else if (node.IsMap()) {
         if (last) {
-          node[key] = YAML::Clone(kv.second);
+          node[key] = unmarked(kv.second);
         } else {
           YAML::Node next = node[key];
           if (!next.IsDefined() || next.IsNull()) {
@@ -149,15 +297,15 @@ void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::s
             node[key] = expanded;
             next.reset(node[key]);
           } else if (next.IsScalar()) {
-            throw ModelError(file, next.Mark().line + 1, walked,
-                             "a mapping or sequence to descend into (override '" + dotted + "')",
+            throw ModelError(file, next.Mark().line + 1, printable(walked),
+                             "a mapping or sequence to descend into (override '" + shown + "')",
                              "a scalar");
           }
           node.reset(next);
         }
       } else {
-        throw ModelError(file, node.Mark().line + 1, walked,
-                         "a mapping or sequence (override '" + dotted + "')", describe(node));
+        throw ModelError(file, node.Mark().line + 1, printable(walked),
+                         "a mapping or sequence (override '" + shown + "')", describe(node));
       }
     }
   }
@@ -169,9 +317,7 @@ std::string describe(const YAML::Node& node) {
     case YAML::NodeType::Null:
       return "null";
     case YAML::NodeType::Scalar: {
-      std::string s = node.Scalar();
-      if (s.size() > 40) s = s.substr(0, 40) + "...";
-      return "'" + s + "'";
+      return "'" + printable(node.Scalar(), 40) + "'";
     }
     case YAML::NodeType::Sequence:
       return "a sequence";
@@ -188,7 +334,8 @@ int NodeReader::line() const {
 }
 
 void NodeReader::fail(const std::string& expected, const std::string& got) const {
-  throw ModelError(line() > 0 ? file_ : (file_ + " (override)"), line(), path_, expected, got);
+  throw ModelError(line() > 0 ? file_ : (file_ + " (override)"), line(),
+                   path_.empty() ? "<document>" : printable(path_), expected, printable(got));
 }
 
 bool NodeReader::has(const char* key) const {
@@ -202,7 +349,7 @@ NodeReader NodeReader::child(const char* key) const {
   if (!node_.IsMap()) fail("a mapping with field '" + std::string(key) + "'", describe(node_));
   const YAML::Node c = node_[key];
   if (!c.IsDefined() || c.IsNull())
-    throw ModelError(file_, line(), sub, "a value (required field)", "nothing");
+    throw ModelError(file_, line(), printable(sub), "a value (required field)", "nothing");
   return NodeReader(c, file_, sub, limits_);
 }
 
@@ -217,8 +364,9 @@ void NodeReader::require_map(std::initializer_list<const char*> allowed) const {
       for (const char* a : allowed)
         list += (list.empty() ? "" : ", ") + std::string(a);
       const int l = kv.first.Mark().line;
-      throw ModelError(file_, l >= 0 ? l + 1 : line(), path_.empty() ? key : path_ + "." + key,
-                       "a known field (" + list + ")", "unknown field '" + key + "'");
+      throw ModelError(
+          file_, l >= 0 ? l + 1 : line(), printable(path_.empty() ? key : path_ + "." + key),
+          "a known field (" + list + ")", "unknown field '" + printable(key, 60) + "'");
     }
   }
 }
@@ -247,8 +395,9 @@ NodeReader NodeReader::element(std::size_t i) const {
 }
 
 double NodeReader::as_double(double lo, double hi) const {
-  if (!node_.IsScalar())
-    fail("a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", describe(node_));
+  std::ostringstream range;
+  range << "a number in [" << lo << ", " << hi << "]";
+  if (!node_.IsScalar()) fail(range.str(), describe(node_));
   double v = 0.0;
   try {
     v = node_.as<double>();
@@ -256,11 +405,7 @@ double NodeReader::as_double(double lo, double hi) const {
     fail("a number", describe(node_));
   }
   if (!std::isfinite(v)) fail("a finite number", describe(node_));
-  if (v < lo || v > hi) {
-    std::ostringstream range;
-    range << "a number in [" << lo << ", " << hi << "]";
-    fail(range.str(), describe(node_));
-  }
+  if (v < lo || v > hi) fail(range.str(), describe(node_));
   return v;
 }
 

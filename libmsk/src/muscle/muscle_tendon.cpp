@@ -41,6 +41,50 @@ void check_compliant(const MuscleTendonParams& p) {
   }
 }
 
+bool is_positive_finite(double value) {
+  return value > 0.0 && std::isfinite(value);
+}
+
+// True when validate(params) accepts params: the same conditions as validate() below and
+// validate(const ThelenCurveParams&) in curves.cpp, as bare comparisons (no messages, no calls
+// into curves.cpp). Keep the three in step.
+bool passes_validate(const MuscleTendonParams& p) {
+  bool ok = is_positive_finite(p.max_isometric_force) &&
+            is_positive_finite(p.optimal_fibre_length) && p.tendon_slack_length >= 0.0 &&
+            std::isfinite(p.tendon_slack_length) && p.pennation_at_optimal >= 0.0 &&
+            p.pennation_at_optimal < std::acos(kMinCosPennation) &&
+            is_positive_finite(p.max_contraction_velocity) && p.fibre_damping >= 0.0 &&
+            std::isfinite(p.fibre_damping) && p.min_norm_fibre_length > 0.0 &&
+            p.min_norm_fibre_length < 1.0;
+  switch (p.curves.set) {
+    case CurveSet::DeGroote2016:
+      break;
+    case CurveSet::Thelen2003: {
+      const ThelenCurveParams& t = p.curves.thelen;
+      ok = ok && is_positive_finite(t.kshape_active) && is_positive_finite(t.kshape_passive) &&
+           is_positive_finite(t.fmax_muscle_strain) && is_positive_finite(t.fmax_tendon_strain) &&
+           is_positive_finite(t.af) && t.flen > 1.0 && std::isfinite(t.flen);
+      break;
+    }
+    default:
+      return false;
+  }
+  switch (p.tendon) {
+    case TendonModel::Rigid:
+      return ok;
+    case TendonModel::Compliant:
+      return ok && p.fibre_damping > 0.0 && p.tendon_slack_length > 0.0;
+  }
+  return false;
+}
+
+// validate(params) for the per-call entry points, which run 10^4-10^6 times per episode on
+// parameters the model compiler has already validated: a few comparisons when params are valid,
+// and validate() itself, which throws naming the field, when they are not.
+void check_params(const MuscleTendonParams& params) {
+  if (!passes_validate(params)) validate(params);
+}
+
 // Constant-thickness pennation geometry.
 struct Geometry {
   double height;          // h = L_opt sin(alpha_0) [m]
@@ -288,13 +332,13 @@ TendonModel tendon_model_from_name(const std::string& name) {
 }
 
 double min_fibre_length(const MuscleTendonParams& params) {
-  validate(params);
+  check_params(params);
   return make_geometry(params).min_fibre;
 }
 
 void compute_rigid_tendon(const MuscleTendonParams& params, double mtu_length, double mtu_velocity,
                           double activation, MuscleTendonState& out, double extra_fibre_force) {
-  validate(params);
+  check_params(params);
   check_finite("mtu_length", mtu_length);
   check_finite("mtu_velocity", mtu_velocity);
   check_finite("activation", activation);
@@ -329,7 +373,7 @@ void compute_rigid_tendon(const MuscleTendonParams& params, double mtu_length, d
 double compute_compliant_tendon(const MuscleTendonParams& params, double mtu_length,
                                 double mtu_velocity, double activation, double fibre_length,
                                 MuscleTendonState& out, double extra_fibre_force) {
-  validate(params);
+  check_params(params);
   check_compliant(params);
   check_finite("mtu_length", mtu_length);
   check_finite("mtu_velocity", mtu_velocity);
@@ -372,7 +416,7 @@ double compute_compliant_tendon(const MuscleTendonParams& params, double mtu_len
 
 double equilibrium_fibre_length(const MuscleTendonParams& params, double mtu_length,
                                 double activation, double mtu_velocity) {
-  validate(params);
+  check_params(params);
   check_compliant(params);
   check_positive("mtu_length", mtu_length);
   if (!(activation >= 0.0 && activation <= 1.0)) {
@@ -407,7 +451,7 @@ double equilibrium_fibre_length(const MuscleTendonParams& params, double mtu_len
 }
 
 double max_isometric_tendon_force_at(const MuscleTendonParams& params, double mtu_length) {
-  validate(params);
+  check_params(params);
   check_positive("mtu_length", mtu_length);
   MuscleTendonState state;
   if (params.tendon == TendonModel::Rigid) {

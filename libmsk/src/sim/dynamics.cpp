@@ -13,10 +13,13 @@ void compute_mass_matrix(const Model& model, Data& data) {
     const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com[b];
     jv.setZero();
     jw.setZero();
-    for (int d = 0; d < n; ++d) {
-      if (!model.body_moves_with_dof[d][b]) continue;
-      jv.col(d) = data.dof_axis[d].cross(com - data.dof_origin[d]);
-      jw.col(d) = data.dof_axis[d];
+    // Columns of the body Jacobian: sum over the joints j that move b of ratio_j a_j (x r).
+    for (int j = b; j >= 0; j = model.body_parent[j]) {
+      const int d = model.body_dof[j];
+      if (d < 0) continue;
+      const Eigen::Vector3d axis = model.joint_ratio[j] * data.joint_axis[j];
+      jv.col(d) += axis.cross(com - data.joint_origin[j]);
+      jw.col(d) += axis;
     }
     const Eigen::Matrix3d inertia_world =
         data.body_rotation[b] * model.body_inertia[b] * data.body_rotation[b].transpose();
@@ -49,7 +52,7 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
     alpha[b] = al_p;
     const int d = model.body_dof[b];
     if (d >= 0) {
-      const Eigen::Vector3d& axis = data.dof_axis[d];
+      const Eigen::Vector3d axis = model.joint_ratio[b] * data.joint_axis[b];
       omega[b] += axis * qd[d];
       alpha[b] += axis * qdd[d] + w_p.cross(axis * qd[d]);
     }
@@ -70,7 +73,7 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
     force[b] += f;
     moment[b] += n + c.cross(f);
     const int d = model.body_dof[b];
-    if (d >= 0) tau[d] = data.dof_axis[d].dot(moment[b]);
+    if (d >= 0) tau[d] += model.joint_ratio[b] * data.joint_axis[b].dot(moment[b]);
     const int p = model.body_parent[b];
     if (p >= 0) {
       force[p] += force[b];

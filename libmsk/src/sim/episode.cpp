@@ -531,6 +531,14 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   for (const Phase& p : phases)
     t_total += p.type == "ramp" ? 0.0 : p.duration;
 
+  // Event channels are checked before the output file is created: a run refused before it starts
+  // leaves no file behind (and does not truncate an existing one).
+  for (const EventSpec& e : options.events)
+    if (std::none_of(model.channels.begin(), model.channels.end(),
+                     [&](const ChannelSpec& c) { return c.name == e.channel; }))
+      throw InvalidArgument("events[" + e.name + "].channel: expected a channel of model '" +
+                            model.name + "', got '" + e.channel + "'");
+
   EpisodeResult result;
   result.channels = model.channels;
   result.output_path = options.output_path;

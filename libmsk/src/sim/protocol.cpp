@@ -1,6 +1,9 @@
 #include "msk/sim/protocol.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <set>
 
 #include "../model/yaml_util.hpp"
 #include "msk/error.hpp"
@@ -9,51 +12,118 @@ namespace msk {
 
 namespace {
 
+using detail::describe;
 using detail::NodeReader;
 
 constexpr double kDeg = M_PI / 180.0;
 
-PhaseSpec read_phase(const NodeReader& r) {
-  r.require_map({"type", "duration", "joint", "muscles", "excitation", "rise_s", "to_deg",
-                 "speed_deg_s", "effort_pct_mvc", "barrier_torque", "max_duration", "cycles",
-                 "contraction_s", "relaxation_s", "stretch_speed_deg_s", "label"});
+/// Checks that every field of phase `r` is one its type uses (a field of another phase type would
+/// be ignored: a ramp's duration, say, is set by its target and speed).
+void require_fields(const NodeReader& r, const std::string& type,
+                    std::initializer_list<const char*> used) {
+  std::string list;
+  for (const char* u : used)
+    list += (list.empty() ? "" : ", ") + std::string(u);
+  for (const auto& kv : r.node()) {
+    const std::string key = kv.first.Scalar();
+    if (std::none_of(used.begin(), used.end(), [&](const char* u) { return key == u; }))
+      NodeReader(kv.first, r.location().file, r.path() + "." + key, LoadLimits{})
+          .fail("only fields of a " + type + " phase (" + list + ")", "'" + key + "'");
+  }
+}
+
+/// A path relative to base_dir unless absolute (or base_dir is empty).
+std::string resolve_path(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
+  return base_dir + "/" + path;
+}
+
+PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
+  r.require_map({"type", "duration", "joint", "muscles", "excitation", "excitation_file", "rise_s",
+                 "to_deg", "speed_deg_s", "effort_pct_mvc", "barrier_torque", "max_duration",
+                 "cycles", "contraction_s", "relaxation_s", "stretch_speed_deg_s", "label"});
   PhaseSpec p;
   p.line = r.line();
   p.type = r.child("type").as_string();
   auto muscles = [&]() {
     const NodeReader s = r.child("muscles");
-    for (std::size_t i = 0, n = s.sequence_size(1); i < n; ++i)
+    std::set<std::string> seen;
+    for (std::size_t i = 0, n = s.sequence_size(1); i < n; ++i) {
       p.muscles.push_back(s.element(i).as_identifier());
+      if (!seen.insert(p.muscles.back()).second)
+        s.element(i).fail("distinct muscle names", "'" + p.muscles.back() + "' again");
+    }
   };
   if (r.has("rise_s")) p.rise_s = r.child("rise_s").as_double(0.0, 60.0);
   if (p.type == "rest") {
+    require_fields(r, p.type, {"type", "duration", "label"});
     p.duration = r.child("duration").as_double(0.0, 1e7);
   } else if (p.type == "voluntary") {
+    require_fields(r, p.type,
+                   {"type", "duration", "excitation", "excitation_file", "rise_s", "label"});
     p.duration = r.child("duration").as_double(0.0, 1e7);
-    const NodeReader e = r.child("excitation");
-    e.require_mapping();
+    if (r.has("excitation") == r.has("excitation_file"))
+      r.fail("either excitation (a mapping) or excitation_file (a path)",
+             r.has("excitation") ? "both" : "neither");
+    if (r.has("excitation")) r.child("excitation").require_mapping();
+    if (r.has("excitation_file")) {
+      // Read now, so that a protocol is complete data once parsed.
+      p.excitation_file = r.child("excitation_file").as_string();
+      const std::string path = resolve_path(p.excitation_file, base_dir);
+      std::error_code ec;
+      const auto status = std::filesystem::status(path, ec);
+      if (std::filesystem::is_directory(status))
+        r.child("excitation_file")
+            .fail("a readable OpenSim .sto or CSV file of excitations", path + ": a directory");
+      if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+        r.child("excitation_file")
+            .fail("a readable OpenSim .sto or CSV file of excitations",
+                  path + ": a device, pipe or socket");
+      try {
+        p.excitation_series = io::load_time_series(path);
+      } catch (const IoError& e) {
+        r.child("excitation_file")
+            .fail("a readable OpenSim .sto or CSV file of excitations", e.what());
+      }
+    }
   } else if (p.type == "hold") {
+    require_fields(r, p.type, {"type", "joint", "duration", "label"});
     p.joint = r.child("joint").as_identifier();
     p.duration = r.child("duration").as_double(0.0, 1e7);
   } else if (p.type == "ramp") {
+    require_fields(r, p.type, {"type", "joint", "to_deg", "speed_deg_s", "label"});
     p.joint = r.child("joint").as_identifier();
     p.to_deg = r.child("to_deg").as_double(-360.0, 360.0);
     p.speed_deg_s = r.child("speed_deg_s").as_double(1e-3, 5000.0);
   } else if (p.type == "isometric") {
+    require_fields(r, p.type,
+                   {"type", "joint", "muscles", "effort_pct_mvc", "duration", "rise_s", "label"});
     p.joint = r.child("joint").as_identifier();
     muscles();
     p.effort_pct_mvc = r.child("effort_pct_mvc").as_double(0.0, 100.0);
     p.duration = r.child("duration").as_double(0.0, 1e7);
   } else if (p.type == "passive_stretch") {
+    require_fields(
+        r, p.type,
+        {"type", "joint", "muscles", "speed_deg_s", "barrier_torque", "max_duration", "label"});
     p.joint = r.child("joint").as_identifier();
     muscles();
     p.speed_deg_s = r.child("speed_deg_s").as_double(1e-3, 5000.0);
     p.barrier_torque = r.child("barrier_torque").as_double(1e-6, 1e4);
     if (r.has("max_duration")) p.max_duration = r.child("max_duration").as_double(1e-3, 1e7);
   } else if (p.type == "pir") {
+    require_fields(
+        r, p.type,
+        {"type", "joint", "muscles", "cycles", "effort_pct_mvc", "contraction_s", "relaxation_s",
+         "stretch_speed_deg_s", "barrier_torque", "max_duration", "rise_s", "label"});
     p.joint = r.child("joint").as_identifier();
     muscles();
-    if (r.has("cycles")) p.cycles = static_cast<int>(r.child("cycles").as_double(1, 100));
+    if (r.has("cycles")) {
+      const double cycles = r.child("cycles").as_double(1, 100);
+      if (std::floor(cycles) != cycles)
+        r.child("cycles").fail("a whole number of cycles", describe(r.child("cycles").node()));
+      p.cycles = static_cast<int>(cycles);
+    }
     if (r.has("effort_pct_mvc")) p.effort_pct_mvc = r.child("effort_pct_mvc").as_double(0.0, 100.0);
     if (r.has("contraction_s")) p.contraction_s = r.child("contraction_s").as_double(0.0, 600.0);
     if (r.has("relaxation_s")) p.relaxation_s = r.child("relaxation_s").as_double(0.0, 600.0);
@@ -65,14 +135,28 @@ PhaseSpec read_phase(const NodeReader& r) {
     r.child("type").fail("one of rest, voluntary, hold, ramp, isometric, passive_stretch, pir",
                          "'" + p.type + "'");
   }
-  if (p.type == "voluntary") {
+  if (p.type == "voluntary" && r.has("excitation")) {
     const NodeReader excitation = r.child("excitation");
     for (const auto& kv : excitation.node()) {
       const std::string name = kv.first.Scalar();
+      NodeReader(kv.first, r.location().file, excitation.path() + "." + name, LoadLimits{})
+          .as_identifier();
       p.excitation[name] = excitation.child(name.c_str()).as_double(0.0, 1.0);
     }
   }
   return p;
+}
+
+/// Line of initial.angles_deg.NAME in protocol text that parsed before, or 0.
+int initial_angle_line(const std::string& text, const std::string& name) {
+  try {
+    const YAML::Node angles = YAML::Load(text)["initial"]["angles_deg"];
+    if (angles.IsMap())
+      for (const auto& kv : angles)
+        if (kv.first.Scalar() == name) return kv.first.Mark().line + 1;
+  } catch (const YAML::Exception&) {
+  }
+  return 0;
 }
 
 }  // namespace
@@ -93,17 +177,28 @@ Protocol parse_protocol(const std::string& text, const std::string& file) {
       angles.require_mapping();
       for (const auto& kv : angles.node()) {
         const std::string name = kv.first.Scalar();
+        NodeReader(kv.first, file, angles.path() + "." + name, limits).as_identifier();
         p.initial_angles_deg[name] = angles.child(name.c_str()).as_double(-360.0, 360.0);
       }
     }
   }
   const NodeReader phases = r.child("phases");
+  // Files named by the protocol are relative to its directory (when it came from a file).
+  const std::size_t slash = file.find_last_of('/');
+  const std::string base_dir = file.empty() || file[0] == '<'
+                                   ? ""
+                                   : (slash == std::string::npos ? "." : file.substr(0, slash));
   for (std::size_t i = 0, n = phases.sequence_size(1); i < n; ++i)
-    p.phases.push_back(read_phase(phases.element(i)));
+    p.phases.push_back(read_phase(phases.element(i), base_dir));
   return p;
 }
 
 std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol) {
+  for (const auto& kv : protocol.initial_angles_deg)
+    if (model.find_dof(kv.first) < 0)
+      throw ModelError(protocol.file, initial_angle_line(protocol.text, kv.first),
+                       "initial.angles_deg." + kv.first,
+                       "a coordinate of model '" + model.name + "'", "'" + kv.first + "'");
   std::vector<Phase> out;
   for (std::size_t k = 0; k < protocol.phases.size(); ++k) {
     const PhaseSpec& ps = protocol.phases[k];
@@ -158,6 +253,23 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
     } else if (ps.type == "voluntary") {
       Phase p = base("voluntary", ps.duration);
       p.voluntary.assign(model.n_muscles, 0.0);
+      if (!ps.excitation_file.empty()) {
+        // Columns name muscles; muscles without a column get no voluntary excitation.
+        const io::TimeSeries& ts = ps.excitation_series;
+        std::vector<int> muscle_of(ts.n_columns());
+        for (std::size_t c = 0; c < ts.n_columns(); ++c) {
+          muscle_of[c] = model.find_muscle(ts.columns[c]);
+          if (muscle_of[c] < 0)
+            fail("excitation_file", "columns named after muscles of model '" + model.name + "'",
+                 "column '" + ts.columns[c] + "' in " + ps.excitation_file);
+        }
+        p.excitation_time = ts.time;
+        p.excitation_table.assign(ts.n_rows() * model.n_muscles, 0.0);
+        for (std::size_t r = 0; r < ts.n_rows(); ++r)
+          for (std::size_t c = 0; c < ts.n_columns(); ++c)
+            p.excitation_table[r * model.n_muscles + muscle_of[c]] =
+                std::clamp(ts.values[r * ts.n_columns() + c], 0.0, 1.0);
+      }
       for (const auto& kv : ps.excitation) {
         const int i = model.find_muscle(kv.first);
         if (i < 0)

@@ -25,9 +25,23 @@ double contraction_indicator(double voluntary, double threshold) {
   return s * s * (3.0 - 2.0 * s);
 }
 
-/// Voluntary excitation of muscle i in the current phase, ramped over rise_s.
-double voluntary_excitation(const Drive& drive, int i, double t) {
-  if (drive.phase == nullptr || drive.phase->voluntary.empty()) return 0.0;
+/// Voluntary excitation of muscle i in the current phase: from the phase's time series (linear
+/// interpolation in the time since the phase start), or the phase's target ramped over rise_s.
+double voluntary_excitation(const Drive& drive, int i, double t, int n_muscles) {
+  if (drive.phase == nullptr) return 0.0;
+  const std::vector<double>& times = drive.phase->excitation_time;
+  if (!times.empty()) {
+    const std::vector<double>& table = drive.phase->excitation_table;
+    const double s = t - drive.phase_start;
+    if (s <= times.front()) return table[i];
+    if (s >= times.back()) return table[(times.size() - 1) * n_muscles + i];
+    const std::size_t k =
+        static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), s) - times.begin()) -
+        1;
+    const double w = (s - times[k]) / (times[k + 1] - times[k]);
+    return (1.0 - w) * table[k * n_muscles + i] + w * table[(k + 1) * n_muscles + i];
+  }
+  if (drive.phase->voluntary.empty()) return 0.0;
   const double target = drive.phase->voluntary[i];
   if (target <= 0.0) return 0.0;
   const double rise = drive.phase->rise_s;
@@ -68,7 +82,7 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
 
   // 2. Voluntary drive and the opposite-group drive that inhibits each muscle's reflex.
   for (int i = 0; i < m.n_muscles; ++i)
-    data.voluntary_excitation[i] = voluntary_excitation(drive, i, t);
+    data.voluntary_excitation[i] = voluntary_excitation(drive, i, t, m.n_muscles);
   Eigen::VectorXd inhibition = Eigen::VectorXd::Zero(m.n_muscles);
   for (int k = 0; k < m.n_pairs; ++k) {
     // Reciprocal inhibition: the mean voluntary drive of one side, times k_RI, is subtracted
@@ -163,11 +177,13 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
     xdot[L.reflex[i]] = (data.reflex_drive[i] * data.pad_factor[i] - r) / tone.reflex_time_constant;
     data.reflex_excitation[i] = positive(r - inhibition[i]);
 
-    // Total excitation, clamped, and activation dynamics (Thelen 2003).
+    // Total excitation, clamped, and activation dynamics (Thelen 2003); below the muscle's
+    // activation floor the excitation drives activation to the floor.
     data.excitation[i] =
         std::clamp(data.voluntary_excitation[i] + data.reflex_excitation[i], 0.0, 1.0);
-    xdot[L.activation[i]] = muscle::activation_derivative(
-        data.excitation[i], a, m.muscle_tau_act[i], m.muscle_tau_deact[i]);
+    xdot[L.activation[i]] =
+        muscle::activation_derivative(std::max(data.excitation[i], m.muscle_min_activation[i]), a,
+                                      m.muscle_tau_act[i], m.muscle_tau_deact[i]);
   }
 
   // 4. Joint torques: muscles, range limits and damping.

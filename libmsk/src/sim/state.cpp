@@ -1,5 +1,7 @@
 #include "msk/sim/state.hpp"
 
+#include <algorithm>
+
 #include "msk/error.hpp"
 #include "msk/sim/data.hpp"
 #include "msk/sim/kinematics.hpp"
@@ -9,13 +11,31 @@ namespace msk {
 
 Data make_data(const Model& m) {
   Data d;
+  d.q.setZero(m.n_dofs);
   d.body_rotation.assign(m.n_bodies, Eigen::Matrix3d::Identity());
   d.body_position.assign(m.n_bodies, Eigen::Vector3d::Zero());
   d.dof_axis.assign(m.n_dofs, Eigen::Vector3d::UnitZ());
   d.dof_origin.assign(m.n_dofs, Eigen::Vector3d::Zero());
+  d.joint_axis.assign(m.n_bodies, Eigen::Vector3d::UnitZ());
+  d.joint_origin.assign(m.n_bodies, Eigen::Vector3d::Zero());
   d.mtu_length.setZero(m.n_muscles);
   d.mtu_velocity.setZero(m.n_muscles);
   d.moment_arm.setZero(m.n_muscles, m.n_dofs);
+  d.path_point_ground.resize(m.n_muscles);
+  d.path_wrapped_by.resize(m.n_muscles);
+  d.wrap_active.resize(m.n_muscles);
+  d.wrap_arc_length.resize(m.n_muscles);
+  d.wrap_tangent_in.resize(m.n_muscles);
+  d.wrap_tangent_out.resize(m.n_muscles);
+  for (int i = 0; i < m.n_muscles; ++i) {
+    const std::size_t n_wraps = m.muscle_wraps[i].size();
+    d.path_point_ground[i].assign(m.muscle_path_point[i].size(), Eigen::Vector3d::Zero());
+    d.path_wrapped_by[i].assign(m.muscle_path_point[i].size(), -1);
+    d.wrap_active[i].assign(n_wraps, false);
+    d.wrap_arc_length[i].assign(n_wraps, 0.0);
+    d.wrap_tangent_in[i].assign(n_wraps, Eigen::Vector3d::Zero());
+    d.wrap_tangent_out[i].assign(n_wraps, Eigen::Vector3d::Zero());
+  }
   d.voluntary_excitation.setZero(m.n_muscles);
   d.reflex_excitation.setZero(m.n_muscles);
   d.reflex_drive.setZero(m.n_muscles);
@@ -55,8 +75,9 @@ State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
   Eigen::VectorXd activation;
   compute_rest_excitation(m, q, data, activation);
   for (int i = 0; i < m.n_muscles; ++i) {
-    s.x[L.activation[i]] = activation[i];
     s.x[L.reflex[i]] = activation[i];
+    activation[i] = std::max(activation[i], m.muscle_min_activation[i]);  // activation floor
+    s.x[L.activation[i]] = activation[i];
     // A rested muscle starts with its thixotropic bonds formed.
     s.x[L.thixotropy[i]] = m.muscle_thixotropy[i].enabled ? 1.0 : 0.0;
     if (L.fibre_length[i] >= 0)

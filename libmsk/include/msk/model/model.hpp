@@ -7,6 +7,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -53,18 +54,25 @@ struct Model {
   std::vector<int> body_parent;
   std::vector<int> body_dof;                ///< coordinate of the body's joint, -1 for a weld
   std::vector<Eigen::Vector3d> joint_axis;  ///< unit axis in the parent frame
+  std::vector<double> joint_ratio;          ///< joint angle = ratio q + offset [1]
+  std::vector<double> joint_offset;         ///< [rad]
   std::vector<Eigen::Vector3d> joint_location_in_parent;  ///< [m]
   std::vector<Eigen::Vector3d> joint_location_in_child;   ///< [m]
-  std::vector<double> body_mass;                          ///< [kg]
-  std::vector<Eigen::Vector3d> body_com;                  ///< [m] in the body frame
-  std::vector<Eigen::Matrix3d> body_inertia;              ///< [kg m^2] about the COM, body frame
-  /// body_in_subtree_of_dof[d][b]: body b moves with coordinate d.
+  /// Child frame relative to the parent frame at joint angle 0 (identity unless `orientation`).
+  std::vector<Eigen::Matrix3d> joint_orientation;
+  std::vector<double> body_mass;              ///< [kg]
+  std::vector<Eigen::Vector3d> body_com;      ///< [m] in the body frame
+  std::vector<Eigen::Matrix3d> body_inertia;  ///< [kg m^2] about the COM, body frame
+  /// body_moves_with_dof[d][b]: body b moves with coordinate d.
   std::vector<std::vector<bool>> body_moves_with_dof;
+  /// body_moves_with_joint[j][b]: body b is body j or a descendant, and j's joint is revolute.
+  std::vector<std::vector<bool>> body_moves_with_joint;
 
   // Coordinates (one per revolute joint).
   int n_dofs = 0;
   std::vector<std::string> dof_names;
-  std::vector<int> dof_body;
+  std::vector<int> dof_body;                 ///< body whose joint defines the coordinate
+  std::vector<std::vector<int>> dof_joints;  ///< bodies whose joint angle follows the coordinate
   std::vector<double> dof_range_min, dof_range_max;  ///< [rad]
   std::vector<double> dof_default;                   ///< [rad]
   std::vector<double> dof_damping;                   ///< [N m s/rad]
@@ -76,14 +84,38 @@ struct Model {
   std::vector<std::string> muscle_names;
   std::vector<muscle::MuscleTendonParams> muscle_params;
   std::vector<double> muscle_tau_act, muscle_tau_deact;  ///< [s]
+  std::vector<double> muscle_min_activation;             ///< activation floor [1]
   std::vector<ToneSpec> muscle_tone;                     ///< thresholds resolved to absolute values
   std::vector<double> muscle_habitual_norm_fibre_length;  ///< at the default posture [L_opt]
   std::vector<ViscoelasticSpec> muscle_visco;
   std::vector<ThixotropySpec> muscle_thixotropy;
   std::vector<std::vector<int>> muscle_path_body;               ///< -1 = ground
   std::vector<std::vector<Eigen::Vector3d>> muscle_path_point;  ///< [m] in the body frame
-  std::vector<std::string> muscle_curves;                       ///< curve set name, per muscle
+  /// Conditional path points: the coordinate of the condition (-1: always active) and its range.
+  std::vector<std::vector<int>> muscle_path_active_dof;
+  std::vector<std::vector<std::array<double, 2>>> muscle_path_active_range;  ///< [rad]
+  /// Wraps of each muscle path, in order: surface index and path point range.
+  struct PathWrap {
+    int surface = 0;
+    int from_point = 0;
+    int to_point = 0;
+  };
+  std::vector<std::vector<PathWrap>> muscle_wraps;
+  std::vector<std::string> muscle_curves;  ///< curve set name, per muscle
   std::vector<std::string> muscle_tendon;  ///< "rigid" / "compliant", per muscle
+
+  // Wrap surfaces.
+  enum class WrapType { Cylinder, Sphere };
+  int n_wrap_surfaces = 0;
+  std::vector<std::string> wrap_names;
+  std::vector<WrapType> wrap_type;
+  std::vector<int> wrap_body;                  ///< -1 = ground
+  std::vector<Eigen::Vector3d> wrap_centre;    ///< [m] in the body frame
+  std::vector<Eigen::Matrix3d> wrap_rotation;  ///< surface frame to body frame
+  std::vector<double> wrap_radius;             ///< [m]
+  std::vector<double> wrap_length;             ///< cylinder length [m], 0 = infinite
+  std::vector<int> wrap_side_axis;             ///< 0, 1, 2 (x, y, z) or -1 for all sides
+  std::vector<double> wrap_side_sign;          ///< +1 or -1
 
   // Agonist/antagonist pairs.
   int n_pairs = 0;
@@ -94,6 +126,8 @@ struct Model {
 
   StateLayout layout;
   std::vector<ChannelSpec> channels;
+  /// What the model's import approximated or left out (ModelSpec::warnings), one sentence each.
+  std::vector<std::string> warnings;
 
   int find_dof(const std::string& name) const;     ///< -1 when absent
   int find_muscle(const std::string& name) const;  ///< -1 when absent
@@ -103,7 +137,8 @@ struct Model {
 /// Checks and compiles a spec. @throws ModelError naming file, line and field.
 Model compile(const ModelSpec& spec);
 
-/// Loads and compiles a model file. @throws ModelError
+/// Loads and compiles a model file: msk YAML, or an OpenSim model when the path ends in ".osim"
+/// (see docs/guide/opensim.md). @throws ModelError
 Model load_model(const std::string& path, const std::string& overrides_json = "");
 
 /// Parses and compiles model text. @throws ModelError

@@ -16,13 +16,23 @@ struct SourceLocation {
   int line = 0;
 };
 
-/// Joint connecting a body to its parent.
+/// Joint connecting a body to its parent. A revolute joint turns by the angle
+/// ratio * q + offset about its axis, q being the value of its coordinate: the joint defines the
+/// coordinate (named after the joint, or `coordinate`) unless an earlier joint already did, in
+/// which case it follows that coordinate (a coupled joint, e.g. one level of a spinal rhythm).
 struct JointSpec {
-  std::string name;                                ///< coordinate name, e.g. "r_elbow_flex"
-  std::string type = "weld";                       ///< "weld" (fixed) or "revolute"
-  std::array<double, 3> axis{0.0, 0.0, 1.0};       ///< rotation axis in the parent frame [1]
-  std::array<double, 3> location_in_parent{};      ///< joint centre in the parent frame [m]
-  std::array<double, 3> location_in_child{};       ///< joint centre in the child frame [m]
+  std::string name;                            ///< joint name, e.g. "r_elbow_flex"
+  std::string type = "weld";                   ///< "weld" (fixed) or "revolute"
+  std::string coordinate;                      ///< coordinate driving the joint; "" = name
+  double ratio = 1.0;                          ///< joint angle per unit of coordinate [1]
+  double offset = 0.0;                         ///< joint angle at coordinate 0 [rad]
+  std::array<double, 3> axis{0.0, 0.0, 1.0};   ///< rotation axis in the parent frame [1]
+  std::array<double, 3> location_in_parent{};  ///< joint centre in the parent frame [m]
+  std::array<double, 3> location_in_child{};   ///< joint centre in the child frame [m]
+  /// Orientation of the child frame relative to the parent frame at joint angle 0, as body-fixed
+  /// x-y-z Euler angles [rad] (OpenSim's convention); the joint rotation comes before it:
+  /// R_child = R_parent Rot(axis, angle) R_xyz(orientation).
+  std::array<double, 3> orientation{};
   std::array<double, 2> range{-3.14159, 3.14159};  ///< coordinate range [rad]
   double default_value = 0.0;                      ///< default coordinate [rad]
   double damping = 0.0;                            ///< viscous joint damping [N m s/rad]
@@ -41,10 +51,41 @@ struct BodySpec {
   SourceLocation loc;
 };
 
-/// A point of a muscle path, fixed in a body frame.
+/// A point of a muscle path, fixed in a body frame. A conditional point (OpenSim's
+/// ConditionalPathPoint) belongs to the path only while a coordinate is within a range.
 struct PathPointSpec {
   std::string body;               ///< "ground" or a body name
   std::array<double, 3> point{};  ///< location in the body frame [m]
+  std::string active_coordinate;  ///< "" = always active; else the coordinate of the condition
+  std::array<double, 2> active_range{};  ///< the point is active for q in [min, max] [rad]
+};
+
+/// A smooth surface fixed in a body that muscle paths wrap over (see docs/theory/geometry.md).
+struct WrapSurfaceSpec {
+  std::string name;
+  std::string body = "ground";     ///< "ground" or a body name
+  std::string type = "cylinder";   ///< "cylinder" (axis = local z) or "sphere"
+  std::array<double, 3> centre{};  ///< origin of the surface frame in the body frame [m]
+  /// Orientation of the surface frame in the body frame, body-fixed x-y-z Euler angles [rad]
+  /// (OpenSim's xyz_body_rotation).
+  std::array<double, 3> xyz_body_rotation{};
+  double radius = 0.0;  ///< [m]
+  /// Cylinder length [m]: a path whose two tangent points both lie beyond length/2 from the centre
+  /// along the axis does not wrap. 0 = infinite.
+  double length = 0.0;
+  /// Side the path must pass on to wrap: "all", or "+x", "-x", "+y", "-y" (and "+z", "-z" for a
+  /// sphere) in the surface frame (OpenSim's quadrant).
+  std::string side = "all";
+  SourceLocation loc;
+};
+
+/// A muscle path wrapping over a surface: the first segment between consecutive active path points
+/// from_point..to_point (0-based path indices) whose straight line would pass through the surface
+/// on its wrapping side is replaced by the shortest path around the surface.
+struct PathWrapSpec {
+  std::string surface;  ///< name of a wrap surface of the model
+  int from_point = 0;   ///< first path point of the range [index]
+  int to_point = -1;    ///< last path point of the range [index]; -1 = the last point
 };
 
 /// Neural drive parameters of one muscle (tonic stretch-reflex threshold model; see
@@ -94,8 +135,11 @@ struct MuscleSpec {
   double fibre_damping = 0.1;                 ///< beta [1] (compliant tendon only)
   double activation_time_constant = 0.015;    ///< [s]
   double deactivation_time_constant = 0.060;  ///< [s]
-  std::string curves = "degroote2016";        ///< "degroote2016" or "thelen2003"
-  std::string tendon = "rigid";               ///< "rigid" or "compliant"
+  /// Floor of activation [1]: excitation below it drives activation to it (OpenSim 4's
+  /// Thelen2003Muscle uses 0.01). 0 for none.
+  double minimum_activation = 0.0;
+  std::string curves = "degroote2016";  ///< "degroote2016" or "thelen2003"
+  std::string tendon = "rigid";         ///< "rigid" or "compliant"
   // Thelen 2003 shape parameters (used when curves == "thelen2003")
   double thelen_kshape_active = 0.45;
   double thelen_kshape_passive = 5.0;
@@ -104,6 +148,7 @@ struct MuscleSpec {
   double thelen_af = 0.25;
   double thelen_flen = 1.4;
   std::vector<PathPointSpec> path;
+  std::vector<PathWrapSpec> wrap;  ///< wrap surfaces of the path, applied in this order
   ToneSpec tone;
   ViscoelasticSpec viscoelastic;
   ThixotropySpec thixotropy;
@@ -126,8 +171,12 @@ struct ModelSpec {
   std::string description;
   std::array<double, 3> gravity{0.0, -9.80665, 0.0};  ///< [m/s^2] in the ground frame
   std::vector<BodySpec> bodies;
+  std::vector<WrapSurfaceSpec> wrap_surfaces;
   std::vector<MuscleSpec> muscles;
   std::vector<PairSpec> pairs;
+  /// What an import approximated or left out (e.g. an OpenSim element msk does not model), one
+  /// sentence each, naming the element. Empty for a hand-written model.
+  std::vector<std::string> warnings;
   std::string text;  ///< the YAML text the spec was read from (after overrides)
   std::string file;  ///< the file name ("<string>" for text)
 };

@@ -14,15 +14,28 @@ namespace msk {
 
 struct Data {
   // compute_kinematics
+  Eigen::VectorXd q;                           ///< coordinates it was called with [rad]
   std::vector<Eigen::Matrix3d> body_rotation;  ///< body frame to ground, per body
   std::vector<Eigen::Vector3d> body_position;  ///< body origin in ground [m], per body
-  std::vector<Eigen::Vector3d> dof_axis;       ///< joint axis in ground, per dof
-  std::vector<Eigen::Vector3d> dof_origin;     ///< joint centre in ground [m], per dof
+  std::vector<Eigen::Vector3d> dof_axis;       ///< axis of the joint defining each dof, in ground
+  std::vector<Eigen::Vector3d> dof_origin;     ///< its joint centre in ground [m], per dof
+  std::vector<Eigen::Vector3d> joint_axis;     ///< joint axis in ground, per body (revolute)
+  std::vector<Eigen::Vector3d> joint_origin;   ///< joint centre in ground [m], per body
 
   // compute_muscle_geometry
   Eigen::VectorXd mtu_length;    ///< [m], size n_muscles
   Eigen::VectorXd mtu_velocity;  ///< [m/s], size n_muscles
   Eigen::MatrixXd moment_arm;    ///< r = -dl/dq [m], n_muscles x n_dofs
+  /// Per muscle and path point: the point in ground [m] (valid for active points).
+  std::vector<std::vector<Eigen::Vector3d>> path_point_ground;
+  /// Per muscle and path point: the wrap that replaced the segment starting there, or -1.
+  std::vector<std::vector<int>> path_wrapped_by;
+  /// Per muscle and wrap: whether the path wraps over the surface, and the path length on it [m].
+  std::vector<std::vector<bool>> wrap_active;
+  std::vector<std::vector<double>> wrap_arc_length;
+  /// Per muscle and wrap: the tangent points where the path meets and leaves the surface, in
+  /// ground [m] (valid when wrap_active).
+  std::vector<std::vector<Eigen::Vector3d>> wrap_tangent_in, wrap_tangent_out;
 
   // compute_derivatives: neural drive
   Eigen::VectorXd voluntary_excitation;  ///< [1], size n_muscles

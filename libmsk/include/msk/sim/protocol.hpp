@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "msk/io/time_series.hpp"
 #include "msk/model/model.hpp"
 
 namespace msk {
@@ -19,16 +20,20 @@ struct PhaseSpec {
   std::string joint;      ///< coordinate name (hold, ramp, isometric, stretch, pir)
   std::vector<std::string> muscles;          ///< isometric, passive_stretch, pir
   std::map<std::string, double> excitation;  ///< voluntary: muscle -> excitation [1]
-  double rise_s = 0.05;                      ///< ramp-up of voluntary excitation [s]
-  double to_deg = 0.0;                       ///< ramp target [deg]
-  double speed_deg_s = 5.0;                  ///< ramp or stretch speed [deg/s]
-  double effort_pct_mvc = 20.0;              ///< isometric effort [% MVC]
-  double barrier_torque = 2.0;               ///< resisting torque that defines the barrier [N m]
-  double max_duration = 60.0;                ///< passive_stretch time limit [s]
-  int cycles = 3;                            ///< pir
-  double contraction_s = 5.0;                ///< pir contraction time [s]
-  double relaxation_s = 2.0;                 ///< pir relaxation time [s]
-  int line = 0;                              ///< line in the protocol text
+  /// voluntary: excitations over time instead (OpenSim .sto or CSV, columns named after muscles,
+  /// time relative to the phase start), read when the protocol is parsed. Path as written.
+  std::string excitation_file;
+  io::TimeSeries excitation_series;  ///< its content (empty without excitation_file)
+  double rise_s = 0.05;              ///< ramp-up of voluntary excitation [s]
+  double to_deg = 0.0;               ///< ramp target [deg]
+  double speed_deg_s = 5.0;          ///< ramp or stretch speed [deg/s]
+  double effort_pct_mvc = 20.0;      ///< isometric effort [% MVC]
+  double barrier_torque = 2.0;       ///< resisting torque that defines the barrier [N m]
+  double max_duration = 60.0;        ///< passive_stretch time limit [s]
+  int cycles = 3;                    ///< pir
+  double contraction_s = 5.0;        ///< pir contraction time [s]
+  double relaxation_s = 2.0;         ///< pir relaxation time [s]
+  int line = 0;                      ///< line in the protocol text
 };
 
 /// A protocol as written.
@@ -40,7 +45,10 @@ struct Protocol {
 };
 
 /// Parses a protocol from YAML or JSON text: {initial: {angles_deg: {...}}, phases: [...]}.
-/// @throws ModelError naming file, line and field
+/// An excitation_file is read now, relative to the directory of `file` when `file` is a path
+/// (else to the working directory).
+/// @throws ModelError naming file, line and field (an unreadable or malformed excitation file
+///         too)
 Protocol parse_protocol(const std::string& text, const std::string& file = "<protocol>");
 
 /// An elementary phase, resolved against a model.
@@ -53,9 +61,15 @@ struct Phase {
   double speed = 0.0;               ///< driven speed [rad/s] (sign set at run time for stretches)
   double target = 0.0;              ///< ramp target [rad]
   std::vector<double> voluntary;    ///< voluntary excitation per muscle [1], size n_muscles
-  double rise_s = 0.05;             ///< [s]
-  std::vector<int> stretched;       ///< muscles whose lengthening defines the stretch direction
-  double barrier_torque = 0.0;      ///< [N m], > 0 for stretches
+  /// Voluntary excitation over time (phase type voluntary with an excitation_file): times since
+  /// the phase start [s] and, per time, one excitation per muscle [1], row-major
+  /// (excitation_time.size() x n_muscles), linearly interpolated, held before the first and after
+  /// the last time. Empty otherwise.
+  std::vector<double> excitation_time;
+  std::vector<double> excitation_table;
+  double rise_s = 0.05;         ///< [s]
+  std::vector<int> stretched;   ///< muscles whose lengthening defines the stretch direction
+  double barrier_torque = 0.0;  ///< [N m], > 0 for stretches
 };
 
 /// Resolves names and expands PIR into [stretch to barrier] + cycles x [isometric contraction,
