@@ -12,6 +12,7 @@ void bind_errors(py::module_& m) {
   const py::object base = m.attr("Error");
   py::register_exception<msk::ModelError>(m, "ModelError", base);
   py::register_exception<msk::SimulationError>(m, "SimulationError", base);
+  py::register_exception<msk::EquilibriumError>(m, "EquilibriumError", base);
   py::register_exception<msk::IoError>(m, "IoError", base);
   py::register_exception<msk::InvalidArgument>(m, "InvalidArgument", base);
 }

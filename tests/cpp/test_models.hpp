@@ -100,4 +100,70 @@ muscles:
     wrap: [{surface: ball, from_point: 1, to_point: 2}]
 )";
 
+/// A two-level sagittal spine: a 2 kg vertebra on the sacrum (ground) and a 30 kg trunk above it,
+/// both on flexion joints (axis -z: positive angle = flexion), one segment per level, long
+/// extensor and flexor muscles crossing both levels and short ones crossing only the lower one.
+inline const std::string kMiniSpine = R"(name: mini_spine
+gravity: [0, -9.81, 0]
+subject: {reference_mass: 70, reference_height: 1.75}
+posture: {ground: pelvis, load_body: trunk, shoulder: [0.0, 0.4, 0.0], arm_mass: 6.0,
+          arm_length: 0.6, load_reference: lower_level}
+bodies:
+  - name: vertebra
+    joint: {name: lower_joint, type: revolute, axis: [0, 0, -1], location_in_parent: [0, 0.05, 0],
+            range_deg: [-30, 30], limit_stiffness: 0}
+    mass: 2.0
+    com: [0.02, 0.015, 0]
+    inertia: [0.01, 0.01, 0.005, 0, 0, 0]
+  - name: trunk
+    parent: vertebra
+    joint: {name: upper_joint, type: revolute, axis: [0, 0, -1], location_in_parent: [0, 0.04, 0],
+            range_deg: [-30, 30], limit_stiffness: 0}
+    mass: 30.0
+    com: [0.02, 0.3, 0]
+    inertia: [1.0, 0.3, 1.0, 0, 0, 0]
+muscles:
+  - name: long_extensor
+    max_isometric_force: 3000
+    optimal_fibre_length: 0.12
+    tendon_slack_length: 0.2
+    path:
+      - {body: ground, point: [-0.06, -0.05, 0]}
+      - {body: vertebra, point: [-0.06, 0.02, 0]}
+      - {body: trunk, point: [-0.06, 0.18, 0]}
+  - name: short_extensor
+    max_isometric_force: 1500
+    optimal_fibre_length: 0.05
+    tendon_slack_length: 0.05
+    path:
+      - {body: ground, point: [-0.05, -0.02, 0]}
+      - {body: vertebra, point: [-0.05, 0.03, 0]}
+  - name: flexor
+    max_isometric_force: 1000
+    optimal_fibre_length: 0.25
+    tendon_slack_length: 0.19
+    path:
+      - {body: ground, point: [0.12, -0.05, 0]}
+      - {body: trunk, point: [0.12, 0.3, 0]}
+  - name: short_flexor
+    max_isometric_force: 1500
+    optimal_fibre_length: 0.05
+    tendon_slack_length: 0.05
+    path:
+      - {body: ground, point: [0.04, -0.02, 0]}
+      - {body: vertebra, point: [0.04, 0.03, 0]}
+segment_defaults:
+  region: lumbar
+  rhythm: 0.5
+  neutral_angle_deg: 6.5  # the unloaded (recumbent) shape: lying_supine flexes 13 deg
+  disc: {height: 0.011, posterior_height: 0.008, depth: 0.033, area: 0.0017}
+  facet: {lever_arm: 0.035, gap: 0.0005, stiffness: 4.0e6, exponent: 1.5}
+  ligaments:
+    - {name: ALL, stiffness: 3.0e4, neutral_length: 0.011, moment_arm: -0.016, slack_strain: 0.05}
+    - {name: SSL, stiffness: 2.0e4, neutral_length: 0.02, moment_arm: 0.05, slack_strain: 0.1}
+segments:
+  - {name: lower_level, joint: lower_joint}
+  - {name: upper_level, joint: upper_joint, axis_tilt_deg: 5}
+)";
+
 }  // namespace msk::test

@@ -2,7 +2,8 @@
 //
 // Every error names its culprit: a model error the file, line, field path and what was expected; a
 // simulation error the time, channel and law. Each maps one-to-one to a Python exception
-// (msk.Error, msk.ModelError, msk.SimulationError, msk.IoError, msk.InvalidArgument).
+// (msk.Error, msk.ModelError, msk.SimulationError, msk.EquilibriumError, msk.IoError,
+// msk.InvalidArgument).
 #pragma once
 
 #include <stdexcept>
@@ -77,6 +78,32 @@ class SimulationError : public Error {
   double time_;
   std::string channel_;
   std::string law_;
+};
+
+/// A posture cannot be held: at some level even the strongest activation of the muscles that
+/// cross it (with the passive tissues) leaves a moment unbalanced.
+/// `what()` reads "posture POSTURE: level LEVEL: MESSAGE".
+class EquilibriumError : public Error {
+ public:
+  /// @param posture         the posture's name
+  /// @param level           the level (segment) or joint that cannot be balanced
+  /// @param missing_moment  moment still unbalanced at full effort [N m] (flexion positive)
+  /// @param message         what went wrong
+  EquilibriumError(std::string posture, std::string level, double missing_moment,
+                   const std::string& message)
+      : Error("posture " + posture + ": level " + level + ": " + message),
+        posture_(std::move(posture)),
+        level_(std::move(level)),
+        missing_moment_(missing_moment) {}
+
+  const std::string& posture() const { return posture_; }
+  const std::string& level() const { return level_; }
+  double missing_moment() const { return missing_moment_; }
+
+ private:
+  std::string posture_;
+  std::string level_;
+  double missing_moment_;
 };
 
 /// Reading or writing a results file failed.

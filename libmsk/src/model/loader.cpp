@@ -11,6 +11,7 @@
 
 #include "msk/error.hpp"
 #include "msk/model/opensim.hpp"
+#include "msk/model/scaling.hpp"
 #include "msk/model/yaml_writer.hpp"
 #include "yaml_util.hpp"
 
@@ -360,6 +361,193 @@ PairSpec read_pair(const NodeReader& r) {
   return p;
 }
 
+/// Reads the fields of a disc mapping present in r onto d (absent fields keep their values).
+void read_disc_fields(const NodeReader& r, spine::DiscParams& d) {
+  r.require_map({"height",
+                 "posterior_height",
+                 "depth",
+                 "area",
+                 "fluid_height",
+                 "stiffness_toe",
+                 "stiffness",
+                 "toe_compression",
+                 "moment_coefficients",
+                 "moment_coefficients_deg",
+                 "preload_stiffening",
+                 "preload_gain",
+                 "preload_exponent",
+                 "preload_reference",
+                 "pressure_factor",
+                 "swelling_pressure",
+                 "osmotic_pressure",
+                 "osmotic_exponent",
+                 "fluid_time_constant",
+                 "recovery_factor",
+                 "damping",
+                 "source"});
+  auto opt = [&](const char* key, double& field, double lo, double hi) {
+    if (r.has(key)) field = r.child(key).as_double(lo, hi);
+  };
+  opt("height", d.height, 1e-4, 0.05);
+  opt("posterior_height", d.posterior_height, 1e-4, 0.05);
+  opt("depth", d.depth, 1e-3, 0.1);
+  opt("area", d.area, 1e-5, 0.01);
+  opt("fluid_height", d.fluid_height, 0.0, 0.05);
+  opt("stiffness_toe", d.stiffness_toe, 1e3, 1e9);
+  opt("stiffness", d.stiffness, 0.0, 1e9);
+  opt("toe_compression", d.toe_compression, 1e-6, 0.01);
+  if (r.has("moment_coefficients") && r.has("moment_coefficients_deg"))
+    r.child("moment_coefficients_deg")
+        .fail("either moment_coefficients [N m/rad^k] or moment_coefficients_deg [N m/deg^k]",
+              "both");
+  if (r.has("moment_coefficients")) {
+    const auto c = r.child("moment_coefficients").as_doubles(3, -1e6, 1e6);
+    d.moment_c1 = c[0];
+    d.moment_c2 = c[1];
+    d.moment_c3 = c[2];
+  }
+  if (r.has("moment_coefficients_deg")) {
+    // Coefficients per degree^k, as published (Han 2010 via AMMR), to SI.
+    const auto c = r.child("moment_coefficients_deg").as_doubles(3, -1e3, 1e3);
+    const double k = 180.0 / M_PI;
+    d.moment_c1 = c[0] * k;
+    d.moment_c2 = c[1] * k * k;
+    d.moment_c3 = c[2] * k * k * k;
+  }
+  if (r.has("preload_stiffening")) d.preload_stiffening = r.child("preload_stiffening").as_bool();
+  opt("preload_gain", d.preload_gain, 0.0, 100.0);
+  opt("preload_exponent", d.preload_exponent, 0.01, 2.0);
+  opt("preload_reference", d.preload_reference, 1.0, 1e5);
+  opt("pressure_factor", d.pressure_factor, 0.1, 10.0);
+  opt("swelling_pressure", d.swelling_pressure, 0.0, 1e7);
+  opt("osmotic_pressure", d.osmotic_pressure, 1.0, 1e7);
+  opt("osmotic_exponent", d.osmotic_exponent, 0.0, 20.0);
+  opt("fluid_time_constant", d.fluid_time_constant, 1.0, 1e9);
+  opt("recovery_factor", d.recovery_factor, 1.0, 100.0);
+  opt("damping", d.damping, 0.0, 1e4);
+}
+
+void read_facet_fields(const NodeReader& r, spine::FacetParams& f) {
+  r.require_map({"lever_arm", "gap", "stiffness", "exponent", "source"});
+  if (r.has("lever_arm")) f.lever_arm = r.child("lever_arm").as_double(1e-3, 0.2);
+  if (r.has("gap")) f.gap = r.child("gap").as_double(-0.01, 0.02);
+  if (r.has("stiffness")) f.stiffness = r.child("stiffness").as_double(0.0, 1e12);
+  if (r.has("exponent")) f.exponent = r.child("exponent").as_double(1.0, 3.0);
+}
+
+void read_foramen_fields(const NodeReader& r, spine::ForamenParams& f) {
+  r.require_map({"height", "disc_gain", "angle_gain", "stenosis_height",
+                 "stenosis_posterior_disc_height", "source"});
+  if (r.has("height")) f.height = r.child("height").as_double(1e-3, 0.1);
+  if (r.has("disc_gain")) f.disc_gain = r.child("disc_gain").as_double(0.0, 10.0);
+  if (r.has("angle_gain")) f.angle_gain = r.child("angle_gain").as_double(-1.0, 1.0);
+  if (r.has("stenosis_height")) f.stenosis_height = r.child("stenosis_height").as_double(1e-4, 0.1);
+  if (r.has("stenosis_posterior_disc_height"))
+    f.stenosis_posterior_disc_height =
+        r.child("stenosis_posterior_disc_height").as_double(1e-4, 0.05);
+}
+
+/// Ligaments are merged by name: an entry updates the ligament of that name (from the defaults)
+/// or adds one, which needs its geometry (neutral_length, moment_arm).
+void read_ligament_fields(const NodeReader& r, std::vector<spine::LigamentParams>& ligaments) {
+  for (std::size_t i = 0, n = r.sequence_size(0); i < n; ++i) {
+    const NodeReader e = r.element(i);
+    e.require_map({"name", "stiffness", "neutral_length", "slack_strain", "moment_arm",
+                   "toe_length", "source"});
+    const std::string name = e.child("name").as_identifier();
+    auto it = std::find_if(ligaments.begin(), ligaments.end(),
+                           [&](const spine::LigamentParams& l) { return l.name == name; });
+    if (it == ligaments.end()) {
+      // A new ligament needs its geometry.
+      e.child("neutral_length");
+      e.child("moment_arm");
+      ligaments.push_back({});
+      it = ligaments.end() - 1;
+      it->name = name;
+    }
+    spine::LigamentParams& l = *it;
+    if (e.has("stiffness")) l.stiffness = e.child("stiffness").as_double(0.0, 1e9);
+    if (e.has("neutral_length")) l.neutral_length = e.child("neutral_length").as_double(1e-4, 0.5);
+    if (e.has("slack_strain")) l.slack_strain = e.child("slack_strain").as_double(-0.5, 2.0);
+    if (e.has("moment_arm")) l.moment_arm = e.child("moment_arm").as_double(-0.2, 0.2);
+    if (e.has("toe_length")) l.toe_length = e.child("toe_length").as_double(1e-6, 0.05);
+  }
+}
+
+/// The fields a segment and the segment defaults share.
+void read_segment_fields(const NodeReader& r, SegmentSpec& s) {
+  if (r.has("axis_tilt") && r.has("axis_tilt_deg"))
+    r.child("axis_tilt_deg")
+        .fail("either axis_tilt [rad] or axis_tilt_deg [deg], not both", "both");
+  if (r.has("axis_tilt")) s.axis_tilt = r.child("axis_tilt").as_double(-1.6, 1.6);
+  if (r.has("axis_tilt_deg"))
+    s.axis_tilt = r.child("axis_tilt_deg").as_double(-90.0, 90.0) * M_PI / 180.0;
+  if (r.has("neutral_angle") && r.has("neutral_angle_deg"))
+    r.child("neutral_angle_deg")
+        .fail("either neutral_angle [rad] or neutral_angle_deg [deg], not both", "both");
+  if (r.has("neutral_angle"))
+    s.params.neutral_angle = r.child("neutral_angle").as_double(-1.0, 1.0);
+  if (r.has("neutral_angle_deg"))
+    s.params.neutral_angle = r.child("neutral_angle_deg").as_double(-57.0, 57.0) * M_PI / 180.0;
+  if (r.has("hydration")) s.hydration = r.child("hydration").as_double(0.05, 2.0);
+  if (r.has("region")) s.region = r.child("region").as_identifier();
+  if (r.has("rhythm")) s.rhythm = r.child("rhythm").as_double(0.0, 1.0);
+  if (r.has("disc")) read_disc_fields(r.child("disc"), s.params.disc);
+  if (r.has("facet")) read_facet_fields(r.child("facet"), s.params.facet);
+  if (r.has("foramen")) read_foramen_fields(r.child("foramen"), s.params.foramen);
+  if (r.has("ligaments")) read_ligament_fields(r.child("ligaments"), s.params.ligaments);
+}
+
+SegmentSpec read_segment(const NodeReader& r, const SegmentSpec& defaults) {
+  r.require_map({"name", "joint", "axis_tilt", "axis_tilt_deg", "neutral_angle",
+                 "neutral_angle_deg", "hydration", "region", "rhythm", "disc", "facet", "ligaments",
+                 "foramen", "source"});
+  SegmentSpec s = defaults;
+  s.loc = r.location();
+  s.name = r.child("name").as_identifier();
+  s.params.name = s.name;
+  s.joint = r.child("joint").as_identifier();
+  read_segment_fields(r, s);
+  return s;
+}
+
+PostureSpec read_posture(const NodeReader& r) {
+  r.require_map({"ground", "load_body", "shoulder", "arm_mass", "arm_length", "arm_com_fraction",
+                 "load_reference", "hip_coordinate", "head_coordinate", "prescribed", "source"});
+  PostureSpec p;
+  p.loc = r.location();
+  if (r.has("ground")) {
+    p.ground = r.child("ground").as_string();
+    if (p.ground != "pelvis" && p.ground != "thorax")
+      r.child("ground").fail("pelvis or thorax", "'" + p.ground + "'");
+  }
+  if (r.has("load_body")) p.load_body = r.child("load_body").as_identifier();
+  if (r.has("shoulder")) p.shoulder = r.child("shoulder").as_vec3(-5.0, 5.0);
+  if (r.has("arm_mass")) p.arm_mass = r.child("arm_mass").as_double(0.0, 200.0);
+  if (r.has("arm_length")) p.arm_length = r.child("arm_length").as_double(0.0, 3.0);
+  if (r.has("arm_com_fraction"))
+    p.arm_com_fraction = r.child("arm_com_fraction").as_double(0.0, 1.0);
+  if (r.has("load_reference")) p.load_reference = r.child("load_reference").as_identifier();
+  if (r.has("hip_coordinate")) p.hip_coordinate = r.child("hip_coordinate").as_identifier();
+  if (r.has("head_coordinate")) p.head_coordinate = r.child("head_coordinate").as_identifier();
+  if (r.has("prescribed")) {
+    const NodeReader list = r.child("prescribed");
+    for (std::size_t i = 0, n = list.sequence_size(0); i < n; ++i)
+      p.prescribed.push_back(list.element(i).as_identifier());
+  }
+  return p;
+}
+
+SubjectSpec read_subject(const NodeReader& r) {
+  r.require_map({"reference_mass", "reference_height", "mass", "height", "source"});
+  SubjectSpec s;
+  s.reference_mass = r.child("reference_mass").as_double(1.0, 500.0);
+  s.reference_height = r.child("reference_height").as_double(0.3, 3.0);
+  s.mass = r.has("mass") ? r.child("mass").as_double(1.0, 500.0) : s.reference_mass;
+  s.height = r.has("height") ? r.child("height").as_double(0.3, 3.0) : s.reference_height;
+  return s;
+}
+
 template <class T>
 void check_unique(const std::vector<T>& items, const std::string& what, const std::string& file) {
   std::set<std::string> seen;
@@ -407,8 +595,9 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
     detail::apply_overrides(root, overrides, file);
   }
   const NodeReader r(root, file, "", limits);
-  r.require_map({"name", "description", "gravity", "bodies", "wrap_surfaces", "muscles", "pairs",
-                 "warnings", "source", "references", "msk_format"});
+  r.require_map({"name", "description", "gravity", "subject", "posture", "bodies", "wrap_surfaces",
+                 "muscles", "pairs", "segment_defaults", "segments", "warnings", "source",
+                 "references", "msk_format"});
   ModelSpec spec;
   spec.file = file;
   if (r.has("msk_format")) {
@@ -443,11 +632,36 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
     for (std::size_t i = 0, n = pairs.sequence_size(0); i < n; ++i)
       spec.pairs.push_back(read_pair(pairs.element(i)));
   }
+  if (r.has("segments")) {
+    SegmentSpec defaults;
+    if (r.has("segment_defaults")) {
+      const NodeReader d = r.child("segment_defaults");
+      d.require_map({"axis_tilt", "axis_tilt_deg", "neutral_angle", "neutral_angle_deg",
+                     "hydration", "region", "rhythm", "disc", "facet", "ligaments", "foramen",
+                     "source"});
+      read_segment_fields(d, defaults);
+    }
+    const NodeReader segments = r.child("segments");
+    for (std::size_t i = 0, n = segments.sequence_size(0); i < n; ++i)
+      spec.segments.push_back(read_segment(segments.element(i), defaults));
+  } else if (r.has("segment_defaults")) {
+    r.child("segment_defaults").fail("segment_defaults only with segments", "no segments");
+  }
+  if (r.has("subject")) spec.subject = read_subject(r.child("subject"));
+  if (r.has("posture")) spec.posture = read_posture(r.child("posture"));
   check_unique(spec.bodies, "bodies", file);
+  check_unique(spec.segments, "segments", file);
   check_unique(spec.muscles, "muscles", file);
   check_unique(spec.pairs, "pairs", file);
   check_unique(spec.wrap_surfaces, "wrap_surfaces", file);
   spec.text = overrides_json.empty() ? text : YAML::Dump(root);
+  // The file's values describe the reference person; scale them to the subject's mass and height.
+  if (spec.subject.reference_mass > 0.0) {
+    const SubjectSpec target = spec.subject;
+    spec.subject.mass = target.reference_mass;
+    spec.subject.height = target.reference_height;
+    spec = scale_model_spec(spec, target.mass, target.height);
+  }
   return spec;
 }
 

@@ -48,6 +48,9 @@ StateLayout make_layout(const Model& m) {
     s.visco2.push_back(add(p + "viscoelastic_force2", "qlv_passive"));
     s.thixotropy.push_back(add(p + "thixotropic_bonds", "thixotropy"));
   }
+  for (int k = 0; k < m.n_segments; ++k)
+    s.hydration.push_back(
+        add("segment." + m.segment_names[k] + ".hydration", "disc_fluid_osmotic"));
   return s;
 }
 
@@ -89,6 +92,21 @@ std::vector<ChannelSpec> make_channels(const Model& m) {
     c.push_back({p + "net_moment", "N m", "net moment of the pair's muscles"});
     c.push_back({p + "agonist_moment", "N m", "moment of the agonists"});
     c.push_back({p + "antagonist_moment", "N m", "moment of the antagonists"});
+  }
+  for (int k = 0; k < m.n_segments; ++k) {
+    const std::string p = "segment." + m.segment_names[k] + ".";
+    c.push_back({p + "angle", "rad", "flexion relative to the neutral angle (flexion positive)"});
+    c.push_back({p + "compression", "N", "compressive load along the disc axis"});
+    c.push_back({p + "shear", "N", "anterior shear load on the upper vertebra"});
+    c.push_back({p + "disc_force", "N", "axial force in the disc"});
+    c.push_back({p + "pressure", "Pa", "intradiscal pressure incl. swelling pressure"});
+    c.push_back({p + "facet_force", "N", "axial force in the facet joints"});
+    c.push_back({p + "facet_share", "1", "facet force / (disc force + facet force)"});
+    c.push_back({p + "ligament_force", "N", "sum of the ligament tensions"});
+    c.push_back({p + "disc_height", "m", "mid-disc height"});
+    c.push_back({p + "foramen_height", "m", "intervertebral foramen height"});
+    c.push_back({p + "moment", "N m", "passive restoring moment of the level (flexion axis)"});
+    c.push_back({p + "hydration", "1", "disc fluid content (1 = fully hydrated)"});
   }
   return c;
 }
@@ -156,6 +174,11 @@ int Model::find_muscle(const std::string& n) const {
     if (muscle_names[i] == n) return i;
   return -1;
 }
+int Model::find_segment(const std::string& n) const {
+  const auto it = std::find(segment_names.begin(), segment_names.end(), n);
+  return it == segment_names.end() ? -1 : static_cast<int>(it - segment_names.begin());
+}
+
 int Model::find_body(const std::string& n) const {
   if (n == "ground") return -1;
   // While compile() runs, only the bodies listed so far have names.
@@ -440,6 +463,79 @@ Model compile(const ModelSpec& spec) {
                            "'" + m.muscle_names[a] + "' on both sides");
     m.pair_reciprocal_inhibition.push_back(ps.reciprocal_inhibition);
   }
+
+  // Spinal levels.
+  m.n_segments = static_cast<int>(spec.segments.size());
+  m.body_segment.assign(m.n_bodies, -1);
+  for (int k = 0; k < m.n_segments; ++k) {
+    const SegmentSpec& ss = spec.segments[k];
+    const std::string field = "segments[" + std::to_string(k) + "=" + ss.name + "]";
+    int body = -1;
+    for (int b = 0; b < m.n_bodies; ++b)
+      if (spec.bodies[b].joint.name == ss.joint) body = b;
+    if (body < 0 || m.body_dof[body] < 0)
+      throw ModelError(file, ss.loc.line, field + ".joint", "the name of a revolute joint",
+                       "'" + ss.joint + "'");
+    if (m.body_segment[body] >= 0)
+      throw ModelError(file, ss.loc.line, field + ".joint", "a joint no other segment names",
+                       "'" + ss.joint + "' again");
+    const Eigen::Vector3d& axis = m.joint_axis[body];
+    if (std::abs(axis.z()) < 1.0 - 1e-9)
+      throw ModelError(file, ss.loc.line, field + ".joint",
+                       "a joint about the z axis of its parent (a sagittal level)",
+                       "axis [" + std::to_string(axis.x()) + ", " + std::to_string(axis.y()) +
+                           ", " + std::to_string(axis.z()) + "]");
+    try {
+      spine::validate(ss.params);
+    } catch (const InvalidArgument& e) {
+      throw ModelError(file, ss.loc.line, field, "valid segment parameters", e.what());
+    }
+    m.body_segment[body] = k;
+    m.segment_names.push_back(ss.name);
+    m.segment_params.push_back(ss.params);
+    m.segment_body.push_back(body);
+    m.segment_flexion_sign.push_back(axis.z() < 0.0 ? 1.0 : -1.0);
+    m.segment_axis.emplace_back(std::sin(ss.axis_tilt), std::cos(ss.axis_tilt), 0.0);
+    m.segment_hydration.push_back(ss.hydration);
+    m.segment_region.push_back(ss.region);
+    m.segment_rhythm.push_back(ss.rhythm);
+  }
+  m.subject = spec.subject;
+
+  // Postures.
+  const PostureSpec& ps = spec.posture;
+  Model::PostureMap& pm = m.posture;
+  pm.ground_is_thorax = ps.ground == "thorax";
+  if (!ps.load_body.empty()) {
+    pm.load_body = find_body(ps.load_body);
+    if (pm.load_body < 0)
+      throw ModelError(file, ps.loc.line, "posture.load_body", "a body of the model",
+                       "'" + ps.load_body + "'");
+  }
+  pm.shoulder = vec(ps.shoulder);
+  pm.arm_mass = ps.arm_mass;
+  pm.arm_length = ps.arm_length;
+  pm.arm_com_fraction = ps.arm_com_fraction;
+  if (!ps.load_reference.empty()) {
+    pm.load_reference = m.find_segment(ps.load_reference);
+    if (pm.load_reference < 0)
+      throw ModelError(file, ps.loc.line, "posture.load_reference", "a segment of the model",
+                       "'" + ps.load_reference + "'");
+  }
+  auto coordinate = [&](const std::string& name, const char* field) {
+    if (name.empty()) return -1;
+    const int d = m.find_dof(name);
+    if (d < 0)
+      throw ModelError(file, ps.loc.line, std::string("posture.") + field,
+                       "a coordinate of the model", "'" + name + "'");
+    return d;
+  };
+  pm.hip_dof = coordinate(ps.hip_coordinate, "hip_coordinate");
+  pm.head_dof = coordinate(ps.head_coordinate, "head_coordinate");
+  pm.dof_prescribed.assign(m.n_dofs, false);
+  for (std::size_t i = 0; i < ps.prescribed.size(); ++i)
+    pm.dof_prescribed[coordinate(ps.prescribed[i],
+                                 ("prescribed[" + std::to_string(i) + "]").c_str())] = true;
 
   m.warnings = spec.warnings;
   m.layout = make_layout(m);

@@ -122,6 +122,21 @@ void fill_row(const Model& m, const Data& d, const Eigen::VectorXd& x, double* r
     row[c++] = ag;
     row[c++] = ant;
   }
+  for (int k = 0; k < m.n_segments; ++k) {
+    const spine::SegmentLoads& s = d.segment[k];
+    row[c++] = s.angle;
+    row[c++] = s.compression;
+    row[c++] = d.segment_shear[k];
+    row[c++] = s.disc_force;
+    row[c++] = s.pressure;
+    row[c++] = s.facet_force;
+    row[c++] = s.facet_share;
+    row[c++] = s.ligament_force_total;
+    row[c++] = s.disc_height;
+    row[c++] = s.foramen_height;
+    row[c++] = s.moment;
+    row[c++] = x[L.hydration[k]];
+  }
 }
 
 std::string solver_text(const EpisodeOptions& o) {

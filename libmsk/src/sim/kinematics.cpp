@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "msk/sim/wrapping.hpp"
+#include "path_pieces.hpp"
 
 namespace msk {
 
@@ -68,13 +69,6 @@ void add_segment(const Model& model, Data& data, int i, const Eigen::Vector3d& a
   }
 }
 
-bool point_active(const Model& model, const Eigen::VectorXd& q, int i, std::size_t k) {
-  const int d = model.muscle_path_active_dof[i][k];
-  if (d < 0) return true;
-  const auto& range = model.muscle_path_active_range[i][k];
-  return q[d] >= range[0] && q[d] <= range[1];
-}
-
 /// Wraps the segment a-b over surface w when it should: fills the tangent points (in ground) and
 /// the length on the surface. Returns false when the straight segment stands.
 bool wrap_segment(const Model& model, const Data& data, int w, const Eigen::Vector3d& a,
@@ -124,7 +118,7 @@ void compute_muscle_geometry(const Model& model, const Eigen::VectorXd& qd, Data
       const auto& pw = wraps[w];
       int prev = -1;
       for (int k = pw.from_point; k <= pw.to_point; ++k) {
-        if (!point_active(model, q, i, static_cast<std::size_t>(k))) continue;
+        if (!detail::path_point_active(model, q, i, static_cast<std::size_t>(k))) continue;
         if (prev >= 0 && wrapped_by[prev] < 0 &&
             wrap_segment(model, data, pw.surface, ground[prev], ground[k],
                          data.wrap_tangent_in[i][w], data.wrap_tangent_out[i][w],
@@ -142,27 +136,14 @@ void compute_muscle_geometry(const Model& model, const Eigen::VectorXd& qd, Data
     // shortest path, so moving the tangent points does not change the length to first order),
     // plus the length on the surface, which depends only on the points' positions relative to it.
     double length = 0.0;
-    int prev = -1;
-    for (std::size_t k = 0; k < n_points; ++k) {
-      if (!point_active(model, q, i, k)) continue;
-      if (prev >= 0) {
-        const Eigen::Vector3d& a = ground[prev];
-        const Eigen::Vector3d& b = ground[k];
-        const int w = wrapped_by[prev];
-        if (w < 0) {
+    detail::visit_path_pieces(
+        model, data, i,
+        [&](const Eigen::Vector3d& a, int body_a, const Eigen::Vector3d& b, int body_b) {
           length += (b - a).norm();
-          add_segment(model, data, i, a, bodies[prev], b, bodies[k]);
-        } else {
-          const int surface_body = model.wrap_body[wraps[w].surface];
-          const Eigen::Vector3d& t_in = data.wrap_tangent_in[i][w];
-          const Eigen::Vector3d& t_out = data.wrap_tangent_out[i][w];
-          length += (t_in - a).norm() + data.wrap_arc_length[i][w] + (b - t_out).norm();
-          add_segment(model, data, i, t_in, surface_body, a, bodies[prev]);
-          add_segment(model, data, i, t_out, surface_body, b, bodies[k]);
-        }
-      }
-      prev = static_cast<int>(k);
-    }
+          add_segment(model, data, i, a, body_a, b, body_b);
+        });
+    for (std::size_t w = 0; w < wraps.size(); ++w)
+      if (data.wrap_active[i][w]) length += data.wrap_arc_length[i][w];
     data.mtu_length[i] = length;
   }
   data.mtu_velocity.noalias() = -data.moment_arm * qd;

@@ -7,6 +7,7 @@
 #include "msk/muscle/activation.hpp"
 #include "msk/muscle/curves.hpp"
 #include "msk/sim/dynamics.hpp"
+#include "msk/sim/joint_loads.hpp"
 #include "msk/sim/kinematics.hpp"
 
 namespace msk {
@@ -49,14 +50,8 @@ double voluntary_excitation(const Drive& drive, int i, double t, int n_muscles) 
   return target * ramp;
 }
 
-/// Range-limit moment of a coordinate [N m]: k1 (exp(-k2 (q - qmin)) - exp(k2 (q - qmax))), a
-/// numerical stand-in for the end of the range (capsule, bone contact), not a tissue law.
 double limit_moment(const Model& m, int d, double q) {
-  const double k1 = m.dof_limit_stiffness[d];
-  const double k2 = m.dof_limit_sharpness[d];
-  const double lo = std::min(k2 * (m.dof_range_min[d] - q), 50.0);
-  const double hi = std::min(k2 * (q - m.dof_range_max[d]), 50.0);
-  return k1 * (std::exp(lo) - std::exp(hi));
+  return coordinate_limit_moment(m, d, q);
 }
 
 /// Raw tonic stretch reflex drive: g [l~ - lambda + mu v~]+ (Feldman's lambda model; the
@@ -186,10 +181,33 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
                                       m.muscle_tau_act[i], m.muscle_tau_deact[i]);
   }
 
-  // 4. Joint torques: muscles, range limits and damping.
+  // 4. Joint torques: muscles, range limits and damping, and the spinal levels' passive moments
+  //    (their compression from the quasi-static joint reactions: gravity, muscles and the
+  //    velocity terms, without the accelerations, which depend on these moments).
   data.muscle_moment.noalias() = data.moment_arm.transpose() * data.muscle_force;
   for (int d = 0; d < nd; ++d)
     data.passive_moment[d] = limit_moment(m, d, q[d]) - m.dof_damping[d] * qd[d];
+  Eigen::VectorXd segment_moment = Eigen::VectorXd::Zero(nd);
+  if (m.n_segments > 0) {
+    compute_joint_muscle_geometry(m, data);
+    compute_joint_reactions(m, m.gravity, data.muscle_force, {}, qd, Eigen::VectorXd::Zero(nd),
+                            data);
+    Eigen::VectorXd hydration(m.n_segments);
+    for (int k = 0; k < m.n_segments; ++k)
+      hydration[k] = x[L.hydration[k]];
+    compute_segment_loads(m, hydration, data);
+    for (int k = 0; k < m.n_segments; ++k) {
+      const int b = m.segment_body[k];
+      const int d = m.body_dof[b];
+      // Flexion-sense moment to the joint axis (sign), to the coordinate (ratio); the level's
+      // damping on its flexion rate ratio * qd.
+      const double ratio = m.joint_ratio[b];
+      segment_moment[d] += ratio * m.segment_flexion_sign[k] * data.segment[k].moment;
+      data.passive_moment[d] += ratio * m.segment_flexion_sign[k] * data.segment[k].moment -
+                                m.segment_params[k].disc.damping * ratio * ratio * qd[d];
+      xdot[L.hydration[k]] = data.segment[k].hydration_rate;
+    }
+  }
   const Eigen::VectorXd tau = data.muscle_moment + data.passive_moment;
 
   // 5. Rigid-body dynamics with the driven coordinate (if any) following the examiner:
@@ -225,13 +243,22 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
   // Tissue torque resisting the examiner's motion in the stretch direction.
   const double direction = drive.direction < 0.0 ? -1.0 : 1.0;
   for (int d = 0; d < nd; ++d)
-    data.resisting_torque[d] = -direction * (data.muscle_moment[d] + limit_moment(m, d, q[d]));
+    data.resisting_torque[d] =
+        -direction * (data.muscle_moment[d] + limit_moment(m, d, q[d]) + segment_moment[d]);
 
   for (int d = 0; d < nd; ++d) {
     xdot[L.q_offset + d] = qd[d];
     xdot[L.qd_offset + d] = data.qdd[d];
   }
   if (driven >= 0) xdot[L.q_offset + driven] = drive.speed;
+}
+
+double coordinate_limit_moment(const Model& m, int d, double q) {
+  const double k1 = m.dof_limit_stiffness[d];
+  const double k2 = m.dof_limit_sharpness[d];
+  const double lo = std::min(k2 * (m.dof_range_min[d] - q), 50.0);
+  const double hi = std::min(k2 * (q - m.dof_range_max[d]), 50.0);
+  return k1 * (std::exp(lo) - std::exp(hi));
 }
 
 void compute_rest_excitation(const Model& m, const Eigen::VectorXd& q, Data& data,

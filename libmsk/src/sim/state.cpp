@@ -52,6 +52,14 @@ Data make_data(const Model& m) {
   d.bias.setZero(m.n_dofs);
   d.qdd.setZero(m.n_dofs);
   d.xdot.setZero(m.layout.n_states);
+  d.joint_muscle_force.assign(m.n_bodies, Eigen::Matrix3Xd::Zero(3, m.n_muscles));
+  d.joint_muscle_moment.assign(m.n_bodies, Eigen::Matrix3Xd::Zero(3, m.n_muscles));
+  d.joint_moment_arm.setZero(m.n_muscles, m.n_bodies);
+  d.joint_reaction_force.assign(m.n_bodies, Eigen::Vector3d::Zero());
+  d.joint_reaction_moment.assign(m.n_bodies, Eigen::Vector3d::Zero());
+  d.segment.assign(m.n_segments, spine::SegmentLoads{});
+  d.segment_shear.setZero(m.n_segments);
+  d.segment_disc_axis.assign(m.n_segments, Eigen::Vector3d::UnitY());
   return d;
 }
 
@@ -84,6 +92,8 @@ State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
       s.x[L.fibre_length[i]] =
           muscle::equilibrium_fibre_length(m.muscle_params[i], data.mtu_length[i], activation[i]);
   }
+  for (int k = 0; k < m.n_segments; ++k)
+    s.x[L.hydration[k]] = m.segment_hydration[k];
   return s;
 }
 

@@ -29,6 +29,7 @@ struct StateLayout {
   std::vector<int> visco1;         ///< per muscle: viscoelastic branch 1 force [N]
   std::vector<int> visco2;         ///< per muscle: viscoelastic branch 2 force [N]
   std::vector<int> thixotropy;     ///< per muscle: thixotropic bond fraction s [1]
+  std::vector<int> hydration;      ///< per segment: disc fluid content [1]
   std::vector<std::string> names;  ///< size n_states, e.g. "muscle.BIClong.activation"
   std::vector<std::string> laws;   ///< size n_states, the law that integrates the state
 };
@@ -124,14 +125,46 @@ struct Model {
   std::vector<std::vector<int>> pair_agonists, pair_antagonists;
   std::vector<double> pair_reciprocal_inhibition;  ///< k_RI [1]
 
+  // Spinal levels (segments), bottom up (docs/theory/spine.md).
+  int n_segments = 0;
+  std::vector<std::string> segment_names;
+  std::vector<spine::SegmentParams> segment_params;
+  std::vector<int> segment_body;  ///< body whose joint is the level (the upper vertebra)
+  /// +1 when a positive joint angle is flexion (joint axis -z), -1 when it is extension (+z).
+  std::vector<double> segment_flexion_sign;
+  std::vector<Eigen::Vector3d> segment_axis;  ///< disc axis in the lower body's frame at neutral
+  std::vector<double> segment_hydration;      ///< initial disc fluid content [1]
+  /// body_segment[b]: the segment at body b's joint, or -1.
+  std::vector<int> body_segment;
+  std::vector<std::string> segment_region;  ///< e.g. "lumbar" ("" when none)
+  std::vector<double> segment_rhythm;       ///< share of the region's flexion [1]
+
+  /// How postures apply (PostureSpec, resolved to indices; -1 / -2 when absent).
+  struct PostureMap {
+    bool ground_is_thorax = false;
+    int load_body = -2;                                  ///< -2: none
+    Eigen::Vector3d shoulder = Eigen::Vector3d::Zero();  ///< in load_body's frame [m]
+    double arm_mass = 0.0;                               ///< [kg]
+    double arm_length = 0.0;                             ///< [m]
+    double arm_com_fraction = 0.45;                      ///< [1]
+    int load_reference = -1;                             ///< segment index
+    int hip_dof = -1;
+    int head_dof = -1;
+    std::vector<bool> dof_prescribed;  ///< per coordinate: posed, not balanced
+  } posture;
+
+  /// Whom the model stands for (after scaling: mass and height are the person's).
+  SubjectSpec subject;
+
   StateLayout layout;
   std::vector<ChannelSpec> channels;
   /// What the model's import approximated or left out (ModelSpec::warnings), one sentence each.
   std::vector<std::string> warnings;
 
-  int find_dof(const std::string& name) const;     ///< -1 when absent
-  int find_muscle(const std::string& name) const;  ///< -1 when absent
-  int find_body(const std::string& name) const;    ///< -1 for ground, -2 when absent
+  int find_dof(const std::string& name) const;      ///< -1 when absent
+  int find_muscle(const std::string& name) const;   ///< -1 when absent
+  int find_body(const std::string& name) const;     ///< -1 for ground, -2 when absent
+  int find_segment(const std::string& name) const;  ///< -1 when absent
 };
 
 /// Checks and compiles a spec. @throws ModelError naming file, line and field.

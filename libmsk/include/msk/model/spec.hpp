@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "msk/spine/segment.hpp"
+
 namespace msk {
 
 /// Where an entity was defined: file name and 1-based line (0 when unknown, e.g. an override).
@@ -165,6 +167,52 @@ struct PairSpec {
   SourceLocation loc;
 };
 
+/// A spinal level (motion segment) at the revolute joint of its upper vertebra
+/// (docs/theory/spine.md). The joint's axis must be the lower body's z axis, either way; flexion is
+/// the rotation that moves the upper vertebra anteriorly (+x forward, +y up, +z to the right, as in
+/// OpenSim).
+struct SegmentSpec {
+  std::string name;   ///< level name, e.g. "L4-L5"
+  std::string joint;  ///< name of the revolute joint of the upper vertebra's body
+  /// Direction of the disc axis (normal to its mid-plane) in the lower body's frame at the neutral
+  /// angle, as its tilt from +y towards +x [rad].
+  double axis_tilt = 0.0;
+  double hydration = 1.0;  ///< initial disc fluid content [1] (1 = fully hydrated, unloaded)
+  std::string region;      ///< "lumbar", "cervical", ...: which posture angle drives the level
+  /// Share of its region's flexion the level takes in a posture (the rhythm) [1].
+  double rhythm = 0.0;
+  spine::SegmentParams params;
+  SourceLocation loc;
+};
+
+/// The person a model stands for. Masses, lengths and strengths in the file are those of the
+/// reference person; a different mass or height scales them at load time (docs/theory/spine.md,
+/// "Scaling").
+struct SubjectSpec {
+  double reference_mass = 0.0;    ///< body mass the file's values describe [kg] (0: no scaling)
+  double reference_height = 0.0;  ///< stature the file's values describe [m]
+  double mass = 0.0;              ///< body mass of the person simulated [kg]
+  double height = 0.0;            ///< stature of the person simulated [m]
+};
+
+/// How postures (docs/theory/posture.md) apply to the model.
+struct PostureSpec {
+  /// The body the model's ground stands for: "pelvis" (gravity follows the pelvic tilt) or
+  /// "thorax" (gravity follows the pelvic tilt plus lumbar and thoracic flexion).
+  std::string ground = "pelvis";
+  std::string load_body;             ///< body the arms and hand loads act on ("" for none)
+  std::array<double, 3> shoulder{};  ///< shoulder centre (both sides) in load_body's frame [m]
+  double arm_mass = 0.0;             ///< both arms [kg]
+  double arm_length = 0.0;           ///< shoulder to hand [m]
+  double arm_com_fraction = 0.45;    ///< arm centre of mass from the shoulder [1 of arm_length]
+  std::string load_reference;        ///< segment whose centre hand distances are measured from
+  std::string hip_coordinate;        ///< coordinate set by the posture's hip flexion ("" none)
+  std::string head_coordinate;       ///< coordinate set by the posture's head flexion ("" none)
+  /// Coordinates the equilibrium poses but does not balance (supported from outside the model).
+  std::vector<std::string> prescribed;
+  SourceLocation loc;
+};
+
 /// The whole editable model.
 struct ModelSpec {
   std::string name;
@@ -174,6 +222,9 @@ struct ModelSpec {
   std::vector<WrapSurfaceSpec> wrap_surfaces;
   std::vector<MuscleSpec> muscles;
   std::vector<PairSpec> pairs;
+  std::vector<SegmentSpec> segments;  ///< spinal levels, from the bottom up
+  SubjectSpec subject;
+  PostureSpec posture;
   /// What an import approximated or left out (e.g. an OpenSim element msk does not model), one
   /// sentence each, naming the element. Empty for a hand-written model.
   std::vector<std::string> warnings;

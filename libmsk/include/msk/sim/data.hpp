@@ -9,6 +9,7 @@
 
 #include "msk/model/model.hpp"
 #include "msk/muscle/muscle_tendon.hpp"
+#include "msk/spine/segment.hpp"
 
 namespace msk {
 
@@ -36,6 +37,23 @@ struct Data {
   /// Per muscle and wrap: the tangent points where the path meets and leaves the surface, in
   /// ground [m] (valid when wrap_active).
   std::vector<std::vector<Eigen::Vector3d>> wrap_tangent_in, wrap_tangent_out;
+
+  // compute_joint_muscle_geometry (joint_loads.hpp)
+  /// Per body: force on the joint's subtree per newton of each muscle's tension, 3 x n_muscles.
+  std::vector<Eigen::Matrix3Xd> joint_muscle_force;
+  /// Per body: moment about the joint centre per newton of tension [m], 3 x n_muscles.
+  std::vector<Eigen::Matrix3Xd> joint_muscle_moment;
+  /// Moment arm of each muscle about each body's joint [m], n_muscles x n_bodies (0 for welds).
+  Eigen::MatrixXd joint_moment_arm;
+
+  // compute_joint_reactions
+  std::vector<Eigen::Vector3d> joint_reaction_force;   ///< per body, on its subtree [N], ground
+  std::vector<Eigen::Vector3d> joint_reaction_moment;  ///< per body, about its joint [N m]
+
+  // compute_segment_loads
+  std::vector<spine::SegmentLoads> segment;        ///< per segment
+  Eigen::VectorXd segment_shear;                   ///< anterior shear per segment [N]
+  std::vector<Eigen::Vector3d> segment_disc_axis;  ///< disc axis per segment, in ground [1]
 
   // compute_derivatives: neural drive
   Eigen::VectorXd voluntary_excitation;  ///< [1], size n_muscles

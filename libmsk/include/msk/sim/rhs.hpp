@@ -23,6 +23,10 @@ struct Drive {
 void compute_derivatives(const Model& model, const Drive& drive, double t, const Eigen::VectorXd& x,
                          Data& data);
 
+/// Range-limit moment of coordinate d at q [N m]: k1 (exp(-k2 (q - qmin)) - exp(k2 (q - qmax))), a
+/// numerical stand-in for the end of the range (capsule, bone contact), not a tissue law.
+double coordinate_limit_moment(const Model& model, int d, double q);
+
 /// The muscles' steady reflex drive at rest for coordinates q (used for initial states).
 void compute_rest_excitation(const Model& model, const Eigen::VectorXd& q, Data& data,
                              Eigen::VectorXd& activation);

@@ -1,0 +1,42 @@
+// msk/sim/effort_qp.hpp — the convex QP of static optimisation, solved by a primal active set.
+//
+//   minimise   1/2 sum_i h_i x_i^2
+//   subject to E x = b,   lower_i <= x_i <= upper_i,
+// with h_i > 0 (a diagonal Hessian), a handful of equality rows (one per balanced joint) and tens
+// to hundreds of variables. Variables with infinite bounds (the reserve moments of static
+// optimisation) keep every working set's reduced system E_F H_F^-1 E_F' positive definite, so a
+// feasible start and every step are well defined (Nocedal & Wright 2006, Algorithm 16.3).
+#pragma once
+
+#include <Eigen/Core>
+
+namespace msk {
+
+/// Settings of solve_effort_qp.
+struct EffortQpOptions {
+  int max_iterations = 0;    ///< active-set changes allowed; 0 = 10 (n + m) + 10
+  double tolerance = 1e-12;  ///< step and multiplier tolerance (relative)
+};
+
+/// What solve_effort_qp found.
+struct EffortQpResult {
+  Eigen::VectorXd x;       ///< the solution, size n
+  Eigen::VectorXd lambda;  ///< multipliers of E x = b, size m
+  int iterations = 0;      ///< active-set changes
+  bool converged = false;  ///< false when max_iterations ran out (x is feasible, not optimal)
+};
+
+/// Solves the QP above from the feasible start x0 (E x0 = b, within the bounds).
+/// @param h      diagonal of the Hessian, size n, all > 0
+/// @param e      equality matrix E, m x n
+/// @param b      right-hand side, size m
+/// @param lower  lower bounds, size n (may be -infinity)
+/// @param upper  upper bounds, size n (may be +infinity), lower <= upper
+/// @param x0     feasible start, size n
+/// @throws InvalidArgument for inconsistent sizes, non-positive h or an infeasible start
+EffortQpResult solve_effort_qp(const Eigen::VectorXd& h, const Eigen::MatrixXd& e,
+                               const Eigen::VectorXd& b, const Eigen::VectorXd& lower,
+                               const Eigen::VectorXd& upper, const Eigen::VectorXd& x0,
+                               const EffortQpOptions& options = {});
+
+}  // namespace msk

@@ -1,0 +1,83 @@
+// msk/sim/equilibrium.hpp — posture equilibrium (static optimisation) of a model.
+//
+// At a posture (posture.hpp) the model's coordinates, gravity and hand loads are fixed. Every
+// balanced joint (every revolute joint the posture does not prescribe) must carry its share:
+//   sum_i r_ij T_i + rho_j = N_j - P_j(theta, C),
+// with r_ij the moment arm of muscle i about joint j, T_i = A_i (a_tone,i + v_i) + P_i its tension
+// (rigid tendon, isometric: A_i = F0 cos(alpha) f_L, P_i = F0 cos(alpha) f_PE), N_j the moment the
+// joint must supply against gravity and the loads, P_j its passive moment (the spinal level's
+// disc, ligaments and facets at the level's compression C, or the range limit), and rho_j a
+// reserve moment that must come out zero. The voluntary activations v solve
+//   minimise sum_i w_i v_i^2 + W_r sum_j rho_j^2,  0 <= v_i <= 1 - a_tone,i,
+// with the tone-driven activations a_tone (the steady stretch reflex at the posture, see
+// docs/theory/neural.md) as floors no optimisation can remove (solve_effort_qp). Because the
+// compression depends on the muscle forces, the passive moments are iterated to a fixed point.
+// With relax_posture the coordinates themselves move to minimise
+//   sum_i w_i v_i^2 + kappa sum_levels (theta - theta_posture)^2
+// (a posture-preference law: docs/theory/posture.md, hypothesis H9).
+#pragma once
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "msk/model/model.hpp"
+#include "msk/sim/joint_loads.hpp"
+#include "msk/sim/posture.hpp"
+#include "msk/spine/segment.hpp"
+
+namespace msk {
+
+/// Settings of solve_equilibrium.
+struct EquilibriumOptions {
+  bool relax_posture = false;       ///< let the coordinates move (see the header comment)
+  double posture_stiffness = 1.0;   ///< kappa [1/rad^2]
+  double reserve_weight = 1e8;      ///< W_r [1/(N m)^2]
+  double reserve_tolerance = 1e-3;  ///< largest acceptable reserve moment [N m]
+  int max_load_iterations = 60;     ///< passive-moment fixed-point iterations
+  double load_tolerance = 1e-7;     ///< convergence of the passive moments [N m]
+  int max_relax_iterations = 200;   ///< quasi-Newton iterations of relax_posture
+  /// Effort weight per muscle (empty: 1 for every muscle) [1].
+  std::vector<double> effort_weight;
+};
+
+/// What solve_equilibrium found.
+struct EquilibriumResult {
+  Posture posture;
+  Eigen::VectorXd q;        ///< coordinates [rad], size n_dofs
+  Eigen::Vector3d gravity;  ///< gravity in the model's ground frame [m/s^2]
+  /// The gravity the joints carry [m/s^2]: gravity, or zero when a support carries the weight.
+  Eigen::Vector3d load_gravity;
+  std::vector<PointLoad> loads;                ///< hand load and arm weight
+  Eigen::VectorXd tone_activation;             ///< floors a_tone [1], size n_muscles
+  Eigen::VectorXd voluntary_activation;        ///< v [1]
+  Eigen::VectorXd activation;                  ///< a_tone + v [1]
+  Eigen::VectorXd muscle_force;                ///< T [N]
+  std::vector<spine::SegmentLoads> segments;   ///< per segment
+  Eigen::VectorXd segment_shear;               ///< anterior shear per segment [N]
+  std::vector<int> balanced_bodies;            ///< bodies whose joints were balanced
+  Eigen::VectorXd reserve_moment;              ///< rho per balanced joint [N m] (~0)
+  Eigen::VectorXd joint_load_moment;           ///< N per balanced joint [N m]
+  std::vector<Eigen::Vector3d> body_position;  ///< per body, ground frame [m]
+  std::vector<Eigen::Matrix3d> body_rotation;  ///< per body
+  double effort = 0.0;                         ///< sum_i w_i v_i^2
+  int qp_iterations = 0;
+  int load_iterations = 0;
+  int relax_iterations = 0;
+};
+
+/// The coordinates of a posture [rad] (rhythm shares of the region angles, level_flexion, hip
+/// and head): size model.n_dofs; coordinates the posture does not set keep their defaults.
+/// @throws InvalidArgument for a posture that names unknown levels
+Eigen::VectorXd posture_coordinates(const Model& model, const Posture& posture);
+
+/// Gravity of a posture in the model's ground frame [m/s^2].
+Eigen::Vector3d posture_gravity(const Model& model, const Posture& posture);
+
+/// Solves the posture's equilibrium (see the header comment).
+/// @throws EquilibriumError naming the level whose moment no activation can balance
+/// @throws InvalidArgument for an invalid posture or options
+EquilibriumResult solve_equilibrium(const Model& model, const Posture& posture,
+                                    const EquilibriumOptions& options = {});
+
+}  // namespace msk

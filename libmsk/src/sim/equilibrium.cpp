@@ -1,0 +1,382 @@
+#include "msk/sim/equilibrium.hpp"
+
+#include <Eigen/Geometry>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "msk/error.hpp"
+#include "msk/muscle/muscle_tendon.hpp"
+#include "msk/sim/data.hpp"
+#include "msk/sim/effort_qp.hpp"
+#include "msk/sim/kinematics.hpp"
+#include "msk/sim/rhs.hpp"
+
+namespace msk {
+
+namespace {
+
+/// Inclination of the model's ground frame from upright [rad], anterior positive (0 for "side").
+double ground_inclination(const Model& m, const Posture& p) {
+  double phi = 0.0;
+  if (p.orientation == "supine") phi = -0.5 * M_PI;
+  if (p.orientation == "prone") phi = 0.5 * M_PI;
+  phi += p.pelvic_tilt;
+  if (m.posture.ground_is_thorax) phi += p.lumbar_flexion + p.thoracic_flexion;
+  return phi;
+}
+
+/// The region angle a level takes its rhythm share of.
+double region_angle(const Posture& p, const std::string& region) {
+  if (region == "lumbar") return p.lumbar_flexion;
+  if (region == "cervical") return p.neck_flexion;
+  return 0.0;
+}
+
+/// Hand load and arm weight as point loads on the model's load body (needs the kinematics).
+std::vector<PointLoad> posture_loads(const Model& m, const Posture& p, const Eigen::Vector3d& g,
+                                     const Data& data) {
+  std::vector<PointLoad> loads;
+  const Model::PostureMap& pm = m.posture;
+  if (pm.load_body < 0) return loads;
+  const int b = pm.load_body;
+  const Eigen::Matrix3d& rot = data.body_rotation[b];
+  const Eigen::Vector3d& pos = data.body_position[b];
+  auto to_body = [&](const Eigen::Vector3d& ground) {
+    return Eigen::Vector3d(rot.transpose() * (ground - pos));
+  };
+  const Eigen::Vector3d shoulder = pos + rot * pm.shoulder;
+  const double gn = g.norm();
+  const Eigen::Vector3d down = gn > 0.0 ? Eigen::Vector3d(g / gn) : Eigen::Vector3d(0, -1, 0);
+  const bool holding = !std::isnan(p.hand_distance);
+  Eigen::Vector3d arm_com = shoulder + pm.arm_com_fraction * pm.arm_length * down;
+  if (holding) {
+    // The hands: hand_distance in front of the reference level's centre along the world's
+    // horizontal anterior direction, hand_height above it.
+    const double phi = ground_inclination(m, p);
+    const Eigen::Vector3d forward(std::cos(phi), std::sin(phi), 0.0);
+    const Eigen::Vector3d up(-std::sin(phi), std::cos(phi), 0.0);
+    const int ref = pm.load_reference;
+    const Eigen::Vector3d origin =
+        ref >= 0 ? data.joint_origin[m.segment_body[ref]] : Eigen::Vector3d::Zero();
+    const Eigen::Vector3d hands = origin + p.hand_distance * forward + p.hand_height * up;
+    arm_com = shoulder + pm.arm_com_fraction * (hands - shoulder);
+    if (p.load_mass > 0.0) loads.push_back({b, to_body(hands), p.load_mass * g});
+  }
+  if (pm.arm_mass > 0.0) loads.push_back({b, to_body(arm_com), pm.arm_mass * g});
+  return loads;
+}
+
+/// Everything the equilibrium computes at one set of coordinates.
+class Evaluator {
+ public:
+  Evaluator(const Model& m, const Posture& p, const EquilibriumOptions& o)
+      : m_(m), p_(p), o_(o), data_(make_data(m)) {
+    gravity_ = posture_gravity(m, p);
+    // A support that carries every body's weight leaves the joints no gravity load.
+    load_gravity_ = p.supported ? Eigen::Vector3d::Zero() : gravity_;
+    weight_ = Eigen::VectorXd::Ones(m.n_muscles);
+    for (std::size_t i = 0; i < o.effort_weight.size(); ++i)
+      weight_[static_cast<Eigen::Index>(i)] = o.effort_weight[i];
+    for (int b = 0; b < m.n_bodies; ++b) {
+      const int d = m.body_dof[b];
+      if (d >= 0 && !m.posture.dof_prescribed[d]) balanced_.push_back(b);
+    }
+    hydration_.resize(m.n_segments);
+    for (int k = 0; k < m.n_segments; ++k)
+      hydration_[k] = std::isnan(p.hydration) ? m.segment_hydration[k] : p.hydration;
+    rigid_.resize(m.n_muscles);
+    for (int i = 0; i < m.n_muscles; ++i) {
+      rigid_[i] = m.muscle_params[i];
+      rigid_[i].tendon = muscle::TendonModel::Rigid;  // isometric, tendon at slack length
+    }
+    v_.setZero(m.n_muscles);
+  }
+
+  const std::vector<int>& balanced() const { return balanced_; }
+  const Eigen::Vector3d& gravity() const { return gravity_; }
+
+  /// Solves the activations at q; returns the effort sum w v^2 + W_r sum rho^2.
+  double solve(const Eigen::VectorXd& q, double load_tolerance) {
+    const int nm = m_.n_muscles, nb = static_cast<int>(balanced_.size());
+    q_ = q;
+    // 1. Tone floors: the steady reflex at this posture (it sets the kinematics too).
+    compute_rest_excitation(m_, q, data_, floor_);
+    for (int i = 0; i < nm; ++i)
+      floor_[i] = std::min(std::max(floor_[i], m_.muscle_min_activation[i]), 1.0);
+    // 2. Geometry, the posture's loads, and the isometric force of each muscle: T = A a + P.
+    compute_kinematics(m_, q, data_);
+    compute_muscle_geometry(m_, Eigen::VectorXd::Zero(m_.n_dofs), data_);
+    compute_joint_muscle_geometry(m_, data_);
+    loads_ = posture_loads(m_, p_, load_gravity_, data_);
+    active_.resize(nm);
+    passive_.resize(nm);
+    muscle::MuscleTendonState mt;
+    for (int i = 0; i < nm; ++i) {
+      muscle::compute_rigid_tendon(rigid_[i], data_.mtu_length[i], 0.0, 0.0, mt);
+      passive_[i] = mt.tendon_force;
+      muscle::compute_rigid_tendon(rigid_[i], data_.mtu_length[i], 0.0, 1.0, mt);
+      active_[i] = mt.tendon_force - passive_[i];
+    }
+    // 3. What each balanced joint must supply against gravity and the loads (no muscles).
+    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs);
+    compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), loads_, zero_qd, zero_qd,
+                            data_);
+    needs_.resize(nb);
+    Eigen::MatrixXd arm(nm, nb);
+    for (int j = 0; j < nb; ++j) {
+      const int b = balanced_[j];
+      needs_[j] = data_.joint_reaction_moment[b].dot(data_.joint_axis[b]);
+      arm.col(j) = data_.joint_moment_arm.col(b);
+    }
+    // 4. The QP in x = (v, rho), iterated with the passive moments to a fixed point.
+    const int n = nm + nb;
+    Eigen::VectorXd h(n), lower(n), upper(n);
+    for (int i = 0; i < nm; ++i) {
+      h[i] = 2.0 * weight_[i];
+      lower[i] = 0.0;
+      upper[i] = std::max(0.0, 1.0 - floor_[i]);
+    }
+    for (int j = 0; j < nb; ++j) {
+      h[nm + j] = 2.0 * o_.reserve_weight;
+      lower[nm + j] = -std::numeric_limits<double>::infinity();
+      upper[nm + j] = std::numeric_limits<double>::infinity();
+    }
+    Eigen::MatrixXd e(nb, n);
+    e.leftCols(nm) = (arm.array().colwise() * active_.array()).transpose();
+    e.rightCols(nb).setIdentity();
+    const Eigen::VectorXd base = arm.transpose() * (active_.cwiseProduct(floor_) + passive_);
+    Eigen::VectorXd passive_moment = Eigen::VectorXd::Zero(nb), x0(n);
+    v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
+    load_iterations_ = 0;
+    for (int it = 0; it < o_.max_load_iterations; ++it) {
+      load_iterations_ = it + 1;
+      // Passive moments at the compression of the current muscle forces.
+      force_ = active_.cwiseProduct(floor_ + v_) + passive_;
+      const Eigen::VectorXd previous = passive_moment;
+      compute_passive(force_, passive_moment);
+      const Eigen::VectorXd b = needs_ - passive_moment - base;
+      x0.head(nm) = v_;
+      x0.tail(nb) = b - e.leftCols(nm) * v_;
+      const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0);
+      qp_iterations_ += qp.iterations;
+      v_ = qp.x.head(nm);
+      rho_ = qp.x.tail(nb);
+      if (it > 0 && (passive_moment - previous).cwiseAbs().maxCoeff() < load_tolerance) break;
+    }
+    force_ = active_.cwiseProduct(floor_ + v_) + passive_;
+    compute_passive(force_, passive_moment);  // leaves the final segment loads in data_
+    return (weight_.array() * v_.array().square()).sum() + o_.reserve_weight * rho_.squaredNorm();
+  }
+
+  /// Flexion of each segment relative to neutral at the last solve [rad].
+  Eigen::VectorXd segment_angles() const {
+    Eigen::VectorXd a(m_.n_segments);
+    for (int k = 0; k < m_.n_segments; ++k)
+      a[k] = data_.segment[k].angle;
+    return a;
+  }
+
+  void fill(EquilibriumResult& r) const {
+    r.q = q_;
+    r.gravity = gravity_;
+    r.load_gravity = load_gravity_;
+    r.loads = loads_;
+    r.tone_activation = floor_;
+    r.voluntary_activation = v_;
+    r.activation = floor_ + v_;
+    r.muscle_force = force_;
+    r.segments = data_.segment;
+    r.segment_shear = data_.segment_shear;
+    r.balanced_bodies = balanced_;
+    r.reserve_moment = rho_;
+    r.joint_load_moment = needs_;
+    r.body_position = data_.body_position;
+    r.body_rotation = data_.body_rotation;
+    r.effort = (weight_.array() * v_.array().square()).sum();
+    r.qp_iterations = qp_iterations_;
+    r.load_iterations = load_iterations_;
+  }
+
+ private:
+  /// Passive moment of each balanced joint about its axis at these muscle forces [N m].
+  void compute_passive(const Eigen::VectorXd& force, Eigen::VectorXd& out) {
+    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs);
+    compute_joint_reactions(m_, load_gravity_, force, loads_, zero_qd, zero_qd, data_);
+    if (m_.n_segments > 0) compute_segment_loads(m_, hydration_, data_);
+    for (std::size_t j = 0; j < balanced_.size(); ++j) {
+      const int b = balanced_[j];
+      const int k = m_.body_segment[b];
+      const int d = m_.body_dof[b];
+      if (k >= 0)
+        out[j] = m_.segment_flexion_sign[k] * data_.segment[k].moment;
+      else
+        out[j] = m_.dof_body[d] == b ? coordinate_limit_moment(m_, d, q_[d]) : 0.0;
+    }
+  }
+
+  const Model& m_;
+  const Posture& p_;
+  const EquilibriumOptions& o_;
+  Data data_;
+  Eigen::Vector3d gravity_, load_gravity_;
+  Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_;
+  std::vector<muscle::MuscleTendonParams> rigid_;
+  std::vector<int> balanced_;
+  std::vector<PointLoad> loads_;
+  int qp_iterations_ = 0, load_iterations_ = 0;
+};
+
+/// Name of the level (segment) or joint of a body, for messages.
+std::string joint_label(const Model& m, int b) {
+  const int k = m.body_segment[b];
+  if (k >= 0) return m.segment_names[k];
+  return m.dof_names[m.body_dof[b]] + " (joint of " + m.body_names[b] + ")";
+}
+
+}  // namespace
+
+Eigen::Vector3d posture_gravity(const Model& m, const Posture& p) {
+  validate(p);
+  const double g = m.gravity.norm();
+  if (p.orientation == "side") return {0.0, 0.0, -g};
+  const double phi = ground_inclination(m, p);
+  return {g * std::sin(phi), -g * std::cos(phi), 0.0};
+}
+
+Eigen::VectorXd posture_coordinates(const Model& m, const Posture& p) {
+  validate(p);
+  for (const auto& kv : p.level_flexion)
+    if (m.find_segment(kv.first) < 0)
+      throw InvalidArgument("posture.level_flexion: expected a segment of model '" + m.name +
+                            "', got '" + kv.first + "'");
+  Eigen::VectorXd q(m.n_dofs);
+  for (int d = 0; d < m.n_dofs; ++d)
+    q[d] = m.dof_default[d];
+  // Target joint angle of each level; each coordinate takes the least-squares value of the joints
+  // it drives (exact for independent levels and for a rhythm of coupled joints).
+  std::vector<double> num(m.n_dofs, 0.0), den(m.n_dofs, 0.0);
+  for (int k = 0; k < m.n_segments; ++k) {
+    const auto named = p.level_flexion.find(m.segment_names[k]);
+    const double theta = named != p.level_flexion.end()
+                             ? named->second
+                             : m.segment_rhythm[k] * region_angle(p, m.segment_region[k]);
+    const int b = m.segment_body[k];
+    // Posture angles are measured from the model's geometry (its coordinates at zero), not from
+    // the tissues' neutral angle.
+    const double joint_angle = m.segment_flexion_sign[k] * theta;
+    const int d = m.body_dof[b];
+    num[d] += m.joint_ratio[b] * (joint_angle - m.joint_offset[b]);
+    den[d] += m.joint_ratio[b] * m.joint_ratio[b];
+  }
+  for (int d = 0; d < m.n_dofs; ++d)
+    if (den[d] > 0.0) q[d] = num[d] / den[d];
+  if (m.posture.hip_dof >= 0) q[m.posture.hip_dof] = p.hip_flexion;
+  if (m.posture.head_dof >= 0) q[m.posture.head_dof] = p.head_flexion;
+  return q;
+}
+
+EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const EquilibriumOptions& o) {
+  validate(p);
+  if (!o.effort_weight.empty() && static_cast<int>(o.effort_weight.size()) != m.n_muscles)
+    throw InvalidArgument("effort_weight: expected size " + std::to_string(m.n_muscles) + ", got " +
+                          std::to_string(o.effort_weight.size()));
+  for (double w : o.effort_weight)
+    if (!(std::isfinite(w) && w > 0.0))
+      throw InvalidArgument("effort_weight: expected finite weights > 0");
+  if (!(o.reserve_weight > 0.0) || !(o.posture_stiffness >= 0.0) || !(o.reserve_tolerance > 0.0))
+    throw InvalidArgument(
+        "equilibrium options: expected reserve_weight > 0, posture_stiffness >= 0 and "
+        "reserve_tolerance > 0");
+  const Eigen::VectorXd q0 = posture_coordinates(m, p);
+  Evaluator ev(m, p, o);
+  double effort = ev.solve(q0, o.load_tolerance);
+  EquilibriumResult result;
+  result.posture = p;
+
+  if (o.relax_posture) {
+    // Quasi-Newton (BFGS with a projected backtracking line search and forward-difference
+    // gradients) over the coordinates the posture does not prescribe.
+    std::vector<int> free;
+    for (int d = 0; d < m.n_dofs; ++d)
+      if (!m.posture.dof_prescribed[d] && d != m.posture.hip_dof) free.push_back(d);
+    const int nf = static_cast<int>(free.size());
+    ev.solve(q0, 1e-11);
+    const Eigen::VectorXd theta0 = ev.segment_angles();
+    auto objective = [&](const Eigen::VectorXd& z, Eigen::VectorXd& q) {
+      q = q0;
+      for (int a = 0; a < nf; ++a)
+        q[free[a]] = std::clamp(z[a], m.dof_range_min[free[a]], m.dof_range_max[free[a]]);
+      const double j = ev.solve(q, 1e-11);
+      return j + o.posture_stiffness * (ev.segment_angles() - theta0).squaredNorm();
+    };
+    Eigen::VectorXd z(nf), q(m.n_dofs);
+    for (int a = 0; a < nf; ++a)
+      z[a] = q0[free[a]];
+    auto gradient = [&](const Eigen::VectorXd& at, double f0) {
+      Eigen::VectorXd g(nf), zp = at, qq;
+      for (int a = 0; a < nf; ++a) {
+        const double step = 1e-6;
+        zp[a] = at[a] + step;
+        g[a] = (objective(zp, qq) - f0) / step;
+        zp[a] = at[a];
+      }
+      return g;
+    };
+    double f = objective(z, q);
+    Eigen::VectorXd g = gradient(z, f);
+    Eigen::MatrixXd hinv = Eigen::MatrixXd::Identity(nf, nf) * 0.01;
+    int it = 0;
+    for (; it < o.max_relax_iterations && g.norm() > 1e-8; ++it) {
+      Eigen::VectorXd dir = -hinv * g;
+      if (dir.dot(g) >= 0.0) {
+        hinv = Eigen::MatrixXd::Identity(nf, nf) * 0.01;
+        dir = -hinv * g;
+      }
+      double step = 1.0, f_new = f;
+      Eigen::VectorXd z_new = z;
+      for (int ls = 0; ls < 40; ++ls, step *= 0.5) {
+        z_new = z + step * dir;
+        f_new = objective(z_new, q);
+        if (f_new <= f + 1e-4 * step * g.dot(dir)) break;
+      }
+      if (!(f_new < f)) break;
+      const Eigen::VectorXd g_new = gradient(z_new, f_new);
+      const Eigen::VectorXd s = z_new - z, y = g_new - g;
+      const double sy = s.dot(y);
+      if (sy > 1e-14) {
+        const Eigen::MatrixXd ident = Eigen::MatrixXd::Identity(nf, nf);
+        hinv = (ident - s * y.transpose() / sy) * hinv * (ident - y * s.transpose() / sy) +
+               s * s.transpose() / sy;
+      }
+      z = z_new;
+      f = f_new;
+      g = g_new;
+    }
+    objective(z, q);
+    effort = ev.solve(q, o.load_tolerance);
+    result.relax_iterations = it;
+  }
+
+  ev.fill(result);
+  (void)effort;
+  // A posture no activation can hold: the reserve had to carry a moment.
+  for (std::size_t j = 0; j < ev.balanced().size(); ++j) {
+    const double rho = result.reserve_moment[static_cast<Eigen::Index>(j)];
+    if (std::abs(rho) <= o.reserve_tolerance) continue;
+    const int b = ev.balanced()[j];
+    const int k = m.body_segment[b];
+    const double flexion_sense = k >= 0 ? m.segment_flexion_sign[k] * rho : rho;
+    std::ostringstream msg;
+    msg.precision(4);
+    msg << "the muscles crossing it lack " << std::abs(rho) << " N m of "
+        << (k >= 0 ? (flexion_sense > 0.0 ? "flexion" : "extension") : "moment")
+        << " even at full activation (load " << p.load_mass << " kg)";
+    throw EquilibriumError(p.name, joint_label(m, b), flexion_sense, msg.str());
+  }
+  return result;
+}
+
+}  // namespace msk

@@ -1,0 +1,131 @@
+#include "msk/sim/posture.hpp"
+
+#include <cmath>
+
+#include "msk/error.hpp"
+
+namespace msk {
+
+namespace {
+
+constexpr double kDeg = M_PI / 180.0;
+
+// Kinematics of the bundled postures, relative to relaxed standing. Sources, per field, in
+// docs/theory/posture.md: AnyBody AMMR's reconstruction of the Wilke et al. 1999/2001 postures
+// (AMMR Application/Validation/WilkeSpinalDiscPressure: PelvisRotZ, PelvisThoraxExtension, hip
+// flexion), Endo et al. 2012 (standing to sitting: lordosis -16.6 deg, posterior pelvic tilt
+// 18.3 deg), the Asian Spine J 2019 cohort (recumbent lordosis 13 deg below standing), NIOSH
+// horizontal distances (Waters et al. 1993: H from 25 to 63 cm).
+struct Preset {
+  const char* name;
+  const char* orientation;
+  double pelvic_tilt_deg, lumbar_flexion_deg, neck_flexion_deg, head_flexion_deg, hip_deg;
+  double hand_distance_m;  // NaN: arms hang
+  double hand_height_m;
+  bool lift;
+  const char* source;
+};
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+const Preset kPresets[] = {
+    {"lying_supine", "supine", 0.0, 13.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
+     "recumbent lordosis 36.8 vs 49.8 deg standing (Asian Spine J 2019, n = 627)"},
+    {"lying_prone", "prone", 0.0, 13.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
+     "recumbent lordosis as lying_supine (assumption: prone lordosis not measured)"},
+    {"lying_side", "side", 0.0, 13.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
+     "recumbent lordosis as lying_supine; gravity across the sagittal plane"},
+    {"standing_relaxed", "upright", 0.0, 0.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
+     "the model's neutral posture (AMMR SpinePressureStanding: all angles 0)"},
+    {"standing_flexed", "upright", 0.0, 40.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
+     "AMMR SpinePressureStandingFlexed: PelvisThoraxExtension -40 deg, pelvis 0"},
+    {"sitting_relaxed", "upright", -18.3, 16.6, 10.0, 0.0, 85.0, kNaN, 0.0, false,
+     "Endo 2012: lordosis -16.6 deg, pelvic tilt +18.3 deg posterior; hip 85 deg (AMMR)"},
+    {"sitting_straight", "upright", -9.0, 8.0, 0.0, 0.0, 85.0, kNaN, 0.0, false,
+     "half of Endo 2012's sitting change (assumption; AMMR SeatingStraitNoSupport keeps 0)"},
+    {"sitting_slouched", "upright", -25.0, 30.0, 20.0, 0.0, 85.0, kNaN, 0.0, false,
+     "assumption: beyond Endo 2012 relaxed sitting towards full lumbar flexion; forward head"},
+    {"sitting_flexed_max", "upright", -10.0, 55.0, 30.0, 0.0, 85.0, kNaN, 0.0, false,
+     "assumption: lumbar flexion near its active maximum (50-60 deg), trunk on the thighs"},
+    {"lift_round_back", "upright", 20.0, 65.0, -10.0, 0.0, 20.0, 0.50, -0.30, true,
+     "AMMR SpinePressureStandingLiftFlexed: PelvisRotZ 20, PelvisThoraxExtension -65 deg, "
+     "hip 20; hands 50 cm in front of L5-S1 (NIOSH H range 25-63 cm, assumption)"},
+    {"lift_bent_knees", "upright", 10.0, 30.0, -10.0, 0.0, 90.0, 0.40, -0.30, true,
+     "assumption: squat lift, lumbar flexion 30 deg, pelvis 10 deg; hands 40 cm in front "
+     "(load in front of the knees)"},
+    {"lift_close", "upright", 10.0, -10.0, 0.0, 0.0, -10.0, 0.25, 0.20, true,
+     "AMMR SpinePressureStandingLiftClose: PelvisRotZ 10, PelvisThoraxExtension +10 deg, "
+     "hip -10; hands 25 cm in front (NIOSH H_min)"},
+};
+
+}  // namespace
+
+std::vector<std::string> posture_preset_names() {
+  std::vector<std::string> names;
+  for (const Preset& p : kPresets)
+    names.emplace_back(p.name);
+  return names;
+}
+
+Posture posture_preset(const std::string& name, double load_mass) {
+  for (const Preset& p : kPresets) {
+    if (name != p.name) continue;
+    Posture out;
+    out.name = p.name;
+    out.orientation = p.orientation;
+    out.supported = out.orientation != "upright";
+    out.pelvic_tilt = p.pelvic_tilt_deg * kDeg;
+    out.lumbar_flexion = p.lumbar_flexion_deg * kDeg;
+    out.neck_flexion = p.neck_flexion_deg * kDeg;
+    out.head_flexion = p.head_flexion_deg * kDeg;
+    out.hip_flexion = p.hip_deg * kDeg;
+    out.hand_distance = p.hand_distance_m;
+    out.hand_height = p.hand_height_m;
+    out.load_mass = std::isnan(load_mass) ? (p.lift ? 20.0 : 0.0) : load_mass;
+    if (out.load_mass > 0.0 && std::isnan(out.hand_distance)) out.hand_distance = 0.30;
+    out.source = p.source;
+    validate(out);
+    return out;
+  }
+  std::string names;
+  for (const Preset& p : kPresets)
+    names += (names.empty() ? "" : ", ") + std::string(p.name);
+  throw InvalidArgument("posture preset: expected one of " + names + ", got '" + name + "'");
+}
+
+void validate(const Posture& p) {
+  auto angle = [](double v, const std::string& field) {
+    if (!std::isfinite(v) || std::abs(v) > 120.0 * kDeg)
+      throw InvalidArgument("posture." + field + ": expected a finite angle within 120 deg, got " +
+                            std::to_string(v / kDeg) + " deg");
+  };
+  if (p.orientation != "upright" && p.orientation != "supine" && p.orientation != "prone" &&
+      p.orientation != "side")
+    throw InvalidArgument("posture.orientation: expected upright, supine, prone or side, got '" +
+                          p.orientation + "'");
+  angle(p.pelvic_tilt, "pelvic_tilt");
+  angle(p.lumbar_flexion, "lumbar_flexion");
+  angle(p.thoracic_flexion, "thoracic_flexion");
+  angle(p.neck_flexion, "neck_flexion");
+  angle(p.head_flexion, "head_flexion");
+  angle(p.hip_flexion, "hip_flexion");
+  for (const auto& [level, v] : p.level_flexion)
+    angle(v, "level_flexion." + level);
+  if (!std::isfinite(p.load_mass) || p.load_mass < 0.0 || p.load_mass > 500.0)
+    throw InvalidArgument("posture.load_mass: expected a mass in [0, 500] kg, got " +
+                          std::to_string(p.load_mass));
+  if (!std::isnan(p.hand_distance) && std::abs(p.hand_distance) > 2.0)
+    throw InvalidArgument("posture.hand_distance: expected a distance within 2 m (or NaN), got " +
+                          std::to_string(p.hand_distance));
+  if (!std::isfinite(p.hand_height) || std::abs(p.hand_height) > 2.0)
+    throw InvalidArgument("posture.hand_height: expected a finite height within 2 m, got " +
+                          std::to_string(p.hand_height));
+  if (p.load_mass > 0.0 && std::isnan(p.hand_distance))
+    throw InvalidArgument("posture.hand_distance: expected a distance for a load of " +
+                          std::to_string(p.load_mass) + " kg, got NaN");
+  if (!std::isnan(p.hydration) && !(p.hydration > 0.05 && p.hydration <= 2.0))
+    throw InvalidArgument("posture.hydration: expected a fluid content in (0.05, 2] or NaN, got " +
+                          std::to_string(p.hydration));
+}
+
+}  // namespace msk

@@ -1,0 +1,110 @@
+// The static-optimisation QP: KKT conditions on random problems, bounds, reserves.
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <random>
+
+#include "msk/error.hpp"
+#include "msk/sim/effort_qp.hpp"
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Checks primal feasibility and the KKT conditions with the returned multipliers.
+void expect_kkt(const Eigen::VectorXd& h, const Eigen::MatrixXd& e, const Eigen::VectorXd& b,
+                const Eigen::VectorXd& lo, const Eigen::VectorXd& hi,
+                const msk::EffortQpResult& r) {
+  ASSERT_TRUE(r.converged);
+  EXPECT_LT((e * r.x - b).cwiseAbs().maxCoeff(), 1e-6);  // N m of a 50 N m problem
+  for (Eigen::Index i = 0; i < h.size(); ++i) {
+    EXPECT_GE(r.x[i], lo[i] - 1e-12);
+    EXPECT_LE(r.x[i], hi[i] + 1e-12);
+    const double g = h[i] * r.x[i] - e.col(i).dot(r.lambda);
+    if (r.x[i] > lo[i] + 1e-9 && r.x[i] < hi[i] - 1e-9) {
+      EXPECT_NEAR(g, 0.0, 1e-7) << i;
+    }
+    if (r.x[i] <= lo[i] + 1e-9) {
+      EXPECT_GE(g, -1e-7) << i;
+    }
+    if (r.x[i] >= hi[i] - 1e-9) {
+      EXPECT_LE(g, 1e-7) << i;
+    }
+  }
+}
+
+TEST(EffortQp, TwoMusclesShareAMomentInProportionToTheirLeverOverWeight) {
+  // min v1^2 + v2^2 s.t. 2 v1 + 1 v2 = 1: v = (0.4, 0.2).
+  Eigen::VectorXd h(2), b(1), lo(2), hi(2), x0(2);
+  h << 2, 2;
+  Eigen::MatrixXd e(1, 2);
+  e << 2, 1;
+  b << 1;
+  lo << 0, 0;
+  hi << 1, 1;
+  x0 << 0.5, 0.0;
+  const auto r = msk::solve_effort_qp(h, e, b, lo, hi, x0);
+  EXPECT_NEAR(r.x[0], 0.4, 1e-12);
+  EXPECT_NEAR(r.x[1], 0.2, 1e-12);
+  expect_kkt(h, e, b, lo, hi, r);
+}
+
+TEST(EffortQp, RandomProblemsWithReservesSatisfyKkt) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int nm = 5 + trial % 40, m = 1 + trial % 7, n = nm + m;
+    Eigen::VectorXd h(n), lo(n), hi(n), b(m), x0(n);
+    Eigen::MatrixXd e(m, n);
+    for (int i = 0; i < nm; ++i) {
+      h[i] = 0.5 + std::abs(u(rng));
+      lo[i] = 0.0;
+      hi[i] = 0.2 + std::abs(u(rng));
+      for (int j = 0; j < m; ++j)
+        e(j, i) = 50.0 * u(rng);
+    }
+    for (int j = 0; j < m; ++j) {
+      h[nm + j] = 1e4;
+      lo[nm + j] = -kInf;
+      hi[nm + j] = kInf;
+      b[j] = 30.0 * u(rng);
+    }
+    e.rightCols(m).setIdentity();
+    x0.head(nm).setZero();
+    x0.tail(m) = b;
+    const auto r = msk::solve_effort_qp(h, e, b, lo, hi, x0);
+    expect_kkt(h, e, b, lo, hi, r);
+  }
+}
+
+TEST(EffortQp, InfeasibleDemandEndsInTheReserve) {
+  // One muscle of lever 1 at most 1: a demand of 3 leaves 2 to the reserve.
+  Eigen::VectorXd h(2), b(1), lo(2), hi(2), x0(2);
+  h << 2, 2e8;
+  Eigen::MatrixXd e(1, 2);
+  e << 1, 1;
+  b << 3;
+  lo << 0, -kInf;
+  hi << 1, kInf;
+  x0 << 0, 3;
+  const auto r = msk::solve_effort_qp(h, e, b, lo, hi, x0);
+  EXPECT_NEAR(r.x[0], 1.0, 1e-12);
+  EXPECT_NEAR(r.x[1], 2.0, 1e-6);
+}
+
+TEST(EffortQp, InconsistentInputsThrow) {
+  Eigen::VectorXd h(2), b(1), lo(2), hi(2), x0(2);
+  h << 2, 2;
+  Eigen::MatrixXd e(1, 2);
+  e << 1, 1;
+  b << 1;
+  lo << 0, 0;
+  hi << 1, 1;
+  x0 << 0, 0;  // E x0 != b
+  EXPECT_THROW(msk::solve_effort_qp(h, e, b, lo, hi, x0), msk::InvalidArgument);
+  x0 << 1, 0;
+  h[1] = 0.0;
+  EXPECT_THROW(msk::solve_effort_qp(h, e, b, lo, hi, x0), msk::InvalidArgument);
+}
+
+}  // namespace
