@@ -13,6 +13,10 @@ Quick start::
     results.plot(path="pir.png")              # dashboard figure
     p.pir_summary(results, "r_elbow_flex")    # barrier angle per cycle
 
+    # a sweep: one dimension per parameter, a scalar summary per run (xarray.Dataset)
+    ds = msk.study.sweep(model, session, {"muscles.BIClong.tone.gain": [1.0, 3.0]},
+                         reduce=lambda r: {"peak_force": r["muscle.BIClong.force"].max()})
+
 The compiled core ``msk._core`` is loaded on first use of :func:`load_model`, :func:`simulate`,
 the exception classes or ``__version__``; reading results files, building protocols and plotting
 work without it.
@@ -42,10 +46,11 @@ __all__ = [
     "plot",
     "protocols",
     "simulate",
+    "study",
 ]
 
 _CORE_NAMES = frozenset({"Error", "ModelError", "SimulationError", "IoError", "InvalidArgument"})
-_LAZY_SUBMODULES = frozenset({"plot", "curves", "validation"})
+_LAZY_SUBMODULES = frozenset({"plot", "curves", "study", "validation"})
 
 
 def __getattr__(name: str) -> Any:
