@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import types
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,11 @@ from msk.results import Results
 
 def _io_errors() -> tuple[type[BaseException], ...]:
     """Errors Results.load raises for a bad file: msk.IoError, or OSError without the core."""
-    core = sys.modules.get("msk._core")
-    return (OSError,) + ((core.IoError,) if core is not None else ())
+    try:
+        from msk import _core
+    except ImportError:
+        return (OSError,)
+    return (OSError, _core.IoError)
 
 
 # --- loading --------------------------------------------------------------------------------------
