@@ -20,6 +20,20 @@ Quick start::
 The compiled core ``msk._core`` is loaded on first use of :func:`load_model`, :func:`simulate`,
 the exception classes or ``__version__``; reading results files, building protocols and plotting
 work without it.
+
+Exceptions (each a C++ ``msk::`` error of the same name, see docs/guide/errors.md):
+
+- ``Error``: base of all errors raised by the core (a ``RuntimeError``); also a run cancelled by
+  its progress callback.
+- ``ModelError``: a model file, run file or override does not validate; the message names the
+  file, the line, the field path and what was expected.
+- ``SimulationError``: the integration failed; the message gives the time [s], the channel and
+  the law.
+- ``IoError``: a results file cannot be read or written.
+- ``InvalidArgument``: a core function got an argument outside its domain.
+
+Checks done in Python (protocol builders, ``simulate`` options, overrides, study grids) raise
+``ValueError`` naming the argument and the expected range.
 """
 
 from __future__ import annotations

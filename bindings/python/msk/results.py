@@ -363,6 +363,7 @@ class Results:
             raise KeyError(f"no channel {name!r}{hint}") from None
 
     def __contains__(self, name: object) -> bool:
+        """Whether the results have the channel ``name``."""
         return name in self._index
 
     @property

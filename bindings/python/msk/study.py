@@ -19,8 +19,8 @@ several fields to each of its values (all three elbow flexors at once, say).
 
 Runs go to a local thread pool by default (the core releases the GIL while it integrates, so
 threads run in parallel, and a run gives the same numbers on any thread), or to a Dask cluster
-when ``client=`` is a ``dask.distributed.Client`` (optional dependency: ``pip install
-'dask[distributed]'``; the workers need msk installed).
+when ``client=`` is a ``dask.distributed.Client`` (an optional dependency, installed with
+``pip install 'dask[distributed]'``; the workers need msk installed).
 
 Example::
 
