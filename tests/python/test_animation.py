@@ -125,7 +125,10 @@ def test_mp4_with_ffmpeg(arm_run: Results, tmp_path: Path) -> None:
 
     if not animation.writers.is_available("ffmpeg"):
         pytest.skip("ffmpeg is not installed")
-    path = msk.plot.animate(arm_run, tmp_path / "arm.mp4", fps=5, t_end=0.4, dpi=40)
+    # 5.1 x 3.3 inch at 30 dpi: 153 x 99 pixels, odd sizes that the writer pads.
+    path = msk.plot.animate(
+        arm_run, tmp_path / "arm.mp4", fps=5, t_end=0.4, figsize=(5.1, 3.3), dpi=30
+    )
     assert path.stat().st_size > 1000
 
 

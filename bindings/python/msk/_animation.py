@@ -437,7 +437,9 @@ def _writer(path: Path, fps: float) -> Any:
                 f"{path}: writing MP4 needs the ffmpeg program, which is not on PATH "
                 "(Debian/Ubuntu: apt-get install ffmpeg); write a .gif instead"
             )
-        return animation.FFMpegWriter(fps=fps, codec="h264", extra_args=["-pix_fmt", "yuv420p"])
+        # yuv420p (what players expect) needs even sizes: pad a pixel where a size is odd.
+        pad = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]
+        return animation.FFMpegWriter(fps=fps, codec="h264", extra_args=pad)
     raise ValueError(f"path: expected a .gif or .mp4 file, got {path.name!r}")
 
 
