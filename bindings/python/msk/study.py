@@ -242,11 +242,9 @@ def _values(where: str, values: Any) -> list[Any]:
     result = [_scalar(f"{where}[{i}]", v) for i, v in enumerate(array.tolist())]
     if not result:
         raise ValueError(f"{where}: expected at least one value, got an empty list")
-    seen: list[Any] = []
-    for value in result:
-        if any(type(value) is type(s) and value == s for s in seen):
+    for k, value in enumerate(result):
+        if any(isinstance(s, str) == isinstance(value, str) and s == value for s in result[:k]):
             raise ValueError(f"{where}: expected distinct values, got {value!r} twice")
-        seen.append(value)
     return result
 
 
