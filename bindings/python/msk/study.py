@@ -52,6 +52,7 @@ from __future__ import annotations
 import copy
 import difflib
 import fnmatch
+import inspect
 import itertools
 import json
 import math
@@ -705,7 +706,7 @@ def _study(
     progress: bool,
     extra_attrs: Mapping[str, Any],
 ) -> xr.Dataset:
-    from msk._api import Model, _options_json, installed_version, load_model
+    from msk._api import Model, _options_json, installed_version, load_model, simulate
 
     if errors not in ("record", "raise"):
         raise ValueError(f"errors: expected 'record' or 'raise', got {errors!r}")
@@ -718,18 +719,13 @@ def _study(
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ValueError(f"options: unknown {unknown}; expected some of {list(known)}")
-    checked = _options_json(
-        **{
-            "output_dt": 0.01,
-            "stepper": "dopri5",
-            "rtol": 1e-6,
-            "atol": 1e-8,
-            "max_steps": 10_000_000,
-            "seed": 0,
-            **options,
-        }
-    )
-    options = dict(checked)
+    # msk.simulate's own defaults, checked as it checks them, and recorded in the dataset.
+    defaults = {
+        name: parameter.default
+        for name, parameter in inspect.signature(simulate).parameters.items()
+        if name in known
+    }
+    options = dict(_options_json(**{**defaults, **options}))
     channels = _output_channels(outputs, model.channel_names, reduce is not None)
     base_protocol = as_protocol_dict(protocol)
 
