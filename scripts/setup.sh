@@ -26,7 +26,9 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=.venv/.msk-requirements
-reqs="scikit-build-core>=0.10 pybind11>=2.12 numpy h5py pandas xarray matplotlib tqdm pyyaml pytest nbmake ruff==0.17.6 ipykernel ipywidgets"
+# distributed (with dask) lets tests/python/test_study.py run its Dask path; msk needs it only for
+# msk.study with client= (the extra msk[parallel]).
+reqs="scikit-build-core>=0.10 pybind11>=2.12 numpy h5py pandas xarray matplotlib tqdm pyyaml pytest nbmake ruff==0.17.6 ipykernel ipywidgets distributed>=2023.1"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$reqs" ]; then
   echo "setup: installing Python requirements into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check $reqs

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import types
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,11 @@ from msk.results import Results
 
 def _io_errors() -> tuple[type[BaseException], ...]:
     """Errors Results.load raises for a bad file: msk.IoError, or OSError without the core."""
-    core = sys.modules.get("msk._core")
-    return (OSError,) + ((core.IoError,) if core is not None else ())
+    try:
+        from msk import _core
+    except ImportError:
+        return (OSError,)
+    return (OSError, _core.IoError)
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -171,6 +173,12 @@ def test_to_xarray_keeps_units_descriptions_and_events(results_file: Path) -> No
     assert dataset["event_time"].attrs["units"] == "s"
     assert list(dataset["event_label"].values) == list(results.events["label"])
     assert dataset.attrs["model_name"] == "elbow"
+
+    subset = results.to_xarray([f"joint.{JOINT}.angle"])
+    assert set(subset.data_vars) == {f"joint.{JOINT}.angle", "event_time", "event_label"}
+    assert subset[f"joint.{JOINT}.angle"].attrs["units"] == "rad"
+    with pytest.raises(KeyError, match=r"did you mean"):
+        results.to_xarray([f"joint.{JOINT}.angel"])
 
 
 # --- saving ---------------------------------------------------------------------------------------
@@ -494,3 +502,28 @@ def test_core_progress_cancel_raises_msk_error() -> None:
     model = msk.load_model("elbow")
     with pytest.raises(msk.Error, match=r"cancelled"):
         msk.simulate(model, duration=5.0, progress=lambda t, t_end: False)
+
+
+@pytest.mark.core
+def test_core_every_channel_keeps_its_units_in_pandas_and_xarray() -> None:
+    pytest.importorskip("msk._core")
+    pytest.importorskip("xarray")
+    model = msk.load_model("elbow")
+    session = p.Protocol(
+        [p.voluntary(0.2, {"BIClong": 0.3}), p.passive_stretch(JOINT, ["BIClong"], 30.0, 2.0, 2.0)],
+        initial_angles_deg={JOINT: 90.0},
+    )
+    results = msk.simulate(model, session, progress=False)
+    expected = model.channels
+    assert results.units == expected and all(expected.values())  # every channel has units
+
+    frame = results.to_pandas()
+    assert frame.attrs["units"] == expected
+    assert set(frame.columns) == set(expected)
+
+    dataset = results.to_xarray()
+    assert {name: dataset[name].attrs["units"] for name in expected} == expected
+    assert all(dataset[name].attrs["description"] for name in expected)
+    assert dataset["time"].attrs["units"] == "s"
+    np.testing.assert_array_equal(dataset["time"].values, results.time)
+    assert dataset.attrs["model_name"] == "elbow" and "BIClong" in dataset.attrs["model_text"]

@@ -13,9 +13,27 @@ Quick start::
     results.plot(path="pir.png")              # dashboard figure
     p.pir_summary(results, "r_elbow_flex")    # barrier angle per cycle
 
+    # a sweep: one dimension per parameter, a scalar summary per run (xarray.Dataset)
+    ds = msk.study.sweep(model, session, {"muscles.BIClong.tone.gain": [1.0, 3.0]},
+                         reduce=lambda r: {"peak_force": r["muscle.BIClong.force"].max()})
+
 The compiled core ``msk._core`` is loaded on first use of :func:`load_model`, :func:`simulate`,
 the exception classes or ``__version__``; reading results files, building protocols and plotting
 work without it.
+
+Exceptions (each a C++ ``msk::`` error of the same name, see docs/guide/errors.md):
+
+- ``Error``: base of all errors raised by the core (a ``RuntimeError``); also a run cancelled by
+  its progress callback.
+- ``ModelError``: a model file, run file or override does not validate; the message names the
+  file, the line, the field path and what was expected.
+- ``SimulationError``: the integration failed; the message gives the time [s], the channel and
+  the law.
+- ``IoError``: a results file cannot be read or written.
+- ``InvalidArgument``: a core function got an argument outside its domain.
+
+Checks done in Python (protocol builders, ``simulate`` options, overrides, study grids) raise
+``ValueError`` naming the argument and the expected range.
 """
 
 from __future__ import annotations
@@ -42,10 +60,11 @@ __all__ = [
     "plot",
     "protocols",
     "simulate",
+    "study",
 ]
 
 _CORE_NAMES = frozenset({"Error", "ModelError", "SimulationError", "IoError", "InvalidArgument"})
-_LAZY_SUBMODULES = frozenset({"plot", "curves", "validation"})
+_LAZY_SUBMODULES = frozenset({"plot", "curves", "study", "validation"})
 
 
 def __getattr__(name: str) -> Any:

@@ -225,26 +225,32 @@ class Model:
 
     @property
     def name(self) -> str:
+        """Model name from the file (letters, digits, ``_`` or ``-``)."""
         return str(self._core_model.name)
 
     @property
     def file(self) -> str:
+        """File the model was read from (``"<string>"`` for text)."""
         return str(self._core_model.file)
 
     @property
     def text(self) -> str:
+        """Model YAML after overrides: enough to rebuild the model exactly (stored in results)."""
         return str(self._core_model.text)
 
     @property
     def muscle_names(self) -> list[str]:
+        """Muscle names, length n_muscles, in model order."""
         return list(self._core_model.muscle_names)
 
     @property
     def joint_names(self) -> list[str]:
+        """Joint coordinates, length n_dofs (channels ``joint.<name>.angle`` [rad])."""
         return list(self._core_model.joint_names)
 
     @property
     def pair_names(self) -> list[str]:
+        """Agonist/antagonist pair names, length n_pairs."""
         return list(self._core_model.pair_names)
 
     @property
@@ -255,10 +261,13 @@ class Model:
 
     @property
     def channel_names(self) -> list[str]:
+        """Names of the channels an episode records, length n_channels, in file order."""
         return list(self._core_model.channel_names)
 
     @property
     def channel_units(self) -> list[str]:
+        """Units of each channel (``"rad"``, ``"N"``, ``"1"`` for dimensionless), length
+        n_channels."""
         return list(self._core_model.channel_units)
 
     @property

@@ -5,6 +5,9 @@
   forces, reflex excitation, pair co-contraction and net moment, with event markers.
 - :func:`compare`: two episodes side by side on shared axes.
 - :func:`save`: write a figure to PNG (or any format matplotlib knows) with a title.
+- :func:`animate`: an episode as a GIF or MP4: the body drawn by a scene (by default
+  :class:`SagittalScene`, bodies and muscles coloured by activation) beside time series with a
+  moving time cursor; :func:`snapshot` draws one frame.
 
 When ``path`` is given, the figure is written and is not registered with pyplot, so loops that make
 many figures do not accumulate open windows or memory. Without ``path`` the figure is a regular
@@ -20,13 +23,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from msk._animation import DrawFrame, SagittalScene, Skeleton, animate, snapshot
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from msk.results import Results
 
-__all__ = ["compare", "dashboard", "save"]
+__all__ = [
+    "DrawFrame",
+    "SagittalScene",
+    "Skeleton",
+    "animate",
+    "compare",
+    "dashboard",
+    "save",
+    "snapshot",
+]
 
 _STYLE: dict[Any, Any] = {
     "font.size": 11,

@@ -471,6 +471,7 @@ class Protocol:
         return json.dumps(self.to_dict(), indent=indent)
 
     def __len__(self) -> int:
+        """Number of phases (a PIR phase counts as one)."""
         return len(self.phases)
 
     def __eq__(self, other: object) -> bool:

@@ -363,6 +363,7 @@ class Results:
             raise KeyError(f"no channel {name!r}{hint}") from None
 
     def __contains__(self, name: object) -> bool:
+        """Whether the results have the channel ``name``."""
         return name in self._index
 
     @property
@@ -492,29 +493,38 @@ class Results:
         frame.attrs["meta"] = dict(self.meta)
         return frame
 
-    def to_xarray(self) -> xr.Dataset:
-        """All channels as an :class:`xarray.Dataset`.
+    def to_xarray(self, channels: Iterable[str] | None = None) -> xr.Dataset:
+        """All (or some) channels as an :class:`xarray.Dataset`.
+
+        Parameters
+        ----------
+        channels : iterable of str, optional
+            Channel names to keep; all by default.
 
         Returns
         -------
         xarray.Dataset
             One variable per channel along dimension ``time`` (coordinate in seconds, attrs
-            ``units = "s"``), each with attrs ``units`` and ``description``; events as variables
-            ``event_time`` [s] and ``event_label`` along dimension ``event``; run metadata in the
-            dataset attrs.
+            ``units = "s"``), each with attrs ``units`` and ``description`` (so xarray's plots
+            label their axes with the units); events as variables ``event_time`` [s] and
+            ``event_label`` along dimension ``event``; run metadata in the dataset attrs.
         """
         try:
             import xarray as xr
         except ImportError:
             raise ImportError("Results.to_xarray needs xarray: pip install xarray") from None
+        selected = list(channels) if channels is not None else list(self.channels)
+        for name in selected:
+            if name not in self._index:
+                self[name]  # raises KeyError with suggestions
         time = xr.Variable("time", self.time, attrs={"units": "s", "long_name": "time"})
         variables = {
             name: xr.Variable(
                 "time",
-                self.values[:, i],
+                self.values[:, self._index[name]],
                 attrs={"units": self.units[name], "description": self.descriptions[name]},
             )
-            for i, name in enumerate(self.channels)
+            for name in selected
         }
         variables["event_time"] = xr.Variable(
             "event", self._event_times, attrs={"units": "s", "description": "event time"}

@@ -1,0 +1,530 @@
+"""Animations of episodes and the pictures they are made of (re-exported by :mod:`msk.plot`).
+
+:func:`animate` writes a GIF or an MP4 with two panels: a picture of the body at each frame time,
+drawn by a *scene*, and (optionally) time series with a moving time cursor. A scene is any callable
+``draw_frame(ax, t)`` that draws the body at time ``t`` [s] on a cleared matplotlib axes;
+:class:`SagittalScene`, the default, draws the bodies and muscles of the model stored in the
+results, projected on the sagittal plane, with muscles coloured by activation. A spine drawing (or
+any other picture) plugs in as its own ``draw_frame``.
+
+The geometry of :class:`SagittalScene` is the forward kinematics of docs/theory/geometry.md,
+computed from the model text in ``results.meta["model_text"]`` and the joint angle channels.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from msk.results import Results
+
+__all__ = ["DrawFrame", "SagittalScene", "Skeleton", "animate", "snapshot"]
+
+DrawFrame = Callable[["Axes", float], Any]
+"""``draw_frame(ax, t)``: draw the picture at time ``t`` [s] on a cleared axes."""
+
+
+# --- kinematics ------------------------------------------------------------------------------
+
+
+def _rotation(axis: np.ndarray, angle: float) -> np.ndarray:
+    """Rotation matrix (3, 3) by ``angle`` [rad] about the unit vector ``axis`` (Rodrigues)."""
+    x, y, z = axis
+    k = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+    return np.eye(3) + np.sin(angle) * k + (1.0 - np.cos(angle)) * (k @ k)
+
+
+def _rotation_xyz(angles: Sequence[float]) -> np.ndarray:
+    """Rotation matrix (3, 3) of body-fixed x-y-z angles [rad]: Rx(a) Ry(b) Rz(c)."""
+    a, b, c = angles
+    return (
+        _rotation(np.array([1.0, 0.0, 0.0]), a)
+        @ _rotation(np.array([0.0, 1.0, 0.0]), b)
+        @ _rotation(np.array([0.0, 0.0, 1.0]), c)
+    )
+
+
+def _vector(value: Any, where: str, default: Sequence[float] = (0.0, 0.0, 0.0)) -> np.ndarray:
+    array = np.asarray(default if value is None else value, dtype=float)
+    if array.shape != (3,):
+        raise ValueError(f"model text: {where}: expected 3 numbers, got {value!r}")
+    return array
+
+
+class Skeleton:
+    """Bodies, joints and muscle paths of a model text, for drawing (NumPy, no compiled core).
+
+    Parameters
+    ----------
+    model_text : str
+        Model YAML (``Model.text``, or ``results.meta["model_text"]``).
+
+    Attributes
+    ----------
+    bodies : list of str
+        Body names, parents before children.
+    parents : dict of str to str
+        Parent of each body (``"ground"`` for the root bodies).
+    coordinates : list of str
+        Joint coordinates (the ``joint.<name>.angle`` channels), in model order.
+    muscles : list of str
+        Muscle names.
+
+    Raises
+    ------
+    ValueError
+        The text is not a model with bodies.
+    """
+
+    def __init__(self, model_text: str) -> None:
+        import yaml
+
+        try:
+            spec = yaml.safe_load(model_text) if isinstance(model_text, str) else None
+        except yaml.YAMLError as error:
+            raise ValueError(f"model text: not YAML ({error})") from None
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("bodies"), list):
+            raise ValueError("model text: expected a model with a list of bodies")
+        self.bodies: list[str] = []
+        self.parents: dict[str, str] = {}
+        self.coordinates: list[str] = []
+        self._joints: dict[str, dict[str, Any]] = {}
+        self._com: dict[str, np.ndarray] = {}
+        for i, body in enumerate(spec["bodies"]):
+            name = str(body["name"])
+            joint = dict(body.get("joint") or {})
+            kind = joint.get("type", "weld")
+            coordinate = joint.get("coordinate") or joint.get("name")
+            axis = _vector(joint.get("axis"), f"bodies[{i}].joint.axis", (0.0, 0.0, 1.0))
+            self.bodies.append(name)
+            self.parents[name] = str(body.get("parent", "ground"))
+            self._joints[name] = {
+                "coordinate": str(coordinate) if kind == "revolute" else None,
+                "axis": axis / np.linalg.norm(axis),
+                "ratio": float(joint.get("ratio", 1.0)),
+                "offset": float(joint.get("offset", 0.0)),
+                "in_parent": _vector(joint.get("location_in_parent"), f"bodies[{i}].joint"),
+                "in_child": _vector(joint.get("location_in_child"), f"bodies[{i}].joint"),
+                "orientation": _rotation_xyz(_vector(joint.get("orientation"), f"bodies[{i}]")),
+            }
+            if kind == "revolute" and coordinate not in self.coordinates:
+                self.coordinates.append(str(coordinate))
+            self._com[name] = _vector(body.get("com"), f"bodies[{i}].com")
+        self._paths: dict[str, list[tuple[str, np.ndarray, Any]]] = {}
+        for i, muscle in enumerate(spec.get("muscles") or []):
+            points = []
+            for k, point in enumerate(muscle.get("path") or []):
+                where = f"muscles[{i}].path[{k}]"
+                points.append(
+                    (str(point["body"]), _vector(point["point"], where), _condition(point))
+                )
+            self._paths[str(muscle["name"])] = points
+        self.muscles: list[str] = list(self._paths)
+
+    def frames(self, angles: Mapping[str, float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Rotation (3, 3) and origin (3,) [m] of every body in ground, and of ``"ground"``.
+
+        Parameters
+        ----------
+        angles : mapping of str to float
+            Angle of each coordinate [rad]; missing coordinates are at 0.
+        """
+        frames = {"ground": (np.eye(3), np.zeros(3))}
+        for name in self.bodies:
+            joint = self._joints[name]
+            parent_rotation, parent_origin = frames[self.parents[name]]
+            rotation = np.eye(3)
+            if joint["coordinate"] is not None:
+                q = float(angles.get(joint["coordinate"], 0.0))
+                rotation = _rotation(joint["axis"], joint["ratio"] * q + joint["offset"])
+            centre = parent_origin + parent_rotation @ joint["in_parent"]
+            body_rotation = parent_rotation @ rotation @ joint["orientation"]
+            frames[name] = (body_rotation, centre - body_rotation @ joint["in_child"])
+        return frames
+
+    def joint_centres(self, angles: Mapping[str, float]) -> dict[str, np.ndarray]:
+        """Centre (3,) [m] in ground of the joint that attaches each body to its parent."""
+        frames = self.frames(angles)
+        return {
+            name: frames[self.parents[name]][1]
+            + frames[self.parents[name]][0] @ self._joints[name]["in_parent"]
+            for name in self.bodies
+        }
+
+    def segments(self, angles: Mapping[str, float]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """One line per body [m], ground frame: from the joint that carries it to each child's
+        joint, or, for a body without children, to twice its centre of mass from that joint (an
+        estimate of its far end)."""
+        frames = self.frames(angles)
+        centres = self.joint_centres(angles)
+        lines = []
+        for name in self.bodies:
+            children = [c for c in self.bodies if self.parents[c] == name]
+            for child in children:
+                lines.append((name, centres[name], centres[child]))
+            if not children:
+                rotation, origin = frames[name]
+                com = origin + rotation @ self._com[name]
+                lines.append((name, centres[name], centres[name] + 2.0 * (com - centres[name])))
+        return lines
+
+    def muscle_path(self, muscle: str, angles: Mapping[str, float]) -> np.ndarray:
+        """Path points of ``muscle`` in ground [m], shape (k, 3): straight segments between the
+        active points (wrapping over surfaces is not drawn)."""
+        frames = self.frames(angles)
+        points = []
+        for body, local, condition in self._paths[muscle]:
+            if condition is not None:
+                coordinate, low, high = condition
+                if not low <= float(angles.get(coordinate, 0.0)) <= high:
+                    continue
+            rotation, origin = frames[body]
+            points.append(origin + rotation @ local)
+        return np.array(points).reshape(-1, 3)
+
+
+def _condition(point: Mapping[str, Any]) -> tuple[str, float, float] | None:
+    """(coordinate, low, high) [rad] of a conditional path point, or None."""
+    when = point.get("active_when")
+    if not when:
+        return None
+    if "range_deg" in when:
+        low, high = np.radians(np.asarray(when["range_deg"], dtype=float))
+    else:
+        low, high = np.asarray(when["range"], dtype=float)
+    return str(when["coordinate"]), float(low), float(high)
+
+
+# --- scenes ----------------------------------------------------------------------------------
+
+
+class SagittalScene:
+    """The bodies and muscles of an episode in the sagittal plane, a ``draw_frame(ax, t)``.
+
+    Bodies are grey lines between joint centres (a body without children ends at twice its
+    centre of mass), joints are circles, muscles are their paths (straight between path points)
+    coloured by activation [1]. The picture is the projection on the ground x-y plane (x anterior,
+    y up, as in OpenSim models); axes in metres.
+
+    Parameters
+    ----------
+    results : Results
+        The episode; needs ``results.meta["model_text"]`` (every run of :func:`msk.simulate`
+        and every msk file has it) and the ``joint.<coordinate>.angle`` channels.
+    muscles : sequence of str, optional
+        Muscles to draw; all by default.
+    cmap : str
+        Matplotlib colormap of activation, from 0 to 1.
+    plane : {"xy", "zy", "xz"}
+        Ground axes drawn horizontally and vertically (``"xy"``: sagittal, ``"zy"``: frontal).
+
+    Raises
+    ------
+    ValueError
+        The results carry no model text with bodies.
+    """
+
+    def __init__(
+        self,
+        results: Results,
+        *,
+        muscles: Sequence[str] | None = None,
+        cmap: str = "plasma",
+        plane: str = "xy",
+    ) -> None:
+        text = results.meta.get("model_text")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(
+                "SagittalScene: the results carry no model text (results.meta['model_text']); "
+                "pass scene=draw_frame to draw something else"
+            )
+        if plane not in ("xy", "zy", "xz"):
+            raise ValueError(f"plane: expected 'xy', 'zy' or 'xz', got {plane!r}")
+        self.results = results
+        self.skeleton = Skeleton(text)
+        available = [m for m in self.skeleton.muscles if f"muscle.{m}.activation" in results]
+        if muscles is None:
+            self.muscles = available
+        else:
+            unknown = [m for m in muscles if m not in available]
+            if unknown:
+                raise KeyError(f"no muscle {unknown}; these results have muscles {available}")
+            self.muscles = list(muscles)
+        self.cmap = cmap
+        self._axes = ["xyz".index(c) for c in plane]
+        self._labels = [f"{c} [m]" for c in plane]
+        self._limits = self._bounds()
+
+    def angles(self, t: float) -> dict[str, float]:
+        """Coordinate angles [rad] at time ``t`` [s] (linear interpolation of the channels)."""
+        return {
+            c: float(np.interp(t, self.results.time, self.results[f"joint.{c}.angle"]))
+            for c in self.skeleton.coordinates
+            if f"joint.{c}.angle" in self.results
+        }
+
+    def activation(self, muscle: str, t: float) -> float:
+        """Activation [1] of ``muscle`` at time ``t`` [s]."""
+        return float(np.interp(t, self.results.time, self.results[f"muscle.{muscle}.activation"]))
+
+    def _bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Axis limits [m] that hold the picture at every sample (10 % margin), equal scale."""
+        time = self.results.time
+        picks = np.unique(np.linspace(0, max(time.size - 1, 0), min(time.size, 60)).astype(int))
+        points = [np.zeros((1, 3))]
+        for t in time[picks] if time.size else [0.0]:
+            angles = self.angles(float(t))
+            points += [np.array([a, b]) for _, a, b in self.skeleton.segments(angles)]
+            points += [self.skeleton.muscle_path(m, angles) for m in self.muscles]
+        cloud = np.vstack(points)[:, self._axes]
+        low, high = cloud.min(axis=0), cloud.max(axis=0)
+        centre, half = (low + high) / 2.0, max(float((high - low).max()) / 2.0, 0.05) * 1.1
+        return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
+
+    def __call__(self, ax: Axes, t: float) -> None:
+        """Draw the picture at time ``t`` [s] on ``ax``."""
+        from matplotlib import colormaps
+
+        h, v = self._axes
+        angles = self.angles(t)
+        palette = colormaps[self.cmap]
+        for muscle in self.muscles:
+            path = self.skeleton.muscle_path(muscle, angles)
+            ax.plot(
+                path[:, h],
+                path[:, v],
+                color=palette(min(max(self.activation(muscle, t), 0.0), 1.0)),
+                linewidth=2.5,
+                solid_capstyle="round",
+                zorder=2,
+            )
+        for _, start, end in self.skeleton.segments(angles):
+            ax.plot([start[h], end[h]], [start[v], end[v]], color="0.35", linewidth=7,
+                    solid_capstyle="round", alpha=0.55, zorder=1)  # fmt: skip
+        centres = np.array(list(self.skeleton.joint_centres(angles).values())).reshape(-1, 3)
+        ax.plot(centres[:, h], centres[:, v], "o", color="0.15", markersize=6, zorder=3)
+        joint_text = ", ".join(f"{c} {np.degrees(a):.0f}°" for c, a in angles.items())
+        ax.set_title(f"t = {t:.2f} s" + (f"   {joint_text}" if joint_text else ""), fontsize=10)
+        ax.set_xlim(*self._limits[0])
+        ax.set_ylim(*self._limits[1])
+        ax.set_aspect("equal")
+        ax.set_xlabel(self._labels[0])
+        ax.set_ylabel(self._labels[1])
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _colourbar(fig: Figure, ax: Axes, scene: Any) -> None:
+    """An activation colour bar next to a SagittalScene."""
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    if isinstance(scene, SagittalScene) and scene.muscles:
+        mappable = ScalarMappable(norm=Normalize(0.0, 1.0), cmap=colormaps[scene.cmap])
+        fig.colorbar(mappable, ax=ax, label="activation [1]", shrink=0.8)
+
+
+def _trace_items(results: Results, trace: Sequence[str] | None) -> list[str]:
+    if trace is None:
+        return [f"joint.{j}.angle" for j in results.joints]
+    if isinstance(trace, str):
+        trace = [trace]
+    for name in trace:
+        results[name]  # noqa: B018 (KeyError with suggestions)
+    return list(trace)
+
+
+def _draw_traces(ax: Axes, results: Results, channels: Sequence[str]) -> Any:
+    """Time series of ``channels`` (angles in degrees) with a cursor line; returns the cursor."""
+    units = set()
+    for name in channels:
+        values, unit = results[name], results.units[name]
+        if unit == "rad":
+            values, unit = np.degrees(values), "deg"
+        elif unit == "rad/s":
+            values, unit = np.degrees(values), "deg/s"
+        units.add(unit)
+        ax.plot(results.time, values, label=name)
+    ax.set_xlabel("time [s]")
+    ax.set_ylabel(" / ".join(sorted(units)) if units else "")
+    ax.legend(loc="best", fontsize=8)
+    ax.grid(True, alpha=0.3)
+    if results.time.size:
+        ax.set_xlim(results.time[0], results.time[-1])
+    return ax.axvline(results.time[0] if results.time.size else 0.0, color="tab:red", lw=1.2)
+
+
+def _layout(
+    results: Results,
+    scene: DrawFrame | None,
+    trace: Sequence[str] | None,
+    figsize: tuple[float, float] | None,
+) -> tuple[Figure, Axes, Any, DrawFrame]:
+    """Figure, scene axes, cursor line (or None) and scene of an animation or a snapshot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    draw = scene if scene is not None else SagittalScene(results)
+    if not callable(draw):
+        raise ValueError(f"scene: expected a callable draw_frame(ax, t), got {scene!r}")
+    channels = _trace_items(results, trace)
+    width, height = figsize or ((10.0, 4.8) if channels else (5.5, 5.0))
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    if channels:
+        scene_ax, trace_ax = fig.subplots(1, 2, width_ratios=[1.0, 1.3])
+        cursor = _draw_traces(trace_ax, results, channels)
+    else:
+        scene_ax, cursor = fig.subplots(), None
+    _colourbar(fig, scene_ax, draw)
+    return fig, scene_ax, cursor, draw
+
+
+def snapshot(
+    results: Results,
+    t: float,
+    *,
+    scene: DrawFrame | None = None,
+    trace: Sequence[str] | None = None,
+    figsize: tuple[float, float] | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> Figure:
+    """One frame of :func:`animate` as a figure: the picture at time ``t`` [s] and the traces.
+
+    Parameters
+    ----------
+    results : Results
+        The episode.
+    t : float
+        Time of the picture [s].
+    scene, trace, figsize
+        As in :func:`animate`.
+    path : str or path, optional
+        Also write the figure there (e.g. ``pose.png``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax, cursor, draw = _layout(results, scene, trace, figsize)
+    draw(ax, float(t))
+    if cursor is not None:
+        cursor.set_xdata([t, t])
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def _writer(path: Path, fps: float) -> Any:
+    from matplotlib import animation
+
+    suffix = path.suffix.lower()
+    if suffix == ".gif":
+        return animation.PillowWriter(fps=fps)
+    if suffix == ".mp4":
+        if not animation.writers.is_available("ffmpeg"):
+            raise RuntimeError(
+                f"{path}: writing MP4 needs the ffmpeg program, which is not on PATH "
+                "(Debian/Ubuntu: apt-get install ffmpeg); write a .gif instead"
+            )
+        # yuv420p (what players expect) needs even sizes: pad a pixel where a size is odd.
+        pad = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]
+        return animation.FFMpegWriter(fps=fps, codec="h264", extra_args=pad)
+    raise ValueError(f"path: expected a .gif or .mp4 file, got {path.name!r}")
+
+
+def animate(
+    results: Results,
+    path: str | os.PathLike[str],
+    *,
+    fps: float = 20.0,
+    speed: float = 1.0,
+    t_start: float | None = None,
+    t_end: float | None = None,
+    scene: DrawFrame | None = None,
+    trace: Sequence[str] | None = None,
+    figsize: tuple[float, float] | None = None,
+    dpi: int = 80,
+) -> Path:
+    """Animate an episode to a GIF (Pillow) or an MP4 (ffmpeg).
+
+    Each frame shows the picture drawn by ``scene`` at the frame's time and, when ``trace`` is not
+    empty, the traced channels over the whole episode with a red cursor at that time.
+
+    Parameters
+    ----------
+    results : Results
+        The episode.
+    path : str or path
+        ``.gif`` (matplotlib's PillowWriter) or ``.mp4`` (FFMpegWriter, needs ffmpeg on PATH).
+    fps : float
+        Frames per second of the file, > 0.
+    speed : float
+        Simulated seconds per second of playback, > 0 (``0.5``: slow motion). Frames are
+        ``speed / fps`` simulated seconds apart, from ``t_start`` to ``t_end``.
+    t_start, t_end : float, optional
+        Span animated [s]; the whole episode by default.
+    scene : callable, optional
+        ``draw_frame(ax, t)`` drawing the picture at time ``t`` [s] on a matplotlib axes that is
+        cleared before each frame; by default a :class:`SagittalScene` of ``results`` (bodies and
+        muscles of its model, muscles coloured by activation).
+    trace : sequence of str, optional
+        Channels drawn beside the picture with the time cursor; by default the joint angles
+        (channels in rad or rad/s are drawn in degrees); ``[]`` for the picture alone.
+    figsize : (float, float), optional
+        Figure size [inch].
+    dpi : int
+        Resolution [dots per inch]: frames are ``figsize * dpi`` pixels.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        Unknown suffix, an empty time span, or results without a model text for the default
+        scene.
+    RuntimeError
+        ``.mp4`` without ffmpeg.
+    KeyError
+        A traced channel that the results do not have.
+    """
+    path = Path(path)
+    for name, value in (("fps", fps), ("speed", speed)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ValueError(f"{name}: expected a positive number, got {value!r}")
+    writer = _writer(path, float(fps))
+    if results.n_samples == 0:
+        raise ValueError("animate: the results have no samples")
+    start = float(results.time[0] if t_start is None else t_start)
+    end = float(results.time[-1] if t_end is None else t_end)
+    if not end >= start:
+        raise ValueError(f"t_start, t_end: expected t_start <= t_end, got {start} and {end} [s]")
+    step = float(speed) / float(fps)
+    times = start + step * np.arange(int(np.floor((end - start) / step + 1e-9)) + 1)
+
+    fig, ax, cursor, draw = _layout(results, scene, trace, figsize)
+    with writer.saving(fig, str(path), dpi):
+        for k, t in enumerate(times):
+            ax.cla()
+            draw(ax, float(t))
+            if cursor is not None:
+                cursor.set_xdata([t, t])
+            if k == 0:
+                # Lay the figure out once, so that the panels do not move from frame to frame.
+                fig.canvas.draw()
+                fig.set_layout_engine(None)
+            writer.grab_frame()
+    return path
