@@ -148,9 +148,11 @@ TEST(Equilibrium, EveryPresetIsValidAndBadPosturesAreRefused) {
 TEST(Equilibrium, RelaxedPostureWithAHypertonicExtensorExtends) {
   const msk::Model hyper = mini(R"({"muscles.long_extensor.tone": "hypertonic"})");
   msk::EquilibriumOptions o;
-  o.relax_posture = true;
+  o.mode = msk::PostureMode::Relaxed;
   const msk::Posture p = msk::posture_preset("lying_supine");
-  const auto fixed = msk::solve_equilibrium(hyper, p);
+  msk::EquilibriumOptions fixed_options;
+  fixed_options.mode = msk::PostureMode::Fixed;
+  const auto fixed = msk::solve_equilibrium(hyper, p, fixed_options);
   const auto relaxed = msk::solve_equilibrium(hyper, p, o);
   // The extensor's pull is balanced more cheaply by letting the levels extend.
   EXPECT_LT(relaxed.segments[0].angle + relaxed.segments[1].angle,

@@ -548,6 +548,30 @@ SubjectSpec read_subject(const NodeReader& r) {
   return s;
 }
 
+/// Overrides addressed to a muscle group ("groups.NAME.FIELD...") become one override per member
+/// ("muscles.MEMBER.FIELD..."), in the order given; others pass through.
+YAML::Node expand_group_overrides(const YAML::Node& root, const YAML::Node& overrides) {
+  if (!overrides.IsMap()) return overrides;
+  YAML::Node out(YAML::NodeType::Map);
+  for (const auto& kv : overrides) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    if (key.rfind("groups.", 0) != 0) {
+      out[kv.first] = kv.second;
+      continue;
+    }
+    const std::size_t dot = key.find('.', 7);
+    const std::string group = key.substr(7, dot == std::string::npos ? std::string::npos : dot - 7);
+    const YAML::Node groups = root.IsMap() ? root["groups"] : YAML::Node();
+    const YAML::Node members = groups.IsDefined() && groups.IsMap() ? groups[group] : YAML::Node();
+    if (dot == std::string::npos || !members.IsDefined() || !members.IsSequence())
+      throw ModelError("<overrides>", 0, key,
+                       "groups.NAME.FIELD with NAME a muscle group of the model", "'" + key + "'");
+    for (const auto& member : members)
+      out["muscles." + member.as<std::string>() + key.substr(dot)] = kv.second;
+  }
+  return out;
+}
+
 template <class T>
 void check_unique(const std::vector<T>& items, const std::string& what, const std::string& file) {
   std::set<std::string> seen;
@@ -592,11 +616,11 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
   YAML::Node root = detail::parse_yaml(text, file, limits);
   if (!overrides_json.empty()) {
     const YAML::Node overrides = detail::parse_yaml(overrides_json, "<overrides>", limits);
-    detail::apply_overrides(root, overrides, file);
+    detail::apply_overrides(root, expand_group_overrides(root, overrides), file);
   }
   const NodeReader r(root, file, "", limits);
   r.require_map({"name", "description", "gravity", "subject", "posture", "bodies", "wrap_surfaces",
-                 "muscles", "pairs", "segment_defaults", "segments", "warnings", "source",
+                 "muscles", "groups", "pairs", "segment_defaults", "segments", "warnings", "source",
                  "references", "msk_format"});
   ModelSpec spec;
   spec.file = file;
@@ -626,6 +650,27 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
     const NodeReader muscles = r.child("muscles");
     for (std::size_t i = 0, n = muscles.sequence_size(0); i < n; ++i)
       spec.muscles.push_back(read_muscle(muscles.element(i)));
+  }
+  if (r.has("groups")) {
+    const NodeReader groups = r.child("groups");
+    groups.require_mapping();
+    for (const auto& kv : groups.node()) {
+      const std::string name = kv.first.Scalar();
+      const NodeReader g = groups.child(name.c_str());
+      MuscleGroupSpec group;
+      group.name = NodeReader(kv.first, g.location().file, g.path(), limits).as_identifier();
+      group.loc = g.location();
+      std::set<std::string> seen;
+      for (std::size_t i = 0, n = g.sequence_size(1); i < n; ++i) {
+        group.muscles.push_back(g.element(i).as_identifier());
+        if (!seen.insert(group.muscles.back()).second)
+          g.element(i).fail("distinct muscle names", "'" + group.muscles.back() + "' again");
+        if (std::none_of(spec.muscles.begin(), spec.muscles.end(),
+                         [&](const MuscleSpec& m) { return m.name == group.muscles.back(); }))
+          g.element(i).fail("the name of a muscle of the model", "'" + group.muscles.back() + "'");
+      }
+      spec.groups.push_back(group);
+    }
   }
   if (r.has("pairs")) {
     const NodeReader pairs = r.child("pairs");

@@ -95,7 +95,7 @@ std::vector<ChannelSpec> make_channels(const Model& m) {
   }
   for (int k = 0; k < m.n_segments; ++k) {
     const std::string p = "segment." + m.segment_names[k] + ".";
-    c.push_back({p + "angle", "rad", "flexion relative to the neutral angle (flexion positive)"});
+    c.push_back({p + "angle", "rad", "flexion from the model's geometry (flexion positive)"});
     c.push_back({p + "compression", "N", "compressive load along the disc axis"});
     c.push_back({p + "shear", "N", "anterior shear load on the upper vertebra"});
     c.push_back({p + "disc_force", "N", "axial force in the disc"});
@@ -462,6 +462,20 @@ Model compile(const ModelSpec& spec) {
           throw ModelError(file, ps.loc.line, field, "disjoint agonists and antagonists",
                            "'" + m.muscle_names[a] + "' on both sides");
     m.pair_reciprocal_inhibition.push_back(ps.reciprocal_inhibition);
+  }
+
+  // Muscle groups (names checked by the loader).
+  for (const MuscleGroupSpec& g : spec.groups) {
+    m.group_names.push_back(g.name);
+    std::vector<int> members;
+    for (const std::string& name : g.muscles) {
+      const auto found = muscle_index.find(name);
+      if (found == muscle_index.end())
+        throw ModelError(file, g.loc.line, "groups." + g.name, "names of muscles of the model",
+                         "'" + name + "'");
+      members.push_back(found->second);
+    }
+    m.group_muscles.push_back(members);
   }
 
   // Spinal levels.

@@ -71,13 +71,16 @@ EffortQpResult solve_effort_qp(const Eigen::VectorXd& h, const Eigen::MatrixXd& 
     const double step_norm = p.cwiseAbs().maxCoeff();
     if (step_norm <= options.tolerance * (1.0 + x.cwiseAbs().maxCoeff())) {
       // 2. At the working set's minimum: release the bound with the most negative multiplier.
+      // Each multiplier is compared with the round-off of its own terms, so that the test is
+      // as tight for a muscle's multiplier as for a reserve's, whatever their scales.
       Eigen::Index worst = -1;
-      double worst_mu = -options.tolerance * (1.0 + lambda.cwiseAbs().maxCoeff());
+      double worst_mu = 0.0;
       for (Eigen::Index i = 0; i < n; ++i) {
         if (state[i] == Bound::Free) continue;
         const double g = h[i] * x[i] - e.col(i).dot(lambda);  // gradient of the Lagrangian
         const double mu = state[i] == Bound::Lower ? g : -g;
-        if (mu < worst_mu) worst_mu = mu, worst = i;
+        const double terms = std::abs(h[i] * x[i]) + e.col(i).cwiseAbs().dot(lambda.cwiseAbs());
+        if (mu < -options.tolerance * 1e3 * terms && mu < worst_mu) worst_mu = mu, worst = i;
       }
       result.lambda = lambda;
       result.iterations = it;

@@ -1,6 +1,7 @@
 #include "msk/sim/equilibrium.hpp"
 
 #include <Eigen/Geometry>
+#include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -161,6 +162,7 @@ class Evaluator {
       x0.head(nm) = v_;
       x0.tail(nb) = b - e.leftCols(nm) * v_;
       const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0);
+      demand_ = needs_ - passive_moment;
       qp_iterations_ += qp.iterations;
       v_ = qp.x.head(nm);
       rho_ = qp.x.tail(nb);
@@ -172,6 +174,16 @@ class Evaluator {
   }
 
   /// Flexion of each segment relative to neutral at the last solve [rad].
+  /// Sum of squares of the reserves beyond tolerance + fraction |demand| [(N m)^2].
+  double excess_reserve(double tolerance, double fraction) const {
+    double sum = 0.0;
+    for (Eigen::Index j = 0; j < rho_.size(); ++j) {
+      const double excess = std::abs(rho_[j]) - tolerance - fraction * std::abs(demand_[j]);
+      if (excess > 0.0) sum += excess * excess;
+    }
+    return sum;
+  }
+
   Eigen::VectorXd segment_angles() const {
     Eigen::VectorXd a(m_.n_segments);
     for (int k = 0; k < m_.n_segments; ++k)
@@ -193,6 +205,7 @@ class Evaluator {
     r.balanced_bodies = balanced_;
     r.reserve_moment = rho_;
     r.joint_load_moment = needs_;
+    r.muscle_moment_demand = demand_;
     r.body_position = data_.body_position;
     r.body_rotation = data_.body_rotation;
     r.effort = (weight_.array() * v_.array().square()).sum();
@@ -222,7 +235,8 @@ class Evaluator {
   const EquilibriumOptions& o_;
   Data data_;
   Eigen::Vector3d gravity_, load_gravity_;
-  Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_;
+  Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_,
+      demand_;
   std::vector<muscle::MuscleTendonParams> rigid_;
   std::vector<int> balanced_;
   std::vector<PointLoad> loads_;
@@ -237,6 +251,25 @@ std::string joint_label(const Model& m, int b) {
 }
 
 }  // namespace
+
+PostureMode posture_mode_from_name(const std::string& name) {
+  if (name == "fixed") return PostureMode::Fixed;
+  if (name == "rhythm") return PostureMode::Rhythm;
+  if (name == "relaxed") return PostureMode::Relaxed;
+  throw InvalidArgument("posture mode: expected fixed, rhythm or relaxed, got '" + name + "'");
+}
+
+const char* posture_mode_name(PostureMode mode) {
+  switch (mode) {
+    case PostureMode::Fixed:
+      return "fixed";
+    case PostureMode::Rhythm:
+      return "rhythm";
+    case PostureMode::Relaxed:
+      return "relaxed";
+  }
+  return "?";
+}
 
 Eigen::Vector3d posture_gravity(const Model& m, const Posture& p) {
   validate(p);
@@ -286,94 +319,149 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
   for (double w : o.effort_weight)
     if (!(std::isfinite(w) && w > 0.0))
       throw InvalidArgument("effort_weight: expected finite weights > 0");
-  if (!(o.reserve_weight > 0.0) || !(o.posture_stiffness >= 0.0) || !(o.reserve_tolerance > 0.0))
+  if (!(o.reserve_weight > 0.0) || !(o.posture_stiffness >= 0.0) || !(o.reserve_tolerance > 0.0) ||
+      !(o.reserve_fraction >= 0.0 && o.reserve_fraction < 1.0))
     throw InvalidArgument(
-        "equilibrium options: expected reserve_weight > 0, posture_stiffness >= 0 and "
-        "reserve_tolerance > 0");
+        "equilibrium options: expected reserve_weight > 0, posture_stiffness >= 0, "
+        "reserve_tolerance > 0 and reserve_fraction in [0, 1)");
   const Eigen::VectorXd q0 = posture_coordinates(m, p);
   Evaluator ev(m, p, o);
-  double effort = ev.solve(q0, o.load_tolerance);
+  ev.solve(q0, o.load_tolerance);
   EquilibriumResult result;
   result.posture = p;
 
-  if (o.relax_posture) {
-    // Quasi-Newton (BFGS with a projected backtracking line search and forward-difference
-    // gradients) over the coordinates the posture does not prescribe.
+  // Whether the muscles hold the posture as it is: every reserve within tolerance.
+  auto feasible = [&]() {
+    EquilibriumResult probe;
+    ev.fill(probe);
+    for (Eigen::Index j = 0; j < probe.reserve_moment.size(); ++j)
+      if (std::abs(probe.reserve_moment[j]) >
+          o.reserve_tolerance + o.reserve_fraction * std::abs(probe.muscle_moment_demand[j]))
+        return false;
+    return true;
+  };
+  const bool search =
+      o.mode == PostureMode::Relaxed || (o.mode == PostureMode::Rhythm && !feasible());
+  if (search) {
+    // The directions the coordinates may move in: every coordinate the posture does not
+    // prescribe (nor the hip's); in Rhythm mode only those that keep each region's total flexion.
     std::vector<int> free;
     for (int d = 0; d < m.n_dofs; ++d)
-      if (!m.posture.dof_prescribed[d] && d != m.posture.hip_dof) free.push_back(d);
-    const int nf = static_cast<int>(free.size());
-    ev.solve(q0, 1e-11);
-    const Eigen::VectorXd theta0 = ev.segment_angles();
-    auto objective = [&](const Eigen::VectorXd& z, Eigen::VectorXd& q) {
-      q = q0;
-      for (int a = 0; a < nf; ++a)
-        q[free[a]] = std::clamp(z[a], m.dof_range_min[free[a]], m.dof_range_max[free[a]]);
-      const double j = ev.solve(q, 1e-11);
-      return j + o.posture_stiffness * (ev.segment_angles() - theta0).squaredNorm();
-    };
-    Eigen::VectorXd z(nf), q(m.n_dofs);
-    for (int a = 0; a < nf; ++a)
-      z[a] = q0[free[a]];
-    auto gradient = [&](const Eigen::VectorXd& at, double f0) {
-      Eigen::VectorXd g(nf), zp = at, qq;
-      for (int a = 0; a < nf; ++a) {
-        const double step = 1e-6;
-        zp[a] = at[a] + step;
-        g[a] = (objective(zp, qq) - f0) / step;
-        zp[a] = at[a];
+      if (!m.posture.dof_prescribed[d] && d != m.posture.hip_dof && d != m.posture.head_dof)
+        free.push_back(d);
+    Eigen::MatrixXd basis = Eigen::MatrixXd::Zero(m.n_dofs, static_cast<Eigen::Index>(free.size()));
+    for (std::size_t a = 0; a < free.size(); ++a)
+      basis(free[a], static_cast<Eigen::Index>(a)) = 1.0;
+    if (o.mode == PostureMode::Rhythm && m.n_segments > 0) {
+      // Region totals: sum over the region's levels of flexion = sign ratio q (linear in q).
+      std::vector<std::string> regions;
+      for (const std::string& r : m.segment_region)
+        if (!r.empty() && std::find(regions.begin(), regions.end(), r) == regions.end())
+          regions.push_back(r);
+      Eigen::MatrixXd c =
+          Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(regions.size()), m.n_dofs);
+      for (int k = 0; k < m.n_segments; ++k) {
+        const auto it = std::find(regions.begin(), regions.end(), m.segment_region[k]);
+        if (it == regions.end()) continue;
+        const int b = m.segment_body[k];
+        c(it - regions.begin(), m.body_dof[b]) += m.segment_flexion_sign[k] * m.joint_ratio[b];
       }
-      return g;
-    };
-    double f = objective(z, q);
-    Eigen::VectorXd g = gradient(z, f);
-    Eigen::MatrixXd hinv = Eigen::MatrixXd::Identity(nf, nf) * 0.01;
-    int it = 0;
-    for (; it < o.max_relax_iterations && g.norm() > 1e-8; ++it) {
-      Eigen::VectorXd dir = -hinv * g;
-      if (dir.dot(g) >= 0.0) {
-        hinv = Eigen::MatrixXd::Identity(nf, nf) * 0.01;
-        dir = -hinv * g;
+      // Directions within the free coordinates that leave every total unchanged.
+      const Eigen::MatrixXd cb = c * basis;
+      if (cb.size() > 0) {
+        Eigen::FullPivLU<Eigen::MatrixXd> lu(cb);
+        basis = lu.dimensionOfKernel() > 0 ? Eigen::MatrixXd(basis * lu.kernel())
+                                           : Eigen::MatrixXd(m.n_dofs, 0);
       }
-      double step = 1.0, f_new = f;
-      Eigen::VectorXd z_new = z;
-      for (int ls = 0; ls < 40; ++ls, step *= 0.5) {
-        z_new = z + step * dir;
-        f_new = objective(z_new, q);
-        if (f_new <= f + 1e-4 * step * g.dot(dir)) break;
-      }
-      if (!(f_new < f)) break;
-      const Eigen::VectorXd g_new = gradient(z_new, f_new);
-      const Eigen::VectorXd s = z_new - z, y = g_new - g;
-      const double sy = s.dot(y);
-      if (sy > 1e-14) {
-        const Eigen::MatrixXd ident = Eigen::MatrixXd::Identity(nf, nf);
-        hinv = (ident - s * y.transpose() / sy) * hinv * (ident - y * s.transpose() / sy) +
-               s * s.transpose() / sy;
-      }
-      z = z_new;
-      f = f_new;
-      g = g_new;
     }
-    objective(z, q);
-    effort = ev.solve(q, o.load_tolerance);
-    result.relax_iterations = it;
+    const Eigen::Index nf = basis.cols();
+    if (nf > 0) {
+      constexpr double kTolerance = 1e-9;  // passive-moment fixed point inside the search [N m]
+      ev.solve(q0, kTolerance);
+      const Eigen::VectorXd theta0 = ev.segment_angles();
+      // Coordinates for step z, kept within their ranges.
+      auto coordinates = [&](const Eigen::VectorXd& z) {
+        Eigen::VectorXd q = q0 + basis * z;
+        for (int d = 0; d < m.n_dofs; ++d)
+          q[d] = std::clamp(q[d], m.dof_range_min[d], m.dof_range_max[d]);
+        return q;
+      };
+      // Effort, reserves (the QP's own weight) and the posture preference, plus a steep penalty
+      // on reserves beyond their tolerance, so that the search first makes the posture feasible.
+      auto objective = [&](const Eigen::VectorXd& z) {
+        const double j = ev.solve(coordinates(z), kTolerance);
+        return j + o.posture_stiffness * (ev.segment_angles() - theta0).squaredNorm() +
+               1e8 * ev.excess_reserve(o.reserve_tolerance, o.reserve_fraction);
+      };
+      // Central differences: the objective is smooth at the scale of 1e-4 rad but carries the
+      // active-set solver's termination noise at much smaller steps.
+      auto gradient = [&](const Eigen::VectorXd& at) {
+        Eigen::VectorXd g(nf), zp = at;
+        const double step = 1e-4;
+        for (Eigen::Index a = 0; a < nf; ++a) {
+          zp[a] = at[a] + step;
+          const double fp = objective(zp);
+          zp[a] = at[a] - step;
+          g[a] = (fp - objective(zp)) / (2.0 * step);
+          zp[a] = at[a];
+        }
+        return g;
+      };
+      // Quasi-Newton (BFGS with a backtracking line search, forward-difference gradients).
+      Eigen::VectorXd z = Eigen::VectorXd::Zero(nf);
+      double f = objective(z);
+      Eigen::VectorXd g = gradient(z);
+      const Eigen::MatrixXd ident = Eigen::MatrixXd::Identity(nf, nf);
+      // First step: 0.01 rad along the steepest descent.
+      const double scale = g.norm() > 0.0 ? 0.01 / g.norm() : 1.0;
+      Eigen::MatrixXd hinv = ident * scale;
+      int it = 0;
+      for (; it < o.max_relax_iterations && g.norm() > 1e-9; ++it) {
+        Eigen::VectorXd dir = -hinv * g;
+        if (dir.dot(g) >= 0.0) {
+          hinv = ident * (0.01 / g.norm());
+          dir = -hinv * g;
+        }
+        double step = 1.0, f_new = f;
+        Eigen::VectorXd z_new = z;
+        for (int ls = 0; ls < 30; ++ls, step *= 0.5) {
+          z_new = z + step * dir;
+          f_new = objective(z_new);
+          if (f_new <= f + 1e-4 * step * g.dot(dir)) break;
+        }
+        if (!(f_new < f)) break;
+        const Eigen::VectorXd g_new = gradient(z_new);
+        const Eigen::VectorXd s = z_new - z, y = g_new - g;
+        const double sy = s.dot(y);
+        if (sy > 1e-16)
+          hinv = (ident - s * y.transpose() / sy) * hinv * (ident - y * s.transpose() / sy) +
+                 s * s.transpose() / sy;
+        const bool converged = f - f_new < 1e-10 * (1.0 + std::abs(f));
+        z = z_new;
+        f = f_new;
+        g = g_new;
+        if (converged) break;
+      }
+      ev.solve(coordinates(z), o.load_tolerance);
+      result.relax_iterations = it;
+    }
   }
 
   ev.fill(result);
-  (void)effort;
   // A posture no activation can hold: the reserve had to carry a moment.
   for (std::size_t j = 0; j < ev.balanced().size(); ++j) {
     const double rho = result.reserve_moment[static_cast<Eigen::Index>(j)];
-    if (std::abs(rho) <= o.reserve_tolerance) continue;
+    const double demand = result.muscle_moment_demand[static_cast<Eigen::Index>(j)];
+    if (std::abs(rho) <= o.reserve_tolerance + o.reserve_fraction * std::abs(demand)) continue;
     const int b = ev.balanced()[j];
     const int k = m.body_segment[b];
     const double flexion_sense = k >= 0 ? m.segment_flexion_sign[k] * rho : rho;
     std::ostringstream msg;
     msg.precision(4);
     msg << "the muscles crossing it lack " << std::abs(rho) << " N m of "
-        << (k >= 0 ? (flexion_sense > 0.0 ? "flexion" : "extension") : "moment")
-        << " even at full activation (load " << p.load_mass << " kg)";
+        << (k >= 0 ? (flexion_sense > 0.0 ? "flexion" : "extension") : "moment") << " of the "
+        << std::abs(demand) << " N m it needs, even at full activation (load " << p.load_mass
+        << " kg)";
     throw EquilibriumError(p.name, joint_label(m, b), flexion_sense, msg.str());
   }
   return result;

@@ -130,8 +130,7 @@ void compute_segment_loads(const Model& model, const Eigen::VectorXd& hydration,
     const int d = model.body_dof[b];
     const int parent = model.body_parent[b];
     const double joint_angle = model.joint_ratio[b] * data.q[d] + model.joint_offset[b];
-    const double theta =
-        model.segment_flexion_sign[k] * joint_angle - model.segment_params[k].neutral_angle;
+    const double theta = model.segment_flexion_sign[k] * joint_angle;
     // The disc axis: fixed in the lower body at neutral, turned by half the joint angle.
     const Eigen::Matrix3d lower =
         parent < 0 ? Eigen::Matrix3d::Identity() : data.body_rotation[parent];

@@ -72,7 +72,9 @@ void compute_segment(const SegmentParams& p, double theta, double compression, d
 
   // 3. Everything at the solution.
   const double height_loss = fluid_loss + e;
+  const double theta_n = theta - p.neutral_angle;
   out.angle = theta;
+  out.angle_from_neutral = theta_n;
   out.compression = compression;
   out.disc_compression = e;
   out.disc_force = disc_axial_force(p.disc, e);
@@ -82,7 +84,7 @@ void compute_segment(const SegmentParams& p, double theta, double compression, d
   out.ligament_moment = 0.0;
   for (std::size_t k = 0; k < p.ligaments.size(); ++k) {
     const LigamentParams& lig = p.ligaments[k];
-    const double t = ligament_force(lig, ligament_length(lig, theta, -height_loss));
+    const double t = ligament_force(lig, ligament_length(lig, theta_n, -height_loss));
     out.ligament_force[k] = t;
     out.ligament_force_total += t;
     out.ligament_moment -= lig.moment_arm * t;
@@ -97,7 +99,7 @@ void compute_segment(const SegmentParams& p, double theta, double compression, d
       p.foramen.height - p.foramen.disc_gain * height_loss + p.foramen.angle_gain * theta;
   out.stenosis = out.foramen_height <= p.foramen.stenosis_height ||
                  out.posterior_disc_height <= p.foramen.stenosis_posterior_disc_height;
-  out.disc_moment = disc_moment(p.disc, theta, out.disc_force);
+  out.disc_moment = disc_moment(p.disc, theta_n, out.disc_force);
   out.facet_moment = p.facet.lever_arm * out.facet_force;
   out.moment = out.disc_moment + out.ligament_moment + out.facet_moment;
   out.hydration_rate = disc_hydration_rate(p.disc, out.disc_force, hydration);

@@ -118,6 +118,10 @@ struct Model {
   std::vector<int> wrap_side_axis;             ///< 0, 1, 2 (x, y, z) or -1 for all sides
   std::vector<double> wrap_side_sign;          ///< +1 or -1
 
+  // Muscle groups.
+  std::vector<std::string> group_names;
+  std::vector<std::vector<int>> group_muscles;  ///< muscle indices per group
+
   // Agonist/antagonist pairs.
   int n_pairs = 0;
   std::vector<std::string> pair_names;

@@ -157,6 +157,14 @@ struct MuscleSpec {
   SourceLocation loc;
 };
 
+/// A named group of muscles (e.g. "erector_spinae"): overrides can address all of them at once
+/// ("groups.erector_spinae.tone": "hypertonic"), and results report them together.
+struct MuscleGroupSpec {
+  std::string name;
+  std::vector<std::string> muscles;
+  SourceLocation loc;
+};
+
 /// An agonist/antagonist pair about one joint coordinate.
 struct PairSpec {
   std::string name;
@@ -221,6 +229,7 @@ struct ModelSpec {
   std::vector<BodySpec> bodies;
   std::vector<WrapSurfaceSpec> wrap_surfaces;
   std::vector<MuscleSpec> muscles;
+  std::vector<MuscleGroupSpec> groups;
   std::vector<PairSpec> pairs;
   std::vector<SegmentSpec> segments;  ///< spinal levels, from the bottom up
   SubjectSpec subject;

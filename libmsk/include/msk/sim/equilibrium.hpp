@@ -12,9 +12,15 @@
 // with the tone-driven activations a_tone (the steady stretch reflex at the posture, see
 // docs/theory/neural.md) as floors no optimisation can remove (solve_effort_qp). Because the
 // compression depends on the muscle forces, the passive moments are iterated to a fixed point.
-// With relax_posture the coordinates themselves move to minimise
-//   sum_i w_i v_i^2 + kappa sum_levels (theta - theta_posture)^2
-// (a posture-preference law: docs/theory/posture.md, hypothesis H9).
+// How the levels' angles are found (PostureMode):
+//   - Fixed: exactly the posture's angles (the rhythm shares of each region's flexion);
+//   - Rhythm (default): the posture's angles when the muscles can hold them (reserves within
+//     tolerance); otherwise each region keeps the posture's total flexion but its levels share it
+//     differently from the rhythm, minimising
+//       sum_i w_i v_i^2 + W_r sum_j rho_j^2 + kappa sum_levels (theta - theta_posture)^2;
+//   - Relaxed: the region totals are free too (the posture relaxes: a hypertonic muscle pulls
+//     it out of shape), with the same objective.
+// The kappa term is a posture-preference law (docs/theory/posture.md, hypothesis H9).
 #pragma once
 
 #include <Eigen/Core>
@@ -28,15 +34,28 @@
 
 namespace msk {
 
+/// How solve_equilibrium finds the levels' angles (see the header comment).
+enum class PostureMode { Fixed, Rhythm, Relaxed };
+
+/// "fixed", "rhythm" or "relaxed"; the inverse of posture_mode_name.
+/// @throws InvalidArgument for any other name
+PostureMode posture_mode_from_name(const std::string& name);
+const char* posture_mode_name(PostureMode mode);
+
 /// Settings of solve_equilibrium.
 struct EquilibriumOptions {
-  bool relax_posture = false;       ///< let the coordinates move (see the header comment)
-  double posture_stiffness = 1.0;   ///< kappa [1/rad^2]
-  double reserve_weight = 1e8;      ///< W_r [1/(N m)^2]
-  double reserve_tolerance = 1e-3;  ///< largest acceptable reserve moment [N m]
-  int max_load_iterations = 60;     ///< passive-moment fixed-point iterations
-  double load_tolerance = 1e-7;     ///< convergence of the passive moments [N m]
-  int max_relax_iterations = 200;   ///< quasi-Newton iterations of relax_posture
+  PostureMode mode = PostureMode::Rhythm;  ///< see the header comment
+  double posture_stiffness = 10.0;         ///< kappa [1/rad^2]
+  double reserve_weight = 1e4;             ///< W_r [1/(N m)^2]
+  /// Largest acceptable reserve moment at a joint: reserve_tolerance [N m] plus
+  /// reserve_fraction times the moment the joint's muscles must supply. 5 % follows the
+  /// verification guideline of Hicks et al. 2015 (J Biomech Eng 137:020905) for reserve
+  /// actuators in static optimisation.
+  double reserve_tolerance = 1e-3;
+  double reserve_fraction = 0.05;  ///< [1]
+  int max_load_iterations = 60;    ///< passive-moment fixed-point iterations
+  double load_tolerance = 1e-7;    ///< convergence of the passive moments [N m]
+  int max_relax_iterations = 200;  ///< quasi-Newton iterations (Rhythm and Relaxed modes)
   /// Effort weight per muscle (empty: 1 for every muscle) [1].
   std::vector<double> effort_weight;
 };
@@ -48,16 +67,18 @@ struct EquilibriumResult {
   Eigen::Vector3d gravity;  ///< gravity in the model's ground frame [m/s^2]
   /// The gravity the joints carry [m/s^2]: gravity, or zero when a support carries the weight.
   Eigen::Vector3d load_gravity;
-  std::vector<PointLoad> loads;                ///< hand load and arm weight
-  Eigen::VectorXd tone_activation;             ///< floors a_tone [1], size n_muscles
-  Eigen::VectorXd voluntary_activation;        ///< v [1]
-  Eigen::VectorXd activation;                  ///< a_tone + v [1]
-  Eigen::VectorXd muscle_force;                ///< T [N]
-  std::vector<spine::SegmentLoads> segments;   ///< per segment
-  Eigen::VectorXd segment_shear;               ///< anterior shear per segment [N]
-  std::vector<int> balanced_bodies;            ///< bodies whose joints were balanced
-  Eigen::VectorXd reserve_moment;              ///< rho per balanced joint [N m] (~0)
-  Eigen::VectorXd joint_load_moment;           ///< N per balanced joint [N m]
+  std::vector<PointLoad> loads;               ///< hand load and arm weight
+  Eigen::VectorXd tone_activation;            ///< floors a_tone [1], size n_muscles
+  Eigen::VectorXd voluntary_activation;       ///< v [1]
+  Eigen::VectorXd activation;                 ///< a_tone + v [1]
+  Eigen::VectorXd muscle_force;               ///< T [N]
+  std::vector<spine::SegmentLoads> segments;  ///< per segment
+  Eigen::VectorXd segment_shear;              ///< anterior shear per segment [N]
+  std::vector<int> balanced_bodies;           ///< bodies whose joints were balanced
+  Eigen::VectorXd reserve_moment;             ///< rho per balanced joint [N m] (~0)
+  Eigen::VectorXd joint_load_moment;          ///< N per balanced joint [N m]
+  /// What the muscles had to supply per balanced joint: N - P [N m].
+  Eigen::VectorXd muscle_moment_demand;
   std::vector<Eigen::Vector3d> body_position;  ///< per body, ground frame [m]
   std::vector<Eigen::Matrix3d> body_rotation;  ///< per body
   double effort = 0.0;                         ///< sum_i w_i v_i^2

@@ -1,14 +1,17 @@
 // msk/spine/segment.hpp — one spinal level: disc, facets and ligaments sharing the load.
 //
 // A level (motion segment) sits at a revolute joint between two vertebrae; its joint centre is the
-// disc centre. Given the flexion angle, the compressive force the rest of the body presses the
-// upper vertebra down with, and the disc's hydration, compute_segment solves the quasi-static
-// axial balance of the level for the disc's elastic compression e:
+// disc centre. Given the flexion angle theta (measured from the model's geometry, the standing
+// shape), the compressive force the rest of the body presses the upper vertebra down with, and the
+// disc's hydration, compute_segment solves the quasi-static axial balance of the level for the
+// disc's elastic compression e:
 //   F_d(e) + F_f(e) = C + sum_k T_k(e),
 // (disc + facets = applied compression + ligament tensions; every term is monotonic in e, so the
 // root is unique) and from it the disc height, pressure, facet share, ligament forces, foramen
 // height and the level's passive restoring moment
-//   M = M_d(theta, F_d) - sum_k d_k T_k + d_f F_f.
+//   M = M_d(theta_n, F_d) - sum_k d_k T_k(theta_n) + d_f F_f(theta).
+// The disc and the ligaments are unloaded at the neutral angle (theta_n = theta - neutral_angle,
+// e.g. the recumbent shape); the facet gap and the foramen height are given in the geometry.
 // Equations, parameters and sources: docs/theory/spine.md.
 #pragma once
 
@@ -39,12 +42,14 @@ struct SegmentParams {
   FacetParams facet;
   std::vector<LigamentParams> ligaments;
   ForamenParams foramen;
-  double neutral_angle = 0.0;  ///< joint angle at which the level is unloaded and neutral [rad]
+  /// Flexion from the geometry at which the disc and ligaments are unloaded [rad].
+  double neutral_angle = 0.0;
 };
 
 /// Everything compute_segment computes for one level.
 struct SegmentLoads {
-  double angle = 0.0;                  ///< theta, flexion relative to neutral [rad]
+  double angle = 0.0;                  ///< theta, flexion from the model's geometry [rad]
+  double angle_from_neutral = 0.0;     ///< theta - neutral_angle [rad]
   double compression = 0.0;            ///< C, applied compression (along the disc axis) [N]
   double disc_compression = 0.0;       ///< e, elastic compression of the disc [m]
   double disc_force = 0.0;             ///< F_d [N]
@@ -65,7 +70,7 @@ struct SegmentLoads {
 };
 
 /// Solves the level's axial balance and fills `out` (see the header comment).
-/// @param theta        flexion angle relative to neutral [rad], finite
+/// @param theta        flexion angle from the model's geometry [rad], finite
 /// @param compression  applied compression [N], finite (negative: the level is pulled apart)
 /// @param hydration    disc fluid content [1], in (0, 2]
 /// @throws msk::InvalidArgument for non-finite arguments
