@@ -99,6 +99,61 @@ void bind_model(py::module_& m) {
             return d;
           },
           "pairs {name: {joint, agonists, antagonists, reciprocal_inhibition}}")
+      .def_readonly("segment_names", &Model::segment_names, "spinal levels, bottom up")
+      .def_property_readonly(
+          "segment_joints",
+          [](const Model& x) {
+            std::vector<std::string> v;
+            for (int k = 0; k < x.n_segments; ++k)
+              v.push_back(x.dof_names[x.body_dof[x.segment_body[k]]]);
+            return v;
+          },
+          "coordinate of each level's joint")
+      .def_property_readonly(
+          "segment_bodies",
+          [](const Model& x) {
+            std::vector<std::string> v;
+            for (int k = 0; k < x.n_segments; ++k)
+              v.push_back(x.body_names[x.segment_body[k]]);
+            return v;
+          },
+          "upper vertebra (body) of each level")
+      .def_readonly("segment_regions", &Model::segment_region)
+      .def_readonly("segment_rhythm", &Model::segment_rhythm, "share of the region's flexion")
+      .def_property_readonly(
+          "groups",
+          [](const Model& x) {
+            py::dict d;
+            for (std::size_t g = 0; g < x.group_names.size(); ++g) {
+              std::vector<std::string> names;
+              for (int i : x.group_muscles[g])
+                names.push_back(x.muscle_names[i]);
+              d[py::str(x.group_names[g])] = names;
+            }
+            return d;
+          },
+          "muscle groups {name: [muscles]}")
+      .def_property_readonly(
+          "body_parents",
+          [](const Model& x) {
+            std::vector<std::string> v;
+            for (int b = 0; b < x.n_bodies; ++b)
+              v.push_back(x.body_parent[b] < 0 ? "ground" : x.body_names[x.body_parent[b]]);
+            return v;
+          },
+          "parent of each body ('ground' for the root bodies)")
+      .def_property_readonly(
+          "subject",
+          [](const Model& x) {
+            py::dict d;
+            d["reference_mass"] = x.subject.reference_mass;
+            d["reference_height"] = x.subject.reference_height;
+            d["mass"] = x.subject.mass;
+            d["height"] = x.subject.height;
+            return d;
+          },
+          "the person the model stands for {reference_mass, reference_height, mass, height} "
+          "[kg, m] (zeros when the model is not scalable)")
       .def("muscle_parameters", &muscle_parameters, py::arg("name"),
            "Parameters of one muscle as a dict (SI units; tone threshold in optimal fibre "
            "lengths).")

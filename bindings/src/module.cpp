@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   msk::python::bind_model(m);
   msk::python::bind_sim(m);
   msk::python::bind_io(m);
+  msk::python::bind_spine(m);
 }

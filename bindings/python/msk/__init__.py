@@ -29,6 +29,8 @@ Exceptions (each a C++ ``msk::`` error of the same name, see docs/guide/errors.m
   file, the line, the field path and what was expected.
 - ``SimulationError``: the integration failed; the message gives the time [s], the channel and
   the law.
+- ``EquilibriumError``: a posture cannot be held (:func:`equilibrium`); the message names the
+  level and the moment the muscles lack.
 - ``IoError``: a results file cannot be read or written.
 - ``InvalidArgument``: a core function got an argument outside its domain.
 
@@ -44,26 +46,34 @@ from typing import Any
 from msk import protocols
 from msk._api import Model, bundled_models, load_model, simulate
 from msk.results import Results
+from msk.spine import EquilibriumResult, Posture, equilibrium
 
 __all__ = [
+    "EquilibriumError",
+    "EquilibriumResult",
     "Error",
     "InvalidArgument",
     "IoError",
     "Model",
     "ModelError",
+    "Posture",
     "Results",
     "SimulationError",
     "__version__",
     "bundled_models",
     "curves",
+    "equilibrium",
     "load_model",
     "plot",
     "protocols",
     "simulate",
+    "spine",
     "study",
 ]
 
-_CORE_NAMES = frozenset({"Error", "ModelError", "SimulationError", "IoError", "InvalidArgument"})
+_CORE_NAMES = frozenset(
+    {"Error", "ModelError", "SimulationError", "EquilibriumError", "IoError", "InvalidArgument"}
+)
 _LAZY_SUBMODULES = frozenset({"plot", "curves", "study", "validation"})
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from msk._animation import DrawFrame, SagittalScene, Skeleton, animate, snapshot
+from msk._spine_plot import spine, spine_postures
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,6 +41,8 @@ __all__ = [
     "dashboard",
     "save",
     "snapshot",
+    "spine",
+    "spine_postures",
 ]
 
 _STYLE: dict[Any, Any] = {

@@ -1,0 +1,198 @@
+// Postures and posture equilibrium (static optimisation) of spine models.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <memory>
+
+#include "bindings.hpp"
+#include "msk/error.hpp"
+#include "msk/model/model.hpp"
+#include "msk/sim/equilibrium.hpp"
+#include "msk/sim/posture.hpp"
+
+namespace py = pybind11;
+
+namespace msk::python {
+
+namespace {
+
+py::array_t<double> vector(const Eigen::VectorXd& v) {
+  py::array_t<double> a(v.size());
+  for (Eigen::Index i = 0; i < v.size(); ++i)
+    a.mutable_at(i) = v[i];
+  return a;
+}
+
+py::array_t<double> points(const std::vector<Eigen::Vector3d>& p) {
+  py::array_t<double> a({static_cast<py::ssize_t>(p.size()), py::ssize_t{3}});
+  for (std::size_t i = 0; i < p.size(); ++i)
+    for (int k = 0; k < 3; ++k)
+      a.mutable_at(i, k) = p[i][k];
+  return a;
+}
+
+/// One column of the per-segment loads as an array, shape (n_segments,).
+template <class F>
+py::array_t<double> segment_column(const EquilibriumResult& r, F&& field) {
+  py::array_t<double> a(static_cast<py::ssize_t>(r.segments.size()));
+  for (std::size_t k = 0; k < r.segments.size(); ++k)
+    a.mutable_at(k) = field(r.segments[k]);
+  return a;
+}
+
+py::dict result_dict(const Model& m, const EquilibriumResult& r) {
+  py::dict d;
+  d["q"] = vector(r.q);
+  d["gravity"] = vector(r.gravity);
+  d["load_gravity"] = vector(r.load_gravity);
+  py::list loads;
+  for (const PointLoad& l : r.loads) {
+    py::dict ld;
+    ld["body"] = l.body >= 0 ? m.body_names[l.body] : std::string("ground");
+    ld["point"] = vector(l.point);
+    ld["force"] = vector(l.force);
+    loads.append(ld);
+  }
+  d["loads"] = loads;
+  d["tone_activation"] = vector(r.tone_activation);
+  d["voluntary_activation"] = vector(r.voluntary_activation);
+  d["activation"] = vector(r.activation);
+  d["muscle_force"] = vector(r.muscle_force);
+  py::dict seg;
+  using L = spine::SegmentLoads;
+  seg["angle"] = segment_column(r, [](const L& s) { return s.angle; });
+  seg["angle_from_neutral"] = segment_column(r, [](const L& s) { return s.angle_from_neutral; });
+  seg["compression"] = segment_column(r, [](const L& s) { return s.compression; });
+  seg["disc_compression"] = segment_column(r, [](const L& s) { return s.disc_compression; });
+  seg["disc_force"] = segment_column(r, [](const L& s) { return s.disc_force; });
+  seg["facet_force"] = segment_column(r, [](const L& s) { return s.facet_force; });
+  seg["facet_share"] = segment_column(r, [](const L& s) { return s.facet_share; });
+  seg["ligament_force"] = segment_column(r, [](const L& s) { return s.ligament_force_total; });
+  seg["disc_height"] = segment_column(r, [](const L& s) { return s.disc_height; });
+  seg["posterior_disc_height"] =
+      segment_column(r, [](const L& s) { return s.posterior_disc_height; });
+  seg["pressure"] = segment_column(r, [](const L& s) { return s.pressure; });
+  seg["foramen_height"] = segment_column(r, [](const L& s) { return s.foramen_height; });
+  seg["stenosis"] = segment_column(r, [](const L& s) { return s.stenosis ? 1.0 : 0.0; });
+  seg["disc_moment"] = segment_column(r, [](const L& s) { return s.disc_moment; });
+  seg["ligament_moment"] = segment_column(r, [](const L& s) { return s.ligament_moment; });
+  seg["facet_moment"] = segment_column(r, [](const L& s) { return s.facet_moment; });
+  seg["moment"] = segment_column(r, [](const L& s) { return s.moment; });
+  seg["shear"] = vector(r.segment_shear);
+  py::list ligaments;
+  for (std::size_t k = 0; k < r.segments.size(); ++k) {
+    py::dict lig;
+    const auto& params = m.segment_params[k].ligaments;
+    for (std::size_t j = 0; j < params.size(); ++j)
+      lig[py::str(params[j].name)] = r.segments[k].ligament_force[j];
+    ligaments.append(lig);
+  }
+  seg["ligaments"] = ligaments;
+  d["segments"] = seg;
+  // Reserves and demands per balanced joint, also keyed by segment where there is one.
+  std::vector<std::string> joints;
+  py::array_t<double> segment_reserve(m.n_segments), segment_demand(m.n_segments);
+  for (int k = 0; k < m.n_segments; ++k)
+    segment_reserve.mutable_at(k) = segment_demand.mutable_at(k) = 0.0;
+  for (std::size_t j = 0; j < r.balanced_bodies.size(); ++j) {
+    const int b = r.balanced_bodies[j];
+    joints.push_back(m.dof_names[m.body_dof[b]] + ":" + m.body_names[b]);
+    const int k = m.body_segment[b];
+    if (k >= 0) {
+      // In the level's flexion sense.
+      const double s = m.segment_flexion_sign[k];
+      segment_reserve.mutable_at(k) = s * r.reserve_moment[static_cast<Eigen::Index>(j)];
+      segment_demand.mutable_at(k) = s * r.muscle_moment_demand[static_cast<Eigen::Index>(j)];
+    }
+  }
+  seg["reserve_moment"] = segment_reserve;
+  seg["muscle_moment_demand"] = segment_demand;
+  d["balanced_joints"] = joints;
+  d["reserve_moment"] = vector(r.reserve_moment);
+  d["joint_load_moment"] = vector(r.joint_load_moment);
+  d["muscle_moment_demand"] = vector(r.muscle_moment_demand);
+  d["body_position"] = points(r.body_position);
+  py::array_t<double> rot(
+      {static_cast<py::ssize_t>(r.body_rotation.size()), py::ssize_t{3}, py::ssize_t{3}});
+  for (std::size_t b = 0; b < r.body_rotation.size(); ++b)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j)
+        rot.mutable_at(b, i, j) = r.body_rotation[b](i, j);
+  d["body_rotation"] = rot;
+  d["joint_origin"] = points(r.joint_origin);
+  py::list paths;
+  for (const auto& p : r.muscle_path)
+    paths.append(points(p));
+  d["muscle_path"] = paths;
+  d["effort"] = r.effort;
+  d["qp_iterations"] = r.qp_iterations;
+  d["load_iterations"] = r.load_iterations;
+  d["relax_iterations"] = r.relax_iterations;
+  return d;
+}
+
+}  // namespace
+
+void bind_spine(py::module_& m) {
+  py::class_<Posture>(m, "Posture",
+                      "A static posture (SI units: angles in rad, lengths in m, masses in kg).")
+      .def(py::init<>())
+      .def_readwrite("name", &Posture::name)
+      .def_readwrite("orientation", &Posture::orientation, "'upright', 'supine', 'prone' or 'side'")
+      .def_readwrite("supported", &Posture::supported,
+                     "a support carries every body's weight (lying)")
+      .def_readwrite("pelvic_tilt", &Posture::pelvic_tilt, "anterior pelvic tilt [rad]")
+      .def_readwrite("lumbar_flexion", &Posture::lumbar_flexion, "[rad]")
+      .def_readwrite("thoracic_flexion", &Posture::thoracic_flexion, "[rad]")
+      .def_readwrite("neck_flexion", &Posture::neck_flexion, "[rad]")
+      .def_readwrite("head_flexion", &Posture::head_flexion, "[rad]")
+      .def_readwrite("hip_flexion", &Posture::hip_flexion, "[rad]")
+      .def_readwrite("level_flexion", &Posture::level_flexion, "{level: flexion [rad]}")
+      .def_readwrite("load_mass", &Posture::load_mass, "held in the hands [kg]")
+      .def_readwrite("hand_distance", &Posture::hand_distance,
+                     "hands in front of the load reference level [m]; NaN: arms hang")
+      .def_readwrite("hand_height", &Posture::hand_height, "[m]")
+      .def_readwrite("hydration", &Posture::hydration, "disc fluid content [1]; NaN: model's")
+      .def_readwrite("source", &Posture::source)
+      .def("validate", [](const Posture& p) { validate(p); });
+
+  m.def("posture_preset_names", &posture_preset_names, "Names of the bundled postures.");
+  m.def("posture_preset", &posture_preset, py::arg("name"),
+        py::arg("load_mass") = std::numeric_limits<double>::quiet_NaN(),
+        "A bundled posture; the lifts hold load_mass kg (NaN: 20 kg).");
+  m.def(
+      "posture_coordinates",
+      [](const std::shared_ptr<Model>& model, const Posture& p) {
+        return vector(posture_coordinates(*model, p));
+      },
+      py::arg("model"), py::arg("posture"), "The coordinates of a posture [rad], shape (n_dofs,).");
+  m.def(
+      "solve_equilibrium",
+      [](const std::shared_ptr<Model>& model, const Posture& posture, const std::string& mode,
+         double posture_stiffness, double reserve_tolerance, double reserve_fraction,
+         const std::vector<double>& effort_weight) {
+        EquilibriumOptions o;
+        o.mode = posture_mode_from_name(mode);
+        o.posture_stiffness = posture_stiffness;
+        o.reserve_tolerance = reserve_tolerance;
+        o.reserve_fraction = reserve_fraction;
+        o.effort_weight = effort_weight;
+        EquilibriumResult r;
+        {
+          py::gil_scoped_release release;
+          r = solve_equilibrium(*model, posture, o);
+        }
+        return result_dict(*model, r);
+      },
+      py::arg("model"), py::arg("posture"), py::arg("mode") = "rhythm",
+      py::arg("posture_stiffness") = EquilibriumOptions{}.posture_stiffness,
+      py::arg("reserve_tolerance") = EquilibriumOptions{}.reserve_tolerance,
+      py::arg("reserve_fraction") = EquilibriumOptions{}.reserve_fraction,
+      py::arg("effort_weight") = std::vector<double>{},
+      "Posture equilibrium (static optimisation): activations, muscle forces and the loads of "
+      "every spinal level. Returns a dict of NumPy arrays (SI units). Raises EquilibriumError "
+      "naming the level no activation can balance. The GIL is released while solving.");
+}
+
+}  // namespace msk::python

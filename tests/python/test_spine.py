@@ -1,0 +1,159 @@
+"""Postures and posture equilibrium from Python: tables, errors, sweeps, pictures."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+msk = pytest.importorskip("msk")
+pytest.importorskip("msk._core")
+
+pytestmark = pytest.mark.core
+
+LEVEL_COLUMNS = [
+    "compression_N",
+    "shear_N",
+    "disc_force_N",
+    "pressure_MPa",
+    "facet_force_N",
+    "facet_share",
+    "foramen_height_mm",
+]
+PRESETS = [
+    "lying_supine",
+    "lying_prone",
+    "lying_side",
+    "standing_relaxed",
+    "standing_flexed",
+    "sitting_relaxed",
+    "sitting_straight",
+    "sitting_slouched",
+    "sitting_flexed_max",
+    "lift_round_back",
+    "lift_bent_knees",
+    "lift_close",
+]
+
+
+@pytest.fixture(scope="module")
+def lumbar() -> msk.Model:
+    return msk.load_model("lumbar")
+
+
+def test_every_named_preset_exists_and_lifts_take_a_load() -> None:
+    assert set(PRESETS) <= set(msk.Posture.presets())
+    lift = msk.Posture.preset("lift_round_back")
+    assert lift.load_kg == 20.0
+    assert msk.Posture.preset("lift_close", load_kg=10).load_kg == 10.0
+    assert msk.Posture.preset("standing_relaxed", lumbar_flexion_deg=5).lumbar_flexion_deg == 5
+    with pytest.raises(ValueError, match="unknown field"):
+        msk.Posture.preset("standing_relaxed", trunk_deg=5)
+    with pytest.raises(ValueError, match="expected one of"):
+        msk.Posture.preset("handstand")
+    with pytest.raises(ValueError, match="hand_distance_m"):
+        msk.Posture(load_kg=10)
+
+
+def test_levels_and_muscles_tables(lumbar: msk.Model) -> None:
+    r = msk.equilibrium(lumbar, msk.Posture.preset("standing_relaxed"))
+    assert list(r.levels.index) == ["L5-S1", "L4-L5", "L3-L4", "L2-L3", "L1-L2"]
+    assert r.levels.index.name == "level"
+    for column in LEVEL_COLUMNS:
+        assert column in r.levels.columns, column
+        assert np.isfinite(r.levels[column]).all(), column
+    assert r.levels.attrs["units"]["pressure_MPa"] == "MPa"
+    assert {"force_N", "activation"} <= set(r.muscles.columns)
+    assert len(r.muscles) == len(lumbar.muscle_names)
+    assert (r.muscles["activation"] >= r.muscles["tone_activation"] - 1e-12).all()
+    assert (r.muscles["activation"] <= 1 + 1e-12).all()
+    # Compression exceeds the weight above L5-S1 and the pressure includes the swelling part.
+    assert r.levels.loc["L5-S1", "compression_N"] > 300
+    assert r.levels.loc["L4-L5", "pressure_MPa"] > 0.1
+    ds = r.to_xarray()
+    assert ds["pressure_MPa"].attrs["units"] == "MPa"
+    assert ds.sizes["level"] == 5
+
+
+def test_all_presets_solve_with_normal_and_hypertonic_tone(lumbar: msk.Model) -> None:
+    hyper = lumbar.with_overrides(
+        {"groups.erector_spinae.tone": "hypertonic", "groups.psoas.tone": "hypertonic"}
+    )
+    for model in (lumbar, hyper):
+        for name in PRESETS:
+            r = msk.equilibrium(model, name)
+            demand = np.abs(r.raw["segments"]["muscle_moment_demand"])
+            assert (np.abs(r.levels["reserve_N_m"]) <= 1e-3 + 0.05 * demand + 1e-9).all(), name
+    # The hypertonic muscles cannot relax: their floor shows in the muscles table.
+    r = msk.equilibrium(hyper, "lying_supine")
+    es = r.muscles[r.muscles["group"] == "erector_spinae"]
+    assert es["tone_activation"].min() > 0.0
+
+
+def test_a_load_the_muscles_cannot_hold_names_the_level(lumbar: msk.Model) -> None:
+    p = msk.Posture(name="too_heavy", load_kg=150, hand_distance_m=0.6)
+    with pytest.raises(msk.EquilibriumError, match=r"level L\d-[LS]\d") as info:
+        msk.equilibrium(lumbar, p, mode="fixed")
+    assert "too_heavy" in str(info.value)
+
+
+def test_lifting_round_back_exceeds_niosh_and_close_stays_below(lumbar: msk.Model) -> None:
+    round_back = msk.equilibrium(lumbar, "lift_round_back").levels.loc["L5-S1", "compression_N"]
+    close = msk.equilibrium(lumbar, "lift_close").levels.loc["L5-S1", "compression_N"]
+    assert round_back > 3400.0
+    assert close < round_back
+
+
+def test_compare_and_sweep(lumbar: msk.Model) -> None:
+    table = msk.spine.compare(
+        {"normal": lumbar, "weak": lumbar.with_overrides({"groups.multifidus.tone": "hypotonic"})},
+        ["standing_relaxed", "sitting_relaxed"],
+    )
+    assert table.index.names == ["posture", "level"]
+    assert ("normal", "pressure_MPa") in table.columns
+    assert len(table) == 10
+    ds = msk.spine.sweep(
+        lumbar,
+        ["standing_relaxed"],
+        {"groups.erector_spinae.tone.threshold_offset": [-0.02, 0.5]},
+        progress=False,
+    )
+    assert ds["compression_N"].dims == (
+        "groups.erector_spinae.tone.threshold_offset",
+        "posture",
+        "level",
+    )
+    assert ds["compression_N"].shape == (2, 1, 5)
+    # A lower threshold (more tone) presses the levels harder.
+    c = ds["compression_N"].sel(level="L4-L5", posture="standing_relaxed").values
+    assert c[0] > c[1]
+
+
+def test_threads_give_the_serial_result(lumbar: msk.Model) -> None:
+    serial = [msk.equilibrium(lumbar, p).levels["compression_N"].to_numpy() for p in PRESETS[:6]]
+    out: list = [None] * 6
+
+    def run(k: int) -> None:
+        out[k] = msk.equilibrium(lumbar, PRESETS[k]).levels["compression_N"].to_numpy()
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, b in zip(serial, out):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_spine_pictures(lumbar: msk.Model, tmp_path: Path) -> None:
+    rs = [msk.equilibrium(lumbar, p) for p in ("standing_relaxed", "lift_round_back")]
+    fig = msk.plot.spine(rs[0], path=tmp_path / "one.png")
+    assert (tmp_path / "one.png").stat().st_size > 10_000
+    fig2 = msk.plot.spine_postures(rs, path=tmp_path / "two.png")
+    assert (tmp_path / "two.png").stat().st_size > 10_000
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    plt.close(fig2)
