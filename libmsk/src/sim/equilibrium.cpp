@@ -14,6 +14,7 @@
 #include "msk/sim/effort_qp.hpp"
 #include "msk/sim/kinematics.hpp"
 #include "msk/sim/rhs.hpp"
+#include "path_pieces.hpp"
 
 namespace msk {
 
@@ -208,6 +209,15 @@ class Evaluator {
     r.muscle_moment_demand = demand_;
     r.body_position = data_.body_position;
     r.body_rotation = data_.body_rotation;
+    r.joint_origin = data_.joint_origin;
+    r.muscle_path.assign(m_.n_muscles, {});
+    for (int i = 0; i < m_.n_muscles; ++i)
+      detail::visit_path_pieces(m_, data_, i,
+                                [&](const Eigen::Vector3d& a, int, const Eigen::Vector3d& b, int) {
+                                  auto& path = r.muscle_path[i];
+                                  if (path.empty()) path.push_back(a);
+                                  path.push_back(b);
+                                });
     r.effort = (weight_.array() * v_.array().square()).sum();
     r.qp_iterations = qp_iterations_;
     r.load_iterations = load_iterations_;

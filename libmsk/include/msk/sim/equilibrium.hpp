@@ -81,6 +81,9 @@ struct EquilibriumResult {
   Eigen::VectorXd muscle_moment_demand;
   std::vector<Eigen::Vector3d> body_position;  ///< per body, ground frame [m]
   std::vector<Eigen::Matrix3d> body_rotation;  ///< per body
+  std::vector<Eigen::Vector3d> joint_origin;   ///< joint centre per body, ground frame [m]
+  /// Per muscle: its active path points in ground [m] (straight pieces; wrap arcs not included).
+  std::vector<std::vector<Eigen::Vector3d>> muscle_path;
   double effort = 0.0;                         ///< sum_i w_i v_i^2
   int qp_iterations = 0;
   int load_iterations = 0;
