@@ -130,6 +130,7 @@ GROUPS = {
     "external_oblique": ["external_oblique"],
     "internal_oblique": ["internal_oblique"],
     "abdominals": ["rectus_abdominis", "external_oblique", "internal_oblique"],
+    "flexors": ["rectus_abdominis", "external_oblique", "internal_oblique"],
     "extensors": [
         "longissimus_lumborum",
         "longissimus_thoracis",
@@ -304,6 +305,10 @@ def lumbar_yaml() -> str:
         w(f"      location_in_parent: {vec(in_parent)}  # Christophy {j['name']}")
         w(f"      location_in_child: {vec(j['in_child'])}")
         w("      range_deg: [-15.0, 25.0]")
+        # Episodes start, and the habitual fibre lengths of the tone law are taken, at the
+        # unloaded neutral shape (the recumbent lordosis), where the fibres sit at their optimal
+        # length.
+        w(f"      default_deg: {fmt(13.0 * rhythm[level])}")
         w("      limit_stiffness: 1.0")
         w(f"    mass: {fmt(mass)}  # AMMR lumbar fraction, shared as Christophy's vertebra masses")
         w(f"    com: {vec(cb['com'])}  # Christophy")
@@ -501,11 +506,520 @@ def axis_tilt(joint_centre: dict, level: str) -> float:
     return sum(angles) / len(angles)
 
 
+# --- The cervical model -------------------------------------------------------------------------
+
+# Mortensen 2018 bodies as msk bodies, bottom up; the skull and the jaw (welded to it) are the head.
+NECK_BODY = {
+    "cerv7": "C7",
+    "cerv6": "C6",
+    "cerv5": "C5",
+    "cerv4": "C4",
+    "cerv3": "C3",
+    "cerv2": "C2",
+    "cerv1": "C1",
+    "skull": "head",
+    "jaw": "head",
+}
+NECK_LEVELS = ["C7-T1", "C6-C7", "C5-C6", "C4-C5", "C3-C4", "C2-C3"]  # bottom up
+NECK_VERTEBRAE = ["C7", "C6", "C5", "C4", "C3", "C2"]  # the upper vertebra of each level
+# Bodies the model does not have: fixed to the thorax, which is msk's ground here.
+NECK_GROUND_BODIES = ("spine", "ribcage", "rscapula", "rclavicle")
+
+HEAD_MASS = 4.5  # [kg] Beier et al. 1979: 3.66-5.76 kg (21 heads); PUBLISHED.md: 4-5 kg
+# Head radii of gyration about its principal axes [m] (Beier et al. 1979, means: 6.89 cm about the
+# anterior axis, 7.18 cm about the lateral axis, 5.85 cm about the vertical axis).
+HEAD_GYRATION = (0.0689, 0.0585, 0.0718)  # about x (anterior), y (up), z (right)
+# Head centre of mass 1.0 cm in front of the occipital condyles (estimate: Beier 1979 puts it
+# 0.8 cm in front of the auditory meatus; Surg Radiol Anat 1986;8:169, authors not confirmed, finds
+# its line of gravity in front of the cervical spine). Mortensen's skull has it straight above.
+HEAD_COM_ANTERIOR = 0.010  # [m]
+NECK_RADIUS = 0.06  # [m] neck slices as uniform cylinders, 38 cm around (estimate, for inertia)
+
+# Disc mid-height per level [mm]: Koken et al. 2014 (MRI, 50 men): C4-5 5.99, C5-6 6.07,
+# C6-7 6.37; C2-3 and C3-4 at or below the men's pooled C2-3 ... C6-7 mean of 5.82 (Lee et al.,
+# Korean J Spine, radiographs), C7-T1 as the mean of C5-6 and C6-7: estimates.
+NECK_DISC_HEIGHT_MM = {
+    "C2-C3": 5.5,
+    "C3-C4": 5.8,
+    "C4-C5": 5.99,
+    "C5-C6": 6.07,
+    "C6-C7": 6.37,
+    "C7-T1": 6.2,
+}
+NECK_DISC_HEIGHT_NOTE = {
+    "C2-C3": "estimate",
+    "C3-C4": "Lee et al. men's pooled mean",
+    "C4-C5": "Koken 2014, MRI, men",
+    "C5-C6": "Koken 2014, MRI, men",
+    "C6-C7": "Koken 2014, MRI, men",
+    "C7-T1": "estimate",
+}
+NECK_POSTERIOR_FRACTION = 0.75  # posterior / middle disc height (estimate: lordotic wedge)
+NECK_DISC_DEPTH_MM = 16.86  # men, C2-3 ... C6-7 pooled (Lee et al.); C7-T1 the same (assumption)
+# Endplate area [cm^2]: 2-3 cm^2 (Panjabi 1991, unverified), rising caudally with the endplate
+# width (estimate).
+NECK_DISC_AREA_CM2 = {
+    "C2-C3": 2.0,
+    "C3-C4": 2.2,
+    "C4-C5": 2.4,
+    "C5-C6": 2.6,
+    "C6-C7": 2.8,
+    "C7-T1": 3.0,
+}
+# Foraminal height [mm] at C2/C3 ... C7/T1: CT of 320 normal Jordanian adults aged 16-37 (Abu
+# Ghaida et al., "linear measurements of normal cervical intervertebral foramina"; abstract read,
+# journal not confirmed).
+NECK_FORAMEN_HEIGHT_MM = {
+    "C2-C3": 10.15,
+    "C3-C4": 8.09,
+    "C4-C5": 8.00,
+    "C5-C6": 8.18,
+    "C6-C7": 8.43,
+    "C7-T1": 7.97,
+}
+# Range of each lower level's coordinate [deg]: its flexion + extension range of motion either
+# way, generous bounds for the equilibrium's search (representative values, White & Panjabi 1990;
+# unverified).
+NECK_ROM_DEG = {
+    "C2-C3": 10.0,
+    "C3-C4": 15.0,
+    "C4-C5": 20.0,
+    "C5-C6": 20.0,
+    "C6-C7": 17.0,
+    "C7-T1": 9.0,
+}
+# Standing T1 slope [deg]: 20-30 in most asymptomatic adults (41 of 85; "Normative segmental
+# cervical lordosis distribution and sagittal vertical axis variations with T1 slope", 2025,
+# abstract).
+T1_SLOPE_DEG = 25.0
+
+# Disc segment moment (disc with the longitudinal ligaments): Moroney et al. 1988 measured 0.21
+# (flexion) and 0.32 (extension) N m/deg. With M = -(c1 t + c2 t^2 + c3 t^3), t in degrees, the
+# secant stiffness at |t| = 5 deg (the range of Moroney's moments, up to 2.16 N m) is
+# c1 + 25 c3 -+ 5 c2: c2 = (0.21 - 0.32) / 10 and c1 + 25 c3 = 0.265, split as 0.20 + 0.065
+# (assumption: 25 % stiffening at 5 deg); c2^2 < 3 c1 c3 holds.
+NECK_REFERENCE_ANGLE_DEG = 5.0
+NECK_DISC_C1 = 0.20
+NECK_DISC_C2 = (0.21 - 0.32) / (2.0 * NECK_REFERENCE_ANGLE_DEG)
+NECK_DISC_C3 = (0.265 - NECK_DISC_C1) / NECK_REFERENCE_ANGLE_DEG**2
+
+# Posterior ligaments (ALL and PLL are in Moroney's disc segment, so not repeated here; the
+# supraspinous ligament is the thin ligamentum nuchae in the neck and is left out). Stiffness
+# [N/mm] and length [mm] after Yoganandan, Kumaresan & Pintar 2000 (J Biomech Eng 122:623;
+# unverified); distance behind the disc centre [mm]: the capsules at the facets (see
+# NECK_FACET_ARM), the ligamentum flavum behind the canal (half the disc depth + the 11.2 mm
+# sagittal canal diameter at C5, Kato et al. 2012), the interspinous ligament midway to the
+# spinous-process tips (45 mm behind the C3-C4 centre: Mortensen's semispinalis cervicis
+# insertion).
+NECK_LIGAMENTS = {  # name: (stiffness N/mm, length mm, moment arm mm)
+    "CL": (36.0, 6.5, 16.0),
+    "LF": (20.0, 8.0, 19.6),
+    "ISL": (6.0, 10.0, 32.0),
+}
+# Moroney 1988: the posterior arch and ligaments add 0.22 N m/deg in flexion and 0.41 in extension
+# to the disc segment. The ligaments (taut beyond the neutral zone) give the flexion part and the
+# facets the extension part, as secant stiffnesses at 5 deg without preload (Moroney's bending
+# tests): the ligament stiffnesses are Yoganandan's times NECK_LIGAMENT_SCALE, and the facet
+# stiffness is NECK_FACET_STIFFNESS, both solved for those targets with the segment laws
+# (libmsk/include/msk/spine/segment.hpp); tests/cpp/test_spine_models.cpp checks them.
+NECK_LIGAMENT_SCALE = 1.47
+NECK_FACET_STIFFNESS = 7.9e6  # [N/m^1.5]
+NECK_NEUTRAL_ZONE_DEG = 1.5  # ligaments taut beyond it (assumption)
+# Facet lever arm [m]: the articular pillars, where Mortensen's semispinalis capitis arises on C5,
+# lie 15.0 and 17.7 mm behind the C5-C6 and C4-C5 joint centres.
+NECK_FACET_ARM = 0.016
+NECK_FACET_GAP = 5.0e-4  # [m] the 0.5 mm initial gap of FE models (0.2-1 mm; unverified)
+
+# Muscle groups of the cervical model (Mortensen's groups, as anatomical groups), and the
+# flexors and extensors: Mortensen's "flexion" and "extension" ObjectGroups, the flexors with the
+# hyoid muscles (Mortensen 2018 adds them as neck flexors).
+NECK_GROUPS = {
+    "sternocleidomastoid": ["sternocleidomastoid"],
+    "scalenes": ["scalenes"],
+    "longus_colli": ["longus_colli"],
+    "longus_capitis": ["longus_capitis"],
+    "splenius": ["splenius_capitis", "splenius_cervicis"],
+    "semispinalis": ["semispinalis_capitis", "semispinalis_cervicis"],
+    "upper_trapezius": ["trapezius"],
+    "levator_scapulae": ["levator_scapulae"],
+    "hyoids": ["hyoid"],
+    "suboccipitals": ["suboccipital"],
+    "cervical_erector_spinae": ["erector_spinae_cervical"],
+}
+NECK_FLEXION_GROUP = [
+    "cleid_mast",
+    "cleid_occ",
+    "long_cap_sklc4",
+    "long_col_c1c5",
+    "long_col_c1thx",
+    "long_col_c5thx",
+    "scalenus_ant",
+    "stern_mast",
+]
+NECK_EXTENSION_GROUP = [
+    "iliocost_cerv_c5rib",
+    "levator_scap",
+    "longissi_cap_sklc6",
+    "longissi_cerv_c4thx",
+    "obl_cap_inf",
+    "obl_cap_sup",
+    "rectcap_post_maj",
+    "rectcap_post_min",
+    "scalenus_med",
+    "scalenus_post",
+    "semi_cap_sklc5",
+    "semi_cap_sklthx",
+    "semi_cerv_c3thx",
+    "splen_cap_sklc6",
+    "splen_cap_sklthx",
+    "splen_cerv_c3thx",
+    "trap_acr",
+    "trap_cl",
+]
+
+
+CERVICAL_HEADER = """\
+# msk model: the cervical spine in the sagittal plane (generated by scripts/make_spine_models.py;
+# do not edit by hand). Units: SI (m, kg, N, Pa, s, rad) unless a field name says otherwise.
+#
+# Skeleton and muscles: Mortensen JD, Vasavada AN, Merryweather AS (2018) The inclusion of hyoid
+# muscles improve moment generating capacity and dynamic simulations in musculoskeletal models of
+# the head and neck. PLoS ONE 13(6):e0199912 (after Vasavada, Li & Delp 1998); the file
+# models/reference/Mortensen2018.osim of mjhmilla/kinematicPassengerModel (MIT), read into
+# models/data/neck_skeleton_mortensen2018.csv and neck_muscles_mortensen2018.csv: joint centres,
+# flexion couplers, muscle paths, forces, fibre and tendon lengths. Each right-side muscle stands
+# for both sides (force doubled). Masses: AMMR body-mass fractions and Beier et al. 1979 (head).
+# Discs, ligaments, facets and foramina: see the sources beside each value and
+# docs/theory/spine.md.
+msk_format: 1
+name: cervical
+description: >-
+  Cervical spine, sagittal plane: thorax/T1 (ground), C7 ... C2 on flexion joints (positive =
+  flexion), C1 and the head on the two upper joints coupled to one head_flexion coordinate; levels
+  C7-T1 ... C2-C3 with discs, facets and ligaments; the 36 neck muscles per side of Mortensen et
+  al. 2018 (hyoids, sternocleidomastoid, scalenes, longus colli and capitis, splenius,
+  semispinalis, upper trapezius, levator scapulae, cervical erector spinae, suboccipitals).
+"""
+
+
+def read_commented_csv(path: Path) -> list[dict]:
+    """Rows of a CSV file whose leading lines starting with '#' are comments."""
+    with path.open() as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def floats(text: str) -> list[float]:
+    return [float(v) for v in text.split()]
+
+
+def rotation_xyz(angles: list[float]) -> list[list[float]]:
+    """Body-fixed x-y-z rotation matrix Rx(a) Ry(b) Rz(c) (OpenSim's orientation_in_parent)."""
+    a, b, c = angles
+    rx = [[1.0, 0.0, 0.0], [0.0, math.cos(a), -math.sin(a)], [0.0, math.sin(a), math.cos(a)]]
+    ry = [[math.cos(b), 0.0, math.sin(b)], [0.0, 1.0, 0.0], [-math.sin(b), 0.0, math.cos(b)]]
+    rz = [[math.cos(c), -math.sin(c), 0.0], [math.sin(c), math.cos(c), 0.0], [0.0, 0.0, 1.0]]
+
+    def mul(p: list[list[float]], q: list[list[float]]) -> list[list[float]]:
+        return [[sum(p[i][k] * q[k][j] for k in range(3)) for j in range(3)] for i in range(3)]
+
+    return mul(mul(rx, ry), rz)
+
+
+def neck_axis_tilt(joint_centre: dict, level: str) -> float:
+    """Tilt of the disc normal from vertical, forward positive [deg]: the bisector of the axes of
+    the vertebrae above and below (lines joining joint centres; T1's endplate normal, tilted
+    forward by the T1 slope, below C7-T1)."""
+    i = NECK_LEVELS.index(level)
+    chain = NECK_LEVELS + ["C1-C2"]
+    here, above = joint_centre[level], joint_centre[chain[i + 1]]
+    angles = [math.degrees(math.atan2(above[0] - here[0], above[1] - here[1]))]
+    if i > 0:
+        below = joint_centre[NECK_LEVELS[i - 1]]
+        angles.append(math.degrees(math.atan2(here[0] - below[0], here[1] - below[1])))
+    else:
+        angles.append(T1_SLOPE_DEG)
+    return sum(angles) / len(angles)
+
+
+def cervical_yaml() -> str:
+    skeleton = {row["body"]: row for row in read_commented_csv(NECK_SKELETON)}
+    muscles = read_commented_csv(NECK_MUSCLES)
+
+    # Body origins and joint centres in the thorax (ground) frame at zero coordinates: every
+    # frame is parallel to it there.
+    origin = {"spine": [0.0, 0.0, 0.0], "ribcage": [0.0, 0.0, 0.0]}
+    joint_centre = {}
+    chain = ["cerv7", "cerv6", "cerv5", "cerv4", "cerv3", "cerv2", "cerv1", "skull"]
+    for body in chain:
+        row = skeleton[body]
+        base = origin[row["parent"]]
+        centre = [base[i] + floats(row["location_in_parent"])[i] for i in range(3)]
+        origin[body] = [centre[i] - floats(row["location_in_child"])[i] for i in range(3)]
+        joint_centre[body] = centre
+    origin["jaw"] = origin["skull"]
+    level_centre = {lv: joint_centre[b] for lv, b in zip(NECK_LEVELS, chain)}
+    level_centre["C1-C2"] = joint_centre["cerv1"]
+
+    def in_ground(body: str, p: list[float]) -> list[float]:
+        """A point of a body that msk fixes to the thorax, in the thorax frame."""
+        row = skeleton[body]
+        r = rotation_xyz(floats(row["orientation_in_parent"]))
+        loc = floats(row["location_in_parent"])
+        return [loc[i] + sum(r[i][k] * p[k] for k in range(3)) for i in range(3)]
+
+    def point_in(body: str, p: list[float]) -> tuple[str, list[float]]:
+        """A Mortensen path point as (msk body, point in its frame)."""
+        if body in NECK_GROUND_BODIES:
+            return "ground", in_ground(body, p)
+        return NECK_BODY[body], p  # the jaw frame is the skull frame
+
+    # Shares of neck flexion (lower neck, pitch2) and head flexion (pitch1) per joint: the
+    # Mortensen couplers' slopes, renormalised to sum 1 (the lower neck's sum to 1.001).
+    def shares(coordinate: str) -> dict:
+        raw = {
+            b: float(skeleton[b]["pitch_spline_y"]) / 1.74533
+            for b in chain
+            if skeleton[b]["pitch_coordinate"] == coordinate
+        }
+        total = sum(raw.values())
+        return {b: v / total for b, v in raw.items()}
+
+    neck_share = shares("pitch2")
+    head_share = shares("pitch1")
+
+    # Masses: head + neck = AMMR's 8.1 % of body mass; the head HEAD_MASS; the neck's rest shared
+    # as Mortensen's vertebra masses (C1 ... C7).
+    head_neck_mass = FRACTION_HEAD_NECK * REFERENCE_MASS
+    neck_bodies = ["cerv7", "cerv6", "cerv5", "cerv4", "cerv3", "cerv2", "cerv1"]
+    mortensen_neck = sum(float(skeleton[b]["mass"]) for b in neck_bodies)
+    neck_mass = {
+        b: (head_neck_mass - HEAD_MASS) * float(skeleton[b]["mass"]) / mortensen_neck
+        for b in neck_bodies
+    }
+    skull_mass = float(skeleton["skull"]["mass"])
+    jaw_mass = float(skeleton["jaw"]["mass"])
+    head_com_y = (
+        skull_mass * floats(skeleton["skull"]["mass_center"])[1]
+        + jaw_mass * floats(skeleton["jaw"]["mass_center"])[1]
+    ) / (skull_mass + jaw_mass)
+    head_inertia = [HEAD_MASS * r * r for r in HEAD_GYRATION]
+
+    def slice_inertia(body: str) -> list[float]:
+        """Uniform cylinder of radius NECK_RADIUS, as tall as the joint spacing."""
+        i = chain.index(body)
+        above, below = joint_centre[chain[i + 1]], joint_centre[body]
+        h = math.dist(above, below)
+        m = neck_mass[body]
+        across = m * (3.0 * NECK_RADIUS**2 + h * h) / 12.0
+        return [across, 0.5 * m * NECK_RADIUS**2, across]
+
+    out: list[str] = []
+    w = out.append
+    out.extend(CERVICAL_HEADER.splitlines())
+    w("gravity: [0.0, -9.80665, 0.0]")
+    w(
+        f"subject: {{reference_mass: {fmt(REFERENCE_MASS)}, reference_height: "
+        f"{fmt(REFERENCE_HEIGHT)}}}  # assumption: the lumbar model's person"
+    )
+    w("posture:")
+    w("  ground: thorax  # gravity follows pelvic tilt + lumbar and thoracic flexion")
+    w("  head_coordinate: head_flexion")
+    w("bodies:")
+    parent_of = {
+        "cerv7": "ground",
+        "cerv6": "C7",
+        "cerv5": "C6",
+        "cerv4": "C5",
+        "cerv3": "C4",
+        "cerv2": "C3",
+        "cerv1": "C2",
+        "skull": "C1",
+    }
+    joint_name = {b: lv.replace("-", "_") for lv, b in zip(NECK_LEVELS, chain)}
+    joint_name["cerv1"] = "C1_C2"
+    joint_name["skull"] = "C0_C1"
+    for body in chain:
+        row = skeleton[body]
+        name = NECK_BODY[body]
+        w(f"  - name: {name}" + ("  # skull and jaw" if body == "skull" else ""))
+        w(f"    parent: {parent_of[body]}")
+        w("    joint:")
+        w(f"      name: {joint_name[body]}")
+        w("      type: revolute")
+        if body in head_share:
+            w("      coordinate: head_flexion")
+            w(
+                f"      ratio: {fmt(head_share[body])}  # Mortensen pitch1 share"
+                f" ({row['pitch_spline_y']} / 1.74533, renormalised)"
+            )
+        w("      axis: [0.0, 0.0, -1.0]  # positive = flexion")
+        w(
+            f"      location_in_parent: {vec(floats(row['location_in_parent']))}"
+            f"  # Mortensen {row['joint']}"
+        )
+        w(f"      location_in_child: {vec(floats(row['location_in_child']))}")
+        if body == "cerv1":
+            lo, hi = floats(row["pitch_range"])
+            w(
+                f"      range_deg: [{fmt(-math.degrees(hi))}, {fmt(-math.degrees(lo))}]"
+                "  # Mortensen pitch1 range (its positive = extension)"
+            )
+            w("      limit_stiffness: 1.0")
+            # Mortensen's C2-C1 and C1-skull bushings' damping, in the coordinate: sum r^2 c.
+            damping = sum(
+                head_share[b] ** 2 * floats(skeleton[b]["bushing_damping"])[2] for b in head_share
+            )
+            w(f"      damping: {fmt(damping)}  # Mortensen's two upper bushings, sum ratio^2 c")
+        elif body != "skull":
+            rom = NECK_ROM_DEG[joint_name[body].replace("_", "-")]
+            w(
+                f"      range_deg: [{fmt(-rom)}, {fmt(rom)}]  # its flexion + extension range"
+                " each way (White & Panjabi 1990)"
+            )
+            w("      limit_stiffness: 1.0")
+        if body == "skull":
+            w(f"    mass: {fmt(HEAD_MASS)}  # Beier 1979: 3.66-5.76 kg; Mortensen skull + jaw 4.0")
+            w(
+                f"    com: {vec([HEAD_COM_ANTERIOR, head_com_y, 0.0])}  # 1 cm in front of the"
+                " condyles (estimate); height: Mortensen skull + jaw"
+            )
+            w(f"    inertia: {vec(head_inertia + [0.0, 0.0, 0.0])}  # Beier 1979 radii of gyration")
+        else:
+            w(
+                f"    mass: {fmt(neck_mass[body])}  # AMMR head+neck 8.1 % less the head, shared as"
+                " Mortensen's"
+            )
+            w(f"    com: {vec(floats(row['mass_center']))}  # Mortensen")
+            w(
+                f"    inertia: {vec(slice_inertia(body) + [0.0, 0.0, 0.0])}  # cylinder r = 6 cm"
+                " (estimate)"
+            )
+
+    # Muscles: Mortensen's paths, forces, fibre and tendon lengths.
+    w("# Muscles: Mortensen 2018's paths, fibre and tendon lengths and forces (their flexor and")
+    w("# extensor strengths scaled to static strength experiments). Points on the thorax (spine),")
+    w("# ribcage, scapula and clavicle are fixed in ground at their neutral places; the hyoid's")
+    w("# points are in C1 and C3, as in the data.")
+    w("muscles:")
+    group_members: dict[str, list[str]] = {}
+    for m in muscles:
+        group_members.setdefault(m["group"], []).append(m["name"])
+        w(f"  - name: {m['name']}")
+        w(f"    max_isometric_force: {fmt(2.0 * float(m['max_isometric_force']))}  # both sides")
+        w(f"    optimal_fibre_length: {fmt(float(m['optimal_fibre_length']))}")
+        w(f"    tendon_slack_length: {fmt(float(m['tendon_slack_length']))}")
+        w(f"    pennation_at_optimal: {fmt(float(m['pennation_at_optimal']))}")
+        w("    tone: normal")
+        w("    path:")
+        for body, p in parse_path(m["path"]):
+            target, q = point_in(body, p)
+            note = f"  # {body}" if body != "skull" and target in ("ground", "head") else ""
+            w(f"      - {{body: {target}, point: {vec(q)}}}{note}")
+    w("groups:")
+    for group, parts in NECK_GROUPS.items():
+        names = [n for part in parts for n in group_members[part]]
+        w(f"  {group}: [{', '.join(names)}]")
+    flexors = NECK_FLEXION_GROUP + group_members["hyoid"]
+    w(f"  flexors: [{', '.join(flexors)}]")
+    w(f"  extensors: [{', '.join(NECK_EXTENSION_GROUP)}]")
+    w("pairs:")
+    w("  - name: neck")
+    w("    joint: C4_C5")
+    w(f"    agonists: [{', '.join(flexors)}]")
+    w(f"    antagonists: [{', '.join(NECK_EXTENSION_GROUP)}]")
+
+    # Segments.
+    c1, c2, c3 = NECK_DISC_C1, NECK_DISC_C2, NECK_DISC_C3
+    nz = math.radians(NECK_NEUTRAL_ZONE_DEG)
+    w("segment_defaults:")
+    w("  region: cervical")
+    w("  disc:")
+    w("    stiffness_toe: 5.0e5  # as lumbar: Moroney 1988 found cervical compression stiffness")
+    w("    stiffness: 1.5e6  # similar to thoracic and lumbar segments")
+    w("    toe_compression: 2.0e-4")
+    w(
+        f"    moment_coefficients_deg: {vec([c1, c2, c3])}  # Moroney 1988: 0.21 / 0.32 N m/deg"
+        " at 5 deg"
+    )
+    w("    preload_stiffening: false  # Moroney's values hold without preload; lumbar-only law")
+    w("    pressure_factor: 1.5  # Nachemson 1981 (lumbar; assumption)")
+    w("    swelling_pressure: 1.0e5  # as lumbar (Urban & McMullin 1988; assumption)")
+    w("    osmotic_pressure: 1.5e5  # as lumbar (fluid-model calibration targets)")
+    w("    osmotic_exponent: 2.22  # as lumbar")
+    w("    fluid_time_constant: 16000.0  # as lumbar (O'Connell 2011)")
+    w("    recovery_factor: 3.5  # as lumbar (O'Connell 2011)")
+    w("  facet:")
+    w(f"    lever_arm: {fmt(NECK_FACET_ARM)}  # articular pillars behind C4-C5/C5-C6 (Mortensen)")
+    w(f"    gap: {fmt(NECK_FACET_GAP)}  # FE models' initial gap, 0.2-1 mm (unverified)")
+    w(
+        f"    stiffness: {fmt(NECK_FACET_STIFFNESS)}  # [N/m^1.5] adds Moroney's 0.41 N m/deg"
+        " at 5 deg extension"
+    )
+    w("    exponent: 1.5")
+    w("  foramen:")
+    w("    disc_gain: 1.0  # follows the disc height 1:1 (pedicle-bounded; as lumbar)")
+    w(
+        "    angle_gain: 0.00688  # 0.12 mm/deg: +1.0 / -0.9 mm at full flexion / extension"
+        " (Kitagawa 2004) over about 8 deg per level (assumption)"
+    )
+    w("    stenosis_height: 0.006  # 75 % of normal, as Hasegawa's 15 of 20 mm lumbar (assumption)")
+    w(
+        "    stenosis_posterior_disc_height: 0.002  # half of normal, as Hasegawa's 4 of 8.5 mm"
+        " lumbar (assumption)"
+    )
+    w(
+        f"  ligaments:  # Yoganandan 2000 stiffness x {fmt(NECK_LIGAMENT_SCALE)} (Moroney 1988"
+        " calibration) and lengths"
+    )
+    for lig, (k, length_mm, arm_mm) in NECK_LIGAMENTS.items():
+        length = length_mm / 1000.0
+        arm = arm_mm / 1000.0
+        slack = arm * nz / length  # taut beyond the neutral zone
+        w(
+            f"    - {{name: {lig}, stiffness: {fmt(k * NECK_LIGAMENT_SCALE * 1000.0)}, "
+            f"neutral_length: {fmt(length)}, moment_arm: {fmt(arm)}, slack_strain: "
+            f"{fmt(slack)}, toe_length: 1.0e-3}}"
+        )
+    w("# neutral_angle 0: the discs and ligaments are unloaded in Mortensen's shape, the relaxed")
+    w("# upright neck (Vasavada et al. 1998); the lying postures keep the neck there, and no")
+    w("# recumbent cervical shape was found to set another value from (assumption).")
+    w("segments:")
+    for level, v in zip(NECK_LEVELS, NECK_VERTEBRAE):
+        body = {NECK_BODY[b]: b for b in chain}[v]
+        h = NECK_DISC_HEIGHT_MM[level] / 1000.0
+        w(f"  - name: {level}")
+        w(f"    joint: {level.replace('-', '_')}")
+        w(
+            f"    rhythm: {fmt(neck_share[body])}  # Mortensen pitch2 coupler"
+            f" ({skeleton[body]['pitch_spline_y']} / 1.74533, renormalised)"
+        )
+        w("    neutral_angle_deg: 0.0")
+        tilt = neck_axis_tilt(level_centre, level)
+        w(f"    axis_tilt_deg: {fmt(tilt)}  # normal to the disc: bisects the vertebrae's axes")
+        w("    disc:")
+        w(f"      height: {fmt(h)}  # {NECK_DISC_HEIGHT_NOTE[level]}")
+        w(
+            f"      posterior_height: {fmt(NECK_POSTERIOR_FRACTION * h)}"
+            f"  # {fmt(NECK_POSTERIOR_FRACTION)} x height (estimate)"
+        )
+        w(f"      depth: {fmt(NECK_DISC_DEPTH_MM / 1000.0)}  # Lee et al., men, C2-3 ... C6-7")
+        w(f"      area: {fmt(NECK_DISC_AREA_CM2[level] * 1e-4)}  # estimate within 2-3 cm^2")
+        w(f"      fluid_height: {fmt(0.27 * h)}  # the lumbar fraction of the height (assumption)")
+        damping = floats(skeleton[body]["bushing_damping"])[2]
+        w(f"      damping: {fmt(damping)}  # [N m s/rad] Mortensen's bushing (10 % of k)")
+        w("    foramen:")
+        w(f"      height: {fmt(NECK_FORAMEN_HEIGHT_MM[level] / 1000.0)}  # CT, Abu Ghaida et al.")
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the files on disk")
     args = parser.parse_args(argv)
-    targets = {ROOT / "models/lumbar.yaml": lumbar_yaml()}
+    targets = {
+        ROOT / "models/lumbar.yaml": lumbar_yaml(),
+        ROOT / "models/cervical.yaml": cervical_yaml(),
+    }
     status = 0
     for path, text in targets.items():
         if args.check:

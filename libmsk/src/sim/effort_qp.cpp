@@ -40,6 +40,29 @@ EffortQpResult solve_effort_qp(const Eigen::VectorXd& h, const Eigen::MatrixXd& 
   EffortQpResult result;
   result.x = x0;
   Eigen::VectorXd& x = result.x;
+  const Eigen::VectorXd hinv = h.cwiseInverse();
+  if (options.start_unconstrained) {
+    // A better start: the minimum with every variable free, clipped to the bounds, feasibility
+    // restored by the unbounded variables (min-norm: E_U d = b - E x, d = E_U' (E_U E_U')^-1 r).
+    Eigen::MatrixXd all = e * hinv.asDiagonal() * e.transpose();
+    Eigen::VectorXd start = hinv.asDiagonal() * (e.transpose() * all.ldlt().solve(b));
+    start = start.cwiseMax(lower).cwiseMin(upper);
+    std::vector<Eigen::Index> unbounded;
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!std::isfinite(lower[i]) && !std::isfinite(upper[i])) unbounded.push_back(i);
+    Eigen::MatrixXd eu(m, static_cast<Eigen::Index>(unbounded.size()));
+    for (std::size_t k = 0; k < unbounded.size(); ++k)
+      eu.col(static_cast<Eigen::Index>(k)) = e.col(unbounded[k]);
+    const Eigen::MatrixXd gram = eu * eu.transpose();
+    Eigen::LDLT<Eigen::MatrixXd> ldlt(gram);
+    if (!unbounded.empty() && ldlt.info() == Eigen::Success && ldlt.isPositive() &&
+        gram.diagonal().minCoeff() > 0.0) {
+      const Eigen::VectorXd d = eu.transpose() * ldlt.solve(b - e * start);
+      for (std::size_t k = 0; k < unbounded.size(); ++k)
+        start[unbounded[k]] += d[static_cast<Eigen::Index>(k)];
+      if ((e * start - b).cwiseAbs().maxCoeff() <= 1e-8 * scale) x = start;
+    }
+  }
   // Working set: a variable at a bound is held there (start: every finite bound x0 touches).
   std::vector<Bound> state(n, Bound::Free);
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -50,7 +73,6 @@ EffortQpResult solve_effort_qp(const Eigen::VectorXd& h, const Eigen::MatrixXd& 
   }
   const int max_iterations =
       options.max_iterations > 0 ? options.max_iterations : static_cast<int>(10 * (n + m) + 10);
-  const Eigen::VectorXd hinv = h.cwiseInverse();
   Eigen::MatrixXd schur(m, m);
   Eigen::VectorXd lambda(m), x_eqp(n);
   for (int it = 0; it <= max_iterations; ++it) {

@@ -162,7 +162,12 @@ class Evaluator {
       const Eigen::VectorXd b = needs_ - passive_moment - base;
       x0.head(nm) = v_;
       x0.tail(nb) = b - e.leftCols(nm) * v_;
-      const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0);
+      // The first solve starts from the clipped unconstrained minimum; later ones from the last
+      // solution (a nearby problem: an active-set change or two).
+      EffortQpOptions qo;
+      qo.start_unconstrained = cold_;
+      cold_ = false;
+      const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
       demand_ = needs_ - passive_moment;
       qp_iterations_ += qp.iterations;
       v_ = qp.x.head(nm);
@@ -251,6 +256,7 @@ class Evaluator {
   std::vector<int> balanced_;
   std::vector<PointLoad> loads_;
   int qp_iterations_ = 0, load_iterations_ = 0;
+  bool cold_ = true;
 };
 
 /// Name of the level (segment) or joint of a body, for messages.
@@ -340,19 +346,7 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
   EquilibriumResult result;
   result.posture = p;
 
-  // Whether the muscles hold the posture as it is: every reserve within tolerance.
-  auto feasible = [&]() {
-    EquilibriumResult probe;
-    ev.fill(probe);
-    for (Eigen::Index j = 0; j < probe.reserve_moment.size(); ++j)
-      if (std::abs(probe.reserve_moment[j]) >
-          o.reserve_tolerance + o.reserve_fraction * std::abs(probe.muscle_moment_demand[j]))
-        return false;
-    return true;
-  };
-  const bool search =
-      o.mode == PostureMode::Relaxed || (o.mode == PostureMode::Rhythm && !feasible());
-  if (search) {
+  if (o.mode != PostureMode::Fixed) {
     // The directions the coordinates may move in: every coordinate the posture does not
     // prescribe (nor the hip's); in Rhythm mode only those that keep each region's total flexion.
     std::vector<int> free;

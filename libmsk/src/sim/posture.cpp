@@ -44,7 +44,8 @@ const Preset kPresets[] = {
     {"sitting_straight", "upright", -9.0, 8.0, 0.0, 0.0, 85.0, kNaN, 0.0, false,
      "half of Endo 2012's sitting change (assumption; AMMR SeatingStraitNoSupport keeps 0)"},
     {"sitting_slouched", "upright", -25.0, 30.0, 20.0, 0.0, 85.0, kNaN, 0.0, false,
-     "assumption: beyond Endo 2012 relaxed sitting towards full lumbar flexion; forward head"},
+     "assumption: beyond Endo 2012 relaxed sitting towards full lumbar flexion; neck flexed "
+     "20 deg"},
     {"sitting_flexed_max", "upright", -10.0, 55.0, 30.0, 0.0, 85.0, kNaN, 0.0, false,
      "assumption: lumbar flexion near its active maximum (50-60 deg), trunk on the thighs"},
     {"lift_round_back", "upright", 20.0, 65.0, -10.0, 0.0, 20.0, 0.50, -0.30, true,

@@ -271,6 +271,15 @@ void compute_rest_excitation(const Model& m, const Eigen::VectorXd& q, Data& dat
   for (int i = 0; i < m.n_muscles; ++i) {
     const auto& p = m.muscle_params[i];
     double a = 0.0;
+    if (p.tendon != muscle::TendonModel::Compliant) {
+      // Rigid tendon: the fibre length does not depend on activation; the fixed point is the
+      // reflex drive itself.
+      muscle::MuscleTendonState mt;
+      muscle::compute_rigid_tendon(p, data.mtu_length[i], 0.0, 0.0, mt);
+      activation[i] =
+          std::clamp(reflex_drive(m.muscle_tone[i], mt.norm_fibre_length, 0.0), 0.0, 1.0);
+      continue;
+    }
     for (int it = 0; it < 50; ++it) {
       double norm_length;
       if (p.tendon == muscle::TendonModel::Compliant) {

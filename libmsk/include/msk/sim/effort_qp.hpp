@@ -16,6 +16,10 @@ namespace msk {
 struct EffortQpOptions {
   int max_iterations = 0;    ///< active-set changes allowed; 0 = 10 (n + m) + 10
   double tolerance = 1e-12;  ///< step and multiplier tolerance (relative)
+  /// Start from the unconstrained minimum clipped to the bounds (feasibility restored by the
+  /// unbounded variables) instead of x0, when that point is feasible: far fewer active-set
+  /// changes from a cold start. x0 must still be feasible (it is the fallback).
+  bool start_unconstrained = false;
 };
 
 /// What solve_effort_qp found.

@@ -14,9 +14,8 @@
 // compression depends on the muscle forces, the passive moments are iterated to a fixed point.
 // How the levels' angles are found (PostureMode):
 //   - Fixed: exactly the posture's angles (the rhythm shares of each region's flexion);
-//   - Rhythm (default): the posture's angles when the muscles can hold them (reserves within
-//     tolerance); otherwise each region keeps the posture's total flexion but its levels share it
-//     differently from the rhythm, minimising
+//   - Rhythm (default): each region keeps the posture's total flexion, but its levels may share
+//     it differently from the rhythm, minimising
 //       sum_i w_i v_i^2 + W_r sum_j rho_j^2 + kappa sum_levels (theta - theta_posture)^2;
 //   - Relaxed: the region totals are free too (the posture relaxes: a hypertonic muscle pulls
 //     it out of shape), with the same objective.
@@ -84,7 +83,7 @@ struct EquilibriumResult {
   std::vector<Eigen::Vector3d> joint_origin;   ///< joint centre per body, ground frame [m]
   /// Per muscle: its active path points in ground [m] (straight pieces; wrap arcs not included).
   std::vector<std::vector<Eigen::Vector3d>> muscle_path;
-  double effort = 0.0;                         ///< sum_i w_i v_i^2
+  double effort = 0.0;  ///< sum_i w_i v_i^2
   int qp_iterations = 0;
   int load_iterations = 0;
   int relax_iterations = 0;
