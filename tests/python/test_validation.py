@@ -20,11 +20,18 @@ pytestmark = pytest.mark.core
 
 REPO_CASES = Path(__file__).resolve().parents[2] / "tests" / "validation"
 EXPECTED_IDS = {
+    "adams_hutton1980_facet_share_sitting",
+    "adams_hutton1980_facet_share_standing",
     "degroote2016_curves",
     "magnusson1996_stress_relaxation",
     "moore_kukulka1991_pad",
+    "niosh_lifting",
     "pir_hypertonic_gains_rom",
     "stretch_reflex_velocity",
+    "wilke1999_lift_close",
+    "wilke1999_lying_prone",
+    "wilke1999_sitting_relaxed",
+    "wilke1999_standing_flexed",
 }
 CASES = validation.load_cases(REPO_CASES)
 

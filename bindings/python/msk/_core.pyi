@@ -126,7 +126,7 @@ def solve_equilibrium(
     model: Model,
     posture: Posture,
     mode: str = "rhythm",
-    posture_stiffness: float = 10.0,
+    posture_stiffness: float = 1000.0,
     reserve_tolerance: float = 0.001,
     reserve_fraction: float = 0.05,
     effort_weight: list[float] = ...,

@@ -393,7 +393,7 @@ def equilibrium(
     posture: Posture | str,
     *,
     mode: str = "rhythm",
-    posture_stiffness: float = 10.0,
+    posture_stiffness: float = 1000.0,
     reserve_tolerance: float = 1e-3,
     reserve_fraction: float = 0.05,
     effort_weight: Mapping[str, float] | None = None,
