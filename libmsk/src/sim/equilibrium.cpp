@@ -153,13 +153,21 @@ class Evaluator {
     Eigen::VectorXd passive_moment = Eigen::VectorXd::Zero(nb), x0(n);
     v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
     load_iterations_ = 0;
+    // Fixed point of the passive moments: the QP uses `used`, the muscle forces it finds give
+    // `computed`; under-relaxed (omega halves whenever the gap grows) so that stiff facets and
+    // preloaded discs cannot make it oscillate.
+    Eigen::VectorXd used = Eigen::VectorXd::Zero(nb), computed = used;
+    double omega = 1.0, gap = std::numeric_limits<double>::infinity();
     for (int it = 0; it < o_.max_load_iterations; ++it) {
       load_iterations_ = it + 1;
-      // Passive moments at the compression of the current muscle forces.
       force_ = active_.cwiseProduct(floor_ + v_) + passive_;
-      const Eigen::VectorXd previous = passive_moment;
-      compute_passive(force_, passive_moment);
-      const Eigen::VectorXd b = needs_ - passive_moment - base;
+      compute_passive(force_, computed);
+      const double new_gap = it == 0 ? gap : (computed - used).cwiseAbs().maxCoeff();
+      if (it > 0 && new_gap < load_tolerance) break;
+      if (it > 1 && new_gap > gap) omega = std::max(0.05, 0.5 * omega);
+      gap = new_gap;
+      used = it == 0 ? computed : Eigen::VectorXd(omega * computed + (1.0 - omega) * used);
+      const Eigen::VectorXd b = needs_ - used - base;
       x0.head(nm) = v_;
       x0.tail(nb) = b - e.leftCols(nm) * v_;
       // The first solve starts from the clipped unconstrained minimum; later ones from the last
@@ -168,11 +176,10 @@ class Evaluator {
       qo.start_unconstrained = cold_;
       cold_ = false;
       const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
-      demand_ = needs_ - passive_moment;
+      demand_ = needs_ - used;
       qp_iterations_ += qp.iterations;
       v_ = qp.x.head(nm);
       rho_ = qp.x.tail(nb);
-      if (it > 0 && (passive_moment - previous).cwiseAbs().maxCoeff() < load_tolerance) break;
     }
     force_ = active_.cwiseProduct(floor_ + v_) + passive_;
     compute_passive(force_, passive_moment);  // leaves the final segment loads in data_

@@ -44,7 +44,7 @@ const char* posture_mode_name(PostureMode mode);
 /// Settings of solve_equilibrium.
 struct EquilibriumOptions {
   PostureMode mode = PostureMode::Rhythm;  ///< see the header comment
-  double posture_stiffness = 10.0;         ///< kappa [1/rad^2]
+  double posture_stiffness = 1000.0;       ///< kappa [1/rad^2]: 1 deg costs 0.3
   double reserve_weight = 1e4;             ///< W_r [1/(N m)^2]
   /// Largest acceptable reserve moment at a joint: reserve_tolerance [N m] plus
   /// reserve_fraction times the moment the joint's muscles must supply. 5 % follows the
