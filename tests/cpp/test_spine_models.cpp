@@ -4,6 +4,7 @@
 // equilibrium with normal tone and with the extensors or the flexors hypertonic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -11,9 +12,11 @@
 
 #include "msk/model/model.hpp"
 #include "msk/sim/data.hpp"
+#include "msk/sim/episode.hpp"
 #include "msk/sim/equilibrium.hpp"
 #include "msk/sim/joint_loads.hpp"
 #include "msk/sim/kinematics.hpp"
+#include "msk/sim/protocol.hpp"
 #include "msk/sim/rhs.hpp"
 #include "msk/spine/segment.hpp"
 
@@ -231,3 +234,40 @@ TEST(SpineModels, CervicalStandingLoadsTheNeckWithTheHead) {
 }
 
 }  // namespace
+
+// The spine models in the episode integrator (segment inertia, passive level moments, disc fluid):
+// lying supported (no gravity), hypertonic erector spinae pull the lumbar levels into extension
+// until the discs, ligaments and facets balance them; a fast flexion of one level provokes their
+// stretch reflex (a spasm), a slow one much less.
+TEST(SpineModels, LumbarEpisodesExtendUnderHypertonicExtensorsAndReflexOnFastStretch) {
+  const msk::Model m =
+      load("lumbar", R"({"gravity": [0, 0, 0], "groups.erector_spinae.tone": "hypertonic"})");
+  const msk::Protocol rest = msk::parse_protocol("phases: [{type: rest, duration: 1.0}]");
+  const msk::EpisodeResult r = msk::simulate_episode(m, rest);
+  double start = 0.0, end = 0.0;
+  for (const std::string& level : m.segment_names) {
+    const std::vector<double> angle = r.channel("segment." + level + ".angle");
+    start += angle.front();
+    end += angle.back();
+    const std::vector<double> c = r.channel("segment." + level + ".compression");
+    EXPECT_GT(c.back(), 0.0) << level;
+    const std::vector<double> hydration = r.channel("segment." + level + ".hydration");
+    EXPECT_NEAR(hydration.back(), hydration.front(), 1e-3) << level;  // hours, not seconds
+  }
+  EXPECT_LT(end, start - 0.02);  // the lumbar spine extends by more than a degree
+
+  auto peak_reflex = [&](double speed_deg_s) {
+    const std::string text = "phases: [{type: ramp, joint: L4_L5, to_deg: 10, speed_deg_s: " +
+                             std::to_string(speed_deg_s) +
+                             "}, {type: hold, joint: L4_L5, "
+                             "duration: 0.2}]";
+    const msk::EpisodeResult e = msk::simulate_episode(m, msk::parse_protocol(text));
+    double peak = 0.0;
+    for (const char* name : {"LTpL_L4", "LTpL_L5", "IL_L4"})
+      for (double x : e.channel(std::string("muscle.") + name + ".reflex_excitation"))
+        peak = std::max(peak, x);
+    return peak;
+  };
+  const double slow = peak_reflex(5.0), fast = peak_reflex(200.0);
+  EXPECT_GT(fast, slow + 0.01);
+}
