@@ -59,7 +59,7 @@ def page() -> tuple[str, list]:
         "Each cell reads *normal → hypertonic*.",
         "",
         "These are model predictions under the laws of docs/theory/spine.md and the tone "
-        "hypothesis of docs/theory/hypotheses.md (H1: hypertonic muscles pull the vertebrae "
+        "hypothesis of docs/theory/hypotheses.md (H10: hypertonic muscles pull the vertebrae "
         "together and narrow the foramen); they are not measurements.",
         "",
         "## Summary per posture (L4-L5, and the largest value over the levels)",

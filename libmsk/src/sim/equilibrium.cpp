@@ -186,7 +186,6 @@ class Evaluator {
     return (weight_.array() * v_.array().square()).sum() + o_.reserve_weight * rho_.squaredNorm();
   }
 
-  /// Flexion of each segment relative to neutral at the last solve [rad].
   /// Sum of squares of the reserves beyond tolerance + fraction |demand| [(N m)^2].
   double excess_reserve(double tolerance, double fraction) const {
     double sum = 0.0;
@@ -197,6 +196,7 @@ class Evaluator {
     return sum;
   }
 
+  /// Flexion of each segment from the model's geometry at the last solve [rad].
   Eigen::VectorXd segment_angles() const {
     Eigen::VectorXd a(m_.n_segments);
     for (int k = 0; k < m_.n_segments; ++k)
@@ -418,7 +418,7 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
         }
         return g;
       };
-      // Quasi-Newton (BFGS with a backtracking line search, forward-difference gradients).
+      // Quasi-Newton (BFGS with a backtracking line search, central-difference gradients).
       Eigen::VectorXd z = Eigen::VectorXd::Zero(nf);
       double f = objective(z);
       Eigen::VectorXd g = gradient(z);

@@ -1,5 +1,6 @@
 #include "msk/spine/disc.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -61,7 +62,10 @@ double disc_hydration_rate(const DiscParams& p, double disc_force, double hydrat
   const double osmotic = p.osmotic_pressure * std::pow(h, -p.osmotic_exponent);
   const double net = mechanical - osmotic;
   const double rate = -net / (p.fluid_time_constant * p.osmotic_pressure);
-  return net > 0.0 ? rate : rate / p.recovery_factor;
+  if (net > 0.0) return rate;
+  // Inflow fills the disc up to its full content and no further (the annulus and endplates hold
+  // it): it fades over the last 5 % below hydration 1.
+  return rate / p.recovery_factor * std::clamp((1.0 - hydration) / 0.05, 0.0, 1.0);
 }
 
 void validate(const DiscParams& p) {

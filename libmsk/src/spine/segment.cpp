@@ -18,7 +18,8 @@ struct Balance {
 
 Balance axial_balance(const SegmentParams& p, double theta, double compression, double fluid_loss,
                       double e) {
-  const double height_loss = fluid_loss + e;  // h_0 - h
+  const double height_loss = fluid_loss + e;       // h_0 - h
+  const double theta_n = theta - p.neutral_angle;  // the ligaments are slack at neutral
   Balance b;
   b.residual = disc_axial_force(p.disc, e) - compression;
   b.slope = disc_axial_stiffness(p.disc, e);
@@ -26,7 +27,7 @@ Balance axial_balance(const SegmentParams& p, double theta, double compression, 
   b.residual += facet_force(p.facet, delta);
   b.slope += facet_stiffness(p.facet, delta);
   for (const LigamentParams& lig : p.ligaments) {
-    const double length = ligament_length(lig, theta, -height_loss);
+    const double length = ligament_length(lig, theta_n, -height_loss);
     b.residual -= ligament_force(lig, length);
     b.slope += ligament_stiffness(lig, length);  // the length falls as e grows
   }

@@ -182,8 +182,8 @@ struct PairSpec {
 struct SegmentSpec {
   std::string name;   ///< level name, e.g. "L4-L5"
   std::string joint;  ///< name of the revolute joint of the upper vertebra's body
-  /// Direction of the disc axis (normal to its mid-plane) in the lower body's frame at the neutral
-  /// angle, as its tilt from +y towards +x [rad].
+  /// Direction of the disc axis (normal to its mid-plane) in the lower body's frame at joint angle
+  /// 0 (the model's geometry), as its tilt from +y towards +x [rad]; it turns with half the angle.
   double axis_tilt = 0.0;
   double hydration = 1.0;  ///< initial disc fluid content [1] (1 = fully hydrated, unloaded)
   std::string region;      ///< "lumbar", "cervical", ...: which posture angle drives the level

@@ -19,7 +19,7 @@
 //       sum_i w_i v_i^2 + W_r sum_j rho_j^2 + kappa sum_levels (theta - theta_posture)^2;
 //   - Relaxed: the region totals are free too (the posture relaxes: a hypertonic muscle pulls
 //     it out of shape), with the same objective.
-// The kappa term is a posture-preference law (docs/theory/posture.md, hypothesis H9).
+// The kappa term is a posture-preference law (docs/theory/posture.md, hypothesis H11).
 #pragma once
 
 #include <Eigen/Core>
@@ -47,9 +47,9 @@ struct EquilibriumOptions {
   double posture_stiffness = 1000.0;       ///< kappa [1/rad^2]: 1 deg costs 0.3
   double reserve_weight = 1e4;             ///< W_r [1/(N m)^2]
   /// Largest acceptable reserve moment at a joint: reserve_tolerance [N m] plus
-  /// reserve_fraction times the moment the joint's muscles must supply. 5 % follows the
-  /// verification guideline of Hicks et al. 2015 (J Biomech Eng 137:020905) for reserve
-  /// actuators in static optimisation.
+  /// reserve_fraction times the moment the joint's muscles must supply. 5 % is half OpenSim's
+  /// guideline for reserve actuators ("peak reserve torques less than 10 % of the peak joint
+  /// torque", OpenSim documentation, Reserves and Residuals).
   double reserve_tolerance = 1e-3;
   double reserve_fraction = 0.05;  ///< [1]
   int max_load_iterations = 60;    ///< passive-moment fixed-point iterations

@@ -14,7 +14,8 @@
 //   - its fluid content (hydration, 1 = fully hydrated) follows a single-compartment osmotic law,
 //       d(hydration)/dt = -(p_mech - pi(hydration)) / (R pi_0) with pi = pi_0 hydration^-n,
 //     outflow when the mechanical pressure exceeds the osmotic pressure (Broberg 1993 form; the
-//     parameters are calibration targets, see docs/theory/spine.md).
+//     parameters are calibration targets, see docs/theory/spine.md); inflow is recovery_factor
+//     times slower and stops at hydration 1, the full content (it fades over the last 5 %).
 // All functions are pure.
 #pragma once
 

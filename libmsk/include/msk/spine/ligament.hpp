@@ -1,10 +1,11 @@
 // msk/spine/ligament.hpp — a tension-only spinal ligament of one level (sagittal plane).
 //
 // A ligament spans the level at a distance d from the disc centre (posterior positive, anterior
-// negative; docs/theory/spine.md). Its length follows the flexion angle theta [rad] and the disc
-// height change dh [m]:  L = L_n + d theta + dh,  with L_n its length at the neutral angle and the
-// hydrated, unloaded disc height. It is slack up to its slack length L_s, then stiffens through a
-// quadratic toe region of length x_t before turning linear with stiffness k:
+// negative; docs/theory/spine.md). Its length follows the flexion angle theta [rad] from the
+// level's neutral angle and the disc height change dh [m]:  L = L_n + d theta + dh,  with L_n its
+// length at the neutral angle and the hydrated, unloaded disc height. It is slack up to its slack
+// length L_s, then stiffens through a quadratic toe region of length x_t before turning linear with
+// stiffness k:
 //   F = 0 for x <= 0;  k x^2 / (2 x_t) for 0 < x < x_t;  k (x - x_t / 2) beyond;  x = L - L_s.
 // It pulls the two vertebrae together: its force adds to the disc's compression, and it resists
 // flexion when posterior (d > 0), extension when anterior (d < 0).

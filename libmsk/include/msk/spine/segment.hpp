@@ -28,7 +28,7 @@ namespace msk::spine {
 ///   FH = FH_0 + g_h (h - h_0) + g_theta theta
 /// (an inference from Inufusa 1996 and the in-vivo axial-loading CT data; docs/theory/spine.md).
 struct ForamenParams {
-  double height = 0.020;           ///< FH_0 at the neutral angle and full disc height [m]
+  double height = 0.020;           ///< FH_0 at theta = 0 and full disc height [m]
   double disc_gain = 1.0;          ///< g_h [1]
   double angle_gain = 0.0229;      ///< g_theta [m/rad] (0.4 mm per degree)
   double stenosis_height = 0.015;  ///< FH at or below which a root is at risk [m] (Hasegawa 1995)
