@@ -264,9 +264,16 @@ def test_demo_runs_the_built_in_protocol(
 
     monkeypatch.setattr(msk.cli, "_bundled_demo_file", lambda: None)
     monkeypatch.setattr(msk._api, "_model_source", lambda name: ("name: elbow\n", "elbow.yaml"))
+    # The spine part of the demo needs the real core (tests/python/test_cli_equilibrium.py and
+    # test_core_demo_writes_results_and_figure run it); here it is only called.
+    spine_calls: list[Path] = []
+    monkeypatch.setattr(
+        msk.cli, "_demo_equilibrium", lambda directory, progress: spine_calls.append(directory) or 0
+    )
     out_dir = tmp_path / "demo"
     assert main(["demo", "-o", str(out_dir), "--no-progress"]) == 0
     assert (out_dir / "msk_demo.h5").is_file() and (out_dir / "msk_demo.png").is_file()
+    assert spine_calls == [out_dir]
     out = capsys.readouterr().out
     assert str(out_dir / "msk_demo.h5") in out and str(out_dir / "msk_demo.png") in out
     _, protocol_json, *_ = next(c[1] for c in fake_core.calls if c[0] == "simulate")
@@ -283,7 +290,12 @@ def test_core_demo_writes_results_and_figure(
     pytest.importorskip("msk._core")
     assert main(["demo", "-o", str(tmp_path), "--no-progress"]) == 0
     assert (tmp_path / "msk_demo.h5").is_file() and (tmp_path / "msk_demo.png").is_file()
+    assert (tmp_path / "msk_spine.h5").is_file() and (tmp_path / "msk_spine.png").is_file()
+    out = capsys.readouterr().out
+    assert str(tmp_path / "msk_spine.h5") in out and str(tmp_path / "msk_spine.png") in out
     assert main(["info", str(tmp_path / "msk_demo.h5")]) == 0
+    assert main(["info", str(tmp_path / "msk_spine.h5")]) == 0
+    assert "6 solved, 0 failed" in capsys.readouterr().out
 
 
 @pytest.mark.core

@@ -1,10 +1,12 @@
 """The spine drawn in the sagittal plane (re-exported by :mod:`msk.plot`).
 
-:func:`spine` draws one :class:`msk.EquilibriumResult`: vertebral bodies, discs coloured by
-intradiscal pressure, facets by the force they carry, muscles by activation, the load in the hands
-and the direction of gravity. :func:`spine_postures` draws several results side by side with shared
-colour scales (three postures, or the same posture with two tone settings), which is what a class
-or a paper figure wants. The picture is turned so that gravity points down the page.
+:func:`spine` draws one :class:`msk.EquilibriumResult`, or one read back from an equilibrium file
+(:class:`msk.spine.StoredEquilibrium`; both carry a :class:`msk.spine.SpineGeometry`): vertebral
+bodies, discs coloured by intradiscal pressure, facets by the force they carry, muscles by
+activation, the load in the hands and the direction of gravity. :func:`spine_postures` draws
+several results side by side (or in rows) with shared colour scales (three postures, or the same
+posture with two tone settings), which is what a class or a paper figure wants. The picture is
+turned so that gravity points down the page.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from msk.spine import EquilibriumResult
+    from msk.spine import EquilibriumResult, SpineGeometry, StoredEquilibrium
+
+    AnyEquilibrium = EquilibriumResult | StoredEquilibrium
 
 __all__ = ["spine", "spine_postures"]
 
@@ -29,9 +33,9 @@ ACTIVATION_CMAP = "Blues"
 FACET_CMAP = "Purples"
 
 
-def _page_rotation(result: EquilibriumResult) -> np.ndarray:
+def _page_rotation(geometry: SpineGeometry) -> np.ndarray:
     """2 x 2 rotation from the model's ground frame to the page (gravity down)."""
-    g = np.asarray(result.raw["gravity"], dtype=float)[:2]
+    g = np.asarray(geometry.gravity, dtype=float)[:2]
     if np.linalg.norm(g) < 1e-9:  # lying on the side: draw in the model's frame
         return np.eye(2)
     angle = -math.atan2(g[0], -g[1])  # turn back the tilt of gravity from -y
@@ -39,13 +43,12 @@ def _page_rotation(result: EquilibriumResult) -> np.ndarray:
     return np.array([[c, -s], [s, c]])
 
 
-def _segment_geometry(result: EquilibriumResult) -> tuple[list[np.ndarray], np.ndarray]:
+def _segment_geometry(geometry: SpineGeometry) -> tuple[list[np.ndarray], np.ndarray]:
     """Centres of the levels (ground x, y) bottom up, and the top of the uppermost vertebra."""
-    model = result.model
-    bodies = list(model.body_names)
+    bodies = list(geometry.body_names)
     centres = []
-    for body in model.segment_bodies:
-        centres.append(np.asarray(result.raw["joint_origin"][bodies.index(body)])[:2])
+    for body in geometry.segment_bodies:
+        centres.append(np.asarray(geometry.joint_origin[bodies.index(body)])[:2])
     if len(centres) >= 2:
         top = centres[-1] + (centres[-1] - centres[-2])
     elif centres:
@@ -75,8 +78,22 @@ def _quad(
     ]
 
 
+def summary_title(result: AnyEquilibrium, heading: str | None = None) -> str:
+    """The default panel title: ``heading`` (default the posture's name), then the lowest
+    level's compression [N] and the peak intradiscal pressure [MPa] with its level."""
+    levels = result.levels
+    heading = result.posture.name if heading is None else heading
+    if not len(levels):
+        return heading
+    worst = levels["pressure_MPa"].idxmax()
+    return (
+        f"{heading}\n{levels.index[0]} {levels['compression_N'].iloc[0]:.0f} N, "
+        f"peak {levels['pressure_MPa'].max():.2f} MPa at {worst}"
+    )
+
+
 def spine(
-    result: EquilibriumResult,
+    result: AnyEquilibrium,
     ax: Axes | None = None,
     *,
     pressure_range: tuple[float, float] | None = None,
@@ -89,7 +106,7 @@ def spine(
 
     Parameters
     ----------
-    result : msk.EquilibriumResult
+    result : msk.EquilibriumResult or msk.spine.StoredEquilibrium
     ax : matplotlib Axes, optional
         Where to draw (a new figure when None).
     pressure_range : (min, max) in MPa, optional
@@ -115,7 +132,8 @@ def spine(
         fig, ax = plt.subplots(figsize=(5.0, 6.5))
     else:
         fig = ax.figure
-    rot = _page_rotation(result)
+    geometry = result.geometry
+    rot = _page_rotation(geometry)
 
     def page(p: Any) -> np.ndarray:
         return rot @ np.asarray(p, dtype=float)[:2]
@@ -131,7 +149,7 @@ def spine(
     # Muscles first (behind the bones), coloured and weighted by activation.
     if show_muscles:
         order = np.argsort(result.muscles["activation"].to_numpy())
-        paths = result.raw["muscle_path"]
+        paths = geometry.muscle_path
         for i in order:
             pts = np.asarray(paths[i])
             if len(pts) < 2:
@@ -149,7 +167,7 @@ def spine(
             )
 
     # Vertebral bodies between level centres, discs at the centres, facets behind them.
-    centres, top = _segment_geometry(result)
+    centres, top = _segment_geometry(geometry)
     scale = 0.033
     disc_h = levels["disc_height_mm"].to_numpy() / 1e3 if len(levels) else []
     points = centres + [top]
@@ -219,14 +237,14 @@ def spine(
         )
 
     # The mass above: the trunk (thorax) as an outline, the head as a circle.
-    bodies = list(result.model.body_names)
-    stature = float(result.model.subject.get("height") or 1.75) / 1.75
+    bodies = list(geometry.body_names)
+    stature = float(geometry.stature_m or 1.75) / 1.75
     from matplotlib.patches import Ellipse
 
     for name in bodies:
         b = bodies.index(name)
-        r_b = np.asarray(result.raw["body_rotation"][b])
-        o_b = np.asarray(result.raw["body_position"][b])
+        r_b = np.asarray(geometry.body_rotation[b])
+        o_b = np.asarray(geometry.body_position[b])
         angle = math.degrees(math.atan2((rot @ r_b[:2, 1])[0], (rot @ r_b[:2, 1])[1]))
         if name == "thorax":
             # Rib cage about 0.35 m tall and 0.24 m deep above L1, head on top (outline only).
@@ -250,7 +268,7 @@ def spine(
                 )
             )
         elif name in ("head", "skull"):
-            centre = page(o_b + r_b @ np.asarray(result.raw.get("head_centre", [0.03, 0.06, 0.0])))
+            centre = page(o_b + r_b @ np.array([0.03, 0.06, 0.0]))
             ax.add_patch(
                 Circle(
                     tuple(centre),
@@ -263,16 +281,14 @@ def spine(
             )
 
     # The hands' load, the arms and gravity.
-    for n_load, load in enumerate(result.raw["loads"]):
+    for n_load, body in enumerate(geometry.load_body):
         is_hand_load = n_load == 0 and result.posture.load_kg > 0
-        b = bodies.index(load["body"]) if load["body"] in bodies else -1
+        b = bodies.index(body) if body in bodies else -1
         if b < 0:
             continue
-        pos = np.asarray(result.raw["body_position"][b]) + np.asarray(
-            result.raw["body_rotation"][b]
-        ) @ np.asarray(load["point"])
+        pos = geometry.body_position[b] + geometry.body_rotation[b] @ geometry.load_point[n_load]
         p = page(pos)
-        weight = float(np.linalg.norm(load["force"])) / 9.80665
+        weight = float(np.linalg.norm(geometry.load_force[n_load])) / 9.80665
         if not is_hand_load:  # the arms' centre of mass
             ax.plot(*p, marker="o", ms=4, color="0.55", zorder=6)
             continue
@@ -318,11 +334,7 @@ def spine(
     for spine_ in ax.spines.values():
         spine_.set_visible(False)
     if title is None and len(levels):
-        worst = levels["pressure_MPa"].idxmax()
-        title = (
-            f"{result.posture.name}\n{levels.index[0]} {levels['compression_N'].iloc[0]:.0f} N, "
-            f"peak {levels['pressure_MPa'].max():.2f} MPa at {worst}"
-        )
+        title = summary_title(result)
     if title:
         ax.set_title(title, fontsize=9)
     if colorbar:
@@ -349,24 +361,48 @@ def spine(
 
 
 def spine_postures(
-    results: Sequence[EquilibriumResult],
+    results: Sequence[AnyEquilibrium],
     *,
     titles: Sequence[str] | None = None,
     suptitle: str | None = None,
+    ncols: int | None = None,
     path: str | os.PathLike[str] | None = None,
 ) -> Figure:
     """Several equilibria side by side with one pressure scale (e.g. three postures, or one
-    posture with two tone settings). Returns the figure; saves it to ``path`` when given."""
+    posture with two tone settings). Returns the figure; saves it to ``path`` when given.
+
+    Parameters
+    ----------
+    results : sequence of msk.EquilibriumResult or msk.spine.StoredEquilibrium
+    titles : sequence of str, optional
+        One per result (default: :func:`spine`'s title).
+    suptitle : str, optional
+        Title of the whole figure.
+    ncols : int, optional
+        Panels per row (default: all in one row); e.g. the number of postures, to put each
+        model variant on its own row.
+    path : path, optional
+        Save the figure there (PNG, PDF, SVG by suffix).
+    """
     import matplotlib.pyplot as plt
     from matplotlib import cm, colors
 
     n = len(results)
     if n == 0:
         raise ValueError("results: expected at least one EquilibriumResult")
-    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 6.4), squeeze=False)
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles: expected {n} titles (one per result), got {len(titles)}")
+    if ncols is not None and ncols < 1:
+        raise ValueError(f"ncols: expected a positive number of panels per row, got {ncols}")
+    ncols = min(n, ncols or n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 6.4 * nrows), squeeze=False)
+    panels = list(axes.ravel())
+    for ax in panels[n:]:
+        ax.set_visible(False)
     p_max = max(float(r.levels["pressure_MPa"].max()) for r in results)
     rng = (0.0, max(1.0, p_max))
-    for k, (r, ax) in enumerate(zip(results, axes[0])):
+    for k, (r, ax) in enumerate(zip(results, panels)):
         spine(
             r,
             ax=ax,
@@ -376,7 +412,7 @@ def spine_postures(
         )
     fig.colorbar(
         cm.ScalarMappable(norm=colors.Normalize(*rng), cmap=plt.get_cmap(PRESSURE_CMAP)),
-        ax=list(axes[0]),
+        ax=panels[:n],
         orientation="horizontal",
         fraction=0.035,
         pad=0.02,
@@ -385,7 +421,7 @@ def spine_postures(
     )
     fig.colorbar(
         cm.ScalarMappable(norm=colors.Normalize(0, 1), cmap=plt.get_cmap(ACTIVATION_CMAP)),
-        ax=list(axes[0]),
+        ax=panels[:n],
         orientation="vertical",
         fraction=0.015,
         pad=0.01,

@@ -3,13 +3,15 @@
 ::
 
     msk                              run the bundled demo in the current directory
-    msk demo [-o DIR]                run the bundled demo, write DIR/msk_demo.h5 and .png
+    msk demo [-o DIR]                run the bundled demos: DIR/msk_demo.h5 and .png (an elbow
+                                     PIR episode), DIR/msk_spine.h5 and .png (lumbar postures)
     msk run RUN.yaml [-o OUT.h5] [--report REPORT.png]
-    msk info FILE.h5                 channels, units, duration, metadata
-    msk plot FILE.h5 [-o FILE.png]   dashboard figure
+    msk info FILE.h5                 episode: channels, units, duration, metadata;
+                                     equilibrium: labels, postures, loads per posture
+    msk plot FILE.h5 [-o FILE.png]   episode: dashboard figure; equilibrium: the spines
     msk validate                     validation table against published measurements
 
-A run file is YAML::
+A run file is YAML, either an episode::
 
     model: elbow                 # bundled name, or a path relative to the run file
     overrides:                   # optional, dotted paths or nested
@@ -21,19 +23,38 @@ A run file is YAML::
         - {type: pir, joint: r_elbow_flex, muscles: [BIClong, BRA], cycles: 3}
     options: {output_dt: 0.01, stepper: dopri5}   # optional, as msk.simulate's keywords
 
+or postures at equilibrium (msk.equilibrium), written to an equilibrium file (msk.spine.load)::
+
+    model: lumbar
+    overrides: {}                # optional, as above
+    equilibrium:
+      postures:                  # preset names, {preset: NAME, FIELD: value}, or Posture fields
+        - standing_relaxed
+        - {preset: lift_round_back, load_kg: 10}
+        - {name: bent, lumbar_flexion_deg: 30}
+      mode: rhythm               # optional: fixed, rhythm (default) or relaxed
+      compare:                   # optional: label -> overrides on top of the run's overrides
+        normal: {}
+        hypertonic: {groups.erector_spinae.tone: hypertonic}
+
 Bad input ends with a one-line message on stderr and a non-zero exit status: 2 for a bad file or
 model (missing file, invalid YAML, msk.ModelError, invalid arguments), 3 for a failed simulation
-(msk.SimulationError), 1 for other errors, 130 when interrupted.
+(msk.SimulationError; for an equilibrium run, any posture the muscles cannot hold, after every
+other posture is written), 1 for other errors, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from msk.spine import EquilibriumResult, Posture, StoredEquilibrium
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_SIMULATION", "main"]
 
@@ -42,8 +63,10 @@ EXIT_BAD_INPUT = 2
 EXIT_SIMULATION = 3
 EXIT_INTERRUPTED = 130
 
-_RUN_KEYS = ("model", "overrides", "protocol", "options")
+_RUN_KEYS = ("model", "overrides", "protocol", "equilibrium", "options")
 _OPTION_KEYS = ("output_dt", "stepper", "rtol", "atol", "max_steps", "seed")
+_EQUILIBRIUM_KEYS = ("postures", "mode", "compare")
+_DEFAULT_LABEL = "default"
 
 
 class UsageError(Exception):
@@ -57,7 +80,12 @@ def _exit_code(error: BaseException) -> int:
     """Exit status for an exception (see the module docstring)."""
     core = sys.modules.get("msk._core")
     if core is not None:
-        if isinstance(error, core.SimulationError):
+        failures = tuple(
+            getattr(core, name)
+            for name in ("SimulationError", "EquilibriumError")
+            if hasattr(core, name)
+        )
+        if isinstance(error, failures):
             return EXIT_SIMULATION
         if isinstance(error, (core.ModelError, core.InvalidArgument, core.IoError)):
             return EXIT_BAD_INPUT
@@ -94,7 +122,9 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _check_run(run: Any, path: Path) -> dict[str, Any]:
-    """Validate a run mapping; return it with the protocol in canonical form."""
+    """Validate a run mapping; return it in canonical form: for an episode, ``model``,
+    ``overrides``, ``protocol`` and ``options``; for postures, ``kind = "equilibrium"``, ``model``,
+    ``overrides``, ``postures`` (Posture objects), ``mode`` and ``compare`` ({label: overrides})."""
     from msk.protocols import as_protocol_dict
 
     if not isinstance(run, Mapping):
@@ -102,11 +132,27 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
     unknown = sorted(set(run) - set(_RUN_KEYS))
     if unknown:
         raise UsageError(f"{path}: unknown key(s) {unknown}; expected some of {list(_RUN_KEYS)}")
-    if "protocol" not in run:
-        raise UsageError(f"{path}: missing key 'protocol'")
+    if "protocol" not in run and "equilibrium" not in run:
+        raise UsageError(f"{path}: missing key 'protocol' (an episode) or 'equilibrium' (postures)")
+    if "protocol" in run and "equilibrium" in run:
+        raise UsageError(
+            f"{path}: expected either 'protocol' (an episode) or 'equilibrium' (postures), got both"
+        )
     overrides = run.get("overrides") or {}
     if not isinstance(overrides, Mapping):
         raise UsageError(f"{path}: overrides: expected a mapping of field paths to values")
+    if "equilibrium" in run:
+        if "options" in run:
+            raise UsageError(
+                f"{path}: options: the solver options of an episode (protocol); an equilibrium "
+                "run takes none"
+            )
+        return {
+            "kind": "equilibrium",
+            "model": _check_model(run, path),
+            "overrides": dict(overrides),
+            **_check_equilibrium(run["equilibrium"], path),
+        }
     options = run.get("options") or {}
     if not isinstance(options, Mapping) or set(options) - set(_OPTION_KEYS):
         raise UsageError(f"{path}: options: expected some of {list(_OPTION_KEYS)}, got {options!r}")
@@ -114,12 +160,120 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
         protocol = as_protocol_dict(run["protocol"])
     except ValueError as error:
         raise UsageError(f"{path}: protocol: {error}") from None
+    model = _check_model(run, path)
+    return {"model": model, "overrides": dict(overrides), "protocol": protocol, "options": options}
+
+
+def _check_model(run: Mapping[str, Any], path: Path) -> str:
+    """The run's model: a bundled name, or a path resolved relative to the run file."""
     model = run.get("model", "elbow")
     if not isinstance(model, str) or not model:
         raise UsageError(f"{path}: model: expected a bundled model name or a path, got {model!r}")
     if model.endswith((".yaml", ".yml", ".osim")) or "/" in model or os.sep in model:
         model = str((path.parent / model).resolve())
-    return {"model": model, "overrides": dict(overrides), "protocol": protocol, "options": options}
+    return model
+
+
+def _posture_entry(entry: Any) -> Posture:
+    """One item of ``equilibrium.postures``: a preset name, ``{preset: NAME, FIELD: value}`` or
+    a mapping of Posture fields; ValueError or TypeError when it is none of these."""
+    import dataclasses
+
+    from msk.spine import Posture, _check_name
+
+    if isinstance(entry, str):
+        posture = Posture.preset(entry)
+    elif isinstance(entry, Mapping):
+        fields = dict(entry)
+        if "preset" in fields:
+            name = fields.pop("preset")
+            if not isinstance(name, str):
+                raise ValueError(f"preset: expected a preset name, got {name!r}")
+            renamed = fields.pop("name", None)  # Posture.preset's own first argument is `name`
+            posture = Posture.preset(name, **fields)
+            if renamed is not None:
+                posture = posture.replace(name=renamed)
+        else:
+            known = sorted(f.name for f in dataclasses.fields(Posture))
+            unknown = sorted(str(k) for k in set(fields) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"unknown field(s) {', '.join(unknown)}; expected 'preset' or some of "
+                    f"{', '.join(known)}"
+                )
+            posture = Posture(**fields)
+    else:
+        raise ValueError(f"expected a preset name or a mapping of Posture fields, got {entry!r}")
+    _check_name("name", posture.name)
+    posture.to_core()  # the core's own checks of the fields
+    return posture
+
+
+def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
+    """Validate the ``equilibrium`` section of a run file: ``postures``, ``mode``, ``compare``."""
+    from msk._api import require_core
+    from msk.spine import _MODES, _check_name
+
+    where = f"{path}: equilibrium"
+    if not isinstance(section, Mapping):
+        raise UsageError(
+            f"{where}: expected a mapping with keys {list(_EQUILIBRIUM_KEYS)}, got {section!r}"
+        )
+    unknown = sorted(str(k) for k in set(section) - set(_EQUILIBRIUM_KEYS))
+    if unknown:
+        raise UsageError(
+            f"{where}: unknown key(s) {unknown}; expected some of {list(_EQUILIBRIUM_KEYS)}"
+        )
+    if "postures" not in section:
+        raise UsageError(f"{where}: missing key 'postures'")
+    mode = section.get("mode", "rhythm")
+    if mode not in _MODES:
+        raise UsageError(f"{where}.mode: expected one of {', '.join(_MODES)}, got {mode!r}")
+
+    entries = section["postures"]
+    if not isinstance(entries, list) or not entries:
+        raise UsageError(
+            f"{where}.postures: expected a non-empty list of preset names or posture mappings, "
+            f"got {entries!r}"
+        )
+    core = require_core()
+    postures: list[Posture] = []
+    first: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        try:
+            posture = _posture_entry(entry)
+        except (ValueError, TypeError, core.Error) as error:
+            raise UsageError(f"{where}.postures[{i}]: {_message(error)}") from None
+        if posture.name in first:
+            raise UsageError(
+                f"{where}.postures[{i}]: name {posture.name!r} is already used by "
+                f"postures[{first[posture.name]}]; give one of them a 'name:'"
+            )
+        first[posture.name] = i
+        postures.append(posture)
+
+    compare = section.get("compare")
+    if compare is None:
+        compare = {_DEFAULT_LABEL: {}}
+    if not isinstance(compare, Mapping) or not compare:
+        raise UsageError(
+            f"{where}.compare: expected a mapping of labels to overrides (e.g. normal: {{}}), "
+            f"got {compare!r}"
+        )
+    labelled: dict[str, dict[str, Any]] = {}
+    for label, extra in compare.items():
+        try:
+            _check_name("label", label)
+        except ValueError as error:
+            raise UsageError(f"{where}.compare: {error}") from None
+        extra = {} if extra is None else extra
+        if not isinstance(extra, Mapping):
+            raise UsageError(
+                f"{where}.compare.{label}: expected a mapping of field paths to values, "
+                f"got {extra!r}"
+            )
+        labelled[label] = dict(extra)
+    return {"postures": postures, "mode": mode, "compare": labelled}
 
 
 def _execute(
@@ -142,6 +296,141 @@ def _execute(
         print(f"report:  {report}")
 
 
+def _show_bar(progress: bool | None) -> bool:
+    """Whether to draw a progress bar: ``progress``, or when stderr is a terminal."""
+    if progress is None:
+        return bool(getattr(sys.stderr, "isatty", lambda: False)())
+    return bool(progress)
+
+
+def _execute_equilibrium(
+    run: Mapping[str, Any],
+    output: Path,
+    report: Path | None,
+    progress: bool | None,
+    *,
+    run_file: str = "",
+    run_text: str = "",
+) -> int:
+    """Solve every (label, posture) of an equilibrium run, write them to ``output`` as they
+    come and (optionally) the picture; print the paths. A posture that fails is recorded in the
+    file and on stderr, and the others go on; the return value is then EXIT_SIMULATION when the
+    muscles could not hold it (msk.EquilibriumError), EXIT_BAD_INPUT when the core refused one
+    of its values (msk.InvalidArgument), else 0."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    from msk._api import load_model, require_core
+    from msk.spine import _EquilibriumWriter, equilibrium
+
+    core = require_core()
+    mode = str(run["mode"])
+    postures: list[Posture] = list(run["postures"])
+    # Every model variant is built before anything is written: a bad override leaves no file.
+    base = load_model(run["model"], run["overrides"] or None)
+    models = {
+        label: base.with_overrides(extra) if extra else base
+        for label, extra in run["compare"].items()
+    }
+    levels = list(base.segment_names)
+    for i, posture in enumerate(postures):
+        unknown = sorted(set(posture.level_flexion_deg) - set(levels))
+        if unknown:
+            raise UsageError(
+                f"{run_file}: equilibrium.postures[{i}].level_flexion_deg: expected levels of "
+                f"model {base.name!r} ({', '.join(levels)}), got {', '.join(unknown)}"
+            )
+    tasks = [(label, posture) for label in models for posture in postures]
+    meta = {
+        "model_name": base.name,
+        "model_file": base.file,
+        "model_text": base.text,
+        "run_file": run_file,
+        "run_text": run_text,
+        "mode": mode,
+        "overrides": json.dumps(run["overrides"]),
+        "labels": json.dumps(list(models)),
+        "postures": json.dumps([p.name for p in postures]),
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    solved: dict[tuple[str, str], EquilibriumResult] = {}
+    failures: list[str] = []
+    refused = False
+    workers = max(1, min(len(tasks), os.cpu_count() or 1))
+    bar = tqdm(
+        total=len(tasks),
+        desc="equilibria",
+        unit="posture",
+        file=sys.stderr,
+        disable=not _show_bar(progress),
+    )
+    # The core releases the GIL: the postures are solved on a thread pool, written in order.
+    with _EquilibriumWriter(output, meta) as writer, ThreadPoolExecutor(workers) as pool:
+        for label, model in models.items():
+            writer.add_label(label, model.name, model.text, run["compare"][label])
+        futures = [
+            pool.submit(equilibrium, models[label], posture, mode=mode) for label, posture in tasks
+        ]
+        try:
+            for (label, posture), future in zip(tasks, futures):
+                try:
+                    result = future.result()
+                except (core.EquilibriumError, core.InvalidArgument) as error:
+                    writer.add_error(label, posture, mode, str(error))
+                    failures.append(f"{label}: {_message(error)}")
+                    refused = refused or isinstance(error, core.InvalidArgument)
+                else:
+                    writer.add(label, result)
+                    solved[(label, posture.name)] = result
+                bar.update(1)
+        except BaseException:
+            for future in futures:  # Ctrl-C or an unexpected error: solve nothing more
+                future.cancel()
+            raise
+        finally:
+            bar.close()
+    print(f"results: {output}")
+    for failure in failures:
+        print(f"msk: error: {failure}", file=sys.stderr)
+    if report is not None and solved:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        _equilibrium_figure(solved, report)
+        print(f"report:  {report}")
+    if failures:
+        print(
+            f"msk: {len(failures)} of {len(tasks)} posture(s) failed; the others are in {output}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT if refused else EXIT_SIMULATION
+    return 0
+
+
+def _equilibrium_figure(
+    results: Mapping[tuple[str, str], EquilibriumResult | StoredEquilibrium],
+    path: Path,
+    title: str | None = None,
+) -> None:
+    """Draw ``{(label, posture): result}`` with msk.plot.spine_postures, one row per label when
+    every label has the same postures, titled "label: posture"; write it to ``path``."""
+    import matplotlib.pyplot as plt
+
+    from msk._spine_plot import spine_postures, summary_title
+
+    counts: dict[str, int] = {}
+    for label, _ in results:
+        counts[label] = counts.get(label, 0) + 1
+    per_label = set(counts.values())
+    ncols = per_label.pop() if len(per_label) == 1 and len(counts) > 1 else None
+    if ncols == 1:  # one posture per label: a single row reads better than a column
+        ncols = None
+    titles = [summary_title(r, f"{label}: {posture}") for (label, posture), r in results.items()]
+    figure = spine_postures(
+        list(results.values()), titles=titles, suptitle=title, ncols=ncols, path=path
+    )
+    plt.close(figure)
+
+
 def _demo_run(model_names: Sequence[str], joint_names: Sequence[str]) -> dict[str, Any]:
     """The built-in demo protocol: rest, a voluntary flexion, a passive stretch of the flexors."""
     from msk import protocols as p
@@ -162,23 +451,59 @@ def _demo_run(model_names: Sequence[str], joint_names: Sequence[str]) -> dict[st
     return {"protocol": protocol.to_dict(), "options": {"output_dt": 0.005}}
 
 
-def _bundled_demo_file() -> Any:
-    """The packaged ``msk/models/runs/demo.yaml`` if it exists, else None."""
+def _bundled_run_file(name: str) -> Any:
+    """The packaged ``msk/models/runs/<name>`` if it exists, else None."""
     from importlib.resources import files
 
-    resource = files("msk") / "models" / "runs" / "demo.yaml"
+    resource = files("msk") / "models" / "runs" / name
     return resource if resource.is_file() else None
+
+
+def _bundled_demo_file() -> Any:
+    """The packaged ``msk/models/runs/demo.yaml`` if it exists, else None."""
+    return _bundled_run_file("demo.yaml")
+
+
+def _bundled_spine_file() -> Any:
+    """The packaged ``msk/models/runs/spine_postures.yaml`` if it exists, else None."""
+    return _bundled_run_file("spine_postures.yaml")
+
+
+def _demo_spine_run() -> dict[str, Any]:
+    """The spine demo when the packaged run file is missing (as models/runs/spine_postures.yaml):
+    normal against hypertonic erector spinae and psoas in three postures."""
+    return {
+        "model": "lumbar",
+        "equilibrium": {
+            "postures": ["standing_relaxed", "sitting_slouched", "lift_round_back"],
+            "mode": "rhythm",
+            "compare": {
+                "normal": {},
+                "hypertonic": {
+                    "groups.erector_spinae.tone": "hypertonic",
+                    "groups.psoas.tone": "hypertonic",
+                },
+            },
+        },
+    }
 
 
 # --- commands --------------------------------------------------------------------------------
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    directory = Path(args.output_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    _demo_episode(directory, args.progress)
+    return _demo_equilibrium(directory, args.progress)
+
+
+def _demo_episode(directory: Path, progress: bool | None) -> None:
+    """The elbow PIR episode: DIR/msk_demo.h5 and DIR/msk_demo.png."""
     import yaml
 
     from msk._api import load_model
 
-    directory = Path(args.output_dir)
     resource = _bundled_demo_file()
     if resource is not None:
         content = yaml.safe_load(resource.read_text(encoding="utf-8"))
@@ -192,9 +517,29 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             "overrides": {},
             **_demo_run(model.muscle_names, model.joint_names),
         }
-    directory.mkdir(parents=True, exist_ok=True)
-    _execute(run, directory / "msk_demo.h5", directory / "msk_demo.png", args.progress)
-    return 0
+    _execute(run, directory / "msk_demo.h5", directory / "msk_demo.png", progress)
+
+
+def _demo_equilibrium(directory: Path, progress: bool | None) -> int:
+    """The lumbar postures, normal and hypertonic: DIR/msk_spine.h5 and DIR/msk_spine.png."""
+    import yaml
+
+    resource = _bundled_spine_file()
+    if resource is not None:
+        text = resource.read_text(encoding="utf-8")
+        run_file = str(resource)
+    else:
+        text = yaml.safe_dump(_demo_spine_run(), sort_keys=False)
+        run_file = "<built-in spine demo>"
+    run = _check_run(yaml.safe_load(text), Path(run_file))
+    return _execute_equilibrium(
+        run,
+        directory / "msk_spine.h5",
+        directory / "msk_spine.png",
+        progress,
+        run_file=run_file,
+        run_text=text,
+    )
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -202,6 +547,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     run = _check_run(_read_yaml(path), path)
     output = Path(args.output) if args.output else Path(path.stem + ".h5")
     report = Path(args.report) if args.report else None
+    if run.get("kind") == "equilibrium":
+        return _execute_equilibrium(
+            run,
+            output,
+            report,
+            args.progress,
+            run_file=str(path.resolve()),
+            run_text=path.read_text(encoding="utf-8"),
+        )
     _execute(run, output, report, args.progress)
     return 0
 
@@ -211,9 +565,67 @@ def _format_value(value: Any, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _info_equilibrium(path: Path) -> int:
+    """``msk info`` on an equilibrium file: what was solved, and the loads of each posture."""
+    import h5py
+
+    from msk.spine import _read_meta, load, load_errors
+
+    meta = _read_meta(path)
+    stored = load(path)
+    errors = load_errors(path)
+    with h5py.File(path, "r") as f:
+        keys = [(label, name) for label, group in f["equilibrium"].items() for name in group]
+    labels = list(dict.fromkeys(label for label, _ in keys))
+    postures = list(dict.fromkeys(name for _, name in keys))
+    print(f"file      {path}")
+    print(f"kind      equilibrium (mode {meta.get('mode', '?')})")
+    where = f"  ({meta['model_file']})" if meta.get("model_file") else ""
+    print(f"model     {meta.get('model_name', '?')}{where}")
+    print(f"msk       {meta.get('msk_version', '?')}")
+    print(
+        f"content   {len(labels)} label(s) {labels} x {len(postures)} posture(s) {postures}: "
+        f"{len(stored)} solved, {len(errors)} failed"
+    )
+
+    print("\nmetadata")
+    for key, value in meta.items():
+        if key in ("kind", "model_name", "model_file", "msk_version", "mode"):
+            continue
+        texts = ("model_text", "run_text")
+        shown = f"<{len(str(value).splitlines())} lines>" if key in texts else value
+        print(f"  {key:<14} {_format_value(shown)}")
+
+    print(f"\nequilibria ({len(keys)})")
+    lw = max((len(label) for label, _ in keys), default=5)
+    pw = max((len(name) for _, name in keys), default=7)
+    for key in keys:
+        label, name = key
+        head = f"  {label:<{lw}}  {name:<{pw}}  "
+        if key in errors:
+            print(head + _format_value(f"failed: {errors[key]}", 300))
+            continue
+        levels = stored[key].levels
+        if not len(levels):
+            print(head + "no levels")
+            continue
+        worst = levels["pressure_MPa"].idxmax()
+        print(
+            head + f"{levels.index[0]} {levels['compression_N'].iloc[0]:6.0f} N   "
+            f"peak {levels['pressure_MPa'].max():5.2f} MPa at {worst}   "
+            f"facet share <= {levels['facet_share'].max():.2f}   "
+            f"foramen >= {levels['foramen_height_mm'].min():.1f} mm   "
+            f"effort {stored[key].effort:.3g}"
+        )
+    return 0
+
+
 def _cmd_info(args: argparse.Namespace) -> int:
     from msk.results import Results
+    from msk.spine import is_equilibrium_file
 
+    if is_equilibrium_file(args.file):
+        return _info_equilibrium(Path(args.file))
     results = Results.load(args.file)
     dt = float(results.time[1] - results.time[0]) if results.n_samples > 1 else float("nan")
     print(f"file      {results.path}")
@@ -263,9 +675,22 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_plot(args: argparse.Namespace) -> int:
     from msk.plot import dashboard
     from msk.results import Results
+    from msk.spine import is_equilibrium_file, load
 
-    results = Results.load(args.file)
     output = Path(args.output) if args.output else Path(args.file).with_suffix(".png")
+    if is_equilibrium_file(args.file):
+        if args.muscles or args.joints:
+            raise UsageError(
+                f"{args.file}: --muscles, --joints: only for episode files; this is an "
+                "equilibrium file"
+            )
+        stored = load(args.file)
+        if not stored:
+            raise UsageError(f"{args.file}: no posture was held; nothing to draw")
+        _equilibrium_figure(stored, output, title=args.title)
+        print(output)
+        return 0
+    results = Results.load(args.file)
     dashboard(results, muscles=args.muscles, joints=args.joints, path=output, title=args.title)
     print(output)
     return 0
@@ -329,17 +754,29 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     demo = commands.add_parser(
-        "demo", parents=[progress], help="run the bundled demo (elbow: rest, flexion, stretch)"
+        "demo",
+        parents=[progress],
+        help="run the bundled demos (an elbow PIR episode; lumbar postures, normal and hypertonic)",
     )
     demo.add_argument(
-        "-o", "--output-dir", default=".", help="directory for msk_demo.h5 and msk_demo.png"
+        "-o",
+        "--output-dir",
+        default=".",
+        help="directory for msk_demo.h5/.png (episode) and msk_spine.h5/.png (postures)",
     )
     demo.set_defaults(handler=_cmd_demo)
 
-    run = commands.add_parser("run", parents=[progress], help="run a scenario file (YAML)")
-    run.add_argument("run_file", help="run file: model, overrides, protocol, options")
+    run = commands.add_parser(
+        "run", parents=[progress], help="run a run file (YAML): an episode or postures"
+    )
+    run.add_argument(
+        "run_file", help="run file: model, overrides, and protocol + options or equilibrium"
+    )
     run.add_argument("-o", "--output", help="results file (default: <run file stem>.h5)")
-    run.add_argument("--report", help="also write a dashboard figure (e.g. report.png)")
+    run.add_argument(
+        "--report",
+        help="also write a figure (e.g. report.png): the dashboard, or the spines of the postures",
+    )
     run.set_defaults(handler=_cmd_run)
 
     info = commands.add_parser("info", help="summarise a results file")
@@ -349,11 +786,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     info.set_defaults(handler=_cmd_info)
 
-    plot = commands.add_parser("plot", help="draw the dashboard of a results file")
+    plot = commands.add_parser(
+        "plot", help="draw a results file: an episode's dashboard, or the postures' spines"
+    )
     plot.add_argument("file", help="results file (.h5)")
     plot.add_argument("-o", "--output", help="figure file (default: FILE with .png)")
-    plot.add_argument("--muscles", nargs="+", metavar="MUSCLE", help="muscles to draw")
-    plot.add_argument("--joints", nargs="+", metavar="JOINT", help="joints to draw")
+    plot.add_argument(
+        "--muscles", nargs="+", metavar="MUSCLE", help="muscles to draw (episode files)"
+    )
+    plot.add_argument("--joints", nargs="+", metavar="JOINT", help="joints to draw (episode files)")
     plot.add_argument("--title", help="figure title")
     plot.set_defaults(handler=_cmd_plot)
 
