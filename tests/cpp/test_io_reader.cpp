@@ -231,6 +231,22 @@ TEST_F(ReaderTest, TimeThatIsAGroupThrows) {
   expect_io_error(path_, {"/time", "a dataset"});
 }
 
+TEST_F(ReaderTest, TimeDeclaringMoreRowsThanItStoresThrows) {
+  // Found by fuzzing: a dataset may declare 2^40 rows and store none (unwritten chunks read as
+  // fill values); reading it would allocate 8 TiB.
+  edit([](hid_t file) {
+    H5Ldelete(file, "/time", H5P_DEFAULT);
+    const hsize_t rows = hsize_t{1} << 40, chunk = 1024;
+    const hid_t space = H5Screate_simple(1, &rows, nullptr);
+    const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, &chunk);
+    H5Dclose(H5Dcreate2(file, "/time", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+    H5Pclose(dcpl);
+    H5Sclose(space);
+  });
+  expect_io_error(path_, {"/time", "stored bytes can hold", "got 1099511627776 rows"});
+}
+
 // ---- /channels ----
 
 TEST_F(ReaderTest, ChannelLengthMismatchThrowsNamingTheChannel) {
