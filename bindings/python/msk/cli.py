@@ -11,7 +11,7 @@
 
 A run file is YAML::
 
-    model: elbow                 # bundled name, or a path relative to the run file
+    model: elbow                 # bundled name, or a .yaml/.yml/.osim path relative to the run file
     overrides:                   # optional, dotted paths or nested
       muscles.BIClong.tone: hypertonic
     protocol:                    # as in msk.protocols
@@ -21,6 +21,9 @@ A run file is YAML::
         - {type: pir, joint: r_elbow_flex, muscles: [BIClong, BRA], cycles: 3}
     options: {output_dt: 0.01, stepper: dopri5}   # optional, as msk.simulate's keywords
 
+An ``excitation_file`` of a voluntary phase is a path relative to the run file's directory, without
+``..``, ending in .sto, .mot or .csv.
+
 Bad input ends with a one-line message on stderr and a non-zero exit status: 2 for a bad file or
 model (missing file, invalid YAML, msk.ModelError, invalid arguments), 3 for a failed simulation
 (msk.SimulationError), 1 for other errors, 130 when interrupted.
@@ -29,7 +32,7 @@ model (missing file, invalid YAML, msk.ModelError, invalid arguments), 3 for a f
 from __future__ import annotations
 
 import argparse
-import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -93,6 +96,40 @@ def _read_yaml(path: Path) -> Any:
         raise UsageError(f"{where}: invalid YAML: {problem}") from None
 
 
+_BUNDLED_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _resolve_excitation_files(protocol: Any, path: Path) -> Any:
+    """The protocol of run file ``path`` with each ``excitation_file`` taken from the run file's
+    directory. A run file names files beside or below it only (a relative path without ``..``),
+    so that a run file from elsewhere cannot make msk read any file of the machine."""
+    if isinstance(protocol, Mapping) and "phases" in protocol:
+        phases = protocol["phases"]
+    elif isinstance(protocol, Mapping):
+        phases = [protocol]
+    else:
+        phases = protocol
+    if not isinstance(phases, Sequence) or isinstance(phases, (str, bytes)):
+        return protocol
+    resolved = []
+    for i, phase in enumerate(phases):
+        if isinstance(phase, Mapping) and isinstance(phase.get("excitation_file"), str):
+            name = phase["excitation_file"]
+            relative = Path(name)
+            if relative.is_absolute() or ".." in relative.parts or not name:
+                raise ValueError(
+                    f"phases[{i}].excitation_file: expected a path relative to the run file's "
+                    f"directory, without '..', got {name!r}"
+                )
+            phase = {**phase, "excitation_file": str(path.parent / relative)}
+        resolved.append(phase)
+    if isinstance(protocol, Mapping) and "phases" in protocol:
+        return {**protocol, "phases": resolved}
+    if isinstance(protocol, Mapping):
+        return resolved[0]
+    return resolved
+
+
 def _check_run(run: Any, path: Path) -> dict[str, Any]:
     """Validate a run mapping; return it with the protocol in canonical form."""
     from msk.protocols import as_protocol_dict
@@ -111,13 +148,19 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
     if not isinstance(options, Mapping) or set(options) - set(_OPTION_KEYS):
         raise UsageError(f"{path}: options: expected some of {list(_OPTION_KEYS)}, got {options!r}")
     try:
-        protocol = as_protocol_dict(run["protocol"])
+        protocol = as_protocol_dict(_resolve_excitation_files(run["protocol"], path))
     except ValueError as error:
         raise UsageError(f"{path}: protocol: {error}") from None
     model = run.get("model", "elbow")
     if not isinstance(model, str) or not model:
         raise UsageError(f"{path}: model: expected a bundled model name or a path, got {model!r}")
-    if model.endswith((".yaml", ".yml", ".osim")) or "/" in model or os.sep in model:
+    if not _BUNDLED_NAME.fullmatch(model):
+        # A run file names model files only: a path ending in .yaml, .yml or .osim.
+        if not model.lower().endswith((".yaml", ".yml", ".osim")):
+            raise UsageError(
+                f"{path}: model: expected a bundled model name or the path of a .yaml, .yml or "
+                f".osim file, got {model!r}"
+            )
         model = str((path.parent / model).resolve())
     return {"model": model, "overrides": dict(overrides), "protocol": protocol, "options": options}
 
