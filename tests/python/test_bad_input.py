@@ -205,17 +205,22 @@ def test_override_error_names_no_line_of_the_model_file() -> None:
     assert "elbow.yaml (override): muscles[3=BIClong].max_isometric_force" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="msk run reads run files with PyYAML's recursive composer: a deeply nested run file "
-    "ends in RecursionError (exit status 1) instead of a bad-input error",
-)
 def test_deeply_nested_run_file_is_bad_input(
     tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # PyYAML composes recursively: past Python's stack the command reports bad input (status 2),
+    # not a RecursionError.
     run_file = tmp_path / "deep.yaml"
     run_file.write_text("model: elbow\nprotocol: " + "[" * 3000 + "]" * 3000 + "\n", "utf-8")
-    run_command(run_file, out, capsys)
+    assert "nested too deeply" in run_command(run_file, out, capsys)
+
+
+def test_too_large_run_file_is_bad_input(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_file = tmp_path / "large.yaml"
+    run_file.write_text("model: elbow\n# " + "x" * (4 << 20) + "\n", "utf-8")
+    assert "expected at most 4194304 bytes" in run_command(run_file, out, capsys)
 
 
 # --- files are data: a run file names only model files and tables beside it ---------------------

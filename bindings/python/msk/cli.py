@@ -81,14 +81,23 @@ def _message(error: BaseException) -> str:
 # --- run files -------------------------------------------------------------------------------
 
 
+_MAX_RUN_FILE_BYTES = 4 << 20  # as the core's limit on model and protocol text
+
+
 def _read_yaml(path: Path) -> Any:
     """Parse a YAML file; errors become UsageError with the file name."""
     import yaml
 
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > _MAX_RUN_FILE_BYTES:
+        raise UsageError(f"{path}: expected at most {_MAX_RUN_FILE_BYTES} bytes, got {size} bytes")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        # PyYAML composes nodes recursively: nesting deeper than Python's stack is bad input.
+        raise UsageError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
