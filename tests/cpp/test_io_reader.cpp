@@ -178,6 +178,16 @@ TEST_F(ReaderTest, UnknownFormatVersionThrows) {
   expect_io_error(path_, {"/@format_version", "expected 1, got 2"});
 }
 
+TEST_F(ReaderTest, FormatVersionBeyondLongLongIsReportedWithoutOverflow) {
+  // Found by fuzzing: a format_version beyond 2^63 (a wide or unsigned integer type) overflowed the
+  // cast that printed it (undefined behaviour).
+  edit([](hid_t file) {
+    const double huge = 1e19;
+    put_number_attribute(file, "format_version", H5T_STD_U64LE, &huge);
+  });
+  expect_io_error(path_, {"/@format_version", "expected 1, got 1e+19"});
+}
+
 TEST_F(ReaderTest, FormatVersionOfWrongTypeThrows) {
   edit([](hid_t file) { put_string_attribute(file, "format_version", "1"); });
   expect_io_error(path_, {"/@format_version", "an integer", "a string"});

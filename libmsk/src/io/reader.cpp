@@ -3,7 +3,9 @@
 #include "msk/io/reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <system_error>
 
 #include "hdf5_handle.hpp"
@@ -113,7 +115,7 @@ hsize_t rows_of(hid_t dataset, const Where& where) {
 /// (deflate), so the bound is 1100 times the file size, plus 1 MiB for the chunks a run killed
 /// during a flush had not yet written.
 double readable_bytes(double file_bytes) {
-  return file_bytes * 1100.0 + double(1 << 20);
+  return file_bytes * 1100.0 + 1048576.0;
 }
 
 double file_size_of(hid_t obj, const Where& where) {
@@ -130,7 +132,8 @@ void require_stored(hid_t dataset, hsize_t rows, std::size_t element_bytes, cons
       std::min(static_cast<double>(H5Dget_storage_size(dataset)), file_size_of(dataset, where));
   const double needed = static_cast<double>(rows) * static_cast<double>(element_bytes);
   if (needed > readable_bytes(stored)) {
-    const auto most = static_cast<long long>(readable_bytes(stored) / double(element_bytes));
+    const auto most =
+        static_cast<long long>(readable_bytes(stored) / static_cast<double>(element_bytes));
     where.fail("at most " + std::to_string(most) + " rows (what its " +
                    std::to_string(static_cast<long long>(stored)) + " stored bytes can hold)",
                std::to_string(rows) + " rows");
@@ -289,7 +292,16 @@ void check_format(hid_t file, const std::string& path) {
   const H5T_class_t type_class = type_class_of(attr.get(), true, version);
   if (type_class != H5T_INTEGER) version.fail("an integer", class_name(type_class));
   const double number = read_number_attribute(attr.get(), version);
-  if (number != 1.0) version.fail("1", std::to_string(static_cast<long long>(number)));
+  if (number != 1.0) {
+    // The attribute may be any integer type, 128 bits wide or more: cast only what fits.
+    std::ostringstream got;
+    if (std::abs(number) < 9e18) {
+      got << static_cast<long long>(number);
+    } else {
+      got << number;
+    }
+    version.fail("1", got.str());
+  }
 }
 
 void read_meta(hid_t file, const std::string& path, ResultsData& out) {
@@ -359,8 +371,11 @@ void read_channels(hid_t file, const std::string& path, ResultsData& out) {
                         (static_cast<double>(names.size()) + 1.0);
   const double file_bytes = file_size_of(file, where);
   if (needed > readable_bytes(file_bytes)) {
-    where.fail("channels of " + std::to_string(out.time.size()) + " rows that a file of " +
-                   std::to_string(static_cast<long long>(file_bytes)) + " bytes can hold",
+    const double row_bytes = static_cast<double>(out.time.size()) * sizeof(double);
+    const auto most = static_cast<long long>(readable_bytes(file_bytes) / row_bytes) - 1;
+    where.fail("at most " + std::to_string(most) + " channels of " +
+                   std::to_string(out.time.size()) + " rows (what a file of " +
+                   std::to_string(static_cast<long long>(file_bytes)) + " bytes can hold)",
                std::to_string(names.size()) + " channels");
   }
   for (const std::string& name : names) {
