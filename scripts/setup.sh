@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config git libeigen3-dev libboost-dev libhdf5-dev
-          libyaml-cpp-dev libpugixml-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format)
+          libyaml-cpp-dev libpugixml-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
+          clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

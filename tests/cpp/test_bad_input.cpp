@@ -17,6 +17,7 @@
 #include "msk/error.hpp"
 #include "msk/model/loader.hpp"
 #include "msk/model/model.hpp"
+#include "msk/model/opensim.hpp"
 #include "msk/sim/episode.hpp"
 #include "msk/sim/protocol.hpp"
 
@@ -284,4 +285,78 @@ TEST(BadInput, RunRefusedBeforeItStartsCreatesNoFile) {
           options),
       msk::ModelError);
   EXPECT_EQ(read_file(kept), "previous results");
+}
+
+// ---- Files are data: what a file names is read only when the user could have named it ----
+
+TEST(BadInput, ProtocolFilesNameOnlyTablesBesideThem) {
+  const std::string dir = std::string(MSK_TEST_TMP) + "/safety";
+  fs::create_directories(dir + "/sub");
+  std::ofstream(dir + "/excitations.csv") << "time,BIClong\n0,0.1\n1,0.2\n";
+  std::ofstream(dir + "/sub/excitations.csv") << "time,BIClong\n0,0.1\n1,0.2\n";
+  std::ofstream(dir + "/notes.txt") << "time,BIClong\n0,0.1\n";  // a table, not named as one
+  auto expected_of = [](const std::string& name, const std::string& file) {
+    try {
+      msk::parse_protocol(
+          "phases:\n  - {type: voluntary, duration: 1, excitation_file: '" + name + "'}\n", file);
+    } catch (const msk::ModelError& e) {
+      EXPECT_EQ(e.field(), "phases[0].excitation_file") << e.what();
+      EXPECT_EQ(e.line(), 2) << e.what();
+      return e.expected();
+    }
+    return std::string("no error");
+  };
+  const std::string protocol = dir + "/sub/protocol.yaml";
+  // From a protocol file: relative paths that stay in its directory.
+  EXPECT_EQ(expected_of("excitations.csv", protocol), "no error");
+  EXPECT_EQ(expected_of("./excitations.csv", dir + "/protocol.yaml"), "no error");
+  EXPECT_EQ(expected_of("sub/excitations.csv", dir + "/protocol.yaml"), "no error");
+  const std::string outside = "a path relative to the protocol's directory, without '..'";
+  EXPECT_EQ(expected_of(dir + "/excitations.csv", protocol), outside);
+  EXPECT_EQ(expected_of("../excitations.csv", protocol), outside);
+  EXPECT_EQ(expected_of("x/../../excitations.csv", protocol), outside);
+  EXPECT_EQ(expected_of("/etc/passwd", protocol), outside);
+  // Any protocol: only tables (.sto, .mot, .csv) are read.
+  const std::string table = "a table of excitations ending in .sto, .mot or .csv";
+  EXPECT_EQ(expected_of("notes.txt", dir + "/protocol.yaml"), table);
+  EXPECT_EQ(expected_of("/etc/passwd", "<protocol>"), table);
+  EXPECT_EQ(expected_of(dir + "/excitations.csv", "<protocol>"), "no error");
+}
+
+TEST(BadInput, OpenSimModelsNameNoOtherFile) {
+  const std::string data = std::string(MSK_TEST_DATA_DIR) + "/opensim/";
+  const std::string arm26 = read_file(data + "arm26.osim");
+  // Its meshes are not in tests/data: msk never opens the <mesh_file>s a model names.
+  ASSERT_NE(arm26.find("<mesh_file>arm_r_humerus.vtp</mesh_file>"), std::string::npos);
+  ASSERT_FALSE(fs::exists(data + "arm_r_humerus.vtp"));
+  EXPECT_NO_THROW(msk::load_model(data + "arm26.osim"));
+
+  auto error_of = [](const std::string& xml) {
+    try {
+      msk::import_opensim_text(xml, "arm26.osim");
+    } catch (const msk::ModelError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // OpenSim's file="..." (an element's content read from another file) is refused by name.
+  const std::string forces = "<ForceSet name=\"forceset\">";
+  ASSERT_NE(arm26.find(forces), std::string::npos);
+  std::string with_file = arm26;
+  with_file.replace(with_file.find(forces), forces.size(),
+                    "<ForceSet name=\"forceset\" file=\"/etc/passwd\">");
+  const std::string refused = error_of(with_file);
+  EXPECT_NE(refused.find("ForceSet"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("msk reads no file a model names), got file='/etc/passwd'"),
+            std::string::npos)
+      << refused;
+  // XML entities are not expanded: an external entity stays the text "&secret;".
+  std::string entity = arm26;
+  entity.insert(entity.find("<OpenSimDocument"),
+                "<!DOCTYPE OpenSimDocument [<!ENTITY secret SYSTEM \"file:///etc/hostname\">]>\n");
+  const std::string mass = "<mass>1.8645719999999999</mass>";
+  entity.replace(entity.find(mass), mass.size(), "<mass>&secret;</mass>");
+  const std::string not_read = error_of(entity);
+  EXPECT_NE(not_read.find("mass"), std::string::npos) << not_read;
+  EXPECT_NE(not_read.find("&secret;"), std::string::npos) << not_read;
 }

@@ -178,6 +178,16 @@ TEST_F(ReaderTest, UnknownFormatVersionThrows) {
   expect_io_error(path_, {"/@format_version", "expected 1, got 2"});
 }
 
+TEST_F(ReaderTest, FormatVersionBeyondLongLongIsReportedWithoutOverflow) {
+  // Found by fuzzing: a format_version beyond 2^63 (a wide or unsigned integer type) overflowed the
+  // cast that printed it (undefined behaviour).
+  edit([](hid_t file) {
+    const double huge = 1e19;
+    put_number_attribute(file, "format_version", H5T_STD_U64LE, &huge);
+  });
+  expect_io_error(path_, {"/@format_version", "expected 1, got 1e+19"});
+}
+
 TEST_F(ReaderTest, FormatVersionOfWrongTypeThrows) {
   edit([](hid_t file) { put_string_attribute(file, "format_version", "1"); });
   expect_io_error(path_, {"/@format_version", "an integer", "a string"});
@@ -229,6 +239,22 @@ TEST_F(ReaderTest, TimeThatIsAGroupThrows) {
     H5Gclose(H5Gcreate2(file, "/time", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   });
   expect_io_error(path_, {"/time", "a dataset"});
+}
+
+TEST_F(ReaderTest, TimeDeclaringMoreRowsThanItStoresThrows) {
+  // Found by fuzzing: a dataset may declare 2^40 rows and store none (unwritten chunks read as
+  // fill values); reading it would allocate 8 TiB.
+  edit([](hid_t file) {
+    H5Ldelete(file, "/time", H5P_DEFAULT);
+    const hsize_t rows = hsize_t{1} << 40, chunk = 1024;
+    const hid_t space = H5Screate_simple(1, &rows, nullptr);
+    const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, &chunk);
+    H5Dclose(H5Dcreate2(file, "/time", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+    H5Pclose(dcpl);
+    H5Sclose(space);
+  });
+  expect_io_error(path_, {"/time", "stored bytes can hold", "got 1099511627776 rows"});
 }
 
 // ---- /channels ----

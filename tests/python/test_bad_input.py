@@ -205,14 +205,85 @@ def test_override_error_names_no_line_of_the_model_file() -> None:
     assert "elbow.yaml (override): muscles[3=BIClong].max_isometric_force" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="msk run reads run files with PyYAML's recursive composer: a deeply nested run file "
-    "ends in RecursionError (exit status 1) instead of a bad-input error",
-)
 def test_deeply_nested_run_file_is_bad_input(
     tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # PyYAML composes recursively: past Python's stack the command reports bad input (status 2),
+    # not a RecursionError.
     run_file = tmp_path / "deep.yaml"
     run_file.write_text("model: elbow\nprotocol: " + "[" * 3000 + "]" * 3000 + "\n", "utf-8")
-    run_command(run_file, out, capsys)
+    assert "nested too deeply" in run_command(run_file, out, capsys)
+
+
+def test_too_large_run_file_is_bad_input(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_file = tmp_path / "large.yaml"
+    run_file.write_text("model: elbow\n# " + "x" * (4 << 20) + "\n", "utf-8")
+    assert "expected at most 4194304 bytes" in run_command(run_file, out, capsys)
+
+
+# --- files are data: a run file names only model files and tables beside it ---------------------
+
+CONTROLS = Path(__file__).resolve().parents[1] / "data" / "opensim" / "forward_controls.sto"
+
+
+def excitation_run(run_dir: Path, excitation_file: str) -> Path:
+    run_file = run_dir / "run.yaml"
+    phase = {"type": "voluntary", "duration": 0.05, "excitation_file": excitation_file}
+    run_file.write_text(yaml.safe_dump({"model": "elbow", "protocol": [phase]}), "utf-8")
+    return run_file
+
+
+def test_run_file_excitation_file_is_read_beside_the_run_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_dir = tmp_path / "study"
+    (run_dir / "emg").mkdir(parents=True)
+    (run_dir / "emg" / "controls.sto").write_bytes(CONTROLS.read_bytes())
+    run_file = excitation_run(run_dir, "emg/controls.sto")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # relative to the run file, not to the working directory
+    out = tmp_path / "ok.h5"
+    status = cli.main(["run", str(run_file), "-o", str(out), "--no-progress"])
+    assert status == 0, capsys.readouterr().err
+    assert out.exists()
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../controls.sto", "emg/../../controls.sto"])
+def test_run_file_excitation_file_outside_its_directory_is_refused(
+    name: str, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "controls.sto").write_bytes(CONTROLS.read_bytes())
+    run_dir = tmp_path / "study"
+    run_dir.mkdir()
+    message = run_command(excitation_run(run_dir, name), out, capsys)
+    assert "phases[0].excitation_file: expected a path relative to the run file's directory" in (
+        message
+    )
+
+
+def test_excitation_file_must_be_a_table(tmp_path: Path, out: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("time,BIClong\n0,0.1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"ending in \.sto, \.mot or \.csv"):
+        msk.protocols.voluntary(1.0, excitation_file=notes)
+    # Protocol text reaching the core directly: the core refuses it too.
+    text = yaml.safe_dump(
+        {"phases": [{"type": "voluntary", "duration": 1, "excitation_file": str(notes)}]}
+    )
+    with pytest.raises(msk.ModelError, match=r"ending in \.sto, \.mot or \.csv"):
+        core.simulate(msk.load_model("elbow").core, text, "", str(out), None)
+
+
+@pytest.mark.parametrize("model", ["/etc/passwd", "../secrets/key", "model.txt"])
+def test_run_file_model_must_be_a_model_file(
+    model: str, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text(yaml.safe_dump({"model": model, "protocol": REST}), encoding="utf-8")
+    message = run_command(run_file, out, capsys)
+    assert "model: expected a bundled model name or the path of a .yaml, .yml or .osim file" in (
+        message
+    )

@@ -13,7 +13,7 @@
 
 A run file is YAML, either an episode::
 
-    model: elbow                 # bundled name, or a path relative to the run file
+    model: elbow                 # bundled name, or a .yaml/.yml/.osim path relative to the run file
     overrides:                   # optional, dotted paths or nested
       muscles.BIClong.tone: hypertonic
     protocol:                    # as in msk.protocols
@@ -37,6 +37,9 @@ or postures at equilibrium (msk.equilibrium), written to an equilibrium file (ms
         normal: {}
         hypertonic: {groups.erector_spinae.tone: hypertonic}
 
+An ``excitation_file`` of a voluntary phase is a path relative to the run file's directory, without
+``..``, ending in .sto, .mot or .csv.
+
 Bad input ends with a one-line message on stderr and a non-zero exit status: 2 for a bad file or
 model (missing file, invalid YAML, msk.ModelError, invalid arguments), 3 for a failed simulation
 (msk.SimulationError; for an equilibrium run, any posture the muscles cannot hold, after every
@@ -48,6 +51,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -106,19 +110,62 @@ def _message(error: BaseException) -> str:
 # --- run files -------------------------------------------------------------------------------
 
 
+_MAX_RUN_FILE_BYTES = 4 << 20  # as the core's limit on model and protocol text
+
+
 def _read_yaml(path: Path) -> Any:
     """Parse a YAML file; errors become UsageError with the file name."""
     import yaml
 
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > _MAX_RUN_FILE_BYTES:
+        raise UsageError(f"{path}: expected at most {_MAX_RUN_FILE_BYTES} bytes, got {size} bytes")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        # PyYAML composes nodes recursively: nesting deeper than Python's stack is bad input.
+        raise UsageError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(error, "problem", None) or str(error)
         raise UsageError(f"{where}: invalid YAML: {problem}") from None
+
+
+_BUNDLED_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _resolve_excitation_files(protocol: Any, path: Path) -> Any:
+    """The protocol of run file ``path`` with each ``excitation_file`` taken from the run file's
+    directory. A run file names files beside or below it only (a relative path without ``..``),
+    so that a run file from elsewhere cannot make msk read any file of the machine."""
+    if isinstance(protocol, Mapping) and "phases" in protocol:
+        phases = protocol["phases"]
+    elif isinstance(protocol, Mapping):
+        phases = [protocol]
+    else:
+        phases = protocol
+    if not isinstance(phases, Sequence) or isinstance(phases, (str, bytes)):
+        return protocol
+    resolved = []
+    for i, phase in enumerate(phases):
+        if isinstance(phase, Mapping) and isinstance(phase.get("excitation_file"), str):
+            name = phase["excitation_file"]
+            relative = Path(name)
+            if relative.is_absolute() or ".." in relative.parts or not name:
+                raise ValueError(
+                    f"phases[{i}].excitation_file: expected a path relative to the run file's "
+                    f"directory, without '..', got {name!r}"
+                )
+            phase = {**phase, "excitation_file": str(path.parent / relative)}
+        resolved.append(phase)
+    if isinstance(protocol, Mapping) and "phases" in protocol:
+        return {**protocol, "phases": resolved}
+    if isinstance(protocol, Mapping):
+        return resolved[0]
+    return resolved
 
 
 def _check_run(run: Any, path: Path) -> dict[str, Any]:
@@ -157,7 +204,7 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
     if not isinstance(options, Mapping) or set(options) - set(_OPTION_KEYS):
         raise UsageError(f"{path}: options: expected some of {list(_OPTION_KEYS)}, got {options!r}")
     try:
-        protocol = as_protocol_dict(run["protocol"])
+        protocol = as_protocol_dict(_resolve_excitation_files(run["protocol"], path))
     except ValueError as error:
         raise UsageError(f"{path}: protocol: {error}") from None
     model = _check_model(run, path)
@@ -169,7 +216,13 @@ def _check_model(run: Mapping[str, Any], path: Path) -> str:
     model = run.get("model", "elbow")
     if not isinstance(model, str) or not model:
         raise UsageError(f"{path}: model: expected a bundled model name or a path, got {model!r}")
-    if model.endswith((".yaml", ".yml", ".osim")) or "/" in model or os.sep in model:
+    if not _BUNDLED_NAME.fullmatch(model):
+        # A run file names model files only: a path ending in .yaml, .yml or .osim.
+        if not model.lower().endswith((".yaml", ".yml", ".osim")):
+            raise UsageError(
+                f"{path}: model: expected a bundled model name or the path of a .yaml, .yml or "
+                f".osim file, got {model!r}"
+            )
         model = str((path.parent / model).resolve())
     return model
 

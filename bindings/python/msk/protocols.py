@@ -138,6 +138,10 @@ def rest(duration: float) -> Phase:
     return {"type": "rest", "duration": _positive("rest.duration", duration, "s")}
 
 
+EXCITATION_FILE_SUFFIXES = (".sto", ".mot", ".csv")
+"""The names an excitation file may end in (any case): the tables msk reads."""
+
+
 def voluntary(
     duration: float,
     excitation: Mapping[str, float] | None = None,
@@ -160,7 +164,8 @@ def voluntary(
         e.g. OpenSim's ``controls`` output) or a CSV file, with a ``time`` column [s, from the
         start of the phase] and one column per muscle. Linearly interpolated in time, held before
         the first and after the last row, clamped to [0, 1]; muscles without a column get none.
-        A relative path is taken from the working directory.
+        A relative path is taken from the working directory; the name must end in ``.sto``,
+        ``.mot`` or ``.csv``.
     """
     if (excitation is None) == (excitation_file is None):
         raise ValueError(
@@ -169,7 +174,12 @@ def voluntary(
         )
     if excitation_file is not None:
         path = os.fspath(excitation_file)
-        if not isinstance(path, str) or not os.path.isfile(path):
+        if not isinstance(path, str) or not path.lower().endswith(EXCITATION_FILE_SUFFIXES):
+            raise ValueError(
+                "voluntary.excitation_file: expected a table of excitations ending in .sto, .mot "
+                f"or .csv, got {path!r}"
+            )
+        if not os.path.isfile(path):
             raise FileNotFoundError(f"voluntary.excitation_file: no such file {path!r}")
         return {
             "type": "voluntary",

@@ -2,7 +2,10 @@
 // reads "FILE: OBJECT: expected EXPECTED, got GOT" (OBJECT a dataset path or an attribute).
 #include "msk/io/reader.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <system_error>
 
 #include "hdf5_handle.hpp"
@@ -105,6 +108,38 @@ hsize_t rows_of(hid_t dataset, const Where& where) {
   return rows;
 }
 
+/// How many bytes the values read from a file of `file_bytes` bytes may take in memory. A corrupt
+/// or hostile file can declare a dataset of 2^60 rows in a few bytes (unwritten chunks read as fill
+/// values, a contiguous layout claims any size), and reading it would exhaust the memory; the rows
+/// a writer really wrote take room in the file. Compressed chunks expand at most about 1032:1
+/// (deflate), so the bound is 1100 times the file size, plus 1 MiB for the chunks a run killed
+/// during a flush had not yet written.
+double readable_bytes(double file_bytes) {
+  return file_bytes * 1100.0 + 1048576.0;
+}
+
+double file_size_of(hid_t obj, const Where& where) {
+  Handle file = where.checked(H5Iget_file_id(obj), H5Fclose);
+  hsize_t size = 0;
+  where.check(H5Fget_filesize(file.get(), &size));
+  return static_cast<double>(size);
+}
+
+/// Throws unless `rows` elements of `element_bytes` each can come from what the dataset stores:
+/// no more than readable_bytes() of the smaller of its storage size and the file size.
+void require_stored(hid_t dataset, hsize_t rows, std::size_t element_bytes, const Where& where) {
+  const double stored =
+      std::min(static_cast<double>(H5Dget_storage_size(dataset)), file_size_of(dataset, where));
+  const double needed = static_cast<double>(rows) * static_cast<double>(element_bytes);
+  if (needed > readable_bytes(stored)) {
+    const auto most =
+        static_cast<long long>(readable_bytes(stored) / static_cast<double>(element_bytes));
+    where.fail("at most " + std::to_string(most) + " rows (what its " +
+                   std::to_string(static_cast<long long>(stored)) + " stored bytes can hold)",
+               std::to_string(rows) + " rows");
+  }
+}
+
 /// Throws unless the attribute holds exactly one element (scalar or shape (1,)).
 void require_single_element(hid_t attr, const Where& where) {
   Handle space = where.checked(H5Aget_space(attr), H5Sclose);
@@ -160,6 +195,10 @@ class VlenReclaimer {
   void* buffer_;
 };
 
+/// Largest fixed-length string attribute read (the length is declared by the file, which may be
+/// corrupt; msk writes variable-length strings).
+constexpr std::size_t kMaxFixedAttributeBytes = 64u << 20;
+
 /// Reads n strings from an attribute or dataset whose file type is a string type.
 std::vector<std::string> read_strings(hid_t obj, bool is_attribute, std::size_t n,
                                       const Where& where) {
@@ -184,6 +223,12 @@ std::vector<std::string> read_strings(hid_t obj, bool is_attribute, std::size_t 
     }
   } else {
     const std::size_t size = H5Tget_size(file_type.get());
+    if (size == 0) where.check(-1);
+    if (is_attribute && size > kMaxFixedAttributeBytes) {
+      where.fail("a string of at most " + std::to_string(kMaxFixedAttributeBytes) + " bytes",
+                 std::to_string(size) + " bytes");
+    }
+    if (!is_attribute) require_stored(obj, n, size, where);
     const H5T_str_t pad = H5Tget_strpad(file_type.get());
     std::vector<char> buffer(n * size);
     read(buffer.data());
@@ -247,7 +292,16 @@ void check_format(hid_t file, const std::string& path) {
   const H5T_class_t type_class = type_class_of(attr.get(), true, version);
   if (type_class != H5T_INTEGER) version.fail("an integer", class_name(type_class));
   const double number = read_number_attribute(attr.get(), version);
-  if (number != 1.0) version.fail("1", std::to_string(static_cast<long long>(number)));
+  if (number != 1.0) {
+    // The attribute may be any integer type, 128 bits wide or more: cast only what fits.
+    std::ostringstream got;
+    if (std::abs(number) < 9e18) {
+      got << static_cast<long long>(number);
+    } else {
+      got << number;
+    }
+    version.fail("1", got.str());
+  }
 }
 
 void read_meta(hid_t file, const std::string& path, ResultsData& out) {
@@ -273,7 +327,9 @@ std::vector<double> read_series(hid_t file, const std::string& path, const std::
   Handle dataset = open_object(file, where, H5I_DATASET);
   const H5T_class_t type_class = type_class_of(dataset.get(), false, where);
   if (type_class != H5T_FLOAT) where.fail("a floating-point dataset", class_name(type_class));
-  std::vector<double> values(rows_of(dataset.get(), where));
+  const hsize_t rows = rows_of(dataset.get(), where);
+  require_stored(dataset.get(), rows, sizeof(double), where);
+  std::vector<double> values(rows);
   if (!values.empty()) {
     where.check(
         H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()));
@@ -308,7 +364,21 @@ std::vector<std::string> channel_names(hid_t group, const Where& where) {
 
 void read_channels(hid_t file, const std::string& path, ResultsData& out) {
   Handle group = open_object(file, Where{path, "/channels"}, H5I_GROUP);
-  for (const std::string& name : channel_names(group.get(), Where{path, "/channels"})) {
+  const Where where{path, "/channels"};
+  const std::vector<std::string> names = channel_names(group.get(), where);
+  // Every channel has as many rows as /time: bound them all together by the file size.
+  const double needed = static_cast<double>(out.time.size()) * sizeof(double) *
+                        (static_cast<double>(names.size()) + 1.0);
+  const double file_bytes = file_size_of(file, where);
+  if (needed > readable_bytes(file_bytes)) {
+    const double row_bytes = static_cast<double>(out.time.size()) * sizeof(double);
+    const auto most = static_cast<long long>(readable_bytes(file_bytes) / row_bytes) - 1;
+    where.fail("at most " + std::to_string(most) + " channels of " +
+                   std::to_string(out.time.size()) + " rows (what a file of " +
+                   std::to_string(static_cast<long long>(file_bytes)) + " bytes can hold)",
+               std::to_string(names.size()) + " channels");
+  }
+  for (const std::string& name : names) {
     const std::string object = "/channels/" + name;
     Handle dataset;
     std::vector<double> values = read_series(file, path, object, &dataset);

@@ -1310,6 +1310,30 @@ ModelSpec Importer::run() {
   return spec_;
 }
 
+/// OpenSim lets any element take its content from another file (<ForceSet file="muscles.xml"/>).
+/// msk reads no file that a model names, so such an element is refused rather than left empty
+/// ("Unassigned" is OpenSim's word for none). Mesh files (<mesh_file>) are never opened either.
+void refuse_file_references(const Doc& doc, pugi::xml_document& xml) {
+  struct Walker : pugi::xml_tree_walker {
+    pugi::xml_node found;
+    bool for_each(pugi::xml_node& node) override {
+      const std::string value = node.attribute("file").value();
+      if (node.type() == pugi::node_element && !value.empty() && value != "Unassigned") {
+        found = node;
+        return false;
+      }
+      return true;
+    }
+  } walker;
+  xml.traverse(walker);
+  if (!walker.found) return;
+  std::string shown = std::string(walker.found.attribute("file").value()).substr(0, 60);
+  for (char& c : shown)
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';  // the message stays one line
+  doc.fail(walker.found, "the element's content in this file (msk reads no file a model names)",
+           "file='" + shown + "'");
+}
+
 }  // namespace
 
 bool is_opensim_file(const std::string& path) {
@@ -1337,6 +1361,7 @@ ModelSpec import_opensim_text(const std::string& text, const std::string& file,
   if (!model)
     throw ModelError(file, 1, "<document>", "an OpenSim model (OpenSimDocument > Model)",
                      std::string("<") + xml.document_element().name() + ">");
+  refuse_file_references(doc, xml);
   Importer importer(doc, model);
   ModelSpec spec = importer.run();
   spec.file = file;

@@ -1,6 +1,8 @@
 #include "yaml_util.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <cctype>
@@ -9,6 +11,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace msk::detail {
 
@@ -99,11 +102,84 @@ int tab_indented_line_near(const std::string& text, int error_line) {
   return 0;
 }
 
+/// Records where each document of a YAML stream starts (the mark of its first node), building no
+/// nodes.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark&) override { pending_ = true; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (pending_) starts.push_back(mark);
+    pending_ = false;
+  }
+  bool pending_ = false;
+};
+
+/// The start of every document of the stream, up to the first document at which the parser
+/// stops advancing (it then starts at the same place as the one before). YAML::LoadAll would
+/// loop forever there, collecting empty documents until memory runs out.
+/// @throws YAML::Exception for a syntax error
+std::vector<YAML::Mark> document_starts(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  while (parser.HandleNextDocument(handler)) {
+    const auto& s = handler.starts;
+    if (s.size() > 1 && s.back().pos == s[s.size() - 2].pos) break;
+  }
+  return handler.starts;
+}
+
+/// The field path of the node check_limits is at, kept as parts and written out only for an error:
+/// the walk visits up to a million nodes (aliases included), so it must not build a string for
+/// each of them.
+struct PathParts {
+  struct Part {
+    const std::string* key;  ///< mapping key, or nullptr for a sequence index
+    std::size_t index;
+  };
+  std::vector<Part> parts;
+
+  std::string str() const {
+    std::string out;
+    for (const Part& part : parts) {
+      if (part.key != nullptr) {
+        out += (out.empty() ? "" : ".") + *part.key;
+      } else {
+        out += "[" + std::to_string(part.index) + "]";
+      }
+    }
+    return out;
+  }
+};
+
 // Walks the document to enforce depth and size limits and unique mapping keys. Aliases are
 // followed, so the node budget also stops "billion laughs" documents and cyclic aliases.
 void check_limits(const YAML::Node& node, const std::string& file, const LoadLimits& limits,
-                  int depth, std::size_t& budget, const std::string& path) {
-  auto field = [&] { return path.empty() ? std::string("<document>") : printable(path); };
+                  int depth, std::size_t& budget, PathParts& path) {
+  auto field = [&] {
+    return path.parts.empty() ? std::string("<document>") : printable(path.str());
+  };
   if (depth > limits.max_depth)
     throw ModelError(file, node.Mark().line + 1, field(),
                      "nesting at most " + std::to_string(limits.max_depth) + " levels deep",
@@ -118,21 +194,25 @@ void check_limits(const YAML::Node& node, const std::string& file, const LoadLim
                        "sequences of at most " + std::to_string(limits.max_sequence) + " items",
                        std::to_string(node.size()) + " items");
     std::size_t i = 0;
-    for (const auto& child : node)
-      check_limits(child, file, limits, depth + 1, budget, path + "[" + std::to_string(i++) + "]");
+    for (const auto& child : node) {
+      path.parts.push_back({nullptr, i++});
+      check_limits(child, file, limits, depth + 1, budget, path);
+      path.parts.pop_back();
+    }
   } else if (node.IsMap()) {
-    std::set<std::string> keys;
+    std::set<std::string_view> keys;
     for (const auto& kv : node) {
       if (!kv.first.IsScalar())
         throw ModelError(file, kv.first.Mark().line + 1, field(), "scalar mapping keys",
                          "a complex key");
-      const std::string& key = kv.first.Scalar();
-      const std::string sub = path.empty() ? key : path + "." + key;
+      const std::string& key = kv.first.Scalar();  // owned by the document, which outlives keys
+      path.parts.push_back({&key, 0});
       if (!keys.insert(key).second)
-        throw ModelError(file, kv.first.Mark().line + 1, printable(sub),
+        throw ModelError(file, kv.first.Mark().line + 1, printable(path.str()),
                          "each key at most once in a mapping",
                          "'" + printable(key, 60) + "' again");
-      check_limits(kv.second, file, limits, depth + 1, budget, sub);
+      check_limits(kv.second, file, limits, depth + 1, budget, path);
+      path.parts.pop_back();
     }
   }
 }
@@ -182,9 +262,22 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file, const Lo
     throw ModelError(file, line, "<document>", "UTF-8 text",
                      std::string("the byte 0x") + hex[c >> 4] + hex[c & 15] + " (not UTF-8)");
   }
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text);
+    const std::vector<YAML::Mark> starts = document_starts(text);
+    if (starts.size() > 1 && starts.back().pos == starts[starts.size() - 2].pos) {
+      // The parser stopped advancing: yaml-cpp 0.7 reads a ',' outside a flow collection as an
+      // endless stream of empty documents.
+      const char c = static_cast<std::size_t>(starts.back().pos) < text.size()
+                         ? text[static_cast<std::size_t>(starts.back().pos)]
+                         : ' ';
+      throw ModelError(file, starts.back().line + 1, "<document>", "valid YAML",
+                       "'" + printable(std::string(1, c)) + "' where a value should start");
+    }
+    if (starts.size() > 1)
+      throw ModelError(file, starts[1].line + 1, "<document>", "a single YAML document",
+                       std::to_string(starts.size()) + " documents");
+    root = YAML::Load(text);  // the first (and only) document
   } catch (const YAML::DeepRecursion& e) {
     throw ModelError(file, e.mark.line >= 0 ? e.mark.line + 1 : 0, "<document>",
                      "nesting at most " + std::to_string(limits.max_depth) + " levels deep",
@@ -197,14 +290,11 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file, const Lo
                        "a tab");
     throw ModelError(file, line, "<document>", "valid YAML", printable(e.msg));
   }
-  if (documents.size() > 1)
-    throw ModelError(file, documents[1].Mark().line + 1, "<document>", "a single YAML document",
-                     std::to_string(documents.size()) + " documents");
-  const YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   if (!root.IsDefined() || root.IsNull())
     throw ModelError(file, 1, "<document>", "a mapping", "an empty document");
   std::size_t budget = 1000000;
-  check_limits(root, file, limits, 0, budget, "");
+  PathParts path;
+  check_limits(root, file, limits, 0, budget, path);
   return root;
 }
 

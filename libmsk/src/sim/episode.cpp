@@ -36,8 +36,13 @@ struct System {
 
   void operator()(const Vec& x, Vec& dxdt, double t) const {
     Eigen::VectorXd& xe = *scratch;
-    for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      // A stage of a step that overflowed: the laws would refuse their input (InvalidArgument);
+      // name the state instead, as for a non-finite step result.
+      if (!std::isfinite(x[i]))
+        throw SimulationError(t, model->layout.names[i], model->layout.laws[i], "non-finite state");
       xe[static_cast<Eigen::Index>(i)] = x[i];
+    }
     compute_derivatives(*model, *drive, t, xe, *data);
     for (std::size_t i = 0; i < x.size(); ++i)
       dxdt[i] = data->xdot[static_cast<Eigen::Index>(i)];

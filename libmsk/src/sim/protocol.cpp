@@ -1,6 +1,7 @@
 #include "msk/sim/protocol.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -38,6 +39,22 @@ std::string resolve_path(const std::string& path, const std::string& base_dir) {
   return base_dir + "/" + path;
 }
 
+/// True for a relative path none of whose parts is "..": it stays in its base directory.
+bool is_inside(const std::string& path) {
+  if (path.empty() || path[0] == '/') return false;
+  for (const auto& part : std::filesystem::path(path))
+    if (part == "..") return false;
+  return true;
+}
+
+/// True for the names of the tables load_time_series reads: .sto, .mot or .csv, any case.
+bool is_table_file(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".sto" || ext == ".mot" || ext == ".csv";
+}
+
 PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
   r.require_map({"type", "duration", "joint", "muscles", "excitation", "excitation_file", "rise_s",
                  "to_deg", "speed_deg_s", "effort_pct_mvc", "barrier_torque", "max_duration",
@@ -69,6 +86,12 @@ PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
     if (r.has("excitation_file")) {
       // Read now, so that a protocol is complete data once parsed.
       p.excitation_file = r.child("excitation_file").as_string();
+      const NodeReader file_field = r.child("excitation_file");
+      // A protocol file may name files beside or below it only, so that a protocol from
+      // elsewhere cannot make msk read (and quote in its errors) any file of the machine.
+      if (!base_dir.empty() && !is_inside(p.excitation_file))
+        file_field.fail("a path relative to the protocol's directory, without '..'",
+                        "'" + p.excitation_file + "'");
       const std::string path = resolve_path(p.excitation_file, base_dir);
       std::error_code ec;
       const auto status = std::filesystem::status(path, ec);
@@ -79,6 +102,9 @@ PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
         r.child("excitation_file")
             .fail("a readable OpenSim .sto or CSV file of excitations",
                   path + ": a device, pipe or socket");
+      if (!is_table_file(p.excitation_file))
+        file_field.fail("a table of excitations ending in .sto, .mot or .csv",
+                        "'" + p.excitation_file + "'");
       try {
         p.excitation_series = io::load_time_series(path);
       } catch (const IoError& e) {
