@@ -139,8 +139,9 @@ class Posture:
     hand_height_m : float
         Height of the hands above that level's centre [m] (drawing only).
     hydration : float or None
-        Disc fluid content of every level [1] (1 = fully hydrated, the morning; about 0.8 after
-        a day upright); None: the model's values.
+        Disc fluid content of every level [1] (1 = fully hydrated, the morning; the disc-fluid
+        law settles near 0.6 after hours upright, docs/theory/spine.md); None: the model's
+        values.
     supported : bool or None
         Whether a support (a bed) carries every body's weight; None: True when lying.
     source : str
@@ -524,10 +525,10 @@ def equilibrium(
     posture : Posture or str
         A posture (or a preset's name).
     mode : {"fixed", "rhythm", "relaxed"}
-        ``"fixed"``: exactly the posture's angles; ``"rhythm"`` (default): the posture's angles
-        when the muscles can hold them, otherwise each region keeps its total flexion while its
-        levels share it differently; ``"relaxed"``: the posture itself relaxes (a hypertonic
-        muscle pulls it out of shape).
+        ``"fixed"``: exactly the posture's angles; ``"rhythm"`` (default): each region keeps
+        its total flexion while its levels may share it differently from the rhythm (at a cost
+        of ``posture_stiffness`` per rad^2 of deviation); ``"relaxed"``: the region totals move
+        too (the posture relaxes: a hypertonic muscle pulls it out of shape).
     posture_stiffness : float
         Weight of the posture preference in the rhythm and relaxed modes [1/rad^2].
     reserve_tolerance, reserve_fraction : float
