@@ -25,6 +25,8 @@ import msk
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "validation" / "spine_study.md"
 PICTURE = ROOT / "docs" / "images" / "spine_study.png"
+POSTURES_PICTURE = ROOT / "docs" / "images" / "spine_postures.png"
+THREE_POSTURES = ["standing_relaxed", "sitting_slouched", "lift_round_back"]
 HYPERTONIC = {"groups.erector_spinae.tone": "hypertonic", "groups.psoas.tone": "hypertonic"}
 COLUMNS = {
     "compression_N": ("compression [N]", "{:.0f}"),
@@ -113,6 +115,11 @@ def page() -> tuple[str, list]:
         "",
         "![normal and hypertonic, three postures](../images/spine_study.png)",
         "",
+        "The two bundled spines, normal tone, in three postures (discs by pressure on one scale, "
+        "muscles by activation):",
+        "",
+        "![lumbar and cervical spines in three postures](../images/spine_postures.png)",
+        "",
     ]
     picture = [normal["standing_relaxed"], tone["standing_relaxed"]]
     picture += [normal["sitting_slouched"], tone["sitting_slouched"]]
@@ -144,8 +151,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{r.posture.name}, {tone}\nL4-L5 {lv.loc['L4-L5', 'compression_N']:.0f} N, "
             f"{lv.loc['L4-L5', 'pressure_MPa']:.2f} MPa"
         )
-    msk.plot.spine_postures(results, titles=titles, path=PICTURE)
-    print(f"wrote {PAGE.relative_to(ROOT)} and {PICTURE.relative_to(ROOT)}")
+    msk.plot.spine_postures(results, titles=titles, ncols=2, path=PICTURE)
+    # The two bundled spines in three postures, normal tone.
+    both = [msk.equilibrium(name, p) for name in ("lumbar", "cervical") for p in THREE_POSTURES]
+    titles = [
+        f"{name}, {p}\n{r.levels.index[0]} {r.levels['compression_N'].iloc[0]:.0f} N"
+        for name, p, r in zip(
+            [n for n in ("lumbar", "cervical") for _ in THREE_POSTURES], THREE_POSTURES * 2, both
+        )
+    ]
+    msk.plot.spine_postures(both, titles=titles, ncols=3, path=POSTURES_PICTURE)
+    print(
+        f"wrote {PAGE.relative_to(ROOT)}, {PICTURE.relative_to(ROOT)} and "
+        f"{POSTURES_PICTURE.relative_to(ROOT)}"
+    )
     return 0
 
 

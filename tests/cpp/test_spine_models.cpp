@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "msk/error.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/data.hpp"
 #include "msk/sim/episode.hpp"
@@ -270,4 +271,36 @@ TEST(SpineModels, LumbarEpisodesExtendUnderHypertonicExtensorsAndReflexOnFastStr
   };
   const double slow = peak_reflex(5.0), fast = peak_reflex(200.0);
   EXPECT_GT(fast, slow + 0.01);
+}
+
+// Scaling to the person: masses and strengths with body mass, lengths with stature (Handsfield
+// 2014 for muscle cross-sections), and the equilibrium follows.
+TEST(SpineModels, LumbarScalesToBodyMassAndStature) {
+  const msk::Model ref = load("lumbar");
+  const msk::Model small = load("lumbar", R"({"subject.mass": 60, "subject.height": 1.6})");
+  const double rm = 60.0 / 75.0, rh = 1.6 / 1.75;
+  double mass_ref = 0.0, mass_small = 0.0;
+  for (int b = 0; b < ref.n_bodies; ++b) {
+    mass_ref += ref.body_mass[b];
+    mass_small += small.body_mass[b];
+  }
+  EXPECT_NEAR(mass_small / mass_ref, rm, 1e-12);
+  const int i = ref.find_muscle("LTpL_L3");
+  EXPECT_NEAR(small.muscle_params[i].max_isometric_force / ref.muscle_params[i].max_isometric_force,
+              rm, 1e-12);
+  EXPECT_NEAR(
+      small.muscle_params[i].optimal_fibre_length / ref.muscle_params[i].optimal_fibre_length, rh,
+      1e-12);
+  const int k = ref.find_segment("L4-L5");
+  EXPECT_NEAR(small.segment_params[k].disc.area / ref.segment_params[k].disc.area, rh * rh, 1e-12);
+  EXPECT_NEAR(small.segment_params[k].disc.height / ref.segment_params[k].disc.height, rh, 1e-12);
+  EXPECT_DOUBLE_EQ(small.subject.mass, 60.0);
+  // A lighter, shorter person: less compression in the same posture, similar pressure (force and
+  // area both shrink).
+  const msk::Posture standing = msk::posture_preset("standing_relaxed");
+  const auto a = msk::solve_equilibrium(ref, standing), b = msk::solve_equilibrium(small, standing);
+  EXPECT_LT(b.segments[k].compression, a.segments[k].compression);
+  EXPECT_NEAR(b.segments[k].pressure / a.segments[k].pressure, 1.0, 0.3);
+  // The subject's fields are checked like any other.
+  EXPECT_THROW(load("lumbar", R"({"subject.mass": -5})"), msk::ModelError);
 }

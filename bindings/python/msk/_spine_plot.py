@@ -168,7 +168,9 @@ def spine(
 
     # Vertebral bodies between level centres, discs at the centres, facets behind them.
     centres, top = _segment_geometry(geometry)
-    scale = 0.033
+    # Vertebral depth about one level spacing (33 mm lumbar, 16 mm cervical).
+    spacing = [float(np.linalg.norm(b - a)) for a, b in zip(centres, centres[1:])]
+    scale = float(np.mean(spacing)) if spacing else 0.033
     disc_h = levels["disc_height_mm"].to_numpy() / 1e3 if len(levels) else []
     points = centres + [top]
     for k in range(len(points) - 1):
