@@ -344,7 +344,25 @@ class SpineGeometry:
         )
 
 
-class EquilibriumResult:
+class _SpinePicture:
+    """What live and stored equilibria share: the picture and the one-line summary."""
+
+    levels: pd.DataFrame
+    effort: float
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Any:
+        """The spine in the sagittal plane (:func:`msk.plot.spine`)."""
+        from msk import plot
+
+        return plot.spine(self, ax=ax, **kwargs)
+
+    def _peak(self) -> str:
+        worst = self.levels["compression_N"].idxmax() if len(self.levels) else "-"
+        peak = self.levels["compression_N"].max() if len(self.levels) else float("nan")
+        return f"peak compression {peak:.0f} N at {worst}, effort {self.effort:.3g}"
+
+
+class EquilibriumResult(_SpinePicture):
     """What :func:`equilibrium` found at one posture.
 
     Attributes
@@ -487,18 +505,9 @@ class EquilibriumResult:
         ds.attrs.update({"model": self.model.name, "posture": self.posture.name})
         return ds
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Any:
-        """The spine in the sagittal plane (:func:`msk.plot.spine`)."""
-        from msk import plot
-
-        return plot.spine(self, ax=ax, **kwargs)
-
     def __repr__(self) -> str:
-        worst = self.levels["compression_N"].idxmax() if len(self.levels) else "-"
-        peak = self.levels["compression_N"].max() if len(self.levels) else float("nan")
         return (
-            f"<msk.EquilibriumResult {self.model.name!r} in {self.posture.name!r}: "
-            f"peak compression {peak:.0f} N at {worst}, effort {self.effort:.3g}>"
+            f"<msk.EquilibriumResult {self.model.name!r} in {self.posture.name!r}: {self._peak()}>"
         )
 
 
@@ -1015,7 +1024,7 @@ def _model_text(result: EquilibriumResult | StoredEquilibrium) -> str:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class StoredEquilibrium:
+class StoredEquilibrium(_SpinePicture):
     """One posture's equilibrium read back from an equilibrium file (:func:`load`).
 
     It has the tables and the geometry of the :class:`EquilibriumResult` that was written, and
@@ -1058,19 +1067,10 @@ class StoredEquilibrium:
     model_text: str = ""
     path: Path | None = None
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Any:
-        """The spine in the sagittal plane (:func:`msk.plot.spine`)."""
-        from msk import plot
-
-        return plot.spine(self, ax=ax, **kwargs)
-
     def __repr__(self) -> str:
-        worst = self.levels["compression_N"].idxmax() if len(self.levels) else "-"
-        peak = self.levels["compression_N"].max() if len(self.levels) else float("nan")
         return (
             f"<msk.spine.StoredEquilibrium {self.label!r} {self.model_name!r} in "
-            f"{self.posture.name!r}: peak compression {peak:.0f} N at {worst}, "
-            f"effort {self.effort:.3g}>"
+            f"{self.posture.name!r}: {self._peak()}>"
         )
 
 
