@@ -33,6 +33,39 @@ void expect_kkt(const Eigen::VectorXd& h, const Eigen::MatrixXd& e, const Eigen:
   }
 }
 
+/// A static-optimisation QP of nm muscles (weight h(), upper bound hi(), moment arms lever u) and
+/// m reserves of weight reserve_h, demands 30 u, with the feasible start of all muscles at 0.
+struct RandomQp {
+  Eigen::VectorXd h, lo, hi, b, x0;
+  Eigen::MatrixXd e;
+};
+
+template <class Weight, class Upper>
+RandomQp random_qp(std::mt19937& rng, int nm, int m, double lever, double reserve_h, Weight weight,
+                   Upper upper) {
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const int n = nm + m;
+  RandomQp q{Eigen::VectorXd(n), Eigen::VectorXd(n), Eigen::VectorXd(n),
+             Eigen::VectorXd(m), Eigen::VectorXd(n), Eigen::MatrixXd(m, n)};
+  for (int i = 0; i < nm; ++i) {
+    q.h[i] = weight();
+    q.lo[i] = 0.0;
+    q.hi[i] = upper();
+    for (int j = 0; j < m; ++j)
+      q.e(j, i) = lever * u(rng);
+  }
+  for (int j = 0; j < m; ++j) {
+    q.h[nm + j] = reserve_h;
+    q.lo[nm + j] = -kInf;
+    q.hi[nm + j] = kInf;
+    q.b[j] = 30.0 * u(rng);
+  }
+  q.e.rightCols(m).setIdentity();
+  q.x0.head(nm).setZero();
+  q.x0.tail(m) = q.b;
+  return q;
+}
+
 TEST(EffortQp, TwoMusclesShareAMomentInProportionToTheirLeverOverWeight) {
   // min v1^2 + v2^2 s.t. 2 v1 + 1 v2 = 1: v = (0.4, 0.2).
   Eigen::VectorXd h(2), b(1), lo(2), hi(2), x0(2);
@@ -53,27 +86,11 @@ TEST(EffortQp, RandomProblemsWithReservesSatisfyKkt) {
   std::mt19937 rng(7);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
   for (int trial = 0; trial < 200; ++trial) {
-    const int nm = 5 + trial % 40, m = 1 + trial % 7, n = nm + m;
-    Eigen::VectorXd h(n), lo(n), hi(n), b(m), x0(n);
-    Eigen::MatrixXd e(m, n);
-    for (int i = 0; i < nm; ++i) {
-      h[i] = 0.5 + std::abs(u(rng));
-      lo[i] = 0.0;
-      hi[i] = 0.2 + std::abs(u(rng));
-      for (int j = 0; j < m; ++j)
-        e(j, i) = 50.0 * u(rng);
-    }
-    for (int j = 0; j < m; ++j) {
-      h[nm + j] = 1e4;
-      lo[nm + j] = -kInf;
-      hi[nm + j] = kInf;
-      b[j] = 30.0 * u(rng);
-    }
-    e.rightCols(m).setIdentity();
-    x0.head(nm).setZero();
-    x0.tail(m) = b;
-    const auto r = msk::solve_effort_qp(h, e, b, lo, hi, x0);
-    expect_kkt(h, e, b, lo, hi, r);
+    const RandomQp q = random_qp(
+        rng, 5 + trial % 40, 1 + trial % 7, 50.0, 1e4, [&] { return 0.5 + std::abs(u(rng)); },
+        [&] { return 0.2 + std::abs(u(rng)); });
+    const auto r = msk::solve_effort_qp(q.h, q.e, q.b, q.lo, q.hi, q.x0);
+    expect_kkt(q.h, q.e, q.b, q.lo, q.hi, r);
   }
 }
 
@@ -111,27 +128,10 @@ TEST(EffortQp, InconsistentInputsThrow) {
 
 TEST(EffortQp, UnconstrainedStartFindsTheSameSolutionInFewerChanges) {
   std::mt19937 rng(11);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
   for (int trial = 0; trial < 50; ++trial) {
-    const int nm = 60, m = 5, n = nm + m;
-    Eigen::VectorXd h(n), lo(n), hi(n), b(m), x0(n);
-    Eigen::MatrixXd e(m, n);
-    for (int i = 0; i < nm; ++i) {
-      h[i] = 2.0;
-      lo[i] = 0.0;
-      hi[i] = 1.0;
-      for (int j = 0; j < m; ++j)
-        e(j, i) = 20.0 * u(rng);
-    }
-    for (int j = 0; j < m; ++j) {
-      h[nm + j] = 2e4;
-      lo[nm + j] = -kInf;
-      hi[nm + j] = kInf;
-      b[j] = 30.0 * u(rng);
-    }
-    e.rightCols(m).setIdentity();
-    x0.head(nm).setZero();
-    x0.tail(m) = b;
+    const RandomQp q = random_qp(
+        rng, 60, 5, 20.0, 2e4, [] { return 2.0; }, [] { return 1.0; });
+    const auto& [h, lo, hi, b, x0, e] = q;
     const auto cold = msk::solve_effort_qp(h, e, b, lo, hi, x0);
     msk::EffortQpOptions o;
     o.start_unconstrained = true;
