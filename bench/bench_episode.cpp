@@ -53,7 +53,7 @@ phases:
 // Overrides that give every muscle of the elbow a compliant tendon and Thelen 2003 curves.
 std::string compliant_thelen_overrides(const msk::Model& model) {
   std::string json = "{";
-  for (const std::string& muscle : model.muscle_names) {
+  for (const std::string& muscle : model.muscle_names()) {
     if (json.size() > 1) json += ", ";
     json += "\"muscles." + muscle + ".tendon\": \"compliant\", ";
     json += "\"muscles." + muscle + ".curves\": \"thelen2003\"";
@@ -106,7 +106,7 @@ void BM_Episode(benchmark::State& state, const Scenario& scenario, const char* s
         msk::simulate_episode(scenario.model, scenario.protocol, options);
     stats = result.stats;
     simulated = result.time.back() - result.time.front();
-    final_angle = result.final_state.x[scenario.model.layout.q_offset];
+    final_angle = result.final_state.x[scenario.model.layout().q_offset];
   }
   // Episodes are deterministic: the counters of the last run are those of every run.
   state.counters["steps"] = static_cast<double>(stats.steps);
@@ -121,12 +121,12 @@ void BM_Episode(benchmark::State& state, const Scenario& scenario, const char* s
 // One right-hand-side evaluation at the scenario's initial state, everything free.
 void BM_Rhs(benchmark::State& state, const Scenario& scenario) {
   const msk::Model& model = scenario.model;
-  Eigen::VectorXd angles(model.n_dofs);
-  for (int d = 0; d < model.n_dofs; ++d) {
-    const auto initial = scenario.protocol.initial_angles_deg.find(model.dof_names[d]);
+  Eigen::VectorXd angles(model.n_dofs());
+  for (int d = 0; d < model.n_dofs(); ++d) {
+    const auto initial = scenario.protocol.initial_angles_deg.find(model.dof_names()[d]);
     angles[d] = initial != scenario.protocol.initial_angles_deg.end()
                     ? initial->second * M_PI / 180.0
-                    : model.dof_default[d];
+                    : model.dof_default()[d];
   }
   const msk::State x0 = msk::make_initial_state(model, angles);
   msk::Data data = msk::make_data(model);
@@ -136,7 +136,7 @@ void BM_Rhs(benchmark::State& state, const Scenario& scenario) {
     benchmark::DoNotOptimize(data.xdot.data());
     benchmark::ClobberMemory();
   }
-  state.counters["n_states"] = model.layout.n_states;
+  state.counters["n_states"] = model.layout().n_states;
 }
 
 }  // namespace

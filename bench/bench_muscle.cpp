@@ -43,7 +43,7 @@ mm::CurveParams curve_params(mm::CurveSet set) {
 // TRIlong of the bundled elbow with the given curve set and tendon model.
 mm::MuscleTendonParams trilong(mm::CurveSet set, mm::TendonModel tendon) {
   static const msk::Model elbow = msk::load_model(std::string(MSK_MODELS_DIR) + "/elbow.yaml");
-  mm::MuscleTendonParams params = elbow.muscle_params.at(elbow.find_muscle("TRIlong"));
+  mm::MuscleTendonParams params = elbow.muscle_params().at(elbow.find_muscle("TRIlong"));
   params.curves = curve_params(set);
   params.tendon = tendon;
   mm::validate(params);

@@ -113,7 +113,7 @@ BENCHMARK(BM_QpUnconstrainedStart)
 
 void BM_Segment(benchmark::State& state) {
   const msk::Model& m = lumbar();
-  const msk::spine::SegmentParams& p = m.segment_params.at(m.find_segment("L4-L5"));
+  const msk::spine::SegmentParams& p = m.segment_params().at(m.find_segment("L4-L5"));
   msk::spine::SegmentLoads out;
   for (auto _ : state) {
     msk::spine::compute_segment(p, 0.035, 500.0, 1.0, out);

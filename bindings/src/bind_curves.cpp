@@ -2,7 +2,7 @@
 #include <pybind11/numpy.h>
 
 #include "bindings.hpp"
-#include "msk/muscle/activation.hpp"
+#include "msk/laws/muscle/activation.hpp"
 #include "msk/muscle/curves.hpp"
 
 namespace py = pybind11;
@@ -70,7 +70,7 @@ void bind_curves(py::module_& m) {
       [](const py::array_t<double>& excitation, const py::array_t<double>& activation,
          double tau_act, double tau_deact) {
         return py::vectorize([tau_act, tau_deact](double u, double a) {
-          return muscle::activation_derivative(u, a, tau_act, tau_deact);
+          return laws::activation_derivative(u, a, tau_act, tau_deact);
         })(excitation, activation);
       },
       py::arg("excitation"), py::arg("activation"), py::arg("tau_act") = 0.015,

@@ -46,11 +46,22 @@ void bind_io(py::module_& m) {
         out["event_times"] = py::array_t<double>(static_cast<py::ssize_t>(r.event_times.size()),
                                                  r.event_times.data());
         out["event_labels"] = r.event_labels;
+        py::dict states;
+        for (const auto& [name, state] : r.states) {
+          py::dict e;
+          e["time"] = state.time;
+          e["names"] = state.names;
+          e["values"] = py::array_t<double>(static_cast<py::ssize_t>(state.values.size()),
+                                            state.values.data());
+          states[py::str(name)] = e;
+        }
+        out["states"] = states;
         return out;
       },
       py::arg("path"),
       "Reads an msk results file with the C++ reader: dict with time (n,), values (n, n_ch), "
-      "channel_names, channel_units, channel_descriptions, meta, event_times, event_labels. "
+      "channel_names, channel_units, channel_descriptions, meta, event_times, event_labels, "
+      "states ({name: {time, names, values}}, e.g. the final state). "
       "Raises IoError naming the file and dataset.");
 }
 

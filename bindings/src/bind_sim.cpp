@@ -8,6 +8,7 @@
 #include "bindings.hpp"
 #include "msk/error.hpp"
 #include "msk/sim/episode.hpp"
+#include "msk/sim/state.hpp"
 
 namespace py = pybind11;
 
@@ -26,13 +27,34 @@ py::array_t<double> view(const std::vector<double>& data, std::vector<py::ssize_
   return a;
 }
 
+/// A state of `model` from (time, names, values) given by Python.
+State named_state(const Model& model, double time, const std::vector<std::string>& names,
+                  const std::vector<double>& values) {
+  return state_from_named(model, time, names, values);
+}
+
+py::dict state_dict(const Model* model, const State& s, const std::vector<std::string>& names) {
+  py::dict d;
+  d["time"] = s.time;
+  d["values"] = py::array_t<double>(static_cast<py::ssize_t>(s.x.size()), s.x.data());
+  d["names"] = model ? model->layout().names : names;
+  return d;
+}
+
 std::shared_ptr<EpisodeResult> simulate(const std::shared_ptr<Model>& model,
                                         const std::string& protocol_json,
                                         const std::string& options_json, const std::string& output,
-                                        const std::function<bool(double, double)>& progress) {
+                                        const std::function<bool(double, double)>& progress,
+                                        const py::object& initial_state) {
   const Protocol protocol = parse_protocol(protocol_json, "<protocol>");
   EpisodeOptions options = parse_episode_options(options_json, "<options>");
   options.output_path = output;
+  if (!initial_state.is_none()) {
+    const auto d = initial_state.cast<py::dict>();
+    options.initial_state =
+        named_state(*model, d["time"].cast<double>(), d["names"].cast<std::vector<std::string>>(),
+                    d["values"].cast<std::vector<double>>());
+  }
   if (progress) {
     // The callback runs Python: take the GIL for it, and only for it.
     options.progress = [progress](double t, double t_end) {
@@ -99,6 +121,10 @@ void bind_sim(py::module_& m) {
           },
           "event times [s], shape (m,)")
       .def_readonly("event_labels", &EpisodeResult::event_labels)
+      .def_property_readonly(
+          "final_state",
+          [](const EpisodeResult& r) { return state_dict(nullptr, r.final_state, r.state_names); },
+          "the state the episode ended in: {time [s], names, values} (plain data)")
       .def_readonly("output", &EpisodeResult::output_path)
       .def_property_readonly("stats",
                              [](const EpisodeResult& r) {
@@ -117,9 +143,30 @@ void bind_sim(py::module_& m) {
 
   m.def("simulate", &simulate, py::arg("model"), py::arg("protocol_json"),
         py::arg("options_json") = "", py::arg("output") = "", py::arg("progress") = nullptr,
+        py::arg("initial_state") = py::none(),
         "Integrates an episode. protocol_json: {initial, phases}; options_json: {stepper, rtol, "
-        "atol, output_dt, max_step, max_steps, seed}. The GIL is released while integrating; "
+        "atol, output_dt, max_step, max_steps, seed}; initial_state: {time, names, values} to "
+        "continue from (e.g. an earlier final_state). The GIL is released while integrating; "
         "progress(t, t_end) -> bool is called with the GIL, False cancels (msk.Error).");
+  m.def(
+      "initial_state",
+      [](const std::shared_ptr<Model>& model, const std::vector<double>& angles) {
+        Eigen::VectorXd q;
+        if (!angles.empty()) q = Eigen::Map<const Eigen::VectorXd>(angles.data(), angles.size());
+        return state_dict(model.get(), make_initial_state(*model, q), {});
+      },
+      py::arg("model"), py::arg("angles") = std::vector<double>(),
+      "The rest state at the given coordinates [rad] (default: the model's): {time, names, "
+      "values}.");
+  m.def(
+      "check_state",
+      [](const std::shared_ptr<Model>& model, double time, const std::vector<std::string>& names,
+         const std::vector<double>& values) {
+        return state_dict(model.get(), named_state(*model, time, names, values), {});
+      },
+      py::arg("model"), py::arg("time"), py::arg("names"), py::arg("values"),
+      "A state of the model from named values (any order), checked; raises InvalidArgument "
+      "naming a missing or unknown state.");
   m.def(
       "check_protocol",
       [](const std::shared_ptr<Model>& model, const std::string& protocol_json) {

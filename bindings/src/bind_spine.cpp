@@ -49,7 +49,7 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r) {
   py::list loads;
   for (const PointLoad& l : r.loads) {
     py::dict ld;
-    ld["body"] = l.body >= 0 ? m.body_names[l.body] : std::string("ground");
+    ld["body"] = l.body >= 0 ? m.body_names()[l.body] : std::string("ground");
     ld["point"] = vector(l.point);
     ld["force"] = vector(l.force);
     loads.append(ld);
@@ -83,7 +83,7 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r) {
   py::list ligaments;
   for (std::size_t k = 0; k < r.segments.size(); ++k) {
     py::dict lig;
-    const auto& params = m.segment_params[k].ligaments;
+    const auto& params = m.segment_params()[k].ligaments;
     for (std::size_t j = 0; j < params.size(); ++j)
       lig[py::str(params[j].name)] = r.segments[k].ligament_force[j];
     ligaments.append(lig);
@@ -92,16 +92,16 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r) {
   d["segments"] = seg;
   // Reserves and demands per balanced joint, also keyed by segment where there is one.
   std::vector<std::string> joints;
-  py::array_t<double> segment_reserve(m.n_segments), segment_demand(m.n_segments);
-  for (int k = 0; k < m.n_segments; ++k)
+  py::array_t<double> segment_reserve(m.n_segments()), segment_demand(m.n_segments());
+  for (int k = 0; k < m.n_segments(); ++k)
     segment_reserve.mutable_at(k) = segment_demand.mutable_at(k) = 0.0;
   for (std::size_t j = 0; j < r.balanced_bodies.size(); ++j) {
     const int b = r.balanced_bodies[j];
-    joints.push_back(m.dof_names[m.body_dof[b]] + ":" + m.body_names[b]);
-    const int k = m.body_segment[b];
+    joints.push_back(m.dof_names()[m.body_dof()[b]] + ":" + m.body_names()[b]);
+    const int k = m.body_segment()[b];
     if (k >= 0) {
       // In the level's flexion sense.
-      const double s = m.segment_flexion_sign[k];
+      const double s = m.segment_flexion_sign()[k];
       segment_reserve.mutable_at(k) = s * r.reserve_moment[static_cast<Eigen::Index>(j)];
       segment_demand.mutable_at(k) = s * r.muscle_moment_demand[static_cast<Eigen::Index>(j)];
     }

@@ -1,5 +1,5 @@
-// Tests for msk/muscle/activation.hpp: Thelen 2003 first-order activation dynamics.
-#include "msk/muscle/activation.hpp"
+// Tests for msk/laws/muscle/activation.hpp: Thelen 2003 first-order activation dynamics.
+#include "msk/laws/muscle/activation.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 #include "msk/error.hpp"
 
-namespace msk::muscle {
+namespace msk::laws {
 namespace {
 
 constexpr double kTauAct = 0.015;    // [s]
@@ -78,4 +78,4 @@ TEST(ActivationDerivative, BadArgumentsThrow) {
 }
 
 }  // namespace
-}  // namespace msk::muscle
+}  // namespace msk::laws

@@ -24,18 +24,18 @@ msk::Model mini(const std::string& overrides = "") {
 /// passive moment equals what the joint must supply.
 void expect_balanced(const msk::Model& m, const msk::EquilibriumResult& r) {
   msk::Data d = msk::make_data(m);
-  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(m.n_dofs);
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(m.n_dofs());
   msk::compute_kinematics(m, r.q, d);
   msk::compute_muscle_geometry(m, zero, d);
   msk::compute_joint_muscle_geometry(m, d);
   msk::compute_joint_reactions(m, r.load_gravity, r.muscle_force, r.loads, zero, zero, d);
-  Eigen::VectorXd hydration = Eigen::VectorXd::Ones(m.n_segments);
+  Eigen::VectorXd hydration = Eigen::VectorXd::Ones(m.n_segments());
   msk::compute_segment_loads(m, hydration, d);
-  for (int k = 0; k < m.n_segments; ++k) {
-    const int b = m.segment_body[k];
+  for (int k = 0; k < m.n_segments(); ++k) {
+    const int b = m.segment_body()[k];
     const double supplied = d.joint_reaction_moment[b].dot(d.joint_axis[b]);
-    EXPECT_NEAR(supplied, m.segment_flexion_sign[k] * d.segment[k].moment, 1e-5)
-        << m.segment_names[k];
+    EXPECT_NEAR(supplied, m.segment_flexion_sign()[k] * d.segment[k].moment, 1e-5)
+        << m.segment_names()[k];
     EXPECT_NEAR(d.segment[k].compression, r.segments[k].compression, 1e-6);
   }
 }
@@ -49,7 +49,7 @@ TEST(Equilibrium, StandingBalancesEveryLevelWithTheExtensors) {
   // The trunk's centre of mass is in front of the levels: the extensors hold it.
   EXPECT_GT(r.activation[m.find_muscle("long_extensor")], 0.0);
   EXPECT_NEAR(r.activation[m.find_muscle("flexor")], 0.0, 1e-9);
-  for (int i = 0; i < m.n_muscles; ++i) {
+  for (int i = 0; i < m.n_muscles(); ++i) {
     EXPECT_GE(r.activation[i], r.tone_activation[i] - 1e-12);
     EXPECT_LE(r.activation[i], 1.0 + 1e-12);
   }

@@ -15,7 +15,7 @@ namespace {
 
 double mtu_length_at(const msk::Model& m, msk::Data& d, const Eigen::VectorXd& q, int muscle) {
   msk::compute_kinematics(m, q, d);
-  msk::compute_muscle_geometry(m, Eigen::VectorXd::Zero(m.n_dofs), d);
+  msk::compute_muscle_geometry(m, Eigen::VectorXd::Zero(m.n_dofs()), d);
   return d.mtu_length[muscle];
 }
 
@@ -27,7 +27,7 @@ TEST(Kinematics, PendulumComAndJointFrames) {
   Eigen::VectorXd q(1);
   q << M_PI / 2.0;  // rotated +90 deg about z: the link points along +x
   msk::compute_kinematics(m, q, d);
-  const Eigen::Vector3d com = msk::point_in_ground(d, 0, m.body_com[0]);
+  const Eigen::Vector3d com = msk::point_in_ground(d, 0, m.body_com()[0]);
   EXPECT_NEAR(com.x(), 0.5, 1e-12);
   EXPECT_NEAR(com.y(), 0.0, 1e-12);
   EXPECT_NEAR(d.dof_axis[0].z(), 1.0, 1e-12);
@@ -38,20 +38,20 @@ TEST(Kinematics, PendulumComAndJointFrames) {
 int check_moment_arms(const msk::Model& m, msk::Data& d, const Eigen::VectorXd& q,
                       const std::string& where) {
   msk::compute_kinematics(m, q, d);
-  msk::compute_muscle_geometry(m, Eigen::VectorXd::Zero(m.n_dofs), d);
+  msk::compute_muscle_geometry(m, Eigen::VectorXd::Zero(m.n_dofs()), d);
   const Eigen::MatrixXd r = d.moment_arm;
   int wrapped = 0;
-  for (int i = 0; i < m.n_muscles; ++i)
+  for (int i = 0; i < m.n_muscles(); ++i)
     for (bool w : d.wrap_active[i])
       wrapped += w ? 1 : 0;
-  for (int i = 0; i < m.n_muscles; ++i) {
-    for (int j = 0; j < m.n_dofs; ++j) {
+  for (int i = 0; i < m.n_muscles(); ++i) {
+    for (int j = 0; j < m.n_dofs(); ++j) {
       const double h = 1e-6;
       Eigen::VectorXd qp = q, qm = q;
       qp[j] += h;
       qm[j] -= h;
       const double dl = (mtu_length_at(m, d, qp, i) - mtu_length_at(m, d, qm, i)) / (2.0 * h);
-      EXPECT_NEAR(r(i, j), -dl, 1e-7) << m.muscle_names[i] << " / " << m.dof_names[j] << where;
+      EXPECT_NEAR(r(i, j), -dl, 1e-7) << m.muscle_names()[i] << " / " << m.dof_names()[j] << where;
     }
   }
   return wrapped;
@@ -98,7 +98,7 @@ TEST(Kinematics, MomentArmIsMinusLengthDerivative) {
 
 TEST(Kinematics, CoupledJointsTurnByRatioTimesCoordinate) {
   const msk::Model m = msk::load_model_text(msk::test::kCoupledColumn);
-  ASSERT_EQ(m.n_dofs, 2);
+  ASSERT_EQ(m.n_dofs(), 2);
   msk::Data d = msk::make_data(m);
   Eigen::VectorXd q(2);
   q << 0.5, -0.3;

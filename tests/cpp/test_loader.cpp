@@ -5,8 +5,10 @@
 #include <cmath>
 
 #include "msk/error.hpp"
+#include "msk/laws/neural/stretch_reflex.hpp"
 #include "msk/model/loader.hpp"
 #include "msk/model/model.hpp"
+#include "msk/sim/data.hpp"
 #include "test_models.hpp"
 
 namespace {
@@ -33,22 +35,25 @@ std::string replace(std::string s, const std::string& from, const std::string& t
 
 TEST(Loader, PendulumCompiles) {
   const msk::Model m = msk::load_model_text(msk::test::kPendulum);
-  EXPECT_EQ(m.name, "pendulum");
-  EXPECT_EQ(m.n_dofs, 1);
-  EXPECT_EQ(m.n_muscles, 1);
-  EXPECT_EQ(m.dof_names[0], "hinge");
-  EXPECT_NEAR(m.dof_range_min[0], -170.0 * M_PI / 180.0, 1e-12);
-  EXPECT_EQ(m.layout.n_states, 2 + 7);
-  EXPECT_EQ(m.layout.names[2], "muscle.flexor.activation");
+  EXPECT_EQ(m.name(), "pendulum");
+  EXPECT_EQ(m.n_dofs(), 1);
+  EXPECT_EQ(m.n_muscles(), 1);
+  EXPECT_EQ(m.dof_names()[0], "hinge");
+  EXPECT_NEAR(m.dof_range_min()[0], -170.0 * M_PI / 180.0, 1e-12);
+  // Angle and speed, then the laws' states: activation, the reflex, two depression stages and
+  // two viscoelastic branches (thixotropy is off by default; the rigid tendon has no state).
+  EXPECT_EQ(m.layout().n_states, 2 + 6);
+  EXPECT_EQ(m.layout().names[2], "muscle.flexor.activation");
+  EXPECT_EQ(m.layout().laws[2], "first_order_activation");
 }
 
 TEST(Loader, BundledElbowCompiles) {
   const msk::Model m = msk::load_model(std::string(MSK_MODELS_DIR) + "/elbow.yaml");
-  EXPECT_EQ(m.n_dofs, 1);
-  EXPECT_EQ(m.n_muscles, 6);
-  EXPECT_EQ(m.n_pairs, 1);
-  EXPECT_EQ(m.pair_agonists[0].size(), 3u);
-  EXPECT_NEAR(m.muscle_params[m.find_muscle("BIClong")].max_isometric_force, 624.3, 1e-9);
+  EXPECT_EQ(m.n_dofs(), 1);
+  EXPECT_EQ(m.n_muscles(), 6);
+  EXPECT_EQ(m.n_pairs(), 1);
+  EXPECT_EQ(m.pair_agonists()[0].size(), 3u);
+  EXPECT_NEAR(m.muscle_params()[m.find_muscle("BIClong")].max_isometric_force, 624.3, 1e-9);
 }
 
 TEST(Loader, UnknownFieldNamesLineAndField) {
@@ -135,10 +140,13 @@ TEST(Loader, OverridesChangeFieldsByName) {
       msk::test::kPendulum, "p.yaml",
       R"({"muscles.flexor.max_isometric_force": 250, "muscles.flexor.tone": "hypertonic",
           "bodies.link.mass": 2.5})");
-  EXPECT_DOUBLE_EQ(m.muscle_params[0].max_isometric_force, 250.0);
-  EXPECT_DOUBLE_EQ(m.body_mass[0], 2.5);
-  EXPECT_EQ(m.muscle_tone[0].preset, "hypertonic");
-  EXPECT_NE(m.text.find("250"), std::string::npos);
+  EXPECT_DOUBLE_EQ(m.muscle_params()[0].max_isometric_force, 250.0);
+  EXPECT_DOUBLE_EQ(m.body_mass()[0], 2.5);
+  int k = 0;
+  const int reflex = m.find_law(msk::LawDomain::Muscle, 0, "reflex", &k);
+  ASSERT_GE(reflex, 0);
+  EXPECT_EQ(m.law(reflex).label(k), "hypertonic");
+  EXPECT_NE(m.text().find("250"), std::string::npos);
 }
 
 TEST(Loader, BadOverridesNameThePath) {
@@ -154,32 +162,44 @@ TEST(Loader, TonePresetsResolveRelativeToHabitualLength) {
   const msk::Model hyper = msk::load_model_text(msk::test::kPendulum, "p.yaml",
                                                 R"({"muscles.flexor.tone": "hypertonic"})");
   const msk::Model normal = msk::load_model_text(msk::test::kPendulum);
-  const double habitual = normal.muscle_habitual_norm_fibre_length[0];
-  EXPECT_NEAR(hyper.muscle_tone[0].threshold, habitual - 0.02, 1e-12);
-  EXPECT_NEAR(normal.muscle_tone[0].threshold, habitual + 0.5, 1e-12);
-  EXPECT_THROW(msk::tone_preset("spastic"), msk::InvalidArgument);
+  // The habitual fibre length: the rigid-tendon fibre length at the default posture.
+  const auto& p = normal.muscle_params()[0];
+  const double habitual = std::hypot(normal.default_mtu_length()[0] - p.tendon_slack_length,
+                                     p.optimal_fibre_length * std::sin(p.pennation_at_optimal)) /
+                          p.optimal_fibre_length;
+  auto threshold = [](const msk::Model& m) {
+    int k = 0;
+    const int l = m.find_law(msk::LawDomain::Muscle, 0, "reflex", &k);
+    const auto& reflex = dynamic_cast<const msk::laws::TonicStretchReflex&>(m.law(l));
+    return reflex.threshold(msk::make_data(m), k);
+  };
+  EXPECT_NEAR(threshold(hyper), habitual - 0.02, 1e-12);
+  EXPECT_NEAR(threshold(normal), habitual + 0.5, 1e-12);
+  EXPECT_THROW(
+      msk::load_model_text(msk::test::kPendulum, "p.yaml", R"({"muscles.flexor.tone": "spastic"})"),
+      msk::ModelError);
 }
 
 TEST(Loader, WrapSurfacesCoupledJointsAndConditionalPoints) {
   const msk::Model m = msk::load_model_text(msk::test::kCoupledColumn);
-  ASSERT_EQ(m.n_wrap_surfaces, 2);
-  EXPECT_EQ(m.wrap_type[0], msk::Model::WrapType::Cylinder);
-  EXPECT_EQ(m.wrap_type[1], msk::Model::WrapType::Sphere);
-  EXPECT_EQ(m.wrap_side_axis[1], 0);
-  EXPECT_EQ(m.wrap_side_sign[1], -1.0);
+  ASSERT_EQ(m.n_wrap_surfaces(), 2);
+  EXPECT_EQ(m.wrap_type()[0], msk::WrapType::Cylinder);
+  EXPECT_EQ(m.wrap_type()[1], msk::WrapType::Sphere);
+  EXPECT_EQ(m.wrap_side_axis()[1], 0);
+  EXPECT_EQ(m.wrap_side_sign()[1], -1.0);
   // `axis: [0, 0, 1]` gives the identity frame.
-  EXPECT_LT((m.wrap_rotation[0] - Eigen::Matrix3d::Identity()).norm(), 1e-15);
-  ASSERT_EQ(m.n_dofs, 2);
-  EXPECT_EQ(m.dof_joints[0].size(), 2u);  // flex drives frame1 and seg2
-  EXPECT_EQ(m.joint_ratio[m.find_body("seg2")], 0.6);
-  EXPECT_EQ(m.joint_offset[m.find_body("seg2")], 0.05);
+  EXPECT_LT((m.wrap_rotation()[0] - Eigen::Matrix3d::Identity()).norm(), 1e-15);
+  ASSERT_EQ(m.n_dofs(), 2);
+  EXPECT_EQ(m.dof_joints()[0].size(), 2u);  // flex drives frame1 and seg2
+  EXPECT_EQ(m.joint_ratio()[m.find_body("seg2")], 0.6);
+  EXPECT_EQ(m.joint_offset()[m.find_body("seg2")], 0.05);
   const int back = m.find_muscle("back");
-  EXPECT_EQ(m.muscle_path_active_dof[back][1], m.find_dof("bend"));
-  EXPECT_NEAR(m.muscle_path_active_range[back][1][1], M_PI / 6.0, 1e-15);
-  ASSERT_EQ(m.muscle_wraps[back].size(), 1u);
-  EXPECT_EQ(m.muscle_wraps[back][0].from_point, 1);
-  EXPECT_EQ(m.muscle_wraps[back][0].to_point, 2);
-  EXPECT_EQ(m.muscle_wraps[m.find_muscle("front")][0].to_point, 1);  // default: the last point
+  EXPECT_EQ(m.muscle_path_active_dof()[back][1], m.find_dof("bend"));
+  EXPECT_NEAR(m.muscle_path_active_range()[back][1][1], M_PI / 6.0, 1e-15);
+  ASSERT_EQ(m.muscle_wraps()[back].size(), 1u);
+  EXPECT_EQ(m.muscle_wraps()[back][0].from_point, 1);
+  EXPECT_EQ(m.muscle_wraps()[back][0].to_point, 2);
+  EXPECT_EQ(m.muscle_wraps()[m.find_muscle("front")][0].to_point, 1);  // default: the last point
 }
 
 TEST(Loader, WrapAndCouplingErrorsNameTheField) {

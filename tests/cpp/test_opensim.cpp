@@ -31,7 +31,7 @@ const std::string kChristophy =
     kData + "christophy2012_lumbar_skeleton/Christophy2012_axialRotationUpd_skeletonOnly.osim";
 
 bool has_warning(const msk::Model& m, const std::string& part) {
-  return std::any_of(m.warnings.begin(), m.warnings.end(),
+  return std::any_of(m.warnings().begin(), m.warnings().end(),
                      [&](const std::string& w) { return w.find(part) != std::string::npos; });
 }
 
@@ -118,26 +118,28 @@ const char* kMuscle = R"(        <DeGrooteFregly2016Muscle name="flexor">
 
 TEST(OpenSim, Arm26ImportsBodiesJointsMusclesAndWrapSurfaces) {
   const msk::Model m = msk::load_model(kArm26);
-  ASSERT_EQ(m.n_dofs, 2);
-  EXPECT_EQ(m.dof_names[0], "r_shoulder_elev");
-  EXPECT_EQ(m.dof_names[1], "r_elbow_flex");
+  ASSERT_EQ(m.n_dofs(), 2);
+  EXPECT_EQ(m.dof_names()[0], "r_shoulder_elev");
+  EXPECT_EQ(m.dof_names()[1], "r_elbow_flex");
   // "base" is welded to ground: it becomes part of ground.
   EXPECT_EQ(m.find_body("base"), -2);
-  EXPECT_EQ(m.n_bodies, 2);
-  EXPECT_NEAR(m.body_mass[m.find_body("r_humerus")], 1.864572, 1e-12);
-  EXPECT_NEAR(m.dof_range_max[1], 2.26892803, 1e-12);
-  ASSERT_EQ(m.n_muscles, 6);
-  for (int i = 0; i < m.n_muscles; ++i) {
-    EXPECT_EQ(m.muscle_curves[i], "thelen2003");
-    EXPECT_EQ(m.muscle_tendon[i], "compliant");  // OpenSim's Thelen2003Muscle is compliant
-    EXPECT_EQ(m.muscle_tone[i].gain, 0.0);       // no reflex
-    EXPECT_FALSE(m.muscle_visco[i].enabled);     // no viscoelastic branch
-    EXPECT_NEAR(m.muscle_params[i].curves.thelen.fmax_tendon_strain, 0.033, 1e-15);
-    EXPECT_NEAR(m.muscle_params[i].curves.thelen.flen, 1.8, 1e-15);
-    EXPECT_NEAR(m.muscle_min_activation[i], 0.01, 1e-15);
+  EXPECT_EQ(m.n_bodies(), 2);
+  EXPECT_NEAR(m.body_mass()[m.find_body("r_humerus")], 1.864572, 1e-12);
+  EXPECT_NEAR(m.dof_range_max()[1], 2.26892803, 1e-12);
+  ASSERT_EQ(m.n_muscles(), 6);
+  for (int i = 0; i < m.n_muscles(); ++i) {
+    EXPECT_EQ(m.muscle_curves()[i], "thelen2003");
+    EXPECT_EQ(m.muscle_tendon()[i], "compliant");  // OpenSim's Thelen2003Muscle is compliant
+    EXPECT_LT(m.find_law(msk::LawDomain::Muscle, i, "reflex"), 0);           // no reflex
+    EXPECT_LT(m.find_law(msk::LawDomain::Muscle, i, "viscoelasticity"), 0);  // nor viscoelasticity
+    EXPECT_NEAR(m.muscle_params()[i].curves.thelen.fmax_tendon_strain, 0.033, 1e-15);
+    EXPECT_NEAR(m.muscle_params()[i].curves.thelen.flen, 1.8, 1e-15);
+    EXPECT_NEAR(
+        m.parameter_value(m.parameter("muscles." + m.muscle_names()[i] + ".minimum_activation")),
+        0.01, 1e-15);
   }
-  EXPECT_NEAR(m.muscle_params[m.find_muscle("TRIlong")].max_isometric_force, 798.52, 1e-9);
-  EXPECT_EQ(m.n_wrap_surfaces, 4);
+  EXPECT_NEAR(m.muscle_params()[m.find_muscle("TRIlong")].max_isometric_force, 798.52, 1e-9);
+  EXPECT_EQ(m.n_wrap_surfaces(), 4);
   EXPECT_TRUE(has_warning(m, "wrap ellipsoid 'TRIlonghh'"));
   EXPECT_TRUE(has_warning(m, "wrap ellipsoid 'BIClonghh'"));
   EXPECT_TRUE(has_warning(m, "3 markers"));
@@ -150,16 +152,16 @@ TEST(OpenSim, ImportedModelTextIsMskYamlThatRebuildsIt) {
   EXPECT_EQ(msk::model_spec_to_yaml(again), yaml);
   EXPECT_EQ(again.warnings, spec.warnings);
   const msk::Model m = msk::load_model(kArm26);
-  EXPECT_EQ(m.text, yaml);
-  EXPECT_EQ(m.file, kArm26);
+  EXPECT_EQ(m.text(), yaml);
+  EXPECT_EQ(m.file(), kArm26);
 }
 
 TEST(OpenSim, OverridesEditAnImportedModel) {
   const msk::Model m = msk::load_model(kArm26, R"({"muscles.BIClong.max_isometric_force": 700,
                                   "muscles.BIClong.tone.gain": 2.0})");
   const int i = m.find_muscle("BIClong");
-  EXPECT_EQ(m.muscle_params[i].max_isometric_force, 700.0);
-  EXPECT_EQ(m.muscle_tone[i].gain, 2.0);
+  EXPECT_EQ(m.muscle_params()[i].max_isometric_force, 700.0);
+  EXPECT_EQ(m.parameter_value(m.parameter("muscles.BIClong.tone.gain")), 2.0);
 }
 
 TEST(OpenSim, Arm26GeometryAndForcesMatchOpenSim46) {
@@ -174,13 +176,13 @@ TEST(OpenSim, Arm26GeometryAndForcesMatchOpenSim46) {
   msk::Data d = msk::make_data(m);
   std::printf("%-9s %9s %9s %9s %9s %9s\n", "muscle", "length%", "r_elbow%", "fibre_l%", "fibre_F%",
               "tendon_F%");
-  for (int i = 0; i < m.n_muscles; ++i) {
-    const std::string name = m.muscle_names[i];
+  for (int i = 0; i < m.n_muscles(); ++i) {
+    const std::string name = m.muscle_names()[i];
     const YAML::Node mr = sweep["muscles"][name];
     const auto length = doubles(mr["length"]);
     const auto arm = doubles(mr["moment_arm"]["r_elbow_flex"]);
     const double arm_scale = max_abs(arm);
-    const auto& p = m.muscle_params[i];
+    const auto& p = m.muscle_params()[i];
     double e_length = 0, e_arm = 0, e_fibre = 0, e_fibre_force = 0, e_tendon = 0;
     for (std::size_t k = 0; k < elbow_deg.size(); ++k) {
       Eigen::VectorXd q(2);
@@ -225,8 +227,8 @@ TEST(OpenSim, Arm26ShoulderWrapsOverEllipsoidsApproximately) {
   const msk::Model m = msk::load_model(kArm26);
   msk::Data d = msk::make_data(m);
   for (const char* elbow : {"0.0", "90.0"}) {
-    for (int i = 0; i < m.n_muscles; ++i) {
-      const YAML::Node mr = sweep["by_elbow_deg"][elbow][m.muscle_names[i]];
+    for (int i = 0; i < m.n_muscles(); ++i) {
+      const YAML::Node mr = sweep["by_elbow_deg"][elbow][m.muscle_names()[i]];
       const auto length = doubles(mr["length"]);
       const auto arm = doubles(mr["moment_arm"]["r_shoulder_elev"]);
       double e_length = 0.0, e_arm = 0.0;
@@ -238,11 +240,11 @@ TEST(OpenSim, Arm26ShoulderWrapsOverEllipsoidsApproximately) {
         e_length = std::max(e_length, std::abs(d.mtu_length[i] - length[k]));
         e_arm = std::max(e_arm, std::abs(d.moment_arm(i, 0) - arm[k]));
       }
-      const bool ellipsoid = m.muscle_names[i] == "TRIlong" || m.muscle_names[i] == "BIClong";
+      const bool ellipsoid = m.muscle_names()[i] == "TRIlong" || m.muscle_names()[i] == "BIClong";
       std::printf("elbow %s deg, %-9s shoulder sweep: |length| %.2f mm, |r_shoulder| %.2f mm\n",
-                  elbow, m.muscle_names[i].c_str(), 1e3 * e_length, 1e3 * e_arm);
-      EXPECT_LT(e_length, ellipsoid ? 0.014 : 5e-5) << m.muscle_names[i];
-      EXPECT_LT(e_arm, ellipsoid ? 0.014 : 5e-5) << m.muscle_names[i];
+                  elbow, m.muscle_names()[i].c_str(), 1e3 * e_length, 1e3 * e_arm);
+      EXPECT_LT(e_length, ellipsoid ? 0.014 : 5e-5) << m.muscle_names()[i];
+      EXPECT_LT(e_arm, ellipsoid ? 0.014 : 5e-5) << m.muscle_names()[i];
     }
   }
 }
@@ -277,7 +279,7 @@ TEST(OpenSim, Arm26ForwardSimulationFollowsOpenSim) {
   std::printf("vs OpenSim 4.6: elbow %.2f deg, shoulder %.2f deg\n", elbow * deg, shoulder * deg);
   EXPECT_LT(elbow * deg, 1.5);
   EXPECT_LT(shoulder * deg, 1.0);
-  for (const std::string& name : m.muscle_names) {
+  for (const std::string& name : m.muscle_names()) {
     const YAML::Node mr = ref["muscles"][name];
     const double act =
         worst(r.channel("muscle." + name + ".activation"), doubles(mr["activation"]));
@@ -307,7 +309,7 @@ TEST(OpenSim, Arm26ForwardSimulationFollowsOpenSim) {
   const double elbow0 = worst(r0.channel("joint.r_elbow_flex.angle"), column("r_elbow_flex"));
   std::printf("vs forward_states.sto: elbow %.2f deg, shoulder %.2f deg\n", elbow0 * deg,
               worst(r0.channel("joint.r_shoulder_elev.angle"), column("r_shoulder_elev")) * deg);
-  for (const std::string& name : m.muscle_names) {
+  for (const std::string& name : m.muscle_names()) {
     const double act =
         worst(r0.channel("muscle." + name + ".activation"), column(name + ".activation"));
     const double lf =
@@ -322,14 +324,14 @@ TEST(OpenSim, Arm26ForwardSimulationFollowsOpenSim) {
 TEST(OpenSim, ChristophyLumbarSkeletonLoadsWithItsRhythm) {
   const msk::Model m = msk::load_model(kChristophy);
   // Three coordinates drive the 15 joint rotations through the couplers (the lumbar rhythm).
-  ASSERT_EQ(m.n_dofs, 3);
+  ASSERT_EQ(m.n_dofs(), 3);
   EXPECT_GE(m.find_dof("flex_extension"), 0);
   EXPECT_GE(m.find_dof("lat_bending"), 0);
   EXPECT_GE(m.find_dof("axial_rotation"), 0);
   const int l4 = m.find_body("lumbar4_rotation1");
   ASSERT_GE(l4, 0);
-  EXPECT_EQ(m.dof_names[m.body_dof[l4]], "flex_extension");
-  EXPECT_NEAR(m.joint_ratio[l4], 0.185, 1e-15);
+  EXPECT_EQ(m.dof_names()[m.body_dof()[l4]], "flex_extension");
+  EXPECT_NEAR(m.joint_ratio()[l4], 0.185, 1e-15);
   // Body poses at flex_extension -0.5, lat_bending 0.2, axial_rotation 0.3 rad, from OpenSim 4.6
   // (assembled with the coupler constraints).
   msk::Data d = msk::make_data(m);
@@ -417,20 +419,21 @@ TEST(OpenSim, LegacyFormatCustomJointsCouplersAndDisabledElements) {
   const msk::Model m =
       msk::compile(msk::load_model_spec(msk::model_spec_to_yaml(spec), "legacy.yaml"));
   // One coordinate a; b = 2 a drives the second rotation (ratio 2), through a massless body.
-  ASSERT_EQ(m.n_dofs, 1);
-  EXPECT_EQ(m.dof_names[0], "a");
-  EXPECT_NEAR(m.dof_default[0], 0.1, 1e-15);
-  ASSERT_EQ(m.n_bodies, 2);
-  EXPECT_EQ(m.joint_ratio[0], 0.5);
-  EXPECT_EQ(m.joint_ratio[1], 2.0);
-  EXPECT_NEAR(m.joint_location_in_parent[0].x(), 0.01, 1e-15);  // constant translation
-  ASSERT_EQ(m.n_muscles, 1);
-  EXPECT_NEAR(m.muscle_params[0].pennation_at_optimal, 0.1, 1e-15);
-  EXPECT_EQ(m.muscle_min_activation[0], 0.0);  // OpenSim 2.x had no activation floor
+  ASSERT_EQ(m.n_dofs(), 1);
+  EXPECT_EQ(m.dof_names()[0], "a");
+  EXPECT_NEAR(m.dof_default()[0], 0.1, 1e-15);
+  ASSERT_EQ(m.n_bodies(), 2);
+  EXPECT_EQ(m.joint_ratio()[0], 0.5);
+  EXPECT_EQ(m.joint_ratio()[1], 2.0);
+  EXPECT_NEAR(m.joint_location_in_parent()[0].x(), 0.01, 1e-15);  // constant translation
+  ASSERT_EQ(m.n_muscles(), 1);
+  EXPECT_NEAR(m.muscle_params()[0].pennation_at_optimal, 0.1, 1e-15);
+  // OpenSim 2.x had no activation floor.
+  EXPECT_EQ(m.parameter_value(m.parameter("muscles.m1.minimum_activation")), 0.0);
   // The via point is active for b in [-0.2, 0.6], i.e. a in [-0.1, 0.3].
-  EXPECT_EQ(m.muscle_path_active_dof[0][1], 0);
-  EXPECT_NEAR(m.muscle_path_active_range[0][1][0], -0.1, 1e-15);
-  EXPECT_NEAR(m.muscle_path_active_range[0][1][1], 0.3, 1e-15);
+  EXPECT_EQ(m.muscle_path_active_dof()[0][1], 0);
+  EXPECT_NEAR(m.muscle_path_active_range()[0][1][0], -0.1, 1e-15);
+  EXPECT_NEAR(m.muscle_path_active_range()[0][1][1], 0.3, 1e-15);
   EXPECT_TRUE(has_warning(m, "muscle 'off' is disabled"));
   // The second segment rotation follows b = 2 a: the body turns by 0.5 a about z then 2 a about x.
   msk::Data d = msk::make_data(m);
@@ -460,11 +463,13 @@ TEST(OpenSim, UnsupportedElementsAreNamedInWarnings) {
     </MarkerSet>
 )";
   const msk::Model m = msk::compile(msk::import_opensim_text(model_4x(forces, extra), "t.osim"));
-  ASSERT_EQ(m.n_muscles, 2);
-  EXPECT_EQ(m.muscle_curves[0], "degroote2016");
-  EXPECT_EQ(m.muscle_tendon[0], "compliant");
-  EXPECT_NEAR(m.muscle_tau_deact[0], 0.06, 1e-15);            // DeGrooteFregly2016Muscle default
-  EXPECT_NEAR(m.muscle_params[1].fibre_damping, 0.1, 1e-15);  // Millard2012 default
+  ASSERT_EQ(m.n_muscles(), 2);
+  EXPECT_EQ(m.muscle_curves()[0], "degroote2016");
+  EXPECT_EQ(m.muscle_tendon()[0], "compliant");
+  // DeGrooteFregly2016Muscle default
+  EXPECT_NEAR(m.parameter_value(m.parameter("muscles.flexor.deactivation_time_constant")), 0.06,
+              1e-15);
+  EXPECT_NEAR(m.muscle_params()[1].fibre_damping, 0.1, 1e-15);  // Millard2012 default
   EXPECT_TRUE(has_warning(m, "muscle 'flexor2' (Millard2012EquilibriumMuscle): its Bezier"));
   EXPECT_TRUE(has_warning(m, "force 'push' of type PointActuator"));
   EXPECT_TRUE(has_warning(m, "muscle 'off' is disabled"));

@@ -80,7 +80,7 @@ TEST(Protocol, VoluntaryExcitationFromAFileIsInterpolated) {
   ASSERT_EQ(phases.size(), 2u);
   const msk::Phase& v = phases[1];
   ASSERT_EQ(v.excitation_time.size(), 3u);
-  const int n = elbow().n_muscles;
+  const int n = elbow().n_muscles();
   const int bic = elbow().find_muscle("BIClong"), tri = elbow().find_muscle("TRIlong");
   EXPECT_EQ(v.excitation_table[1 * n + bic], 0.4);
   EXPECT_EQ(v.excitation_table[2 * n + tri], 1.0);                         // clamped to [0, 1]

@@ -31,7 +31,7 @@ msk::Model load(const std::string& name, const std::string& overrides = "") {
 
 double total_mass(const msk::Model& m) {
   double sum = 0.0;
-  for (double mass : m.body_mass)
+  for (double mass : m.body_mass())
     sum += mass;
   return sum;
 }
@@ -42,35 +42,35 @@ double total_mass(const msk::Model& m) {
 void expect_balanced(const msk::Model& m, const msk::EquilibriumResult& r,
                      const std::string& what) {
   msk::Data d = msk::make_data(m);
-  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(m.n_dofs);
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(m.n_dofs());
   msk::compute_kinematics(m, r.q, d);
   msk::compute_muscle_geometry(m, zero, d);
   msk::compute_joint_muscle_geometry(m, d);
   msk::compute_joint_reactions(m, r.load_gravity, r.muscle_force, r.loads, zero, zero, d);
-  msk::compute_segment_loads(m, Eigen::VectorXd::Ones(m.n_segments), d);
+  msk::compute_segment_loads(m, Eigen::VectorXd::Ones(m.n_segments()), d);
   for (std::size_t j = 0; j < r.balanced_bodies.size(); ++j) {
     const int b = r.balanced_bodies[j];
-    const int k = m.body_segment[b];
-    const int dof = m.body_dof[b];
+    const int k = m.body_segment()[b];
+    const int dof = m.body_dof()[b];
     const double supplied = d.joint_reaction_moment[b].dot(d.joint_axis[b]);
     double passive = 0.0;
     if (k >= 0)
-      passive = m.segment_flexion_sign[k] * d.segment[k].moment;
-    else if (m.dof_body[dof] == b)
+      passive = m.segment_flexion_sign()[k] * d.segment[k].moment;
+    else if (m.dof_body()[dof] == b)
       passive = msk::coordinate_limit_moment(m, dof, r.q[dof]);
     const double rho = r.reserve_moment[static_cast<Eigen::Index>(j)];
     // To 1e-5 of the muscle moments balanced there (the passive moments' fixed point is iterated
     // at most max_load_iterations times).
     double muscle_moments = 0.0;
-    for (int i = 0; i < m.n_muscles; ++i)
+    for (int i = 0; i < m.n_muscles(); ++i)
       muscle_moments += std::abs(d.joint_moment_arm(i, b) * r.muscle_force[i]);
     EXPECT_NEAR(supplied, passive + rho, 1e-5 * (1.0 + muscle_moments))
-        << what << ", joint of " << m.body_names[b];
+        << what << ", joint of " << m.body_names()[b];
   }
-  for (int k = 0; k < m.n_segments; ++k)
+  for (int k = 0; k < m.n_segments(); ++k)
     EXPECT_NEAR(d.segment[k].compression, r.segments[k].compression,
                 1e-6 * (1.0 + std::abs(r.segments[k].compression)))
-        << what << ", " << m.segment_names[k];
+        << what << ", " << m.segment_names()[k];
 }
 
 /// Every preset is held (no EquilibriumError), with reserves within the solver's tolerance,
@@ -91,43 +91,44 @@ void expect_every_preset_held(const std::string& model, const std::string& overr
     for (Eigen::Index j = 0; j < r.reserve_moment.size(); ++j)
       EXPECT_LE(std::abs(r.reserve_moment[j]),
                 o.reserve_tolerance + o.reserve_fraction * std::abs(r.muscle_moment_demand[j]))
-          << what << ", joint of " << m.body_names[r.balanced_bodies[j]];
-    for (int i = 0; i < m.n_muscles; ++i) {
-      EXPECT_GE(r.activation[i], r.tone_activation[i] - 1e-9) << what << ", " << m.muscle_names[i];
-      EXPECT_LE(r.activation[i], 1.0 + 1e-9) << what << ", " << m.muscle_names[i];
+          << what << ", joint of " << m.body_names()[r.balanced_bodies[j]];
+    for (int i = 0; i < m.n_muscles(); ++i) {
+      EXPECT_GE(r.activation[i], r.tone_activation[i] - 1e-9)
+          << what << ", " << m.muscle_names()[i];
+      EXPECT_LE(r.activation[i], 1.0 + 1e-9) << what << ", " << m.muscle_names()[i];
     }
-    for (int k = 0; k < m.n_segments; ++k)
-      EXPECT_TRUE(std::isfinite(r.segments[k].pressure)) << what << ", " << m.segment_names[k];
+    for (int k = 0; k < m.n_segments(); ++k)
+      EXPECT_TRUE(std::isfinite(r.segments[k].pressure)) << what << ", " << m.segment_names()[k];
     expect_balanced(m, r, what);
   }
 }
 
 TEST(SpineModels, LumbarLoadsWithItsLevelsAndMasses) {
   const msk::Model m = load("lumbar");
-  EXPECT_EQ(m.name, "lumbar");
-  EXPECT_EQ(m.n_segments, 5);
-  EXPECT_EQ(m.n_muscles, 105);
+  EXPECT_EQ(m.name(), "lumbar");
+  EXPECT_EQ(m.n_segments(), 5);
+  EXPECT_EQ(m.n_muscles(), 105);
   // AMMR fractions of a 75 kg person: lumbar 13.9 %, head + neck 8.1 %, thorax 18.94 %.
   EXPECT_NEAR(total_mass(m), (0.139 + 0.081 + 0.1894) * 75.0, 1e-3);
 }
 
 TEST(SpineModels, CervicalLoadsWithItsLevelsAndMasses) {
   const msk::Model m = load("cervical");
-  EXPECT_EQ(m.name, "cervical");
-  EXPECT_EQ(m.n_segments, 6);
-  EXPECT_EQ(m.n_muscles, 36);
+  EXPECT_EQ(m.name(), "cervical");
+  EXPECT_EQ(m.n_segments(), 6);
+  EXPECT_EQ(m.n_muscles(), 36);
   // Head and neck: AMMR's 8.1 % of 75 kg; the head 4.5 kg (Beier et al. 1979).
   EXPECT_NEAR(total_mass(m), 0.081 * 75.0, 1e-3);
-  EXPECT_NEAR(m.body_mass[m.find_body("head")], 4.5, 1e-12);
+  EXPECT_NEAR(m.body_mass()[m.find_body("head")], 4.5, 1e-12);
   // Thorax as ground; the head's coordinate drives C1-C2 and C0-C1 (shares 0.444 and 0.556).
-  EXPECT_TRUE(m.posture.ground_is_thorax);
-  const int head = m.posture.head_dof;
+  EXPECT_TRUE(m.posture().ground_is_thorax);
+  const int head = m.posture().head_dof;
   ASSERT_GE(head, 0);
-  EXPECT_EQ(m.dof_names[head], "head_flexion");
-  ASSERT_EQ(m.dof_joints[head].size(), 2u);
+  EXPECT_EQ(m.dof_names()[head], "head_flexion");
+  ASSERT_EQ(m.dof_joints()[head].size(), 2u);
   double ratio = 0.0;
-  for (int b : m.dof_joints[head])
-    ratio += m.joint_ratio[b];
+  for (int b : m.dof_joints()[head])
+    ratio += m.joint_ratio()[b];
   EXPECT_NEAR(ratio, 1.0, 1e-6);
   // Every group the model documents is there and not empty.
   for (const char* group :
@@ -135,29 +136,29 @@ TEST(SpineModels, CervicalLoadsWithItsLevelsAndMasses) {
         "semispinalis", "upper_trapezius", "levator_scapulae", "hyoids", "suboccipitals",
         "cervical_erector_spinae", "flexors", "extensors"}) {
     bool found = false;
-    for (std::size_t g = 0; g < m.group_names.size(); ++g)
-      if (m.group_names[g] == group) found = !m.group_muscles[g].empty();
+    for (std::size_t g = 0; g < m.group_names().size(); ++g)
+      if (m.group_names()[g] == group) found = !m.group_muscles()[g].empty();
     EXPECT_TRUE(found) << group;
   }
-  ASSERT_EQ(m.n_pairs, 1);
-  EXPECT_EQ(m.dof_names[m.pair_dof[0]], "C4_C5");
+  ASSERT_EQ(m.n_pairs(), 1);
+  EXPECT_EQ(m.dof_names()[m.pair_dof()[0]], "C4_C5");
 }
 
 TEST(SpineModels, EverySegmentIsAFlexionJointAndTheRhythmSumsToOne) {
   for (const char* name : {"lumbar", "cervical"}) {
     const msk::Model m = load(name);
     std::map<std::string, double> rhythm;
-    for (int k = 0; k < m.n_segments; ++k) {
-      const int b = m.segment_body[k];
-      ASSERT_GE(b, 0) << name << " " << m.segment_names[k];
-      ASSERT_GE(m.body_dof[b], 0) << name << " " << m.segment_names[k];
+    for (int k = 0; k < m.n_segments(); ++k) {
+      const int b = m.segment_body()[k];
+      ASSERT_GE(b, 0) << name << " " << m.segment_names()[k];
+      ASSERT_GE(m.body_dof()[b], 0) << name << " " << m.segment_names()[k];
       // The level "L4-L5" sits at the joint (and coordinate) "L4_L5", positive = flexion.
-      std::string joint = m.segment_names[k];
+      std::string joint = m.segment_names()[k];
       for (char& c : joint)
         if (c == '-') c = '_';
-      EXPECT_EQ(m.dof_names[m.body_dof[b]], joint) << name;
-      EXPECT_EQ(m.segment_flexion_sign[k], 1.0) << name << " " << joint;
-      rhythm[m.segment_region[k]] += m.segment_rhythm[k];
+      EXPECT_EQ(m.dof_names()[m.body_dof()[b]], joint) << name;
+      EXPECT_EQ(m.segment_flexion_sign()[k], 1.0) << name << " " << joint;
+      rhythm[m.segment_region()[k]] += m.segment_rhythm()[k];
     }
     ASSERT_EQ(rhythm.size(), 1u) << name;
     EXPECT_EQ(rhythm.begin()->first, name);
@@ -171,11 +172,11 @@ TEST(SpineModels, CervicalLevelsReproduceMoroneyStiffness) {
   // 0.41, as secant stiffnesses at 5 deg without preload (the model's calibration).
   const msk::Model m = load("cervical");
   const double angle = 5.0 * kDeg;
-  for (int k = 0; k < m.n_segments; ++k) {
+  for (int k = 0; k < m.n_segments(); ++k) {
     msk::spine::SegmentLoads flexed, extended;
-    msk::spine::compute_segment(m.segment_params[k], angle, 0.0, 1.0, flexed);
-    msk::spine::compute_segment(m.segment_params[k], -angle, 0.0, 1.0, extended);
-    const std::string& level = m.segment_names[k];
+    msk::spine::compute_segment(m.segment_params()[k], angle, 0.0, 1.0, flexed);
+    msk::spine::compute_segment(m.segment_params()[k], -angle, 0.0, 1.0, extended);
+    const std::string& level = m.segment_names()[k];
     EXPECT_NEAR(-flexed.disc_moment / 5.0, 0.21, 0.21 * 0.02) << level;
     EXPECT_NEAR(extended.disc_moment / 5.0, 0.32, 0.32 * 0.02) << level;
     EXPECT_NEAR(-(flexed.ligament_moment + flexed.facet_moment) / 5.0, 0.22, 0.22 * 0.03) << level;
@@ -218,15 +219,15 @@ TEST(SpineModels, CervicalStandingLoadsTheNeckWithTheHead) {
   const msk::Model m = load("cervical");
   const auto standing = msk::solve_equilibrium(m, msk::posture_preset("standing_relaxed"));
   const auto lying = msk::solve_equilibrium(m, msk::posture_preset("lying_supine"));
-  const double g = m.gravity.norm();
-  for (int k = 0; k < m.n_segments; ++k) {
+  const double g = m.gravity().norm();
+  for (int k = 0; k < m.n_segments(); ++k) {
     double above = 0.0;
-    for (int b = 0; b < m.n_bodies; ++b)
-      if (m.body_moves_with_joint[m.segment_body[k]][b]) above += m.body_mass[b];
-    const double tilt = std::acos(m.segment_axis[k].normalized().y());
-    EXPECT_GT(standing.segments[k].compression, above * g * std::cos(tilt)) << m.segment_names[k];
+    for (int b = 0; b < m.n_bodies(); ++b)
+      if (m.body_moves_with_joint()[m.segment_body()[k]][b]) above += m.body_mass()[b];
+    const double tilt = std::acos(m.segment_axis()[k].normalized().y());
+    EXPECT_GT(standing.segments[k].compression, above * g * std::cos(tilt)) << m.segment_names()[k];
     EXPECT_LT(lying.segments[k].compression, standing.segments[k].compression)
-        << m.segment_names[k];
+        << m.segment_names()[k];
   }
   // Flexing the trunk forward tips the head forward: the neck's compression rises.
   const auto flexed = msk::solve_equilibrium(m, msk::posture_preset("standing_flexed"));
@@ -246,7 +247,7 @@ TEST(SpineModels, LumbarEpisodesExtendUnderHypertonicExtensorsAndReflexOnFastStr
   const msk::Protocol rest = msk::parse_protocol("phases: [{type: rest, duration: 1.0}]");
   const msk::EpisodeResult r = msk::simulate_episode(m, rest);
   double start = 0.0, end = 0.0;
-  for (const std::string& level : m.segment_names) {
+  for (const std::string& level : m.segment_names()) {
     const std::vector<double> angle = r.channel("segment." + level + ".angle");
     start += angle.front();
     end += angle.back();
@@ -280,21 +281,24 @@ TEST(SpineModels, LumbarScalesToBodyMassAndStature) {
   const msk::Model small = load("lumbar", R"({"subject.mass": 60, "subject.height": 1.6})");
   const double rm = 60.0 / 75.0, rh = 1.6 / 1.75;
   double mass_ref = 0.0, mass_small = 0.0;
-  for (int b = 0; b < ref.n_bodies; ++b) {
-    mass_ref += ref.body_mass[b];
-    mass_small += small.body_mass[b];
+  for (int b = 0; b < ref.n_bodies(); ++b) {
+    mass_ref += ref.body_mass()[b];
+    mass_small += small.body_mass()[b];
   }
   EXPECT_NEAR(mass_small / mass_ref, rm, 1e-12);
   const int i = ref.find_muscle("LTpL_L3");
-  EXPECT_NEAR(small.muscle_params[i].max_isometric_force / ref.muscle_params[i].max_isometric_force,
-              rm, 1e-12);
   EXPECT_NEAR(
-      small.muscle_params[i].optimal_fibre_length / ref.muscle_params[i].optimal_fibre_length, rh,
+      small.muscle_params()[i].max_isometric_force / ref.muscle_params()[i].max_isometric_force, rm,
       1e-12);
+  EXPECT_NEAR(
+      small.muscle_params()[i].optimal_fibre_length / ref.muscle_params()[i].optimal_fibre_length,
+      rh, 1e-12);
   const int k = ref.find_segment("L4-L5");
-  EXPECT_NEAR(small.segment_params[k].disc.area / ref.segment_params[k].disc.area, rh * rh, 1e-12);
-  EXPECT_NEAR(small.segment_params[k].disc.height / ref.segment_params[k].disc.height, rh, 1e-12);
-  EXPECT_DOUBLE_EQ(small.subject.mass, 60.0);
+  EXPECT_NEAR(small.segment_params()[k].disc.area / ref.segment_params()[k].disc.area, rh * rh,
+              1e-12);
+  EXPECT_NEAR(small.segment_params()[k].disc.height / ref.segment_params()[k].disc.height, rh,
+              1e-12);
+  EXPECT_DOUBLE_EQ(small.subject().mass, 60.0);
   // A lighter, shorter person: less compression in the same posture, similar pressure (force and
   // area both shrink).
   const msk::Posture standing = msk::posture_preset("standing_relaxed");

@@ -11,7 +11,8 @@ cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
 cmake -S "$source_dir/examples/cpp" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
   -DCMAKE_BUILD_TYPE=Release > "$work/configure.log"
 cmake --build "$work/build" > "$work/build.log"
-LD_LIBRARY_PATH="$work/prefix/lib:${LD_LIBRARY_PATH:-}" \
-  "$work/build/elbow_demo" "$work/prefix/share/msk/models/elbow.yaml" "$work/out.h5"
+# The bundled model by name, from the installed share/msk/models.
+MSK_MODEL_PATH="$work/prefix/share/msk/models" LD_LIBRARY_PATH="$work/prefix/lib:${LD_LIBRARY_PATH:-}" \
+  "$work/build/elbow_demo" elbow "$work/out.h5"
 test -s "$work/out.h5"
 echo "find_package(msk) consumer: built, ran, wrote $work/out.h5"

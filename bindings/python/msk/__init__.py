@@ -47,6 +47,7 @@ from msk import protocols
 from msk._api import Model, bundled_models, load_model, simulate
 from msk.results import Results
 from msk.spine import EquilibriumResult, Posture, equilibrium
+from msk.state import State
 
 __all__ = [
     "EquilibriumError",
@@ -59,6 +60,7 @@ __all__ = [
     "Posture",
     "Results",
     "SimulationError",
+    "State",
     "__version__",
     "bundled_models",
     "curves",

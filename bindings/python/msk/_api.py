@@ -11,7 +11,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Optional
@@ -20,6 +20,7 @@ import numpy as np
 
 from msk.protocols import ProtocolLike, as_protocol_dict, rest
 from msk.results import Results
+from msk.state import State, as_state
 
 __all__ = [
     "Model",
@@ -217,6 +218,71 @@ class Model:
     def with_overrides(self, overrides: Mapping[str, Any]) -> Model:
         """A new model with ``overrides`` applied on top of this one (this model is unchanged)."""
         return Model.from_text(self.text, overrides, self.file)
+
+    def with_parameters(self, changes: Mapping[str, float]) -> Model:
+        """A new model with parameters changed on the compiled model, without recompiling its text.
+
+        Much faster than :meth:`with_overrides` (microseconds instead of tens of milliseconds on
+        the lumbar model) and with the same results as the same change made through overrides.
+        The new model shares everything that did not change with this one; :attr:`text` still
+        holds this model's text (the change is recorded in results metadata by the caller).
+
+        Parameters
+        ----------
+        changes : mapping of str to float
+            Parameter name to value in SI units, e.g. ``{"muscles.BIClong.optimal_fibre_length":
+            0.12, "groups.erector_spinae.tone.gain": 3.0, "segments.L4-L5.disc.height": 0.009,
+            "segments.L4-L5.hydration": 0.8}``. :meth:`parameter_names` lists every name.
+
+        Returns
+        -------
+        Model
+            The changed model (this one is unchanged).
+
+        Raises
+        ------
+        msk.InvalidArgument
+            An unknown name (the message suggests the closest valid one) or a value outside the
+            parameter's range.
+        """
+        values = {str(k): float(v) for k, v in changes.items()}
+        return Model(self._core_model.with_parameters(values))
+
+    def parameter_names(self) -> list[str]:
+        """Every parameter :meth:`with_parameters` can set, one name per entity and field.
+
+        Returns
+        -------
+        list of str
+            Names such as ``"muscles.BIClong.laws.reflex.gain"``.
+        """
+        return list(self._core_model.parameter_names())
+
+    def parameters(self, names: Sequence[str] | None = None) -> dict[str, float]:
+        """Current values of parameters by name (SI units).
+
+        Parameters
+        ----------
+        names : sequence of str, optional
+            Names as in :meth:`with_parameters` (a group name expands to one value per member,
+            listed under each member's name); all parameters when omitted.
+
+        Returns
+        -------
+        dict of str to float
+        """
+        if names is None:
+            names = self.parameter_names()
+        out: dict[str, float] = {}
+        for name in names:
+            values = self._core_model.parameter_values([name])
+            if name.startswith("groups.") and len(values) != 1:
+                group, field = name.split(".", 2)[1:]
+                members = self._core_model.groups[group]
+                out.update({f"muscles.{m}.{field}": v for m, v in zip(members, values)})
+            else:
+                out[name] = float(values[0])
+        return out
 
     @property
     def core(self) -> Any:
@@ -458,6 +524,7 @@ def simulate(
     max_steps: int = 10_000_000,
     seed: int = 0,
     progress: bool | ProgressCallback | None = None,
+    state: State | Mapping[str, Any] | None = None,
 ) -> Results:
     """Run one episode.
 
@@ -488,6 +555,10 @@ def simulate(
         ``None``: show a progress bar when stderr is a terminal; ``True``/``False``: always/never;
         a callable ``progress(t_done, t_end)`` [s] is called from time to time and may return
         ``False`` to cancel.
+    state : State, optional
+        Start from this state (e.g. ``earlier.final_state``) instead of rest at the protocol's
+        initial angles; times continue from ``state.time``. The protocol must then set no initial
+        angles, and the state must be one of this model (same state names).
 
     Returns
     -------
@@ -516,6 +587,12 @@ def simulate(
             raise ValueError("give a protocol, or a duration [s] for a rest episode")
         protocol = [rest(duration)]
     protocol_dict = as_protocol_dict(protocol)
+    start = as_state(state)
+    if start is not None and (protocol_dict.get("initial") or {}).get("angles_deg"):
+        raise ValueError(
+            "state: the protocol sets initial angles too; an episode that continues from a state "
+            "starts where that state is"
+        )
     options = _options_json(output_dt, stepper, rtol, atol, max_steps, seed)
     protocol_text = json.dumps(protocol_dict)
     options_text = json.dumps(options)
@@ -535,7 +612,10 @@ def simulate(
     reporter = _Progress(show_bar, user_callback, model.name)
     finished = False
     try:
-        episode = core.simulate(model.core, protocol_text, options_text, output_path, reporter)
+        arguments = [model.core, protocol_text, options_text, output_path, reporter]
+        if start is not None:
+            arguments.append(start.to_dict())
+        episode = core.simulate(*arguments)
         finished = True
     except core.Error:
         if reporter.failure is not None:

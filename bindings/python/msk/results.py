@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from msk.state import State
+
 if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
@@ -115,6 +117,8 @@ class Results:
         Integrator statistics (steps, rhs_calls, rejected_steps, wall_time_s, stepper).
     path : str or path, optional
         File these results were read from or written to.
+    final_state : State, optional
+        The state the episode ended in (to continue from with ``msk.simulate(..., state=...)``).
 
     Attributes
     ----------
@@ -134,6 +138,8 @@ class Results:
         Integrator statistics; empty for files that do not record them.
     path : pathlib.Path or None
         Where the results live on disk, if anywhere.
+    final_state : State or None
+        The state the episode ended in; None for files written before msk stored it.
     """
 
     def __init__(
@@ -148,6 +154,7 @@ class Results:
         meta: Mapping[str, Any] | None = None,
         stats: Mapping[str, Any] | None = None,
         path: str | os.PathLike[str] | None = None,
+        final_state: State | None = None,
     ) -> None:
         self.time: np.ndarray = np.asarray(time, dtype=float)
         self.values: np.ndarray = np.asarray(values, dtype=float)
@@ -185,6 +192,7 @@ class Results:
         self.meta: dict[str, Any] = dict(meta or {})
         self.stats: dict[str, Any] = dict(stats or {})
         self.path: Path | None = Path(path) if path else None
+        self.final_state: State | None = final_state
         self._index = {c: i for i, c in enumerate(self.channels)}
 
     # --- construction --------------------------------------------------------------------------
@@ -211,6 +219,11 @@ class Results:
             meta=meta,
             stats=dict(episode.stats),
             path=episode.output or None,
+            final_state=(
+                State.from_mapping(episode.final_state)
+                if getattr(episode, "final_state", None) is not None
+                else None
+            ),
         )
 
     @classmethod
@@ -283,6 +296,14 @@ class Results:
             stats: dict[str, Any] = {}
             if "stats" in f:
                 stats = {k: _plain(v) for k, v in f["stats"].attrs.items()}
+            final_state = None
+            if "state/final/values" in f and "state/final/names" in f:
+                final = f["state/final"]
+                final_state = State(
+                    float(_plain(final.attrs.get("time", 0.0))),
+                    tuple(_read_strings(final["names"])),
+                    np.asarray(final["values"][()], dtype=float),
+                )
         return cls(
             time,
             values,
@@ -294,6 +315,7 @@ class Results:
             meta=meta,
             stats=stats,
             path=path,
+            final_state=final_state,
         )
 
     # --- saving --------------------------------------------------------------------------------
@@ -348,6 +370,15 @@ class Results:
                 data=np.array(self._event_labels, dtype=object),
                 dtype=h5py.string_dtype("utf-8"),
             )
+            if self.final_state is not None:
+                final = f.create_group("state").create_group("final")
+                final.attrs["time"] = float(self.final_state.time)
+                final.create_dataset("values", data=self.final_state.values)
+                final.create_dataset(
+                    "names",
+                    data=np.array(self.final_state.names, dtype=object),
+                    dtype=h5py.string_dtype("utf-8"),
+                )
         self.path = path
         return path
 

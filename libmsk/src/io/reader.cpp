@@ -412,6 +412,30 @@ void read_events(hid_t file, const std::string& path, ResultsData& out) {
   out.event_labels = read_strings(labels.get(), false, m, where);
 }
 
+/// Reads /state/<name> for every member of the optional /state group.
+void read_states(hid_t file, const std::string& path, ResultsData& out) {
+  const htri_t has = H5Lexists(file, "state", H5P_DEFAULT);
+  if (has <= 0) return;
+  Handle group = open_object(file, Where{path, "/state"}, H5I_GROUP);
+  for (const std::string& name : channel_names(group.get(), Where{path, "/state"})) {
+    const std::string object = "/state/" + name;
+    Handle sub = open_object(file, Where{path, object}, H5I_GROUP);
+    StoredState state;
+    Handle attr = open_attribute(sub.get(), "time", Where{path, object + "@time"});
+    state.time = read_number_attribute(attr.get(), Where{path, object + "@time"});
+    state.values = read_series(file, path, object + "/values");
+    const Where where{path, object + "/names"};
+    Handle names = open_object(file, where, H5I_DATASET);
+    const H5T_class_t type_class = type_class_of(names.get(), false, where);
+    if (type_class != H5T_STRING) where.fail("a string dataset", class_name(type_class));
+    const hsize_t n = rows_of(names.get(), where);
+    if (n != state.values.size())
+      where.fail(std::to_string(state.values.size()) + " names (as values)", std::to_string(n));
+    state.names = read_strings(names.get(), false, n, where);
+    out.states[name] = std::move(state);
+  }
+}
+
 }  // namespace
 
 ResultsData load_results(const std::string& path) {
@@ -423,6 +447,7 @@ ResultsData load_results(const std::string& path) {
   out.time = read_series(file.get(), path, "/time");
   read_channels(file.get(), path, out);
   read_events(file.get(), path, out);
+  read_states(file.get(), path, out);
   return out;
 }
 

@@ -420,6 +420,62 @@ void Recorder::append_event(double time, const std::string& label) {
   r.pending_event_label.push_back(label);
 }
 
+void Recorder::write_state(const std::string& name, double time,
+                           const std::vector<std::string>& names,
+                           const std::vector<double>& values) {
+  Impl& r = usable("write_state");
+  if (name.empty() || name.find('/') != std::string::npos || name == ".")
+    throw InvalidArgument("write_state: name: expected an identifier, got \"" + name + "\"");
+  validate_time("write_state: time", time);
+  if (names.size() != values.size())
+    throw InvalidArgument("write_state: expected one value per name, got " +
+                          std::to_string(values.size()) + " values for " +
+                          std::to_string(names.size()) + " names");
+  for (const std::string& n : names)
+    validate_text("write_state: names", n);
+  Hdf5Guard guard;
+  const std::string context = r.path + ": /state/" + name + ": cannot write";
+  try {
+    const htri_t has_group = H5Lexists(r.file.get(), "state", H5P_DEFAULT);
+    check(has_group, context);
+    Handle group =
+        has_group > 0
+            ? checked(H5Gopen2(r.file.get(), "state", H5P_DEFAULT), H5Gclose, context)
+            : checked(H5Gcreate2(r.file.get(), "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      H5Gclose, context);
+    const htri_t exists = H5Lexists(group.get(), name.c_str(), H5P_DEFAULT);
+    check(exists, context);
+    if (exists > 0) check(H5Ldelete(group.get(), name.c_str(), H5P_DEFAULT), context);
+    Handle sub =
+        checked(H5Gcreate2(group.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Gclose, context);
+    write_scalar_attribute(sub.get(), "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &time, context);
+    const hsize_t n = values.size();
+    Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, context);
+    Handle data = checked(H5Dcreate2(sub.get(), "values", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                                     H5P_DEFAULT, H5P_DEFAULT),
+                          H5Dclose, context);
+    if (n > 0)
+      check(H5Dwrite(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            context);
+    Handle type = detail::make_vlen_utf8_type(context);
+    Handle label_space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, context);
+    Handle labels = checked(H5Dcreate2(sub.get(), "names", type.get(), label_space.get(),
+                                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                            H5Dclose, context);
+    std::vector<const char*> text;
+    for (const std::string& s : names)
+      text.push_back(s.c_str());
+    if (n > 0)
+      check(H5Dwrite(labels.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+            context);
+    check(H5Fflush(r.file.get(), H5F_SCOPE_GLOBAL), r.path + ": cannot flush");
+  } catch (const IoError& error) {
+    r.failure = error.what();
+    throw;
+  }
+}
+
 void Recorder::flush() {
   usable("flush").flush_file();
 }

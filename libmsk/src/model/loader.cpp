@@ -13,6 +13,7 @@
 #include "msk/model/opensim.hpp"
 #include "msk/model/scaling.hpp"
 #include "msk/model/yaml_writer.hpp"
+#include "parameter_tables.hpp"
 #include "yaml_util.hpp"
 
 namespace msk {
@@ -30,79 +31,189 @@ std::array<double, 3> xyz_angles_of_z_axis(const std::array<double, 3>& z) {
   return {a, b, 0.0};
 }
 
-ToneSpec read_tone(const NodeReader& r) {
-  // A scalar names a preset; a mapping names a preset and overrides single fields.
-  if (r.node().IsScalar()) {
-    const std::string name = r.as_string();
-    if (name != "hypertonic" && name != "normal" && name != "hypotonic")
-      r.fail("one of hypertonic, normal, hypotonic", name);
-    return tone_preset(name);
+/// The LawSpec of `role` in laws, created (with the role's default law) when absent; a new spec
+/// is located at r.
+LawSpec& law_spec(std::vector<LawSpec>& laws, const std::string& role, const NodeReader& r) {
+  const std::size_t n = laws.size();
+  LawSpec& l = law_spec_of(laws, role);
+  if (laws.size() > n) {
+    l.field = r.path();
+    l.loc = r.location();
   }
-  r.require_map({"preset", "threshold", "threshold_offset", "gain", "velocity_sensitivity",
-                 "reflex_time_constant", "pad_depth", "pad_recovery_time_constant",
-                 "pad_rise_time_constant", "pad_voluntary_threshold", "source"});
-  ToneSpec tone = tone_preset("normal");
-  std::string preset = "normal";
-  if (r.has("preset")) {
-    preset = r.child("preset").as_string();
-    if (preset != "hypertonic" && preset != "normal" && preset != "hypotonic")
-      r.child("preset").fail("one of hypertonic, normal, hypotonic", preset);
-    tone = tone_preset(preset);
-  }
-  bool custom = false;
-  auto opt = [&](const char* key, double& field, double lo, double hi) {
-    if (!r.has(key)) return;
-    field = r.child(key).as_double(lo, hi);
-    custom = true;
-  };
-  opt("threshold", tone.threshold, 0.2, 3.0);
-  if (r.has("threshold")) tone.threshold_absolute = true;
-  opt("threshold_offset", tone.threshold_offset, -1.0, 3.0);
-  if (r.has("threshold") && r.has("threshold_offset"))
-    r.child("threshold_offset").fail("either threshold or threshold_offset, not both", "both");
-  opt("gain", tone.gain, 0.0, 100.0);
-  opt("velocity_sensitivity", tone.velocity_sensitivity, 0.0, 2.0);
-  opt("reflex_time_constant", tone.reflex_time_constant, 1e-4, 1.0);
-  opt("pad_depth", tone.pad_depth, 0.0, 1.0);
-  opt("pad_recovery_time_constant", tone.pad_recovery_time_constant, 1e-3, 600.0);
-  opt("pad_rise_time_constant", tone.pad_rise_time_constant, 1e-3, 600.0);
-  opt("pad_voluntary_threshold", tone.pad_voluntary_threshold, 0.0, 1.0);
-  tone.preset = custom ? (preset + "+custom") : preset;
-  return tone;
+  return l;
 }
 
-ViscoelasticSpec read_viscoelastic(const NodeReader& r) {
-  ViscoelasticSpec v;
-  if (r.node().IsScalar()) {
-    v.enabled = r.as_bool();
-    return v;
-  }
-  r.require_map({"enabled", "branch_gain", "branch_time_constant", "source"});
-  if (r.has("enabled")) v.enabled = r.child("enabled").as_bool();
-  if (r.has("branch_gain")) {
-    const auto g = r.child("branch_gain").as_doubles(2, 0.0, 10.0);
-    v.branch_gain = {g[0], g[1]};
-  }
-  if (r.has("branch_time_constant")) {
-    const auto t = r.child("branch_time_constant").as_doubles(2, 1e-3, 1e6);
-    v.branch_time_constant = {t[0], t[1]};
-  }
-  return v;
+/// The registry's info of the law a spec names, or of the role's default in the domain.
+const LawInfo* law_info(const LawRegistry& registry, LawDomain domain, const LawSpec& spec) {
+  const std::string name = spec.law.empty() ? registry.default_law(domain, spec.role) : spec.law;
+  return name.empty() || name == "none" ? nullptr : registry.find(name);
 }
 
-ThixotropySpec read_thixotropy(const NodeReader& r) {
-  ThixotropySpec t;
-  if (r.node().IsScalar()) {
-    t.enabled = r.as_bool();
-    return t;
+/// Reads one parameter of a law (key `key` under r) into spec.values, checked against the law's
+/// parameter range.
+void read_law_value(const NodeReader& r, const char* key, const LawInfo& info,
+                    const std::string& param, LawSpec& spec) {
+  for (const ParamInfo& p : info.params) {
+    if (p.name != param) continue;
+    const NodeReader v = r.child(key);
+    spec.values[param] = v.as_double(p.min, p.max);
+    spec.value_fields[param] = v.path();
+    return;
   }
-  r.require_map({"enabled", "stiffening", "formation_time_constant", "breaking_rate", "source"});
-  if (r.has("enabled")) t.enabled = r.child("enabled").as_bool();
-  if (r.has("stiffening")) t.stiffening = r.child("stiffening").as_double(0.0, 10.0);
-  if (r.has("formation_time_constant"))
-    t.formation_time_constant = r.child("formation_time_constant").as_double(1e-3, 1e7);
-  if (r.has("breaking_rate")) t.breaking_rate = r.child("breaking_rate").as_double(0.0, 1e4);
-  return t;
+  r.child(key).fail("a parameter of law " + info.name, "'" + std::string(key) + "'");
+}
+
+/// Reads a `laws:` mapping {ROLE: LAW | none | {law: LAW, preset: NAME, PARAM: VALUE...}}.
+void read_laws(const NodeReader& r, LawDomain domain, const LawRegistry& registry,
+               std::vector<LawSpec>& laws) {
+  r.require_mapping();
+  for (const auto& kv : r.node()) {
+    const std::string role = kv.first.Scalar();
+    const NodeReader e = r.child(role.c_str());
+    NodeReader(kv.first, e.location().file, e.path(), LoadLimits{}).as_identifier();
+    LawSpec& spec = law_spec(laws, role, e);
+    spec.field = e.path();
+    spec.loc = e.location();
+    if (e.node().IsScalar()) {
+      spec.law = e.as_identifier();
+      spec.values.clear();
+      spec.preset.clear();
+    } else {
+      e.require_mapping();
+      if (e.has("law")) {
+        const std::string law = e.child("law").as_identifier();
+        if (law != spec.law) {
+          spec.values.clear();
+          spec.preset.clear();
+        }
+        spec.law = law;
+      }
+    }
+    if (spec.law != "none" && !spec.law.empty() && !registry.find(spec.law)) {
+      const NodeReader at = e.node().IsScalar() ? e : e.child("law");
+      std::string known;
+      for (const std::string& n : registry.names())
+        known += (known.empty() ? "" : ", ") + n;
+      at.fail("a registered law (" + known + ") or none", "'" + spec.law + "'");
+    }
+    const LawInfo* info = law_info(registry, domain, spec);
+    if (spec.law.empty() && !info)
+      e.fail("a law for role '" + role + "' (the role has no default)", "no law");
+    if (e.node().IsScalar()) continue;
+    for (const auto& field : e.node()) {
+      const std::string key = field.first.Scalar();
+      if (key == "law" || key == "source") continue;
+      if (spec.law == "none")
+        e.child(key.c_str()).fail("no parameters for role " + role + ": none", key);
+      if (key == "preset") {
+        spec.preset = e.child("preset").as_identifier();
+        if (!info->presets.count(spec.preset)) {
+          std::string known;
+          for (const auto& p : info->presets)
+            known += (known.empty() ? "" : ", ") + p.first;
+          e.child("preset").fail(
+              known.empty() ? "no preset (law " + info->name + " has none)" : "one of " + known,
+              "'" + spec.preset + "'");
+        }
+        continue;
+      }
+      read_law_value(e, key.c_str(), *info, key, spec);
+    }
+  }
+}
+
+/// Reads the legacy keys of a domain under `prefix` (e.g. "tone.") present in r into the laws
+/// they set (detail::legacy_law_keys).
+void read_legacy_law_keys(const NodeReader& r, LawDomain domain, const std::string& prefix,
+                          const LawRegistry& registry, std::vector<LawSpec>& laws) {
+  for (const detail::LegacyLawKey& k : detail::legacy_law_keys()) {
+    const std::string full = k.key;
+    if (k.domain != domain || full.rfind(prefix, 0) != 0) continue;
+    const std::string key = full.substr(prefix.size());
+    if (key.find('.') != std::string::npos || !r.has(key.c_str())) continue;
+    LawSpec& spec = law_spec(laws, k.role, r);
+    const LawInfo* info = law_info(registry, domain, spec);
+    if (!info) r.child(key.c_str()).fail(std::string("a law in role ") + k.role, "none");
+    read_law_value(r, key.c_str(), *info, k.param, spec);
+  }
+}
+
+/// Legacy keys of a muscle that set law parameters: activation_time_constant, tone, ...
+void read_muscle_legacy_laws(const NodeReader& r, const LawRegistry& registry,
+                             std::vector<LawSpec>& laws) {
+  read_legacy_law_keys(r, LawDomain::Muscle, "", registry, laws);
+  if (r.has("tendon")) {
+    const std::string tendon = r.child("tendon").as_string();
+    if (tendon != "rigid" && tendon != "compliant")
+      r.child("tendon").fail("rigid or compliant", tendon);
+    law_spec(laws, "tendon", r.child("tendon")).law = tendon + "_tendon";
+  }
+  if (r.has("tone")) {
+    // tone: PRESET, or {preset, threshold | threshold_offset, gain, velocity_sensitivity,
+    // reflex_time_constant, pad_depth, pad_recovery_time_constant, pad_rise_time_constant,
+    // pad_voluntary_threshold}: the stretch reflex's preset and parameters, and the depression's.
+    const NodeReader t = r.child("tone");
+    LawSpec& reflex = law_spec(laws, "reflex", t);
+    reflex.field = t.path();
+    if (reflex.law == "none") reflex.law.clear();  // setting a tone turns the reflex on
+    const char* presets = "one of hypertonic, normal, hypotonic";
+    if (t.node().IsScalar()) {
+      reflex.preset = t.as_string();
+      if (reflex.preset != "hypertonic" && reflex.preset != "normal" &&
+          reflex.preset != "hypotonic")
+        t.fail(presets, reflex.preset);
+    } else {
+      t.require_map({"preset", "threshold", "threshold_offset", "gain", "velocity_sensitivity",
+                     "reflex_time_constant", "pad_depth", "pad_recovery_time_constant",
+                     "pad_rise_time_constant", "pad_voluntary_threshold", "source"});
+      if (t.has("preset")) {
+        reflex.preset = t.child("preset").as_string();
+        if (reflex.preset != "hypertonic" && reflex.preset != "normal" &&
+            reflex.preset != "hypotonic")
+          t.child("preset").fail(presets, reflex.preset);
+      }
+      if (t.has("threshold") && t.has("threshold_offset"))
+        t.child("threshold_offset").fail("either threshold or threshold_offset, not both", "both");
+      read_legacy_law_keys(t, LawDomain::Muscle, "tone.", registry, laws);
+    }
+  }
+  if (r.has("viscoelastic")) {
+    const NodeReader v = r.child("viscoelastic");
+    LawSpec& spec = law_spec(laws, "viscoelasticity", v);
+    bool enabled = true;
+    if (v.node().IsScalar()) {
+      enabled = v.as_bool();
+    } else {
+      v.require_map({"enabled", "branch_gain", "branch_time_constant", "source"});
+      if (v.has("enabled")) enabled = v.child("enabled").as_bool();
+      if (v.has("branch_gain")) {
+        const auto g = v.child("branch_gain").as_doubles(2, 0.0, 10.0);
+        spec.values["gain_1"] = g[0];
+        spec.values["gain_2"] = g[1];
+      }
+      if (v.has("branch_time_constant")) {
+        const auto tc = v.child("branch_time_constant").as_doubles(2, 1e-3, 1e6);
+        spec.values["time_constant_1"] = tc[0];
+        spec.values["time_constant_2"] = tc[1];
+      }
+    }
+    spec.law = enabled ? "qlv_viscoelasticity" : "none";
+  }
+  if (r.has("thixotropy")) {
+    const NodeReader t = r.child("thixotropy");
+    LawSpec& spec = law_spec(laws, "thixotropy", t);
+    bool enabled = true;
+    if (t.node().IsScalar()) {
+      enabled = t.as_bool();
+    } else {
+      t.require_map(
+          {"enabled", "stiffening", "formation_time_constant", "breaking_rate", "source"});
+      if (t.has("enabled")) enabled = t.child("enabled").as_bool();
+    }
+    spec.law = enabled ? "thixotropy" : "none";
+    if (enabled && !t.node().IsScalar())
+      read_legacy_law_keys(t, LawDomain::Muscle, "thixotropy.", registry, laws);
+  }
 }
 
 JointSpec read_joint(const NodeReader& r, const std::string& body_name,
@@ -218,11 +329,26 @@ void read_condition(const NodeReader& r, PathPointSpec& pp) {
         .fail("min <= max", std::to_string(v[0]) + " > " + std::to_string(v[1]));
 }
 
-MuscleSpec read_muscle(const NodeReader& r) {
-  r.require_map({"name", "max_isometric_force", "optimal_fibre_length", "tendon_slack_length",
-                 "pennation_at_optimal", "max_contraction_velocity", "fibre_damping",
-                 "activation_time_constant", "deactivation_time_constant", "minimum_activation",
-                 "curves", "tendon", "thelen", "path", "wrap", "tone", "viscoelastic", "thixotropy",
+MuscleSpec read_muscle(const NodeReader& r, const LawRegistry& registry) {
+  r.require_map({"name",
+                 "max_isometric_force",
+                 "optimal_fibre_length",
+                 "tendon_slack_length",
+                 "pennation_at_optimal",
+                 "max_contraction_velocity",
+                 "fibre_damping",
+                 "activation_time_constant",
+                 "deactivation_time_constant",
+                 "minimum_activation",
+                 "curves",
+                 "tendon",
+                 "thelen",
+                 "path",
+                 "wrap",
+                 "tone",
+                 "viscoelastic",
+                 "thixotropy",
+                 "laws",
                  "source"});
   MuscleSpec m;
   m.loc = r.location();
@@ -235,21 +361,10 @@ MuscleSpec read_muscle(const NodeReader& r) {
   if (r.has("max_contraction_velocity"))
     m.max_contraction_velocity = r.child("max_contraction_velocity").as_double(0.1, 100.0);
   if (r.has("fibre_damping")) m.fibre_damping = r.child("fibre_damping").as_double(1e-4, 10.0);
-  if (r.has("activation_time_constant"))
-    m.activation_time_constant = r.child("activation_time_constant").as_double(1e-4, 1.0);
-  if (r.has("deactivation_time_constant"))
-    m.deactivation_time_constant = r.child("deactivation_time_constant").as_double(1e-4, 1.0);
-  if (r.has("minimum_activation"))
-    m.minimum_activation = r.child("minimum_activation").as_double(0.0, 0.5);
   if (r.has("curves")) {
     m.curves = r.child("curves").as_string();
     if (m.curves != "degroote2016" && m.curves != "thelen2003")
       r.child("curves").fail("degroote2016 or thelen2003", m.curves);
-  }
-  if (r.has("tendon")) {
-    m.tendon = r.child("tendon").as_string();
-    if (m.tendon != "rigid" && m.tendon != "compliant")
-      r.child("tendon").fail("rigid or compliant", m.tendon);
   }
   if (r.has("thelen")) {
     const NodeReader t = r.child("thelen");
@@ -292,9 +407,9 @@ MuscleSpec read_muscle(const NodeReader& r) {
       m.wrap.push_back(pw);
     }
   }
-  m.tone = r.has("tone") ? read_tone(r.child("tone")) : tone_preset("normal");
-  if (r.has("viscoelastic")) m.viscoelastic = read_viscoelastic(r.child("viscoelastic"));
-  if (r.has("thixotropy")) m.thixotropy = read_thixotropy(r.child("thixotropy"));
+  // The `laws:` block first; legacy keys (tone, viscoelastic, ...) then edit it.
+  if (r.has("laws")) read_laws(r.child("laws"), LawDomain::Muscle, registry, m.laws);
+  read_muscle_legacy_laws(r, registry, m.laws);
   return m;
 }
 
@@ -336,8 +451,9 @@ WrapSurfaceSpec read_wrap_surface(const NodeReader& r) {
   return w;
 }
 
-PairSpec read_pair(const NodeReader& r) {
-  r.require_map({"name", "joint", "agonists", "antagonists", "reciprocal_inhibition", "source"});
+PairSpec read_pair(const NodeReader& r, const LawRegistry& registry) {
+  r.require_map(
+      {"name", "joint", "agonists", "antagonists", "reciprocal_inhibition", "laws", "source"});
   PairSpec p;
   p.loc = r.location();
   p.name = r.child("name").as_identifier();
@@ -356,13 +472,27 @@ PairSpec read_pair(const NodeReader& r) {
   };
   p.agonists = names(r.child("agonists"));
   p.antagonists = names(r.child("antagonists"));
-  if (r.has("reciprocal_inhibition"))
-    p.reciprocal_inhibition = r.child("reciprocal_inhibition").as_double(0.0, 10.0);
+  if (r.has("laws")) read_laws(r.child("laws"), LawDomain::Pair, registry, p.laws);
+  read_legacy_law_keys(r, LawDomain::Pair, "", registry, p.laws);
   return p;
 }
 
-/// Reads the fields of a disc mapping present in r onto d (absent fields keep their values).
-void read_disc_fields(const NodeReader& r, spine::DiscParams& d) {
+/// Reads the scalar fields of a level under `prefix` ("disc.", "facet.", "foramen.") present in r
+/// (detail::segment_fields).
+void read_segment_scalars(const NodeReader& r, const std::string& prefix, spine::SegmentParams& p) {
+  for (const detail::SegmentField& f : detail::segment_fields()) {
+    const std::string name = f.name;
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string key = name.substr(prefix.size());
+    if (r.has(key.c_str())) f.ref(p) = r.child(key.c_str()).as_double(f.min, f.max);
+  }
+}
+
+/// Reads the fields of a disc mapping present in r (absent fields keep their values); the fluid
+/// keys (osmotic_pressure, osmotic_exponent, fluid_time_constant, recovery_factor) set the level's
+/// fluid law.
+void read_disc_fields(const NodeReader& r, spine::SegmentParams& p, const LawRegistry& registry,
+                      std::vector<LawSpec>& laws) {
   r.require_map({"height",
                  "posterior_height",
                  "depth",
@@ -385,17 +515,8 @@ void read_disc_fields(const NodeReader& r, spine::DiscParams& d) {
                  "recovery_factor",
                  "damping",
                  "source"});
-  auto opt = [&](const char* key, double& field, double lo, double hi) {
-    if (r.has(key)) field = r.child(key).as_double(lo, hi);
-  };
-  opt("height", d.height, 1e-4, 0.05);
-  opt("posterior_height", d.posterior_height, 1e-4, 0.05);
-  opt("depth", d.depth, 1e-3, 0.1);
-  opt("area", d.area, 1e-5, 0.01);
-  opt("fluid_height", d.fluid_height, 0.0, 0.05);
-  opt("stiffness_toe", d.stiffness_toe, 1e3, 1e9);
-  opt("stiffness", d.stiffness, 0.0, 1e9);
-  opt("toe_compression", d.toe_compression, 1e-6, 0.01);
+  read_segment_scalars(r, "disc.", p);
+  spine::DiscParams& d = p.disc;
   if (r.has("moment_coefficients") && r.has("moment_coefficients_deg"))
     r.child("moment_coefficients_deg")
         .fail("either moment_coefficients [N m/rad^k] or moment_coefficients_deg [N m/deg^k]",
@@ -415,36 +536,18 @@ void read_disc_fields(const NodeReader& r, spine::DiscParams& d) {
     d.moment_c3 = c[2] * k * k * k;
   }
   if (r.has("preload_stiffening")) d.preload_stiffening = r.child("preload_stiffening").as_bool();
-  opt("preload_gain", d.preload_gain, 0.0, 100.0);
-  opt("preload_exponent", d.preload_exponent, 0.01, 2.0);
-  opt("preload_reference", d.preload_reference, 1.0, 1e5);
-  opt("pressure_factor", d.pressure_factor, 0.1, 10.0);
-  opt("swelling_pressure", d.swelling_pressure, 0.0, 1e7);
-  opt("osmotic_pressure", d.osmotic_pressure, 1.0, 1e7);
-  opt("osmotic_exponent", d.osmotic_exponent, 0.0, 20.0);
-  opt("fluid_time_constant", d.fluid_time_constant, 1.0, 1e9);
-  opt("recovery_factor", d.recovery_factor, 1.0, 100.0);
-  opt("damping", d.damping, 0.0, 1e4);
+  read_legacy_law_keys(r, LawDomain::Segment, "disc.", registry, laws);
 }
 
-void read_facet_fields(const NodeReader& r, spine::FacetParams& f) {
+void read_facet_fields(const NodeReader& r, spine::SegmentParams& p) {
   r.require_map({"lever_arm", "gap", "stiffness", "exponent", "source"});
-  if (r.has("lever_arm")) f.lever_arm = r.child("lever_arm").as_double(1e-3, 0.2);
-  if (r.has("gap")) f.gap = r.child("gap").as_double(-0.01, 0.02);
-  if (r.has("stiffness")) f.stiffness = r.child("stiffness").as_double(0.0, 1e12);
-  if (r.has("exponent")) f.exponent = r.child("exponent").as_double(1.0, 3.0);
+  read_segment_scalars(r, "facet.", p);
 }
 
-void read_foramen_fields(const NodeReader& r, spine::ForamenParams& f) {
+void read_foramen_fields(const NodeReader& r, spine::SegmentParams& p) {
   r.require_map({"height", "disc_gain", "angle_gain", "stenosis_height",
                  "stenosis_posterior_disc_height", "source"});
-  if (r.has("height")) f.height = r.child("height").as_double(1e-3, 0.1);
-  if (r.has("disc_gain")) f.disc_gain = r.child("disc_gain").as_double(0.0, 10.0);
-  if (r.has("angle_gain")) f.angle_gain = r.child("angle_gain").as_double(-1.0, 1.0);
-  if (r.has("stenosis_height")) f.stenosis_height = r.child("stenosis_height").as_double(1e-4, 0.1);
-  if (r.has("stenosis_posterior_disc_height"))
-    f.stenosis_posterior_disc_height =
-        r.child("stenosis_posterior_disc_height").as_double(1e-4, 0.05);
+  read_segment_scalars(r, "foramen.", p);
 }
 
 /// Ligaments are merged by name: an entry updates the ligament of that name (from the defaults)
@@ -475,7 +578,7 @@ void read_ligament_fields(const NodeReader& r, std::vector<spine::LigamentParams
 }
 
 /// The fields a segment and the segment defaults share.
-void read_segment_fields(const NodeReader& r, SegmentSpec& s) {
+void read_segment_fields(const NodeReader& r, SegmentSpec& s, const LawRegistry& registry) {
   if (r.has("axis_tilt") && r.has("axis_tilt_deg"))
     r.child("axis_tilt_deg")
         .fail("either axis_tilt [rad] or axis_tilt_deg [deg], not both", "both");
@@ -492,22 +595,24 @@ void read_segment_fields(const NodeReader& r, SegmentSpec& s) {
   if (r.has("hydration")) s.hydration = r.child("hydration").as_double(0.05, 2.0);
   if (r.has("region")) s.region = r.child("region").as_identifier();
   if (r.has("rhythm")) s.rhythm = r.child("rhythm").as_double(0.0, 1.0);
-  if (r.has("disc")) read_disc_fields(r.child("disc"), s.params.disc);
-  if (r.has("facet")) read_facet_fields(r.child("facet"), s.params.facet);
-  if (r.has("foramen")) read_foramen_fields(r.child("foramen"), s.params.foramen);
+  if (r.has("disc")) read_disc_fields(r.child("disc"), s.params, registry, s.laws);
+  if (r.has("facet")) read_facet_fields(r.child("facet"), s.params);
+  if (r.has("foramen")) read_foramen_fields(r.child("foramen"), s.params);
   if (r.has("ligaments")) read_ligament_fields(r.child("ligaments"), s.params.ligaments);
+  if (r.has("laws")) read_laws(r.child("laws"), LawDomain::Segment, registry, s.laws);
 }
 
-SegmentSpec read_segment(const NodeReader& r, const SegmentSpec& defaults) {
+SegmentSpec read_segment(const NodeReader& r, const SegmentSpec& defaults,
+                         const LawRegistry& registry) {
   r.require_map({"name", "joint", "axis_tilt", "axis_tilt_deg", "neutral_angle",
                  "neutral_angle_deg", "hydration", "region", "rhythm", "disc", "facet", "ligaments",
-                 "foramen", "source"});
+                 "foramen", "laws", "source"});
   SegmentSpec s = defaults;
   s.loc = r.location();
   s.name = r.child("name").as_identifier();
   s.params.name = s.name;
   s.joint = r.child("joint").as_identifier();
-  read_segment_fields(r, s);
+  read_segment_fields(r, s, registry);
   return s;
 }
 
@@ -584,35 +689,20 @@ void check_unique(const std::vector<T>& items, const std::string& what, const st
 
 }  // namespace
 
-ToneSpec tone_preset(const std::string& name) {
-  // Presets of the tonic stretch-reflex threshold model (Feldman's lambda model). The values are
-  // model assumptions documented in docs/theory/neural.md: hypertonic puts lambda below the
-  // habitual fibre length (the muscle stays semi-contracted at rest; TSRT inside the range, as
-  // in spasticity, Levin & Feldman 1994; Germanotta 2017), normal puts it beyond the usual range
-  // (no reflex at rest, as in healthy subjects), hypotonic far beyond it with a low gain.
-  ToneSpec t;
-  t.preset = name;
-  if (name == "hypertonic") {
-    t.threshold_offset = -0.02;
-    t.gain = 3.0;
-    t.velocity_sensitivity = 0.10;
-  } else if (name == "normal") {
-    t.threshold_offset = 0.5;
-    t.gain = 2.0;
-    t.velocity_sensitivity = 0.06;
-  } else if (name == "hypotonic") {
-    t.threshold_offset = 0.8;
-    t.gain = 1.0;
-    t.velocity_sensitivity = 0.03;
-  } else {
-    throw InvalidArgument("tone preset: expected hypertonic, normal or hypotonic, got '" + name +
-                          "'");
-  }
-  return t;
+LawSpec& law_spec_of(std::vector<LawSpec>& laws, const std::string& role) {
+  for (LawSpec& l : laws)
+    if (l.role == role) return l;
+  LawSpec l;
+  l.role = role;
+  laws.push_back(l);
+  return laws.back();
 }
 
 ModelSpec load_model_spec(const std::string& text, const std::string& file,
-                          const std::string& overrides_json, const LoadLimits& limits) {
+                          const std::string& overrides_json, const LoadLimits& limits,
+                          const LawRegistry* laws) {
+  const LawRegistry builtin = laws ? LawRegistry() : builtin_laws();
+  const LawRegistry& registry = laws ? *laws : builtin;
   YAML::Node root = detail::parse_yaml(text, file, limits);
   if (!overrides_json.empty()) {
     const YAML::Node overrides = detail::parse_yaml(overrides_json, "<overrides>", limits);
@@ -620,8 +710,8 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
   }
   const NodeReader r(root, file, "", limits);
   r.require_map({"name", "description", "gravity", "subject", "posture", "bodies", "wrap_surfaces",
-                 "muscles", "groups", "pairs", "segment_defaults", "segments", "warnings", "source",
-                 "references", "msk_format"});
+                 "muscles", "groups", "pairs", "segment_defaults", "segments", "law_defaults",
+                 "warnings", "source", "references", "msk_format"});
   ModelSpec spec;
   spec.file = file;
   if (r.has("msk_format")) {
@@ -649,7 +739,7 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
   if (r.has("muscles")) {
     const NodeReader muscles = r.child("muscles");
     for (std::size_t i = 0, n = muscles.sequence_size(0); i < n; ++i)
-      spec.muscles.push_back(read_muscle(muscles.element(i)));
+      spec.muscles.push_back(read_muscle(muscles.element(i), registry));
   }
   if (r.has("groups")) {
     const NodeReader groups = r.child("groups");
@@ -675,7 +765,7 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
   if (r.has("pairs")) {
     const NodeReader pairs = r.child("pairs");
     for (std::size_t i = 0, n = pairs.sequence_size(0); i < n; ++i)
-      spec.pairs.push_back(read_pair(pairs.element(i)));
+      spec.pairs.push_back(read_pair(pairs.element(i), registry));
   }
   if (r.has("segments")) {
     SegmentSpec defaults;
@@ -683,14 +773,24 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
       const NodeReader d = r.child("segment_defaults");
       d.require_map({"axis_tilt", "axis_tilt_deg", "neutral_angle", "neutral_angle_deg",
                      "hydration", "region", "rhythm", "disc", "facet", "ligaments", "foramen",
-                     "source"});
-      read_segment_fields(d, defaults);
+                     "laws", "source"});
+      read_segment_fields(d, defaults, registry);
     }
     const NodeReader segments = r.child("segments");
     for (std::size_t i = 0, n = segments.sequence_size(0); i < n; ++i)
-      spec.segments.push_back(read_segment(segments.element(i), defaults));
+      spec.segments.push_back(read_segment(segments.element(i), defaults, registry));
   } else if (r.has("segment_defaults")) {
     r.child("segment_defaults").fail("segment_defaults only with segments", "no segments");
+  }
+  if (r.has("law_defaults")) {
+    // Model-wide laws: {muscles: {ROLE: ...}, pairs: {...}, segments: {...}}.
+    const NodeReader d = r.child("law_defaults");
+    d.require_map({"muscles", "pairs", "segments", "source"});
+    const std::pair<const char*, LawDomain> domains[] = {{"muscles", LawDomain::Muscle},
+                                                         {"pairs", LawDomain::Pair},
+                                                         {"segments", LawDomain::Segment}};
+    for (const auto& [key, domain] : domains)
+      if (d.has(key)) read_laws(d.child(key), domain, registry, spec.law_defaults[key]);
   }
   if (r.has("subject")) spec.subject = read_subject(r.child("subject"));
   if (r.has("posture")) spec.posture = read_posture(r.child("posture"));
@@ -711,17 +811,18 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
 }
 
 ModelSpec load_model_spec_file(const std::string& path, const std::string& overrides_json,
-                               const LoadLimits& limits) {
+                               const LoadLimits& limits, const LawRegistry* laws) {
   if (is_opensim_file(path)) {
     // OpenSim models are converted to msk YAML, which overrides then edit like any model file.
     const ModelSpec imported = import_opensim_model(path, limits);
-    ModelSpec spec = load_model_spec(model_spec_to_yaml(imported),
-                                     path + " (converted to msk YAML)", overrides_json, limits);
+    ModelSpec spec =
+        load_model_spec(model_spec_to_yaml(imported), path + " (converted to msk YAML)",
+                        overrides_json, limits, laws);
     spec.file = path;
     return spec;
   }
   const std::string text = detail::read_text_file(path, limits.max_bytes);
-  return load_model_spec(text, path, overrides_json, limits);
+  return load_model_spec(text, path, overrides_json, limits, laws);
 }
 
 }  // namespace msk

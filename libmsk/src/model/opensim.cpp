@@ -1,5 +1,6 @@
 // OpenSim model import: .osim XML (4.x and legacy 2.x/3.x) -> ModelSpec. See docs/guide/opensim.md.
 #include "msk/model/opensim.hpp"
+#include "msk/model/rotation.hpp"
 
 #include <Eigen/Core>
 #include <Eigen/Geometry>
@@ -136,21 +137,9 @@ bool flag(const Doc& doc, pugi::xml_node parent, const char* child, bool fallbac
   doc.fail(n, "true or false", "'" + t + "'");
 }
 
-/// Rotation of body-fixed x-y-z Euler angles: Rx(a) Ry(b) Rz(c).
+/// Rotation of body-fixed x-y-z Euler angles given as a vector.
 Mat3 rotation_xyz(const Vec3& a) {
-  return (Eigen::AngleAxisd(a[0], Vec3::UnitX()) * Eigen::AngleAxisd(a[1], Vec3::UnitY()) *
-          Eigen::AngleAxisd(a[2], Vec3::UnitZ()))
-      .toRotationMatrix();
-}
-
-/// Body-fixed x-y-z Euler angles of a rotation (inverse of rotation_xyz).
-std::array<double, 3> xyz_angles(const Mat3& r) {
-  const double s = std::clamp(r(0, 2), -1.0, 1.0);
-  if (std::abs(s) > 1.0 - 1e-12) {
-    // Gimbal lock: only a + c (or a - c) is defined; put it all in a.
-    return {std::atan2(r(2, 1), r(1, 1)), std::copysign(M_PI / 2.0, s), 0.0};
-  }
-  return {std::atan2(-r(1, 2), r(2, 2)), std::asin(s), std::atan2(-r(0, 1), r(0, 0))};
+  return msk::rotation_xyz({a[0], a[1], a[2]});
 }
 
 std::array<double, 3> arr(const Vec3& v) {
@@ -1110,17 +1099,18 @@ void Importer::convert_muscle(pugi::xml_node n) {
                                    ? positive("max_contraction_velocity", nullptr, 10.0)
                                    : positive("Vmax", nullptr, 10.0);
   const bool rigid = flag(doc_, n, "ignore_tendon_compliance", false);
-  m.tendon = rigid ? "rigid" : "compliant";
-  // Imported muscles: no reflex, no viscoelastic branch, no thixotropy (OpenSim has none).
-  m.tone = tone_preset("normal");
-  m.tone.gain = 0.0;
-  m.tone.preset = "normal+custom";
-  m.viscoelastic.enabled = false;
-  m.thixotropy.enabled = false;
+  law_spec_of(m.laws, "tendon").law = rigid ? "rigid_tendon" : "compliant_tendon";
+  // Imported muscles: no reflex, no viscoelastic branch, no thixotropy (OpenSim has none); a
+  // tone override turns the reflex on.
+  for (const char* role : {"reflex", "viscoelasticity", "thixotropy"})
+    law_spec_of(m.laws, role).law = "none";
+  LawSpec& activation = law_spec_of(m.laws, "activation");
   if (type == "Thelen2003Muscle") {
     m.curves = "thelen2003";
-    m.activation_time_constant = number(doc_, n, "activation_time_constant", 0.015);
-    m.deactivation_time_constant = number(doc_, n, "deactivation_time_constant", 0.05);
+    activation.values["activation_time_constant"] =
+        number(doc_, n, "activation_time_constant", 0.015);
+    activation.values["deactivation_time_constant"] =
+        number(doc_, n, "deactivation_time_constant", 0.05);
     m.thelen_fmax_tendon_strain = number(doc_, n, "FmaxTendonStrain", 0.04);
     m.thelen_fmax_muscle_strain = number(doc_, n, "FmaxMuscleStrain", 0.6);
     m.thelen_kshape_active = number(doc_, n, "KshapeActive", 0.45);
@@ -1128,23 +1118,26 @@ void Importer::convert_muscle(pugi::xml_node n) {
     m.thelen_af = number(doc_, n, "Af", 0.25);
     m.thelen_flen = number(doc_, n, "Flen", 1.4);
     // OpenSim 4 floors Thelen activation at minimum_activation (default 0.01); OpenSim 3 did not.
-    m.minimum_activation = legacy_ ? 0.0 : number(doc_, n, "minimum_activation", 0.01);
+    activation.values["minimum_activation"] =
+        legacy_ ? 0.0 : number(doc_, n, "minimum_activation", 0.01);
     m.fibre_damping = kImportedFibreDamping;
   } else if (type == "Millard2012EquilibriumMuscle") {
     m.curves = "degroote2016";
     m.fibre_damping = number(doc_, n, "fiber_damping", 0.1);
     if (!(m.fibre_damping > 0.0)) m.fibre_damping = kImportedFibreDamping;
     pugi::xml_node act = n.child("MuscleFirstOrderActivationDynamicModel");
-    m.activation_time_constant =
+    activation.values["activation_time_constant"] =
         number(doc_, act ? act : n, act ? "tau_activation" : "activation_time_constant", 0.01);
-    m.deactivation_time_constant =
+    activation.values["deactivation_time_constant"] =
         number(doc_, act ? act : n, act ? "tau_deactivation" : "deactivation_time_constant", 0.04);
     warn("muscle '" + name + "' (Millard2012EquilibriumMuscle): its Bezier curves are " +
          "approximated by the De Groote 2016 curves");
   } else {  // DeGrooteFregly2016Muscle
     m.curves = "degroote2016";
-    m.activation_time_constant = number(doc_, n, "activation_time_constant", 0.015);
-    m.deactivation_time_constant = number(doc_, n, "deactivation_time_constant", 0.06);
+    activation.values["activation_time_constant"] =
+        number(doc_, n, "activation_time_constant", 0.015);
+    activation.values["deactivation_time_constant"] =
+        number(doc_, n, "deactivation_time_constant", 0.06);
     m.fibre_damping = number(doc_, n, "fiber_damping", 0.0);
     if (!(m.fibre_damping > 0.0)) m.fibre_damping = kImportedFibreDamping;
     const std::pair<const char*, double> defaults[] = {

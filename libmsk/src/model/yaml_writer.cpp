@@ -76,22 +76,37 @@ void write_joint(std::ostringstream& o, const JointSpec& j, std::set<std::string
   }
 }
 
-void write_tone(std::ostringstream& o, const ToneSpec& t) {
-  std::string preset = t.preset;
-  const std::size_t plus = preset.find('+');
-  if (plus != std::string::npos) preset = preset.substr(0, plus);
-  if (preset != "hypertonic" && preset != "normal" && preset != "hypotonic") preset = "normal";
-  o << "    tone: {preset: " << preset;
-  if (t.threshold_absolute)
-    o << ", threshold: " << num(t.threshold);
-  else
-    o << ", threshold_offset: " << num(t.threshold_offset);
-  o << ", gain: " << num(t.gain) << ", velocity_sensitivity: " << num(t.velocity_sensitivity)
-    << ",\n           reflex_time_constant: " << num(t.reflex_time_constant)
-    << ", pad_depth: " << num(t.pad_depth)
-    << ", pad_recovery_time_constant: " << num(t.pad_recovery_time_constant)
-    << ",\n           pad_rise_time_constant: " << num(t.pad_rise_time_constant)
-    << ", pad_voluntary_threshold: " << num(t.pad_voluntary_threshold) << "}\n";
+/// A `laws:` block {ROLE: none | {law: LAW, preset: NAME, PARAM: VALUE, ...}} at `indent`.
+void write_laws(std::ostringstream& o, const std::string& indent,
+                const std::vector<LawSpec>& laws) {
+  if (laws.empty()) return;
+  o << indent << "laws:\n";
+  for (const LawSpec& l : laws) {
+    o << indent << "  " << l.role << ": ";
+    if (l.law == "none") {
+      o << "none\n";
+      continue;
+    }
+    o << "{";
+    bool first = true;
+    auto sep = [&] {
+      if (!first) o << ", ";
+      first = false;
+    };
+    if (!l.law.empty()) {
+      sep();
+      o << "law: " << l.law;
+    }
+    if (!l.preset.empty()) {
+      sep();
+      o << "preset: " << l.preset;
+    }
+    for (const auto& [key, value] : l.values) {
+      sep();
+      o << key << ": " << (std::isnan(value) ? std::string(".nan") : num(value));
+    }
+    o << "}\n";
+  }
 }
 
 void write_muscle(std::ostringstream& o, const MuscleSpec& m) {
@@ -102,25 +117,13 @@ void write_muscle(std::ostringstream& o, const MuscleSpec& m) {
   o << "    pennation_at_optimal: " << num(m.pennation_at_optimal) << "\n";
   o << "    max_contraction_velocity: " << num(m.max_contraction_velocity) << "\n";
   o << "    fibre_damping: " << num(m.fibre_damping) << "\n";
-  o << "    activation_time_constant: " << num(m.activation_time_constant) << "\n";
-  o << "    deactivation_time_constant: " << num(m.deactivation_time_constant) << "\n";
-  if (m.minimum_activation > 0.0)
-    o << "    minimum_activation: " << num(m.minimum_activation) << "\n";
   o << "    curves: " << m.curves << "\n";
-  o << "    tendon: " << m.tendon << "\n";
   o << "    thelen: {kshape_active: " << num(m.thelen_kshape_active)
     << ", kshape_passive: " << num(m.thelen_kshape_passive)
     << ", fmax_muscle_strain: " << num(m.thelen_fmax_muscle_strain)
     << ",\n             fmax_tendon_strain: " << num(m.thelen_fmax_tendon_strain)
     << ", af: " << num(m.thelen_af) << ", flen: " << num(m.thelen_flen) << "}\n";
-  write_tone(o, m.tone);
-  o << "    viscoelastic: {enabled: " << (m.viscoelastic.enabled ? "true" : "false")
-    << ", branch_gain: " << vec(m.viscoelastic.branch_gain)
-    << ", branch_time_constant: " << vec(m.viscoelastic.branch_time_constant) << "}\n";
-  o << "    thixotropy: {enabled: " << (m.thixotropy.enabled ? "true" : "false")
-    << ", stiffening: " << num(m.thixotropy.stiffening)
-    << ", formation_time_constant: " << num(m.thixotropy.formation_time_constant)
-    << ", breaking_rate: " << num(m.thixotropy.breaking_rate) << "}\n";
+  write_laws(o, "    ", m.laws);
   o << "    path:\n";
   for (const PathPointSpec& p : m.path) {
     o << "      - {body: " << p.body << ", point: " << vec(p.point);
@@ -187,9 +190,10 @@ std::string model_spec_to_yaml(const ModelSpec& spec) {
           s += (i ? ", " : "") + names[i];
         return s + "]";
       };
-      o << "  - {name: " << p.name << ", joint: " << p.joint << ", agonists: " << list(p.agonists)
-        << ",\n     antagonists: " << list(p.antagonists)
-        << ", reciprocal_inhibition: " << num(p.reciprocal_inhibition) << "}\n";
+      o << "  - name: " << p.name << "\n    joint: " << p.joint
+        << "\n    agonists: " << list(p.agonists) << "\n    antagonists: " << list(p.antagonists)
+        << "\n";
+      write_laws(o, "    ", p.laws);
     }
   }
   return o.str();

@@ -5,43 +5,43 @@
 namespace msk {
 
 void compute_mass_matrix(const Model& model, Data& data) {
-  const int n = model.n_dofs;
+  const int n = model.n_dofs();
   data.mass_matrix.setZero(n, n);
   Eigen::MatrixXd jv(3, n), jw(3, n);
-  for (int b = 0; b < model.n_bodies; ++b) {
-    if (model.body_mass[b] <= 0.0 && model.body_inertia[b].isZero()) continue;
-    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com[b];
+  for (int b = 0; b < model.n_bodies(); ++b) {
+    if (model.body_mass()[b] <= 0.0 && model.body_inertia()[b].isZero()) continue;
+    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com()[b];
     jv.setZero();
     jw.setZero();
     // Columns of the body Jacobian: sum over the joints j that move b of ratio_j a_j (x r).
-    for (int j = b; j >= 0; j = model.body_parent[j]) {
-      const int d = model.body_dof[j];
+    for (int j = b; j >= 0; j = model.body_parent()[j]) {
+      const int d = model.body_dof()[j];
       if (d < 0) continue;
-      const Eigen::Vector3d axis = model.joint_ratio[j] * data.joint_axis[j];
+      const Eigen::Vector3d axis = model.joint_ratio()[j] * data.joint_axis[j];
       jv.col(d) += axis.cross(com - data.joint_origin[j]);
       jw.col(d) += axis;
     }
     const Eigen::Matrix3d inertia_world =
-        data.body_rotation[b] * model.body_inertia[b] * data.body_rotation[b].transpose();
-    data.mass_matrix.noalias() += model.body_mass[b] * jv.transpose() * jv;
+        data.body_rotation[b] * model.body_inertia()[b] * data.body_rotation[b].transpose();
+    data.mass_matrix.noalias() += model.body_mass()[b] * jv.transpose() * jv;
     data.mass_matrix.noalias() += jw.transpose() * inertia_world * jw;
   }
 }
 
 Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eigen::VectorXd& qd,
                                  const Eigen::VectorXd& qdd, bool with_gravity) {
-  const int nb = model.n_bodies;
+  const int nb = model.n_bodies();
   // Forward pass: angular velocity and acceleration of each body, linear acceleration of its
   // joint centre (the reference point), all in ground. Gravity enters as a ground acceleration -g.
   std::vector<Eigen::Vector3d> omega(nb), alpha(nb), acc_ref(nb), ref(nb);
   const Eigen::Vector3d ground_acc =
-      with_gravity ? Eigen::Vector3d(-model.gravity) : Eigen::Vector3d::Zero();
+      with_gravity ? Eigen::Vector3d(-model.gravity()) : Eigen::Vector3d::Zero();
   for (int b = 0; b < nb; ++b) {
-    const int p = model.body_parent[b];
+    const int p = model.body_parent()[b];
     const Eigen::Vector3d w_p = p < 0 ? Eigen::Vector3d::Zero() : omega[p];
     const Eigen::Vector3d al_p = p < 0 ? Eigen::Vector3d::Zero() : alpha[p];
     // The joint centre in ground, as a point of the parent.
-    ref[b] = data.body_position[b] + data.body_rotation[b] * model.joint_location_in_child[b];
+    ref[b] = data.body_position[b] + data.body_rotation[b] * model.joint_location_in_child()[b];
     Eigen::Vector3d a_ref = ground_acc;
     if (p >= 0) {
       const Eigen::Vector3d r = ref[b] - ref[p];
@@ -50,9 +50,9 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
     acc_ref[b] = a_ref;
     omega[b] = w_p;
     alpha[b] = al_p;
-    const int d = model.body_dof[b];
+    const int d = model.body_dof()[b];
     if (d >= 0) {
-      const Eigen::Vector3d axis = model.joint_ratio[b] * data.joint_axis[b];
+      const Eigen::Vector3d axis = model.joint_ratio()[b] * data.joint_axis[b];
       omega[b] += axis * qd[d];
       alpha[b] += axis * qdd[d] + w_p.cross(axis * qd[d]);
     }
@@ -60,21 +60,21 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
   // Backward pass: forces and moments (about the joint centre) transmitted to the parent.
   std::vector<Eigen::Vector3d> force(nb, Eigen::Vector3d::Zero()),
       moment(nb, Eigen::Vector3d::Zero());
-  Eigen::VectorXd tau = Eigen::VectorXd::Zero(model.n_dofs);
+  Eigen::VectorXd tau = Eigen::VectorXd::Zero(model.n_dofs());
   for (int b = nb - 1; b >= 0; --b) {
-    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com[b];
+    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com()[b];
     const Eigen::Vector3d c = com - ref[b];
     const Eigen::Vector3d a_com =
         acc_ref[b] + alpha[b].cross(c) + omega[b].cross(omega[b].cross(c));
     const Eigen::Matrix3d inertia =
-        data.body_rotation[b] * model.body_inertia[b] * data.body_rotation[b].transpose();
-    const Eigen::Vector3d f = model.body_mass[b] * a_com;
+        data.body_rotation[b] * model.body_inertia()[b] * data.body_rotation[b].transpose();
+    const Eigen::Vector3d f = model.body_mass()[b] * a_com;
     const Eigen::Vector3d n = inertia * alpha[b] + omega[b].cross(inertia * omega[b]);
     force[b] += f;
     moment[b] += n + c.cross(f);
-    const int d = model.body_dof[b];
-    if (d >= 0) tau[d] += model.joint_ratio[b] * data.joint_axis[b].dot(moment[b]);
-    const int p = model.body_parent[b];
+    const int d = model.body_dof()[b];
+    if (d >= 0) tau[d] += model.joint_ratio()[b] * data.joint_axis[b].dot(moment[b]);
+    const int p = model.body_parent()[b];
     if (p >= 0) {
       force[p] += force[b];
       moment[p] += moment[b] + (ref[b] - ref[p]).cross(force[b]);
@@ -84,7 +84,7 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
 }
 
 void compute_bias(const Model& model, const Eigen::VectorXd& qd, Data& data) {
-  data.bias = inverse_dynamics(model, data, qd, Eigen::VectorXd::Zero(model.n_dofs), true);
+  data.bias = inverse_dynamics(model, data, qd, Eigen::VectorXd::Zero(model.n_dofs()), true);
 }
 
 }  // namespace msk

@@ -40,7 +40,8 @@ struct System {
       // A stage of a step that overflowed: the laws would refuse their input (InvalidArgument);
       // name the state instead, as for a non-finite step result.
       if (!std::isfinite(x[i]))
-        throw SimulationError(t, model->layout.names[i], model->layout.laws[i], "non-finite state");
+        throw SimulationError(t, model->layout().names[i], model->layout().laws[i],
+                              "non-finite state");
       xe[static_cast<Eigen::Index>(i)] = x[i];
     }
     compute_derivatives(*model, *drive, t, xe, *data);
@@ -77,71 +78,100 @@ struct Jacobian {
   }
 };
 
-/// Fills one output row in the order of model.channels (see make_channels in model.cpp).
-void fill_row(const Model& m, const Data& d, const Eigen::VectorXd& x, double* row) {
-  const StateLayout& L = m.layout;
-  std::size_t c = 0;
-  for (int j = 0; j < m.n_dofs; ++j) {
-    row[c++] = x[L.q_offset + j];
-    row[c++] = x[L.qd_offset + j];
-    row[c++] = d.muscle_moment[j];
-    row[c++] = d.examiner_torque[j];
-    row[c++] = d.resisting_torque[j];
-  }
-  for (int i = 0; i < m.n_muscles; ++i) {
-    const auto& mt = d.mtu[i];
-    row[c++] = d.excitation[i];
-    row[c++] = d.voluntary_excitation[i];
-    row[c++] = d.reflex_excitation[i];
-    row[c++] = x[L.activation[i]];
-    row[c++] = mt.fibre_length;
-    row[c++] = mt.norm_fibre_length;
-    row[c++] = mt.fibre_velocity;
-    row[c++] = d.mtu_length[i];
-    row[c++] = d.muscle_force[i];
-    row[c++] = d.passive_force[i];
-    row[c++] = d.pad_factor[i];
-    row[c++] = x[L.thixotropy[i]];
-    for (int j = 0; j < m.n_dofs; ++j) {
-      row[c++] = d.moment_arm(i, j);
-      row[c++] = d.moment_arm(i, j) * d.muscle_force[i];
+/// Value of one core channel (CoreChannel, see make_channels in model.cpp).
+double core_value(const Model& m, const Data& d, const Eigen::VectorXd& x, const CoreChannel& c) {
+  using K = CoreChannel::Kind;
+  const StateLayout& L = m.layout();
+  const int e = c.entity;
+  switch (c.kind) {
+    case K::JointAngle:
+      return x[L.q_offset + e];
+    case K::JointVelocity:
+      return x[L.qd_offset + e];
+    case K::JointMuscleMoment:
+      return d.muscle_moment[e];
+    case K::ExaminerTorque:
+      return d.examiner_torque[e];
+    case K::ResistingTorque:
+      return d.resisting_torque[e];
+    case K::MuscleExcitation:
+      return d.excitation[e];
+    case K::MuscleVoluntary:
+      return d.voluntary_excitation[e];
+    case K::MuscleFibreLength:
+      return d.mtu[static_cast<std::size_t>(e)].fibre_length;
+    case K::MuscleNormFibreLength:
+      return d.mtu[static_cast<std::size_t>(e)].norm_fibre_length;
+    case K::MuscleFibreVelocity:
+      return d.mtu[static_cast<std::size_t>(e)].fibre_velocity;
+    case K::MuscleMtuLength:
+      return d.mtu_length[e];
+    case K::MuscleForce:
+      return d.muscle_force[e];
+    case K::MusclePassiveForce:
+      return d.passive_force[e];
+    case K::MuscleMomentArm:
+      return d.moment_arm(e, c.sub);
+    case K::MuscleMoment:
+      return d.moment_arm(e, c.sub) * d.muscle_force[e];
+    case K::PairCci:
+    case K::PairNetMoment:
+    case K::PairAgonistMoment:
+    case K::PairAntagonistMoment: {
+      const int j = m.pair_dof()[static_cast<std::size_t>(e)];
+      double ag = 0.0, ant = 0.0, ag_abs = 0.0, ant_abs = 0.0;
+      for (int i : m.pair_agonists()[static_cast<std::size_t>(e)]) {
+        const double mom = d.moment_arm(i, j) * d.muscle_force[i];
+        ag += mom;
+        ag_abs += std::abs(mom);
+      }
+      for (int i : m.pair_antagonists()[static_cast<std::size_t>(e)]) {
+        const double mom = d.moment_arm(i, j) * d.muscle_force[i];
+        ant += mom;
+        ant_abs += std::abs(mom);
+      }
+      if (c.kind == K::PairNetMoment) return ag + ant;
+      if (c.kind == K::PairAgonistMoment) return ag;
+      if (c.kind == K::PairAntagonistMoment) return ant;
+      // Co-contraction index (Falconer & Winter 1985): 2 min(Mag, Mant) / (Mag + Mant).
+      const double total = ag_abs + ant_abs;
+      return total > 1e-12 ? 2.0 * std::min(ag_abs, ant_abs) / total : 0.0;
     }
+    case K::SegmentAngle:
+      return d.segment[static_cast<std::size_t>(e)].angle;
+    case K::SegmentCompression:
+      return d.segment[static_cast<std::size_t>(e)].compression;
+    case K::SegmentShear:
+      return d.segment_shear[e];
+    case K::SegmentDiscForce:
+      return d.segment[static_cast<std::size_t>(e)].disc_force;
+    case K::SegmentPressure:
+      return d.segment[static_cast<std::size_t>(e)].pressure;
+    case K::SegmentFacetForce:
+      return d.segment[static_cast<std::size_t>(e)].facet_force;
+    case K::SegmentFacetShare:
+      return d.segment[static_cast<std::size_t>(e)].facet_share;
+    case K::SegmentLigamentForce:
+      return d.segment[static_cast<std::size_t>(e)].ligament_force_total;
+    case K::SegmentDiscHeight:
+      return d.segment[static_cast<std::size_t>(e)].disc_height;
+    case K::SegmentForamenHeight:
+      return d.segment[static_cast<std::size_t>(e)].foramen_height;
+    case K::SegmentMoment:
+      return d.segment[static_cast<std::size_t>(e)].moment;
+    case K::SegmentHydration:
+      return d.segment_hydration[e];
   }
-  for (int k = 0; k < m.n_pairs; ++k) {
-    const int j = m.pair_dof[k];
-    double ag = 0.0, ant = 0.0, ag_abs = 0.0, ant_abs = 0.0;
-    for (int i : m.pair_agonists[k]) {
-      const double mom = d.moment_arm(i, j) * d.muscle_force[i];
-      ag += mom;
-      ag_abs += std::abs(mom);
-    }
-    for (int i : m.pair_antagonists[k]) {
-      const double mom = d.moment_arm(i, j) * d.muscle_force[i];
-      ant += mom;
-      ant_abs += std::abs(mom);
-    }
-    // Co-contraction index (Falconer & Winter 1985): 2 min(Mag, Mant) / (Mag + Mant).
-    const double total = ag_abs + ant_abs;
-    row[c++] = total > 1e-12 ? 2.0 * std::min(ag_abs, ant_abs) / total : 0.0;
-    row[c++] = ag + ant;
-    row[c++] = ag;
-    row[c++] = ant;
-  }
-  for (int k = 0; k < m.n_segments; ++k) {
-    const spine::SegmentLoads& s = d.segment[k];
-    row[c++] = s.angle;
-    row[c++] = s.compression;
-    row[c++] = d.segment_shear[k];
-    row[c++] = s.disc_force;
-    row[c++] = s.pressure;
-    row[c++] = s.facet_force;
-    row[c++] = s.facet_share;
-    row[c++] = s.ligament_force_total;
-    row[c++] = s.disc_height;
-    row[c++] = s.foramen_height;
-    row[c++] = s.moment;
-    row[c++] = x[L.hydration[k]];
-  }
+  return 0.0;
+}
+
+/// Fills one output row: the core channels from their recipes, then every law's channels.
+void fill_row(const Model& m, Data& d, const Eigen::VectorXd& x, double t, double* row) {
+  for (const CoreChannel& c : m.core_channels())
+    row[c.index] = core_value(m, d, x, c);
+  const LawContext context{m, d, t, x.data(), d.xdot.data()};
+  for (int l : m.law_order())
+    m.law(l).record(context, row);
 }
 
 std::string solver_text(const EpisodeOptions& o) {
@@ -157,15 +187,15 @@ class Runner {
   Runner(const Model& model, const EpisodeOptions& options, EpisodeResult& result,
          io::Recorder* recorder)
       : m_(model), o_(options), res_(result), rec_(recorder), data_(make_data(model)) {
-    scratch_.setZero(model.layout.n_states);
-    row_.assign(model.channels.size(), 0.0);
+    scratch_.setZero(model.layout().n_states);
+    row_.assign(model.channels().size(), 0.0);
     for (const EventSpec& e : options.events) {
       std::size_t c = 0;
-      while (c < model.channels.size() && model.channels[c].name != e.channel)
+      while (c < model.channels().size() && model.channels()[c].name != e.channel)
         ++c;
-      if (c == model.channels.size())
+      if (c == model.channels().size())
         throw InvalidArgument("events[" + e.name + "].channel: expected a channel of model '" +
-                              model.name + "', got '" + e.channel + "'");
+                              model.name() + "', got '" + e.channel + "'");
       event_channel_.push_back(c);
     }
     event_prev_.assign(options.events.size(), 0.0);
@@ -191,8 +221,8 @@ class Runner {
       if (!phase.label.empty()) add_event(t, phase.label);
       const int d = phase.dof;
       if (d >= 0) {
-        const std::size_t qd = static_cast<std::size_t>(m_.layout.qd_offset + d);
-        const double q = x[static_cast<std::size_t>(m_.layout.q_offset + d)];
+        const std::size_t qd = static_cast<std::size_t>(m_.layout().qd_offset + d);
+        const double q = x[static_cast<std::size_t>(m_.layout().q_offset + d)];
         if (phase.type == "ramp") {
           const double dir = phase.target >= q ? 1.0 : -1.0;
           drive_.speed = dir * std::abs(phase.speed);
@@ -238,13 +268,13 @@ class Runner {
   void record(double t, const Vec& x) {
     if (!res_.time.empty() && std::abs(t - res_.time.back()) < 1e-12) return;
     evaluate(t, x);
-    fill_row(m_, data_, scratch_, row_.data());
+    fill_row(m_, data_, scratch_, t, row_.data());
     for (double v : row_) {
       if (!std::isfinite(v)) {
         std::size_t c = 0;
         while (c < row_.size() && std::isfinite(row_[c]))
           ++c;
-        throw SimulationError(t, m_.channels[c].name, "output", "non-finite output value");
+        throw SimulationError(t, m_.channels()[c].name, "output", "non-finite output value");
       }
     }
     res_.time.push_back(t);
@@ -261,7 +291,7 @@ class Runner {
   void check_finite(double t, const Vec& x) const {
     for (std::size_t i = 0; i < x.size(); ++i)
       if (!std::isfinite(x[i]))
-        throw SimulationError(t, m_.layout.names[i], m_.layout.laws[i], "non-finite state");
+        throw SimulationError(t, m_.layout().names[i], m_.layout().laws[i], "non-finite state");
   }
 
   void progress(double t, bool force) {
@@ -285,15 +315,15 @@ class Runner {
   }
 
   bool out_of_range(const Phase& phase, const Vec& x) const {
-    const double q = x[static_cast<std::size_t>(m_.layout.q_offset + phase.dof)];
-    return q < m_.dof_range_min[phase.dof] || q > m_.dof_range_max[phase.dof];
+    const double q = x[static_cast<std::size_t>(m_.layout().q_offset + phase.dof)];
+    return q < m_.dof_range_min()[phase.dof] || q > m_.dof_range_max()[phase.dof];
   }
 
   template <class Stepper, class SystemArg>
   double integrate_phase(Stepper& stepper, const SystemArg& system_arg, const Phase& phase, Vec& x,
                          double t0, double t_end) {
     const bool is_stretch = phase.type == "passive_stretch";
-    const std::string joint = phase.dof >= 0 ? m_.dof_names[phase.dof] : "";
+    const std::string joint = phase.dof >= 0 ? m_.dof_names()[phase.dof] : "";
     if (t_end <= t0) return t0;
     update_event_values(t0, x);
     if (is_stretch && barrier_gap(phase, t0, x) >= 0.0) {
@@ -357,7 +387,7 @@ class Runner {
   /// Value of channel c at (t, x).
   double channel_value(std::size_t c, double t, const Vec& x) {
     evaluate(t, x);
-    fill_row(m_, data_, scratch_, row_.data());
+    fill_row(m_, data_, scratch_, t, row_.data());
     return row_[c];
   }
 
@@ -533,18 +563,28 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   check_options(options);
   const std::vector<Phase> phases = expand_protocol(model, protocol);
 
-  // Initial posture: model defaults overridden by the protocol.
-  Eigen::VectorXd q(model.n_dofs);
-  for (int d = 0; d < model.n_dofs; ++d)
-    q[d] = model.dof_default[d];
-  for (const auto& kv : protocol.initial_angles_deg) {
-    const int d = model.find_dof(kv.first);
-    if (d < 0)
-      throw ModelError(protocol.file, 0, "initial.angles_deg." + kv.first,
-                       "a coordinate of model '" + model.name + "'", "'" + kv.first + "'");
-    q[d] = kv.second * M_PI / 180.0;
+  // Initial state: the given one, or rest at the model's defaults overridden by the protocol.
+  State state;
+  if (options.initial_state) {
+    if (!protocol.initial_angles_deg.empty())
+      throw InvalidArgument(
+          "initial_state: the protocol sets initial angles (initial.angles_deg) too; an episode "
+          "that continues from a state starts where that state is");
+    check_state(model, *options.initial_state);
+    state = *options.initial_state;
+  } else {
+    Eigen::VectorXd q(model.n_dofs());
+    for (int d = 0; d < model.n_dofs(); ++d)
+      q[d] = model.dof_default()[d];
+    for (const auto& kv : protocol.initial_angles_deg) {
+      const int d = model.find_dof(kv.first);
+      if (d < 0)
+        throw ModelError(protocol.file, 0, "initial.angles_deg." + kv.first,
+                         "a coordinate of model '" + model.name() + "'", "'" + kv.first + "'");
+      q[d] = kv.second * M_PI / 180.0;
+    }
+    state = make_initial_state(model, q);
   }
-  State state = make_initial_state(model, q);
 
   // Expected end time, for progress (stretches count with their time limit).
   double t_total = 0.0;
@@ -554,23 +594,23 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   // Event channels are checked before the output file is created: a run refused before it starts
   // leaves no file behind (and does not truncate an existing one).
   for (const EventSpec& e : options.events)
-    if (std::none_of(model.channels.begin(), model.channels.end(),
+    if (std::none_of(model.channels().begin(), model.channels().end(),
                      [&](const ChannelSpec& c) { return c.name == e.channel; }))
       throw InvalidArgument("events[" + e.name + "].channel: expected a channel of model '" +
-                            model.name + "', got '" + e.channel + "'");
+                            model.name() + "', got '" + e.channel + "'");
 
   EpisodeResult result;
-  result.channels = model.channels;
+  result.channels = model.channels();
   result.output_path = options.output_path;
   std::unique_ptr<io::Recorder> recorder;
   if (!options.output_path.empty()) {
     std::vector<io::ChannelInfo> info;
-    for (const auto& c : model.channels)
+    for (const auto& c : model.channels())
       info.push_back({c.name, c.units, c.description});
     recorder = std::make_unique<io::Recorder>(options.output_path, info);
-    recorder->set_meta("model_name", model.name);
-    recorder->set_meta("model_text", model.text);
-    recorder->set_meta("model_file", model.file);
+    recorder->set_meta("model_name", model.name());
+    recorder->set_meta("model_text", model.text());
+    recorder->set_meta("model_file", model.file());
     recorder->set_meta("protocol", protocol.text);
     recorder->set_meta("solver", solver_text(options));
     recorder->set_meta("seed", static_cast<std::int64_t>(options.seed));
@@ -605,6 +645,8 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
     throw;
   }
   if (recorder) {
+    const std::vector<double> values(state.x.data(), state.x.data() + state.x.size());
+    recorder->write_state("final", state.time, model.layout().names, values);
     recorder->set_meta("status", std::string("complete"));
     recorder->close();
   }
@@ -615,6 +657,7 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.stats.stepper = options.stepper;
   result.final_state = state;
+  result.state_names = model.layout().names;
   return result;
 }
 

@@ -26,7 +26,7 @@ double ground_inclination(const Model& m, const Posture& p) {
   if (p.orientation == "supine") phi = -0.5 * M_PI;
   if (p.orientation == "prone") phi = 0.5 * M_PI;
   phi += p.pelvic_tilt;
-  if (m.posture.ground_is_thorax) phi += p.lumbar_flexion + p.thoracic_flexion;
+  if (m.posture().ground_is_thorax) phi += p.lumbar_flexion + p.thoracic_flexion;
   return phi;
 }
 
@@ -41,7 +41,7 @@ double region_angle(const Posture& p, const std::string& region) {
 std::vector<PointLoad> posture_loads(const Model& m, const Posture& p, const Eigen::Vector3d& g,
                                      const Data& data) {
   std::vector<PointLoad> loads;
-  const Model::PostureMap& pm = m.posture;
+  const PostureMap& pm = m.posture();
   if (pm.load_body < 0) return loads;
   const int b = pm.load_body;
   const Eigen::Matrix3d& rot = data.body_rotation[b];
@@ -62,7 +62,7 @@ std::vector<PointLoad> posture_loads(const Model& m, const Posture& p, const Eig
     const Eigen::Vector3d up(-std::sin(phi), std::cos(phi), 0.0);
     const int ref = pm.load_reference;
     const Eigen::Vector3d origin =
-        ref >= 0 ? data.joint_origin[m.segment_body[ref]] : Eigen::Vector3d::Zero();
+        ref >= 0 ? data.joint_origin[m.segment_body()[ref]] : Eigen::Vector3d::Zero();
     const Eigen::Vector3d hands = origin + p.hand_distance * forward + p.hand_height * up;
     arm_com = shoulder + pm.arm_com_fraction * (hands - shoulder);
     if (p.load_mass > 0.0) loads.push_back({b, to_body(hands), p.load_mass * g});
@@ -79,22 +79,22 @@ class Evaluator {
     gravity_ = posture_gravity(m, p);
     // A support that carries every body's weight leaves the joints no gravity load.
     load_gravity_ = p.supported ? Eigen::Vector3d::Zero() : gravity_;
-    weight_ = Eigen::VectorXd::Ones(m.n_muscles);
+    weight_ = Eigen::VectorXd::Ones(m.n_muscles());
     for (std::size_t i = 0; i < o.effort_weight.size(); ++i)
       weight_[static_cast<Eigen::Index>(i)] = o.effort_weight[i];
-    for (int b = 0; b < m.n_bodies; ++b) {
-      const int d = m.body_dof[b];
-      if (d >= 0 && !m.posture.dof_prescribed[d]) balanced_.push_back(b);
+    for (int b = 0; b < m.n_bodies(); ++b) {
+      const int d = m.body_dof()[b];
+      if (d >= 0 && !m.posture().dof_prescribed[d]) balanced_.push_back(b);
     }
-    hydration_.resize(m.n_segments);
-    for (int k = 0; k < m.n_segments; ++k)
-      hydration_[k] = std::isnan(p.hydration) ? m.segment_hydration[k] : p.hydration;
-    rigid_.resize(m.n_muscles);
-    for (int i = 0; i < m.n_muscles; ++i) {
-      rigid_[i] = m.muscle_params[i];
+    hydration_.resize(m.n_segments());
+    for (int k = 0; k < m.n_segments(); ++k)
+      hydration_[k] = std::isnan(p.hydration) ? m.segment_hydration()[k] : p.hydration;
+    rigid_.resize(m.n_muscles());
+    for (int i = 0; i < m.n_muscles(); ++i) {
+      rigid_[i] = m.muscle_params()[i];
       rigid_[i].tendon = muscle::TendonModel::Rigid;  // isometric, tendon at slack length
     }
-    v_.setZero(m.n_muscles);
+    v_.setZero(m.n_muscles());
   }
 
   const std::vector<int>& balanced() const { return balanced_; }
@@ -102,15 +102,15 @@ class Evaluator {
 
   /// Solves the activations at q; returns the effort sum w v^2 + W_r sum rho^2.
   double solve(const Eigen::VectorXd& q, double load_tolerance) {
-    const int nm = m_.n_muscles, nb = static_cast<int>(balanced_.size());
+    const int nm = m_.n_muscles(), nb = static_cast<int>(balanced_.size());
     q_ = q;
     // 1. Tone floors: the steady reflex at this posture (it sets the kinematics too).
-    compute_rest_excitation(m_, q, data_, floor_);
+    compute_rest_activation(m_, q, data_, floor_);
     for (int i = 0; i < nm; ++i)
-      floor_[i] = std::min(std::max(floor_[i], m_.muscle_min_activation[i]), 1.0);
+      floor_[i] = std::min(floor_[i], 1.0);
     // 2. Geometry, the posture's loads, and the isometric force of each muscle: T = A a + P.
     compute_kinematics(m_, q, data_);
-    compute_muscle_geometry(m_, Eigen::VectorXd::Zero(m_.n_dofs), data_);
+    compute_muscle_geometry(m_, Eigen::VectorXd::Zero(m_.n_dofs()), data_);
     compute_joint_muscle_geometry(m_, data_);
     loads_ = posture_loads(m_, p_, load_gravity_, data_);
     active_.resize(nm);
@@ -123,7 +123,7 @@ class Evaluator {
       active_[i] = mt.tendon_force - passive_[i];
     }
     // 3. What each balanced joint must supply against gravity and the loads (no muscles).
-    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs);
+    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
     compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), loads_, zero_qd, zero_qd,
                             data_);
     needs_.resize(nb);
@@ -198,8 +198,8 @@ class Evaluator {
 
   /// Flexion of each segment from the model's geometry at the last solve [rad].
   Eigen::VectorXd segment_angles() const {
-    Eigen::VectorXd a(m_.n_segments);
-    for (int k = 0; k < m_.n_segments; ++k)
+    Eigen::VectorXd a(m_.n_segments());
+    for (int k = 0; k < m_.n_segments(); ++k)
       a[k] = data_.segment[k].angle;
     return a;
   }
@@ -222,8 +222,8 @@ class Evaluator {
     r.body_position = data_.body_position;
     r.body_rotation = data_.body_rotation;
     r.joint_origin = data_.joint_origin;
-    r.muscle_path.assign(m_.n_muscles, {});
-    for (int i = 0; i < m_.n_muscles; ++i)
+    r.muscle_path.assign(m_.n_muscles(), {});
+    for (int i = 0; i < m_.n_muscles(); ++i)
       detail::visit_path_pieces(m_, data_, i,
                                 [&](const Eigen::Vector3d& a, int, const Eigen::Vector3d& b, int) {
                                   auto& path = r.muscle_path[i];
@@ -238,17 +238,17 @@ class Evaluator {
  private:
   /// Passive moment of each balanced joint about its axis at these muscle forces [N m].
   void compute_passive(const Eigen::VectorXd& force, Eigen::VectorXd& out) {
-    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs);
+    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
     compute_joint_reactions(m_, load_gravity_, force, loads_, zero_qd, zero_qd, data_);
-    if (m_.n_segments > 0) compute_segment_loads(m_, hydration_, data_);
+    if (m_.n_segments() > 0) compute_segment_loads(m_, hydration_, data_);
     for (std::size_t j = 0; j < balanced_.size(); ++j) {
       const int b = balanced_[j];
-      const int k = m_.body_segment[b];
-      const int d = m_.body_dof[b];
+      const int k = m_.body_segment()[b];
+      const int d = m_.body_dof()[b];
       if (k >= 0)
-        out[j] = m_.segment_flexion_sign[k] * data_.segment[k].moment;
+        out[j] = m_.segment_flexion_sign()[k] * data_.segment[k].moment;
       else
-        out[j] = m_.dof_body[d] == b ? coordinate_limit_moment(m_, d, q_[d]) : 0.0;
+        out[j] = m_.dof_body()[d] == b ? coordinate_limit_moment(m_, d, q_[d]) : 0.0;
     }
   }
 
@@ -268,9 +268,9 @@ class Evaluator {
 
 /// Name of the level (segment) or joint of a body, for messages.
 std::string joint_label(const Model& m, int b) {
-  const int k = m.body_segment[b];
-  if (k >= 0) return m.segment_names[k];
-  return m.dof_names[m.body_dof[b]] + " (joint of " + m.body_names[b] + ")";
+  const int k = m.body_segment()[b];
+  if (k >= 0) return m.segment_names()[k];
+  return m.dof_names()[m.body_dof()[b]] + " (joint of " + m.body_names()[b] + ")";
 }
 
 }  // namespace
@@ -296,7 +296,7 @@ const char* posture_mode_name(PostureMode mode) {
 
 Eigen::Vector3d posture_gravity(const Model& m, const Posture& p) {
   validate(p);
-  const double g = m.gravity.norm();
+  const double g = m.gravity().norm();
   if (p.orientation == "side") return {0.0, 0.0, -g};
   const double phi = ground_inclination(m, p);
   return {g * std::sin(phi), -g * std::cos(phi), 0.0};
@@ -306,39 +306,39 @@ Eigen::VectorXd posture_coordinates(const Model& m, const Posture& p) {
   validate(p);
   for (const auto& kv : p.level_flexion)
     if (m.find_segment(kv.first) < 0)
-      throw InvalidArgument("posture.level_flexion: expected a segment of model '" + m.name +
+      throw InvalidArgument("posture.level_flexion: expected a segment of model '" + m.name() +
                             "', got '" + kv.first + "'");
-  Eigen::VectorXd q(m.n_dofs);
-  for (int d = 0; d < m.n_dofs; ++d)
-    q[d] = m.dof_default[d];
+  Eigen::VectorXd q(m.n_dofs());
+  for (int d = 0; d < m.n_dofs(); ++d)
+    q[d] = m.dof_default()[d];
   // Target joint angle of each level; each coordinate takes the least-squares value of the joints
   // it drives (exact for independent levels and for a rhythm of coupled joints).
-  std::vector<double> num(m.n_dofs, 0.0), den(m.n_dofs, 0.0);
-  for (int k = 0; k < m.n_segments; ++k) {
-    const auto named = p.level_flexion.find(m.segment_names[k]);
+  std::vector<double> num(m.n_dofs(), 0.0), den(m.n_dofs(), 0.0);
+  for (int k = 0; k < m.n_segments(); ++k) {
+    const auto named = p.level_flexion.find(m.segment_names()[k]);
     const double theta = named != p.level_flexion.end()
                              ? named->second
-                             : m.segment_rhythm[k] * region_angle(p, m.segment_region[k]);
-    const int b = m.segment_body[k];
+                             : m.segment_rhythm()[k] * region_angle(p, m.segment_region()[k]);
+    const int b = m.segment_body()[k];
     // Posture angles are measured from the model's geometry (its coordinates at zero), not from
     // the tissues' neutral angle.
-    const double joint_angle = m.segment_flexion_sign[k] * theta;
-    const int d = m.body_dof[b];
-    num[d] += m.joint_ratio[b] * (joint_angle - m.joint_offset[b]);
-    den[d] += m.joint_ratio[b] * m.joint_ratio[b];
+    const double joint_angle = m.segment_flexion_sign()[k] * theta;
+    const int d = m.body_dof()[b];
+    num[d] += m.joint_ratio()[b] * (joint_angle - m.joint_offset()[b]);
+    den[d] += m.joint_ratio()[b] * m.joint_ratio()[b];
   }
-  for (int d = 0; d < m.n_dofs; ++d)
+  for (int d = 0; d < m.n_dofs(); ++d)
     if (den[d] > 0.0) q[d] = num[d] / den[d];
-  if (m.posture.hip_dof >= 0) q[m.posture.hip_dof] = p.hip_flexion;
-  if (m.posture.head_dof >= 0) q[m.posture.head_dof] = p.head_flexion;
+  if (m.posture().hip_dof >= 0) q[m.posture().hip_dof] = p.hip_flexion;
+  if (m.posture().head_dof >= 0) q[m.posture().head_dof] = p.head_flexion;
   return q;
 }
 
 EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const EquilibriumOptions& o) {
   validate(p);
-  if (!o.effort_weight.empty() && static_cast<int>(o.effort_weight.size()) != m.n_muscles)
-    throw InvalidArgument("effort_weight: expected size " + std::to_string(m.n_muscles) + ", got " +
-                          std::to_string(o.effort_weight.size()));
+  if (!o.effort_weight.empty() && static_cast<int>(o.effort_weight.size()) != m.n_muscles())
+    throw InvalidArgument("effort_weight: expected size " + std::to_string(m.n_muscles()) +
+                          ", got " + std::to_string(o.effort_weight.size()));
   for (double w : o.effort_weight)
     if (!(std::isfinite(w) && w > 0.0))
       throw InvalidArgument("effort_weight: expected finite weights > 0");
@@ -357,32 +357,34 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
     // The directions the coordinates may move in: every coordinate the posture does not
     // prescribe (nor the hip's); in Rhythm mode only those that keep each region's total flexion.
     std::vector<int> free;
-    for (int d = 0; d < m.n_dofs; ++d)
-      if (!m.posture.dof_prescribed[d] && d != m.posture.hip_dof && d != m.posture.head_dof)
+    for (int d = 0; d < m.n_dofs(); ++d)
+      if (!m.posture().dof_prescribed[d] && d != m.posture().hip_dof && d != m.posture().head_dof)
         free.push_back(d);
-    Eigen::MatrixXd basis = Eigen::MatrixXd::Zero(m.n_dofs, static_cast<Eigen::Index>(free.size()));
+    Eigen::MatrixXd basis =
+        Eigen::MatrixXd::Zero(m.n_dofs(), static_cast<Eigen::Index>(free.size()));
     for (std::size_t a = 0; a < free.size(); ++a)
       basis(free[a], static_cast<Eigen::Index>(a)) = 1.0;
-    if (o.mode == PostureMode::Rhythm && m.n_segments > 0) {
+    if (o.mode == PostureMode::Rhythm && m.n_segments() > 0) {
       // Region totals: sum over the region's levels of flexion = sign ratio q (linear in q).
       std::vector<std::string> regions;
-      for (const std::string& r : m.segment_region)
+      for (const std::string& r : m.segment_region())
         if (!r.empty() && std::find(regions.begin(), regions.end(), r) == regions.end())
           regions.push_back(r);
       Eigen::MatrixXd c =
-          Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(regions.size()), m.n_dofs);
-      for (int k = 0; k < m.n_segments; ++k) {
-        const auto it = std::find(regions.begin(), regions.end(), m.segment_region[k]);
+          Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(regions.size()), m.n_dofs());
+      for (int k = 0; k < m.n_segments(); ++k) {
+        const auto it = std::find(regions.begin(), regions.end(), m.segment_region()[k]);
         if (it == regions.end()) continue;
-        const int b = m.segment_body[k];
-        c(it - regions.begin(), m.body_dof[b]) += m.segment_flexion_sign[k] * m.joint_ratio[b];
+        const int b = m.segment_body()[k];
+        c(it - regions.begin(), m.body_dof()[b]) +=
+            m.segment_flexion_sign()[k] * m.joint_ratio()[b];
       }
       // Directions within the free coordinates that leave every total unchanged.
       const Eigen::MatrixXd cb = c * basis;
       if (cb.size() > 0) {
         Eigen::FullPivLU<Eigen::MatrixXd> lu(cb);
         basis = lu.dimensionOfKernel() > 0 ? Eigen::MatrixXd(basis * lu.kernel())
-                                           : Eigen::MatrixXd(m.n_dofs, 0);
+                                           : Eigen::MatrixXd(m.n_dofs(), 0);
       }
     }
     const Eigen::Index nf = basis.cols();
@@ -393,8 +395,8 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
       // Coordinates for step z, kept within their ranges.
       auto coordinates = [&](const Eigen::VectorXd& z) {
         Eigen::VectorXd q = q0 + basis * z;
-        for (int d = 0; d < m.n_dofs; ++d)
-          q[d] = std::clamp(q[d], m.dof_range_min[d], m.dof_range_max[d]);
+        for (int d = 0; d < m.n_dofs(); ++d)
+          q[d] = std::clamp(q[d], m.dof_range_min()[d], m.dof_range_max()[d]);
         return q;
       };
       // Effort, reserves (the QP's own weight) and the posture preference, plus a steep penalty
@@ -465,8 +467,8 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
     const double demand = result.muscle_moment_demand[static_cast<Eigen::Index>(j)];
     if (std::abs(rho) <= o.reserve_tolerance + o.reserve_fraction * std::abs(demand)) continue;
     const int b = ev.balanced()[j];
-    const int k = m.body_segment[b];
-    const double flexion_sense = k >= 0 ? m.segment_flexion_sign[k] * rho : rho;
+    const int k = m.body_segment()[b];
+    const double flexion_sense = k >= 0 ? m.segment_flexion_sign()[k] * rho : rho;
     std::ostringstream msg;
     msg.precision(4);
     msg << "the muscles crossing it lack " << std::abs(rho) << " N m of "

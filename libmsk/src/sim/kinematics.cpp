@@ -10,27 +10,27 @@ namespace msk {
 
 void compute_kinematics(const Model& model, const Eigen::VectorXd& q, Data& data) {
   data.q = q;
-  for (int b = 0; b < model.n_bodies; ++b) {
-    const int p = model.body_parent[b];
+  for (int b = 0; b < model.n_bodies(); ++b) {
+    const int p = model.body_parent()[b];
     const Eigen::Matrix3d parent_rotation =
         p < 0 ? Eigen::Matrix3d::Identity() : data.body_rotation[p];
     const Eigen::Vector3d parent_position = p < 0 ? Eigen::Vector3d::Zero() : data.body_position[p];
     // Joint rotation about the axis fixed in the parent frame (identity for a weld), by the angle
     // ratio q + offset, then the child's fixed orientation.
-    const int d = model.body_dof[b];
+    const int d = model.body_dof()[b];
     Eigen::Matrix3d joint_rotation = Eigen::Matrix3d::Identity();
     if (d >= 0) {
-      const double angle = model.joint_ratio[b] * q[d] + model.joint_offset[b];
-      joint_rotation = Eigen::AngleAxisd(angle, model.joint_axis[b]).toRotationMatrix();
+      const double angle = model.joint_ratio()[b] * q[d] + model.joint_offset()[b];
+      joint_rotation = Eigen::AngleAxisd(angle, model.joint_axis()[b]).toRotationMatrix();
     }
     const Eigen::Vector3d origin =
-        parent_position + parent_rotation * model.joint_location_in_parent[b];
-    data.body_rotation[b] = parent_rotation * joint_rotation * model.joint_orientation[b];
-    data.body_position[b] = origin - data.body_rotation[b] * model.joint_location_in_child[b];
+        parent_position + parent_rotation * model.joint_location_in_parent()[b];
+    data.body_rotation[b] = parent_rotation * joint_rotation * model.joint_orientation()[b];
+    data.body_position[b] = origin - data.body_rotation[b] * model.joint_location_in_child()[b];
     if (d >= 0) {
-      data.joint_axis[b] = parent_rotation * model.joint_axis[b];
+      data.joint_axis[b] = parent_rotation * model.joint_axis()[b];
       data.joint_origin[b] = origin;
-      if (model.dof_body[d] == b) {
+      if (model.dof_body()[d] == b) {
         data.dof_axis[d] = data.joint_axis[b];
         data.dof_origin[d] = origin;
       }
@@ -57,15 +57,15 @@ void add_segment(const Model& model, Data& data, int i, const Eigen::Vector3d& a
   const Eigen::Vector3d e = seg / seg_length;
   // Only joints that are ancestors of exactly one of the two bodies change the length.
   for (int j = body_a > body_b ? body_a : body_b; j >= 0; --j) {
-    if (model.body_dof[j] < 0) continue;
-    const auto& moves = model.body_moves_with_joint[j];
+    if (model.body_dof()[j] < 0) continue;
+    const auto& moves = model.body_moves_with_joint()[j];
     const bool a_moves = body_a >= 0 && moves[body_a];
     const bool b_moves = body_b >= 0 && moves[body_b];
     if (a_moves == b_moves) continue;  // both fixed or both rigidly moving: no change
     const Eigen::Vector3d& axis = data.joint_axis[j];
     const Eigen::Vector3d& o = data.joint_origin[j];
     const double dl = b_moves ? e.dot(axis.cross(b - o)) : -e.dot(axis.cross(a - o));
-    data.moment_arm(i, model.body_dof[j]) -= model.joint_ratio[j] * dl;
+    data.moment_arm(i, model.body_dof()[j]) -= model.joint_ratio()[j] * dl;
   }
 }
 
@@ -75,17 +75,18 @@ bool wrap_segment(const Model& model, const Data& data, int w, const Eigen::Vect
                   const Eigen::Vector3d& b, Eigen::Vector3d& tangent_in,
                   Eigen::Vector3d& tangent_out, double& arc_length) {
   // Surface frame in ground: origin and rotation.
-  const int body = model.wrap_body[w];
-  const Eigen::Vector3d origin = point_in_ground(data, body, model.wrap_centre[w]);
+  const int body = model.wrap_body()[w];
+  const Eigen::Vector3d origin = point_in_ground(data, body, model.wrap_centre()[w]);
   const Eigen::Matrix3d rotation =
-      (body < 0 ? Eigen::Matrix3d::Identity() : data.body_rotation[body]) * model.wrap_rotation[w];
+      (body < 0 ? Eigen::Matrix3d::Identity() : data.body_rotation[body]) *
+      model.wrap_rotation()[w];
   const Eigen::Vector3d pa = rotation.transpose() * (a - origin);
   const Eigen::Vector3d pb = rotation.transpose() * (b - origin);
-  const WrapSide side{model.wrap_side_axis[w], model.wrap_side_sign[w]};
+  const WrapSide side{model.wrap_side_axis()[w], model.wrap_side_sign()[w]};
   const WrapPath path =
-      model.wrap_type[w] == Model::WrapType::Cylinder
-          ? wrap_cylinder(pa, pb, model.wrap_radius[w], model.wrap_length[w], side)
-          : wrap_sphere(pa, pb, model.wrap_radius[w], side);
+      model.wrap_type()[w] == WrapType::Cylinder
+          ? wrap_cylinder(pa, pb, model.wrap_radius()[w], model.wrap_length()[w], side)
+          : wrap_sphere(pa, pb, model.wrap_radius()[w], side);
   if (!path.wrapped) return false;
   tangent_in = origin + rotation * path.tangent_in;
   tangent_out = origin + rotation * path.tangent_out;
@@ -99,9 +100,9 @@ void compute_muscle_geometry(const Model& model, const Eigen::VectorXd& qd, Data
   data.moment_arm.setZero();
   const Eigen::VectorXd& q = data.q;  // for conditional path points
 
-  for (int i = 0; i < model.n_muscles; ++i) {
-    const auto& bodies = model.muscle_path_body[i];
-    const auto& points = model.muscle_path_point[i];
+  for (int i = 0; i < model.n_muscles(); ++i) {
+    const auto& bodies = model.muscle_path_body()[i];
+    const auto& points = model.muscle_path_point()[i];
     const std::size_t n_points = points.size();
     auto& ground = data.path_point_ground[i];
     for (std::size_t k = 0; k < n_points; ++k)
@@ -110,7 +111,7 @@ void compute_muscle_geometry(const Model& model, const Eigen::VectorXd& qd, Data
     // Each wrap takes the first segment of its range (between consecutive active points) that
     // wraps over its surface and that no earlier wrap took. wrapped_by[k]: the wrap of the segment
     // that starts at active point k, or -1.
-    const auto& wraps = model.muscle_wraps[i];
+    const auto& wraps = model.muscle_wraps()[i];
     std::vector<int>& wrapped_by = data.path_wrapped_by[i];
     std::fill(wrapped_by.begin(), wrapped_by.end(), -1);
     for (std::size_t w = 0; w < wraps.size(); ++w) {

@@ -10,9 +10,9 @@ namespace msk::detail {
 
 /// Whether path point k of muscle i is active at coordinates q (conditional path points).
 inline bool path_point_active(const Model& model, const Eigen::VectorXd& q, int i, std::size_t k) {
-  const int d = model.muscle_path_active_dof[i][k];
+  const int d = model.muscle_path_active_dof()[i][k];
   if (d < 0) return true;
-  const auto& range = model.muscle_path_active_range[i][k];
+  const auto& range = model.muscle_path_active_range()[i][k];
   return q[d] >= range[0] && q[d] <= range[1];
 }
 
@@ -22,9 +22,9 @@ inline bool path_point_active(const Model& model, const Eigen::VectorXd& q, int 
 /// compute_muscle_geometry (data.path_wrapped_by, wrap tangents) and data.path_point_ground.
 template <class F>
 void visit_path_pieces(const Model& model, const Data& data, int i, F&& f) {
-  const auto& bodies = model.muscle_path_body[i];
+  const auto& bodies = model.muscle_path_body()[i];
   const auto& ground = data.path_point_ground[i];
-  const auto& wraps = model.muscle_wraps[i];
+  const auto& wraps = model.muscle_wraps()[i];
   const std::vector<int>& wrapped_by = data.path_wrapped_by[i];
   int prev = -1;
   for (std::size_t k = 0; k < ground.size(); ++k) {
@@ -34,7 +34,7 @@ void visit_path_pieces(const Model& model, const Data& data, int i, F&& f) {
       if (w < 0) {
         f(ground[prev], bodies[prev], ground[k], bodies[k]);
       } else {
-        const int surface_body = model.wrap_body[wraps[w].surface];
+        const int surface_body = model.wrap_body()[wraps[w].surface];
         f(ground[prev], bodies[prev], data.wrap_tangent_in[i][w], surface_body);
         f(data.wrap_tangent_out[i][w], surface_body, ground[k], bodies[k]);
       }

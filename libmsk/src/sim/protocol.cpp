@@ -224,7 +224,7 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
     if (model.find_dof(kv.first) < 0)
       throw ModelError(protocol.file, initial_angle_line(protocol.text, kv.first),
                        "initial.angles_deg." + kv.first,
-                       "a coordinate of model '" + model.name + "'", "'" + kv.first + "'");
+                       "a coordinate of model '" + model.name() + "'", "'" + kv.first + "'");
   std::vector<Phase> out;
   for (std::size_t k = 0; k < protocol.phases.size(); ++k) {
     const PhaseSpec& ps = protocol.phases[k];
@@ -234,7 +234,8 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
     };
     auto dof = [&]() {
       const int d = model.find_dof(ps.joint);
-      if (d < 0) fail("joint", "a coordinate of model '" + model.name + "'", "'" + ps.joint + "'");
+      if (d < 0)
+        fail("joint", "a coordinate of model '" + model.name() + "'", "'" + ps.joint + "'");
       return d;
     };
     auto muscle_list = [&]() {
@@ -242,7 +243,7 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
       for (std::size_t j = 0; j < ps.muscles.size(); ++j) {
         const int i = model.find_muscle(ps.muscles[j]);
         if (i < 0)
-          fail("muscles[" + std::to_string(j) + "]", "a muscle of model '" + model.name + "'",
+          fail("muscles[" + std::to_string(j) + "]", "a muscle of model '" + model.name() + "'",
                "'" + ps.muscles[j] + "'");
         idx.push_back(i);
       }
@@ -260,7 +261,7 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
       // contraction the active moment is proportional to excitation at steady state.
       Phase p = base("isometric", duration);
       p.dof = d;
-      p.voluntary.assign(model.n_muscles, 0.0);
+      p.voluntary.assign(model.n_muscles(), 0.0);
       for (int i : muscles)
         p.voluntary[i] = effort / 100.0;
       return p;
@@ -278,7 +279,7 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
       out.push_back(base("rest", ps.duration));
     } else if (ps.type == "voluntary") {
       Phase p = base("voluntary", ps.duration);
-      p.voluntary.assign(model.n_muscles, 0.0);
+      p.voluntary.assign(model.n_muscles(), 0.0);
       if (!ps.excitation_file.empty()) {
         // Columns name muscles; muscles without a column get no voluntary excitation.
         const io::TimeSeries& ts = ps.excitation_series;
@@ -286,20 +287,20 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
         for (std::size_t c = 0; c < ts.n_columns(); ++c) {
           muscle_of[c] = model.find_muscle(ts.columns[c]);
           if (muscle_of[c] < 0)
-            fail("excitation_file", "columns named after muscles of model '" + model.name + "'",
+            fail("excitation_file", "columns named after muscles of model '" + model.name() + "'",
                  "column '" + ts.columns[c] + "' in " + ps.excitation_file);
         }
         p.excitation_time = ts.time;
-        p.excitation_table.assign(ts.n_rows() * model.n_muscles, 0.0);
+        p.excitation_table.assign(ts.n_rows() * model.n_muscles(), 0.0);
         for (std::size_t r = 0; r < ts.n_rows(); ++r)
           for (std::size_t c = 0; c < ts.n_columns(); ++c)
-            p.excitation_table[r * model.n_muscles + muscle_of[c]] =
+            p.excitation_table[r * model.n_muscles() + muscle_of[c]] =
                 std::clamp(ts.values[r * ts.n_columns() + c], 0.0, 1.0);
       }
       for (const auto& kv : ps.excitation) {
         const int i = model.find_muscle(kv.first);
         if (i < 0)
-          fail("excitation." + kv.first, "a muscle of model '" + model.name + "'",
+          fail("excitation." + kv.first, "a muscle of model '" + model.name() + "'",
                "'" + kv.first + "'");
         p.voluntary[i] = kv.second;
       }

@@ -54,20 +54,6 @@ double disc_pressure(const DiscParams& p, double disc_force, double hydration) {
   return mechanical + p.swelling_pressure * std::max(hydration, 0.0);
 }
 
-double disc_hydration_rate(const DiscParams& p, double disc_force, double hydration) {
-  // Single-compartment osmotic balance: fluid leaves while the mechanical pressure exceeds the
-  // osmotic pressure pi = pi_0 hydration^-n, and returns (recovery_factor times slower) below it.
-  const double h = std::max(hydration, 1e-3);
-  const double mechanical = disc_force > 0.0 ? p.pressure_factor * disc_force / p.area : 0.0;
-  const double osmotic = p.osmotic_pressure * std::pow(h, -p.osmotic_exponent);
-  const double net = mechanical - osmotic;
-  const double rate = -net / (p.fluid_time_constant * p.osmotic_pressure);
-  if (net > 0.0) return rate;
-  // Inflow fills the disc up to its full content and no further (the annulus and endplates hold
-  // it): it fades over the last 5 % below hydration 1.
-  return rate / p.recovery_factor * std::clamp((1.0 - hydration) / 0.05, 0.0, 1.0);
-}
-
 void validate(const DiscParams& p) {
   check(finite_positive(p.height), "height", "finite and > 0 [m]", p.height);
   check(finite_positive(p.posterior_height), "posterior_height", "finite and > 0 [m]",
@@ -98,14 +84,6 @@ void validate(const DiscParams& p) {
   check(finite_positive(p.pressure_factor), "pressure_factor", "finite and > 0", p.pressure_factor);
   check(std::isfinite(p.swelling_pressure) && p.swelling_pressure >= 0.0, "swelling_pressure",
         "finite and >= 0 [Pa]", p.swelling_pressure);
-  check(finite_positive(p.osmotic_pressure), "osmotic_pressure", "finite and > 0 [Pa]",
-        p.osmotic_pressure);
-  check(std::isfinite(p.osmotic_exponent) && p.osmotic_exponent >= 0.0, "osmotic_exponent",
-        "finite and >= 0", p.osmotic_exponent);
-  check(finite_positive(p.fluid_time_constant), "fluid_time_constant", "finite and > 0 [s]",
-        p.fluid_time_constant);
-  check(std::isfinite(p.recovery_factor) && p.recovery_factor >= 1.0, "recovery_factor",
-        "finite and >= 1", p.recovery_factor);
   check(std::isfinite(p.damping) && p.damping >= 0.0, "damping", "finite and >= 0 [N m s/rad]",
         p.damping);
 }

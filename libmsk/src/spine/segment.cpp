@@ -103,7 +103,6 @@ void compute_segment(const SegmentParams& p, double theta, double compression, d
   out.disc_moment = disc_moment(p.disc, theta_n, out.disc_force);
   out.facet_moment = p.facet.lever_arm * out.facet_force;
   out.moment = out.disc_moment + out.ligament_moment + out.facet_moment;
-  out.hydration_rate = disc_hydration_rate(p.disc, out.disc_force, hydration);
 }
 
 void validate(const SegmentParams& p) {

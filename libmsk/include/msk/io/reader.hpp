@@ -14,6 +14,13 @@
 
 namespace msk::io {
 
+/// A simulation state stored in a results file (/state/<name>: Recorder::write_state).
+struct StoredState {
+  double time = 0.0;               ///< [s]
+  std::vector<std::string> names;  ///< state names
+  std::vector<double> values;      ///< one per name
+};
+
 /// The whole content of a results file. n = time.size() rows, m = event_times.size() events.
 struct ResultsData {
   std::vector<double> time;                 ///< /time [s], size n
@@ -25,6 +32,8 @@ struct ResultsData {
                                                ///< exact up to 2^53)
   std::vector<double> event_times;             ///< /events/time [s], size m
   std::vector<std::string> event_labels;       ///< /events/label, size m
+  /// /state/* (optional; e.g. "final", the state an episode ended in), by name.
+  std::map<std::string, StoredState> states;
 };
 
 /// Reads a results file written by Recorder (or by any tool following the format).

@@ -88,6 +88,16 @@ class Recorder {
   /// @param label  UTF-8 text without NUL characters
   /// @throws InvalidArgument if closed or for a bad time or label
   void append_event(double time, const std::string& label);
+  /// Writes (replacing) a named simulation state at /state/<name> (e.g. "final"): the datasets
+  /// `names` (UTF-8) and `values` (float64) and the attribute `time` [s], then flushes the file. A
+  /// later episode can start from it (read_results(...).states, state_from_named).
+  /// @param name    identifier of the state, e.g. "final"
+  /// @param time    simulation time of the state [s], finite
+  /// @param names   state names (Model::layout().names), unique
+  /// @param values  one finite value per name
+  /// @throws InvalidArgument if closed or for mismatched sizes; IoError naming the file on failure
+  void write_state(const std::string& name, double time, const std::vector<std::string>& names,
+                   const std::vector<double>& values);
   /// Writes the buffered rows and events, extends the datasets and flushes the HDF5 file (all its
   /// metadata) to the operating system. Does nothing when nothing is buffered.
   /// @throws InvalidArgument if closed

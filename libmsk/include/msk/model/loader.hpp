@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "msk/law/registry.hpp"
 #include "msk/model/spec.hpp"
 
 namespace msk {
@@ -24,17 +25,15 @@ struct LoadLimits {
 /// @param overrides_json  JSON (or YAML) mapping of dotted paths to values, e.g.
 ///                        {"muscles.BIClong.max_isometric_force": 700}; sequences of named
 ///                        entities are addressed by name, others by index. Empty for none.
+/// @param laws            laws the model may name (nullptr: builtin_laws())
 /// @throws ModelError naming file, line and field on any malformed input
 ModelSpec load_model_spec(const std::string& text, const std::string& file = "<string>",
-                          const std::string& overrides_json = "", const LoadLimits& limits = {});
+                          const std::string& overrides_json = "", const LoadLimits& limits = {},
+                          const LawRegistry* laws = nullptr);
 
 /// Reads and parses a model file.
 /// @throws ModelError if the file cannot be read or is malformed
 ModelSpec load_model_spec_file(const std::string& path, const std::string& overrides_json = "",
-                               const LoadLimits& limits = {});
-
-/// The tone preset parameters ("hypertonic", "normal", "hypotonic").
-/// @throws InvalidArgument for an unknown name
-ToneSpec tone_preset(const std::string& name);
+                               const LoadLimits& limits = {}, const LawRegistry* laws = nullptr);
 
 }  // namespace msk

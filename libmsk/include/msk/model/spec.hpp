@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -90,58 +91,35 @@ struct PathWrapSpec {
   int to_point = -1;    ///< last path point of the range [index]; -1 = the last point
 };
 
-/// Neural drive parameters of one muscle (tonic stretch-reflex threshold model; see
-/// docs/theory/neural.md). Fields are resolved from a preset and explicit values.
-struct ToneSpec {
-  std::string preset = "normal";  ///< "hypertonic", "normal", "hypotonic" or "custom"
-  /// lambda, reflex threshold as a normalised fibre length [L_opt]. Presets give it relative to
-  /// the habitual fibre length (the fibre length at the model's default posture, at rest):
-  /// lambda = habitual + threshold_offset. An explicit `threshold` in the file is absolute.
-  double threshold = 1.4;
-  double threshold_offset = 0.5;            ///< [L_opt], used when threshold_absolute is false
-  bool threshold_absolute = false;          ///< true when `threshold` was given explicitly
-  double gain = 2.0;                        ///< reflex gain [1 per L_opt]
-  double velocity_sensitivity = 0.06;       ///< mu [s]
-  double reflex_time_constant = 0.03;       ///< first-order lag standing for the reflex delay [s]
-  double pad_depth = 0.83;                  ///< post-activation depression depth D [1]
-  double pad_recovery_time_constant = 2.5;  ///< tau of each of the two recovery stages [s]
-  double pad_rise_time_constant = 0.3;      ///< tau of conditioning during a contraction [s]
-  double pad_voluntary_threshold = 0.05;    ///< voluntary excitation that counts as contraction [1]
+/// A law attached to an entity (a muscle, a pair or a spinal level) in a role: the law's registry
+/// name, an optional preset of its parameters and explicit values (law/registry.hpp). Model files
+/// write them under `laws:` ({ROLE: LAW}, {ROLE: {law: LAW, preset: NAME, FIELD: VALUE}} or
+/// {ROLE: none}); the legacy keys `tone`, `viscoelastic`, `thixotropy`, `activation_time_constant`,
+/// ... are read into the same form (docs/guide/model_files.md).
+struct LawSpec {
+  std::string role;                      ///< e.g. "reflex"
+  std::string law;                       ///< registry name; "" = the role's default; "none" = off
+  std::string preset;                    ///< a preset of the law's parameters ("" = defaults)
+  std::map<std::string, double> values;  ///< explicit parameter values, by parameter name
+  std::string field;                     ///< field path for errors, e.g. "muscles[3=BIClong].tone"
+  /// Field path of each explicit value (for errors naming the key that was set).
+  std::map<std::string, std::string> value_fields;
+  SourceLocation loc;
 };
 
-/// Passive viscoelastic element in parallel with the fibre (quasi-linear viscoelastic, two
-/// Maxwell branches on top of the elastic passive curve).
-struct ViscoelasticSpec {
-  bool enabled = true;
-  std::array<double, 2> branch_gain{0.30, 0.25};          ///< k_i [1]
-  std::array<double, 2> branch_time_constant{8.0, 80.0};  ///< tau_i [s]
-};
-
-/// Thixotropy of the relaxed muscle (a hypothesis law, off by default): a bond fraction s forms at
-/// rest and breaks with movement, stiffening the passive curve by (1 + stiffening s).
-struct ThixotropySpec {
-  bool enabled = false;
-  double stiffening = 0.3;                 ///< k_thix, passive-force gain at s = 1 [1]
-  double formation_time_constant = 600.0;  ///< tau_form [s]
-  double breaking_rate = 20.0;             ///< k_break per optimal fibre length travelled [1/L_opt]
-};
+/// The LawSpec of `role` in `laws`, added (with the role's default law) when absent.
+LawSpec& law_spec_of(std::vector<LawSpec>& laws, const std::string& role);
 
 /// One muscle-tendon unit.
 struct MuscleSpec {
   std::string name;
-  double max_isometric_force = 0.0;           ///< F0 [N]
-  double optimal_fibre_length = 0.0;          ///< L_opt [m]
-  double tendon_slack_length = 0.0;           ///< L_s [m]
-  double pennation_at_optimal = 0.0;          ///< alpha_0 [rad]
-  double max_contraction_velocity = 10;       ///< v_max [L_opt/s]
-  double fibre_damping = 0.1;                 ///< beta [1] (compliant tendon only)
-  double activation_time_constant = 0.015;    ///< [s]
-  double deactivation_time_constant = 0.060;  ///< [s]
-  /// Floor of activation [1]: excitation below it drives activation to it (OpenSim 4's
-  /// Thelen2003Muscle uses 0.01). 0 for none.
-  double minimum_activation = 0.0;
-  std::string curves = "degroote2016";  ///< "degroote2016" or "thelen2003"
-  std::string tendon = "rigid";         ///< "rigid" or "compliant"
+  double max_isometric_force = 0.0;      ///< F0 [N]
+  double optimal_fibre_length = 0.0;     ///< L_opt [m]
+  double tendon_slack_length = 0.0;      ///< L_s [m]
+  double pennation_at_optimal = 0.0;     ///< alpha_0 [rad]
+  double max_contraction_velocity = 10;  ///< v_max [L_opt/s]
+  double fibre_damping = 0.1;            ///< beta [1] (compliant tendon only)
+  std::string curves = "degroote2016";   ///< "degroote2016" or "thelen2003"
   // Thelen 2003 shape parameters (used when curves == "thelen2003")
   double thelen_kshape_active = 0.45;
   double thelen_kshape_passive = 5.0;
@@ -151,9 +129,9 @@ struct MuscleSpec {
   double thelen_flen = 1.4;
   std::vector<PathPointSpec> path;
   std::vector<PathWrapSpec> wrap;  ///< wrap surfaces of the path, applied in this order
-  ToneSpec tone;
-  ViscoelasticSpec viscoelastic;
-  ThixotropySpec thixotropy;
+  /// Laws by role (activation, tendon, reflex, depression, viscoelasticity, thixotropy, ...);
+  /// roles not listed take the registry's default (law/registry.hpp).
+  std::vector<LawSpec> laws;
   SourceLocation loc;
 };
 
@@ -171,7 +149,7 @@ struct PairSpec {
   std::string joint;                     ///< coordinate name
   std::vector<std::string> agonists;     ///< muscle names
   std::vector<std::string> antagonists;  ///< muscle names
-  double reciprocal_inhibition = 0.3;    ///< k_RI [1]
+  std::vector<LawSpec> laws;             ///< laws by role (inhibition: reciprocal_inhibition)
   SourceLocation loc;
 };
 
@@ -190,6 +168,7 @@ struct SegmentSpec {
   /// Share of its region's flexion the level takes in a posture (the rhythm) [1].
   double rhythm = 0.0;
   spine::SegmentParams params;
+  std::vector<LawSpec> laws;  ///< laws by role (fluid: the disc fluid law)
   SourceLocation loc;
 };
 
@@ -232,6 +211,9 @@ struct ModelSpec {
   std::vector<MuscleGroupSpec> groups;
   std::vector<PairSpec> pairs;
   std::vector<SegmentSpec> segments;  ///< spinal levels, from the bottom up
+  /// Model-wide laws by domain ("muscles", "pairs", "segments") and role, applied to every entity
+  /// that does not name its own law for the role (`law_defaults:` in model files).
+  std::map<std::string, std::vector<LawSpec>> law_defaults;
   SubjectSpec subject;
   PostureSpec posture;
   /// What an import approximated or left out (e.g. an OpenSim element msk does not model), one

@@ -55,27 +55,39 @@ struct Data {
   Eigen::VectorXd segment_shear;                   ///< anterior shear per segment [N]
   std::vector<Eigen::Vector3d> segment_disc_axis;  ///< disc axis per segment, in ground [1]
 
-  // compute_derivatives: neural drive
-  Eigen::VectorXd voluntary_excitation;  ///< [1], size n_muscles
-  Eigen::VectorXd reflex_excitation;     ///< [1] after depression and inhibition
-  Eigen::VectorXd reflex_drive;          ///< [1] raw reflex target g [l - lambda + mu v]+
-  Eigen::VectorXd pad_factor;            ///< [1] reflex gain factor 1 - D c2 (1 - s)
-  Eigen::VectorXd excitation;            ///< [1] total, clamped to [0, 1]
+  // Ports: what laws publish and read (law/law.hpp; docs/guide/extending.md). Per muscle unless
+  // said otherwise; the right-hand side resets them before every evaluation.
+  Eigen::VectorXd voluntary_excitation;  ///< [1] from the protocol (core)
+  Eigen::VectorXd activation;            ///< a [1] (activation law, publish)
+  Eigen::VectorXd fibre_length;          ///< fibre length before the mechanics [m] (tendon law)
+  Eigen::VectorXd parallel_force;        ///< passive tissue force beside the fibre [N] (tissue)
+  /// Reference fibre length the tone threshold lambda is set from [L_opt] (set before a run:
+  /// the rigid-tendon fibre length at the model's default coordinates).
+  Eigen::VectorXd reflex_reference_length;
+  Eigen::VectorXd reflex_threshold_shift;  ///< added to lambda [L_opt] (modulation laws)
+  Eigen::VectorXd reflex_gain;             ///< multiplies the reflex drive [1] (modulation)
+  Eigen::VectorXd reflex_inhibition;       ///< subtracted from the reflex excitation [1]
+  Eigen::VectorXd reflex_drive;            ///< raw reflex target [1] (reflex law)
+  Eigen::VectorXd reflex_excitation;       ///< after depression and inhibition [1] (reflex law)
+  Eigen::VectorXd excitation;              ///< total, clamped to [0, 1] (core)
+  Eigen::VectorXd segment_hydration;       ///< disc fluid content per level [1] (fluid law)
 
-  // compute_derivatives: muscle mechanics
+  // compute_derivatives: muscle mechanics (tendon laws)
   std::vector<muscle::MuscleTendonState> mtu;  ///< per muscle
-  Eigen::VectorXd passive_force;  ///< passive fibre force incl. viscoelastic branches [N]
-  Eigen::VectorXd muscle_force;   ///< tendon force incl. viscoelastic branches [N]
+  Eigen::VectorXd passive_force;               ///< passive fibre force incl. parallel tissue [N]
+  Eigen::VectorXd muscle_force;                ///< tendon force incl. parallel tissue [N]
 
   // compute_derivatives: joint torques and dynamics
   Eigen::VectorXd muscle_moment;     ///< [N m], size n_dofs
   Eigen::VectorXd passive_moment;    ///< range limits and damping [N m], size n_dofs
+  Eigen::VectorXd segment_moment;    ///< spinal levels' passive moments [N m], size n_dofs
   Eigen::VectorXd examiner_torque;   ///< [N m], size n_dofs
   Eigen::VectorXd resisting_torque;  ///< tissue torque opposing the examiner [N m], size n_dofs
   Eigen::MatrixXd mass_matrix;       ///< [kg m^2], n_dofs x n_dofs
   Eigen::VectorXd bias;              ///< Coriolis, centrifugal and gravity terms [N m]
   Eigen::VectorXd qdd;               ///< [rad/s^2]
   Eigen::VectorXd xdot;              ///< state derivative, size n_states
+  Eigen::VectorXd tau;               ///< generalised forces [N m], size n_dofs
 };
 
 /// A workspace sized for the model.

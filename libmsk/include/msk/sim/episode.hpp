@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct EpisodeOptions {
   std::string output_path;                  ///< HDF5 file to write ("" for none)
   std::uint64_t seed = 0;                   ///< recorded in /meta (episodes are deterministic)
   std::map<std::string, std::string> meta;  ///< extra /meta attributes
+  /// Start from this state (e.g. the final_state of an earlier episode) instead of rest at the
+  /// protocol's initial angles; the protocol must then set no initial angles. Times continue from
+  /// initial_state->time.
+  std::optional<State> initial_state;
   /// Called with (t, t_end) at most every progress_interval_s of wall time and at the end;
   /// returning false cancels the run (msk::Error "cancelled"). May be empty.
   std::function<bool(double, double)> progress;
@@ -67,7 +72,8 @@ struct EpisodeResult {
   std::vector<double> event_times;  ///< [s]
   std::vector<std::string> event_labels;
   EpisodeStats stats;
-  State final_state;
+  State final_state;                     ///< the state the episode ended in
+  std::vector<std::string> state_names;  ///< names of final_state.x (Model::layout().names)
   std::string output_path;
   std::size_t n_times() const { return time.size(); }
   std::size_t n_channels() const { return channels.size(); }
@@ -75,7 +81,9 @@ struct EpisodeResult {
   std::vector<double> channel(const std::string& name) const;
 };
 
-/// Integrates the model through the protocol's phases from the protocol's initial posture.
+/// Integrates the model through the protocol's phases from the protocol's initial posture at rest
+/// (or from options.initial_state). The state it ends in is result.final_state and, in the file,
+/// /state/final.
 /// Records every channel of model.channels at multiples of output_dt, at phase ends and at
 /// events, into the result and (if output_path is set) an HDF5 file flushed as it goes.
 /// @throws SimulationError (time, channel, law) on a non-finite state, a step-size failure or the

@@ -1,4 +1,15 @@
-// msk/sim/rhs.hpp — the right-hand side of the episode ODE.
+// msk/sim/rhs.hpp — the right-hand side of the episode ODE: geometry, then laws, then dynamics.
+//
+//   1. geometry: body poses, muscle-tendon lengths, velocities and moment arms;
+//   2. the protocol's voluntary excitation; the laws' ports reset; every law publishes what its
+//      states imply (activation, fibre length, parallel tissue force, hydration);
+//   3. the laws by stage: mechanics (tendon laws: muscle forces), tissue (viscoelastic and
+//      thixotropic rates), modulation (depression, inhibition), reflex; the core sums and clamps
+//      the excitation; activation;
+//   4. joint moments, joint reactions and the spinal levels' loads; the segment-stage laws
+//      (disc fluid);
+//   5. rigid-body dynamics with the examiner's driven coordinate (if any).
+// See law/law.hpp and docs/guide/extending.md for what each stage may read and write.
 #pragma once
 
 #include <Eigen/Core>
@@ -19,7 +30,7 @@ struct Drive {
 
 /// Evaluates the state derivative xdot = f(t, x) and every intermediate into data (excitations,
 /// muscle forces, moments, examiner torque). Equations and sources: docs/theory/.
-/// @param x  state, size model.layout.n_states
+/// @param x  state, size model.layout().n_states
 void compute_derivatives(const Model& model, const Drive& drive, double t, const Eigen::VectorXd& x,
                          Data& data);
 
@@ -27,8 +38,12 @@ void compute_derivatives(const Model& model, const Drive& drive, double t, const
 /// numerical stand-in for the end of the range (capsule, bone contact), not a tissue law.
 double coordinate_limit_moment(const Model& model, int d, double q);
 
-/// The muscles' steady reflex drive at rest for coordinates q (used for initial states).
-void compute_rest_excitation(const Model& model, const Eigen::VectorXd& q, Data& data,
+/// The muscles' activation at rest at coordinates q: the fixed point of the laws' steady
+/// excitation (Law::rest_excitation) at the fibre length that excitation gives, then each
+/// muscle's activation law's rest activation (e.g. its floor). Fills the geometry at q,
+/// data.excitation (the steady excitation), data.activation and data.mtu (the rest fibre state).
+/// @param activation  out: rest activation per muscle [1], size model.n_muscles()
+void compute_rest_activation(const Model& model, const Eigen::VectorXd& q, Data& data,
                              Eigen::VectorXd& activation);
 
 }  // namespace msk

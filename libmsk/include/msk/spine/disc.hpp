@@ -10,13 +10,9 @@
 //       M_d = -(1 + s_a (F_d / F_ref)^s_b) (c_1 theta + c_2 theta^2 + c_3 theta^3),
 //     theta the flexion angle [rad] relative to the level's neutral angle (flexion positive);
 //   - its intradiscal pressure is p = k_N F_d / A + p_sw hydration (Nachemson's correction factor
-//     k_N on the mean axial stress, plus the nucleus swelling pressure);
-//   - its fluid content (hydration, 1 = fully hydrated) follows a single-compartment osmotic law,
-//       d(hydration)/dt = -(p_mech - pi(hydration)) / (R pi_0) with pi = pi_0 hydration^-n,
-//     outflow when the mechanical pressure exceeds the osmotic pressure (Broberg 1993 form; the
-//     parameters are calibration targets, see docs/theory/spine.md); inflow is recovery_factor
-//     times slower and stops at hydration 1, the full content (it fades over the last 5 %).
-// All functions are pure.
+//     k_N on the mean axial stress, plus the nucleus swelling pressure).
+// Its fluid content (hydration, 1 = fully hydrated) is the state of the level's fluid law
+// (laws/spine/disc_fluid.hpp). All functions are pure.
 #pragma once
 
 namespace msk::spine {
@@ -33,17 +29,13 @@ struct DiscParams {
   double toe_compression = 2.0e-4;  ///< e_t, extent of the toe region [m]
   /// c_1, c_2, c_3 of the restoring moment polynomial [N m/rad, N m/rad^2, N m/rad^3].
   double moment_c1 = 27.08, moment_c2 = 46.29, moment_c3 = 376.2;
-  bool preload_stiffening = true;       ///< scale the moment with axial load
-  double preload_gain = 0.71;           ///< s_a [1]
-  double preload_exponent = 0.644;      ///< s_b [1]
-  double preload_reference = 250.0;     ///< F_ref [N]
-  double pressure_factor = 1.5;         ///< k_N, Nachemson's correction [1]
-  double swelling_pressure = 1.0e5;     ///< p_sw, nucleus swelling pressure at hydration 1 [Pa]
-  double osmotic_pressure = 1.5e5;      ///< pi_0, osmotic pressure at hydration 1 [Pa]
-  double osmotic_exponent = 2.22;       ///< n [1]
-  double fluid_time_constant = 7200.0;  ///< R: time to lose all fluid at a net pressure pi_0 [s]
-  double recovery_factor = 3.5;         ///< inflow is slower than outflow by this factor [1]
-  double damping = 0.5;                 ///< rotational damping of the level [N m s/rad]
+  bool preload_stiffening = true;    ///< scale the moment with axial load
+  double preload_gain = 0.71;        ///< s_a [1]
+  double preload_exponent = 0.644;   ///< s_b [1]
+  double preload_reference = 250.0;  ///< F_ref [N]
+  double pressure_factor = 1.5;      ///< k_N, Nachemson's correction [1]
+  double swelling_pressure = 1.0e5;  ///< p_sw, nucleus swelling pressure at hydration 1 [Pa]
+  double damping = 0.5;              ///< rotational damping of the level [N m s/rad]
 };
 
 /// Axial force of the disc [N] at elastic compression e [m] (negative e: distraction).
@@ -60,9 +52,6 @@ double disc_moment(const DiscParams& p, double theta, double disc_force);
 
 /// Intradiscal pressure [Pa] at disc force [N] and hydration [1].
 double disc_pressure(const DiscParams& p, double disc_force, double hydration);
-
-/// Rate of hydration [1/s] at disc force [N] and hydration [1] (see the header comment).
-double disc_hydration_rate(const DiscParams& p, double disc_force, double hydration);
 
 /// Checks every field. @throws msk::InvalidArgument naming the field
 void validate(const DiscParams& p);

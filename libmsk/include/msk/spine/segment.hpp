@@ -66,7 +66,6 @@ struct SegmentLoads {
   double ligament_moment = 0.0;        ///< -sum_k d_k T_k [N m]
   double facet_moment = 0.0;           ///< d_f F_f [N m]
   double moment = 0.0;                 ///< total passive restoring moment [N m] (flexion axis)
-  double hydration_rate = 0.0;         ///< d(hydration)/dt at this load [1/s]
 };
 
 /// Solves the level's axial balance and fills `out` (see the header comment).
