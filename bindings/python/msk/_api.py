@@ -13,22 +13,22 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Optional
 
-import numpy as np
-
+from msk._runtime import installed_version, require_core
 from msk.protocols import ProtocolLike, as_protocol_dict, rest
 from msk.results import Results
 
 __all__ = [
     "Model",
+    "as_model",
     "bundled_models",
     "flatten_overrides",
     "installed_version",
     "load_model",
     "require_core",
     "simulate",
+    "solver_options",
 ]
 
 STEPPERS = ("dopri5", "rosenbrock4")
@@ -36,47 +36,6 @@ STEPPERS = ("dopri5", "rosenbrock4")
 
 ProgressCallback = Callable[[float, float], Optional[bool]]
 """``progress(t_done, t_end)`` with times in seconds; returning ``False`` cancels the run."""
-
-
-def require_core() -> ModuleType:
-    """Return the compiled extension ``msk._core``.
-
-    Raises
-    ------
-    ImportError
-        The extension is not built or cannot be loaded; the message says how to fix it.
-    """
-    try:
-        from msk import _core
-    except ImportError as error:
-        raise ImportError(
-            "msk._core, the compiled part of msk, is not available "
-            f"({error}). Build and install the package with `pip install .` from the msk "
-            "source tree (needs a C++17 compiler, CMake, Eigen, yaml-cpp, Boost and HDF5). "
-            "Reading results files, protocols and plots work without it."
-        ) from error
-    return _core
-
-
-def installed_version() -> str:
-    """Version of msk: the core's ``__version__``, else the installed distribution's, else
-    ``"unknown"``."""
-    core = sys.modules.get("msk._core")
-    if core is None:
-        try:
-            core = require_core()
-        except ImportError:
-            core = None
-    if core is not None:
-        return str(core.__version__)
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-    except ImportError:  # pragma: no cover
-        return "unknown"
-    try:
-        return version("msk")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 # --- models ----------------------------------------------------------------------------------
@@ -102,6 +61,8 @@ def bundled_models() -> list[str]:
 
 def _json_default(value: Any) -> Any:
     """Make numpy scalars and arrays and paths JSON-serialisable."""
+    import numpy as np
+
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
@@ -362,6 +323,26 @@ def load_model(
     return Model.from_text(text, overrides, file)
 
 
+def as_model(model: Model | str | os.PathLike[str]) -> Model:
+    """A model, or the model of that bundled name or path.
+
+    Parameters
+    ----------
+    model : Model, str or path
+        A compiled model, or what :func:`load_model` takes.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    FileNotFoundError, msk.ModelError
+        As :func:`load_model`.
+    """
+    return load_model(model) if isinstance(model, (str, os.PathLike)) else model
+
+
 def _is_opensim_path(name_or_path: str | os.PathLike[str]) -> bool:
     """True for a path ending in ``.osim`` (any case)."""
     return os.fspath(name_or_path).lower().endswith(_OPENSIM_SUFFIX)
@@ -370,10 +351,29 @@ def _is_opensim_path(name_or_path: str | os.PathLike[str]) -> bool:
 # --- simulation ------------------------------------------------------------------------------
 
 
-def _options_json(
+def solver_options(
     output_dt: float, stepper: str, rtol: float, atol: float, max_steps: int, seed: int
 ) -> dict[str, Any]:
-    """Check the solver options and return them as the dict the core expects."""
+    """Check the solver options of :func:`simulate` and return them as the dict the core expects.
+
+    Parameters
+    ----------
+    output_dt, stepper, rtol, atol, max_steps, seed
+        As in :func:`simulate` (``output_dt`` [s]).
+
+    Returns
+    -------
+    dict
+        ``{"output_dt": float, "stepper": str, "rtol": float, "atol": float, "max_steps": int,
+        "seed": int}``.
+
+    Raises
+    ------
+    ValueError
+        An option out of its range, naming it.
+    """
+    import numpy as np
+
     for name, value in (("output_dt", output_dt), ("rtol", rtol), ("atol", atol)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
             raise ValueError(f"{name}: expected a positive number, got {value!r}")
@@ -516,7 +516,7 @@ def simulate(
             raise ValueError("give a protocol, or a duration [s] for a rest episode")
         protocol = [rest(duration)]
     protocol_dict = as_protocol_dict(protocol)
-    options = _options_json(output_dt, stepper, rtol, atol, max_steps, seed)
+    options = solver_options(output_dt, stepper, rtol, atol, max_steps, seed)
     protocol_text = json.dumps(protocol_dict)
     options_text = json.dumps(options)
     output_path = os.fspath(output) if output is not None else ""

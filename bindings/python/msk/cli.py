@@ -49,8 +49,8 @@ other posture is written), 1 for other errors, 130 when interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -232,7 +232,8 @@ def _posture_entry(entry: Any) -> Posture:
     a mapping of Posture fields; ValueError or TypeError when it is none of these."""
     import dataclasses
 
-    from msk.spine import Posture, _check_name
+    from msk.spine import Posture
+    from msk.spine.files import check_name
 
     if isinstance(entry, str):
         posture = Posture.preset(entry)
@@ -257,15 +258,16 @@ def _posture_entry(entry: Any) -> Posture:
             posture = Posture(**fields)
     else:
         raise ValueError(f"expected a preset name or a mapping of Posture fields, got {entry!r}")
-    _check_name("name", posture.name)
+    check_name("name", posture.name)
     posture.to_core()  # the core's own checks of the fields
     return posture
 
 
 def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
     """Validate the ``equilibrium`` section of a run file: ``postures``, ``mode``, ``compare``."""
-    from msk._api import require_core
-    from msk.spine import _MODES, _check_name
+    from msk._runtime import require_core
+    from msk.spine.equilibria import MODES
+    from msk.spine.files import check_name
 
     where = f"{path}: equilibrium"
     if not isinstance(section, Mapping):
@@ -280,8 +282,8 @@ def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
     if "postures" not in section:
         raise UsageError(f"{where}: missing key 'postures'")
     mode = section.get("mode", "rhythm")
-    if mode not in _MODES:
-        raise UsageError(f"{where}.mode: expected one of {', '.join(_MODES)}, got {mode!r}")
+    if mode not in MODES:
+        raise UsageError(f"{where}.mode: expected one of {', '.join(MODES)}, got {mode!r}")
 
     entries = section["postures"]
     if not isinstance(entries, list) or not entries:
@@ -316,7 +318,7 @@ def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
     labelled: dict[str, dict[str, Any]] = {}
     for label, extra in compare.items():
         try:
-            _check_name("label", label)
+            check_name("label", label)
         except ValueError as error:
             raise UsageError(f"{where}.compare: {error}") from None
         extra = {} if extra is None else extra
@@ -349,13 +351,6 @@ def _execute(
         print(f"report:  {report}")
 
 
-def _show_bar(progress: bool | None) -> bool:
-    """Whether to draw a progress bar: ``progress``, or when stderr is a terminal."""
-    if progress is None:
-        return bool(getattr(sys.stderr, "isatty", lambda: False)())
-    return bool(progress)
-
-
 def _execute_equilibrium(
     run: Mapping[str, Any],
     output: Path,
@@ -370,12 +365,11 @@ def _execute_equilibrium(
     file and on stderr, and the others go on; the return value is then EXIT_SIMULATION when the
     muscles could not hold it (msk.EquilibriumError), EXIT_BAD_INPUT when the core refused one
     of its values (msk.InvalidArgument), else 0."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from tqdm.auto import tqdm
-
-    from msk._api import load_model, require_core
-    from msk.spine import _EquilibriumWriter, equilibrium
+    from msk import spine
+    from msk._api import load_model
+    from msk._parallel import run_tasks
+    from msk._runtime import require_core
+    from msk.spine.files import EquilibriumWriter
 
     core = require_core()
     mode = str(run["mode"])
@@ -406,43 +400,40 @@ def _execute_equilibrium(
         "labels": json.dumps(list(models)),
         "postures": json.dumps([p.name for p in postures]),
     }
+
+    def solve(task: tuple[str, Posture]) -> tuple[EquilibriumResult | None, BaseException | None]:
+        label, posture = task
+        try:
+            return spine.equilibrium(models[label], posture, mode=mode), None
+        except (core.EquilibriumError, core.InvalidArgument) as error:
+            return None, error
+
     output.parent.mkdir(parents=True, exist_ok=True)
     solved: dict[tuple[str, str], EquilibriumResult] = {}
     failures: list[str] = []
     refused = False
-    workers = max(1, min(len(tasks), os.cpu_count() or 1))
-    bar = tqdm(
-        total=len(tasks),
-        desc="equilibria",
+    # The postures are solved in parallel and written in order as they come.
+    outcomes = run_tasks(
+        solve,
+        tasks,
+        progress=progress,
+        description="equilibria",
         unit="posture",
-        file=sys.stderr,
-        disable=not _show_bar(progress),
+        failed=lambda outcome: outcome[1] is not None,
     )
-    # The core releases the GIL: the postures are solved on a thread pool, written in order.
-    with _EquilibriumWriter(output, meta) as writer, ThreadPoolExecutor(workers) as pool:
+    # Closing the runner on an error (or Ctrl-C) drops the postures not yet solved.
+    with EquilibriumWriter(output, meta) as writer, contextlib.closing(outcomes):
         for label, model in models.items():
             writer.add_label(label, model.name, model.text, run["compare"][label])
-        futures = [
-            pool.submit(equilibrium, models[label], posture, mode=mode) for label, posture in tasks
-        ]
-        try:
-            for (label, posture), future in zip(tasks, futures):
-                try:
-                    result = future.result()
-                except (core.EquilibriumError, core.InvalidArgument) as error:
-                    writer.add_error(label, posture, mode, str(error))
-                    failures.append(f"{label}: {_message(error)}")
-                    refused = refused or isinstance(error, core.InvalidArgument)
-                else:
-                    writer.add(label, result)
-                    solved[(label, posture.name)] = result
-                bar.update(1)
-        except BaseException:
-            for future in futures:  # Ctrl-C or an unexpected error: solve nothing more
-                future.cancel()
-            raise
-        finally:
-            bar.close()
+        for (label, posture), (result, error) in zip(tasks, outcomes):
+            if error is not None:
+                writer.add_error(label, posture, mode, str(error))
+                failures.append(f"{label}: {_message(error)}")
+                refused = refused or isinstance(error, core.InvalidArgument)
+            else:
+                assert result is not None
+                writer.add(label, result)
+                solved[(label, posture.name)] = result
     print(f"results: {output}")
     for failure in failures:
         print(f"msk: error: {failure}", file=sys.stderr)
@@ -622,9 +613,10 @@ def _info_equilibrium(path: Path) -> int:
     """``msk info`` on an equilibrium file: what was solved, and the loads of each posture."""
     import h5py
 
-    from msk.spine import _read_meta, load, load_errors
+    from msk.spine import load, load_errors
+    from msk.spine.files import read_meta
 
-    meta = _read_meta(path)
+    meta = read_meta(path)
     stored = load(path)
     errors = load_errors(path)
     with h5py.File(path, "r") as f:
@@ -781,7 +773,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from msk._api import installed_version
+    from msk._runtime import installed_version
 
     parser = argparse.ArgumentParser(
         prog="msk",

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from msk._api import require_core
+from msk._runtime import require_core
 
 __all__ = [
     "ARM26",

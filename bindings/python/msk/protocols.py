@@ -22,14 +22,11 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Union
-
-import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,6 +58,8 @@ Phase = dict[str, Any]
 
 def _number(name: str, value: Any, unit: str = "") -> float:
     """Return ``value`` as a finite float, or raise ``ValueError`` naming the argument."""
+    import numpy as np
+
     suffix = f" [{unit}]" if unit else ""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}: expected a number{suffix}, got {value!r}")
@@ -119,6 +118,8 @@ def _names(name: str, values: Any) -> list[str]:
 
 def _count(name: str, value: Any) -> int:
     """Return ``value`` as an int >= 1."""
+    import numpy as np
+
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
     return int(value)
@@ -382,6 +383,8 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
     ValueError
         Unknown type, unknown or missing field, or a value out of range.
     """
+    import inspect
+
     if not isinstance(phase, Mapping):
         raise ValueError(f"{where}: expected a mapping with a 'type' key, got {phase!r}")
     fields = dict(phase)
@@ -566,6 +569,7 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
     KeyError
         The results have no angle channel for ``joint``.
     """
+    import numpy as np
     import pandas as pd
 
     from msk.results import Results

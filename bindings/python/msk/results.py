@@ -17,15 +17,16 @@ HDF5 layout (``format = "msk-results"``, ``format_version = 1``)::
 from __future__ import annotations
 
 import difflib
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from msk._hdf5 import attr_value, plain, read_strings
+from msk._runtime import installed_version, io_error
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import xarray as xr
     from matplotlib.figure import Figure
@@ -37,54 +38,6 @@ FORMAT = "msk-results"
 
 FORMAT_VERSION = 1
 """Highest ``format_version`` this module reads, and the one it writes."""
-
-
-def _results_file_error(message: str) -> Exception:
-    """Return ``msk.IoError(message)``, or ``OSError`` when the compiled extension is absent."""
-    from msk._api import require_core
-
-    try:
-        core = require_core()
-    except ImportError:
-        return OSError(message)
-    error: Exception = core.IoError(message)
-    return error
-
-
-def _plain(value: Any) -> Any:
-    """Convert an HDF5 attribute value to a plain Python str, int, float, bool or list."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _read_strings(dataset: Any) -> list[str]:
-    """Read a 1-D HDF5 dataset of strings (variable or fixed length) as a list of str."""
-    if dataset.shape == (0,) or dataset.size == 0:
-        return []
-    if dataset.dtype.kind in ("S", "O", "U"):
-        try:
-            return [str(s) for s in dataset.asstr()[()]]
-        except (TypeError, ValueError):
-            pass
-    return [_plain(s) if isinstance(s, bytes) else str(s) for s in dataset[()]]
-
-
-def _attr_value(value: Any) -> Any:
-    """Convert a metadata value to a string or number attribute (what every msk reader accepts)."""
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, (str, int, float, np.integer, np.floating)):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, (Mapping, list, tuple)):
-        return json.dumps(value)
-    return str(value)
 
 
 class Results:
@@ -149,6 +102,8 @@ class Results:
         stats: Mapping[str, Any] | None = None,
         path: str | os.PathLike[str] | None = None,
     ) -> None:
+        import numpy as np
+
         self.time: np.ndarray = np.asarray(time, dtype=float)
         self.values: np.ndarray = np.asarray(values, dtype=float)
         self.channels: list[str] = [str(c) for c in channel_names]
@@ -231,6 +186,7 @@ class Results:
             (``OSError`` when the compiled extension is not installed).
         """
         import h5py
+        import numpy as np
 
         path = Path(path)
         if not path.is_file():
@@ -238,21 +194,21 @@ class Results:
         try:
             handle = h5py.File(path, "r")
         except OSError as error:
-            raise _results_file_error(f"{path}: not a readable HDF5 file ({error})") from None
+            raise io_error(f"{path}: not a readable HDF5 file ({error})") from None
         with handle as f:
-            file_format = _plain(f.attrs.get("format", ""))
+            file_format = plain(f.attrs.get("format", ""))
             if file_format != FORMAT:
-                raise _results_file_error(
+                raise io_error(
                     f"{path}: expected attribute format = {FORMAT!r}, got {file_format!r}"
                 )
-            version = int(_plain(f.attrs.get("format_version", 0)))
+            version = int(plain(f.attrs.get("format_version", 0)))
             if version > FORMAT_VERSION:
-                raise _results_file_error(
+                raise io_error(
                     f"{path}: format_version {version} is newer than this msk reads "
                     f"({FORMAT_VERSION}); upgrade msk"
                 )
             if "time" not in f:
-                raise _results_file_error(f"{path}: missing dataset /time")
+                raise io_error(f"{path}: missing dataset /time")
             time = np.asarray(f["time"][()], dtype=float)
             names: list[str] = []
             units: list[str] = []
@@ -262,13 +218,13 @@ class Results:
             for name in group if group is not None else []:
                 dataset = group[name]
                 if dataset.shape != time.shape:
-                    raise _results_file_error(
+                    raise io_error(
                         f"{path}: /channels/{name}: expected shape {time.shape}, "
                         f"got {dataset.shape}"
                     )
                 names.append(name)
-                units.append(str(_plain(dataset.attrs.get("units", ""))))
-                descriptions.append(str(_plain(dataset.attrs.get("description", ""))))
+                units.append(str(plain(dataset.attrs.get("units", ""))))
+                descriptions.append(str(plain(dataset.attrs.get("description", ""))))
                 columns.append(np.asarray(dataset[()], dtype=float))
             values = np.column_stack(columns) if columns else np.zeros((time.shape[0], 0))
             event_times: np.ndarray = np.zeros(0)
@@ -277,12 +233,12 @@ class Results:
                 if "time" in f["events"]:
                     event_times = np.asarray(f["events/time"][()], dtype=float)
                 if "label" in f["events"]:
-                    event_labels = _read_strings(f["events/label"])
-            meta = {k: _plain(v) for k, v in f["meta"].attrs.items()} if "meta" in f else {}
-            meta.setdefault("msk_version", str(_plain(f.attrs.get("msk_version", ""))))
+                    event_labels = read_strings(f["events/label"])
+            meta = {k: plain(v) for k, v in f["meta"].attrs.items()} if "meta" in f else {}
+            meta.setdefault("msk_version", str(plain(f.attrs.get("msk_version", ""))))
             stats: dict[str, Any] = {}
             if "stats" in f:
-                stats = {k: _plain(v) for k, v in f["stats"].attrs.items()}
+                stats = {k: plain(v) for k, v in f["stats"].attrs.items()}
         return cls(
             time,
             values,
@@ -314,8 +270,7 @@ class Results:
             ``path``.
         """
         import h5py
-
-        from msk._api import installed_version
+        import numpy as np
 
         path = Path(path)
         options: dict[str, Any] = {}
@@ -327,11 +282,11 @@ class Results:
             f.attrs["msk_version"] = installed_version()
             meta = f.create_group("meta")
             for key, value in self.meta.items():
-                meta.attrs[key] = _attr_value(value)
+                meta.attrs[key] = attr_value(value)
             if self.stats:
                 stats = f.create_group("stats")
                 for key, value in self.stats.items():
-                    stats.attrs[key] = _attr_value(value)
+                    stats.attrs[key] = attr_value(value)
             time = f.create_dataset("time", data=self.time, **options)
             time.attrs["units"] = "s"
             channels = f.create_group("channels", track_order=True)
@@ -509,6 +464,8 @@ class Results:
             label their axes with the units); events as variables ``event_time`` [s] and
             ``event_label`` along dimension ``event``; run metadata in the dataset attrs.
         """
+        import numpy as np
+
         try:
             import xarray as xr
         except ImportError:
@@ -532,7 +489,7 @@ class Results:
         variables["event_label"] = xr.Variable(
             "event", np.array(self._event_labels, dtype=object), attrs={"description": "event"}
         )
-        attrs = {k: _attr_value(v) for k, v in self.meta.items()}
+        attrs = {k: attr_value(v) for k, v in self.meta.items()}
         return xr.Dataset(variables, coords={"time": time}, attrs=attrs)
 
     # --- plotting and display ------------------------------------------------------------------

@@ -52,22 +52,23 @@ from __future__ import annotations
 import copy
 import difflib
 import fnmatch
+import functools
 import inspect
 import itertools
 import json
 import math
 import os
-import sys
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 import numpy as np
 
+from msk._parallel import check_client, resolve_workers, run_tasks
+from msk._runtime import installed_version
 from msk.protocols import ProtocolLike, as_protocol_dict
 
 if TYPE_CHECKING:
@@ -483,71 +484,6 @@ def _run(task: _Task, cancel: threading.Event | None = None) -> _Outcome:
     return outcome
 
 
-def _progress_bar(total: int, show: bool, description: str) -> Any:
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=description, unit="run", disable=not show, file=sys.stderr)
-
-
-def _run_local(tasks: list[_Task], n_workers: int, bar: Any) -> list[_Outcome]:
-    outcomes: list[_Outcome] = []
-    failed = 0
-
-    def collect(outcome: _Outcome) -> None:
-        nonlocal failed
-        outcomes.append(outcome)
-        if outcome.error:
-            failed += 1
-            bar.set_postfix(failed=failed, refresh=False)
-        bar.update()
-
-    if n_workers == 1:
-        for task in tasks:
-            collect(_run(task))
-        return outcomes
-    # On Ctrl-C or a raised failure: drop the queued runs and stop the running ones.
-    cancel = threading.Event()
-    with ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="msk-study") as pool:
-        futures = [pool.submit(_run, task, cancel) for task in tasks]
-        try:
-            for future in as_completed(futures):
-                collect(future.result())
-        except BaseException:
-            cancel.set()
-            for future in futures:
-                future.cancel()
-            raise
-    return outcomes
-
-
-def _run_dask(tasks: list[_Task], client: Any, bar: Any) -> list[_Outcome]:
-    if not callable(getattr(client, "map", None)):
-        raise TypeError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
-    try:
-        from distributed import as_completed as dask_as_completed
-    except ImportError as error:
-        raise ImportError(
-            "client=: running a study on Dask needs dask.distributed, which is not installed "
-            "(pip install 'dask[distributed]', or msk[parallel]); without client= the runs go "
-            "to a local thread pool"
-        ) from error
-    futures = client.map(_run, [replace(t, model=None) for t in tasks], pure=False)
-    outcomes: list[_Outcome] = []
-    failed = 0
-    try:
-        for future in dask_as_completed(futures):
-            outcome = future.result()
-            outcomes.append(outcome)
-            if outcome.error:
-                failed += 1
-                bar.set_postfix(failed=failed, refresh=False)
-            bar.update()
-    except BaseException:
-        client.cancel(futures)
-        raise
-    return outcomes
-
-
 # --- the dataset -----------------------------------------------------------------------------
 
 
@@ -679,16 +615,6 @@ def _output_channels(outputs: Any, available: Sequence[str], has_reduce: bool) -
     return [c for c in available if c in chosen]
 
 
-def _workers(n_workers: int | None, client: Any, n_runs: int) -> int:
-    if client is not None and n_workers is not None:
-        raise ValueError("give n_workers (local threads) or client (Dask), not both")
-    if n_workers is None:
-        return max(1, min(os.cpu_count() or 1, n_runs))
-    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
-        raise ValueError(f"n_workers: expected a whole number >= 1 or None, got {n_workers!r}")
-    return int(n_workers)
-
-
 def _study(
     kind: str,
     model: Model | str | os.PathLike[str],
@@ -706,7 +632,7 @@ def _study(
     progress: bool,
     extra_attrs: Mapping[str, Any],
 ) -> xr.Dataset:
-    from msk._api import Model, _options_json, installed_version, load_model, simulate
+    from msk._api import Model, load_model, simulate, solver_options
 
     if errors not in ("record", "raise"):
         raise ValueError(f"errors: expected 'record' or 'raise', got {errors!r}")
@@ -725,7 +651,7 @@ def _study(
         for name, parameter in inspect.signature(simulate).parameters.items()
         if name in known
     }
-    options = dict(_options_json(**{**defaults, **options}))
+    options = dict(solver_options(**{**defaults, **options}))
     channels = _output_channels(outputs, model.channel_names, reduce is not None)
     base_protocol = as_protocol_dict(protocol)
 
@@ -760,15 +686,31 @@ def _study(
             )
         )
 
-    workers = _workers(n_workers, client, len(tasks))
-    bar = _progress_bar(len(tasks), progress, kind)
-    try:
-        if client is not None:
-            outcomes = _run_dask(tasks, client, bar)
-        else:
-            outcomes = _run_local(tasks, workers, bar)
-    finally:
-        bar.close()
+    # The runner's arguments are checked before anything runs, like the rest.
+    resolve_workers(n_workers, client, len(tasks))
+    check_client(client)
+    if client is None:
+        # On Ctrl-C or a raised failure the runner sets `cancel`: running episodes stop.
+        cancel: threading.Event | None = threading.Event()
+        function: Callable[[_Task], _Outcome] = functools.partial(_run, cancel=cancel)
+        items = tasks
+    else:
+        cancel, function = None, _run
+        items = [replace(t, model=None) for t in tasks]  # the workers rebuild the model
+    outcomes = list(
+        run_tasks(
+            function,
+            items,
+            n_workers=n_workers,
+            client=client,
+            progress=progress,
+            description=kind,
+            unit="run",
+            ordered=False,
+            failed=lambda outcome: bool(outcome.error),
+            cancel=cancel,
+        )
+    )
 
     attrs = {
         "study": kind,
