@@ -753,20 +753,29 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             "msk: the validation suite (msk.validation) is not part of this build", file=sys.stderr
         )
         return EXIT_ERROR
-    table = validation.run_all()
+    table = validation.run_all(args.cases) if args.cases else validation.run_all()
     if hasattr(validation, "to_text"):
         print(validation.to_text(table))
     elif table is not None:
         print(table.to_string() if hasattr(table, "to_string") else table)
     # A case that fails although its file expects it to pass is a regression; a case documented
-    # as failing (expected_status: fail) is reported but does not fail the command.
+    # as failing (expected_status: fail) is reported but does not fail the command. A case whose
+    # run raised an error fails the command whatever its file expects.
     columns = getattr(table, "columns", ())
     statuses = table["status"] if "status" in columns else ()
     expected = (
         table["expected_status"] if "expected_status" in columns else ["pass"] * len(statuses)
     )
+    errors = table["error"] if "error" in columns else [""] * len(statuses)
+    ids = table["id"] if "id" in columns else [""] * len(statuses)
     unexpected = [s == "fail" and e != "fail" for s, e in zip(statuses, expected)]
-    return EXIT_ERROR if any(unexpected) else 0
+    broken = [(i, m) for i, m in zip(ids, errors) if isinstance(m, str) and m]
+    for case_id, message in broken:
+        print(
+            f"msk: error: validation case {case_id}: {_message(Exception(message))}",
+            file=sys.stderr,
+        )
+    return EXIT_ERROR if any(unexpected) or broken else 0
 
 
 # --- parser ----------------------------------------------------------------------------------
@@ -843,7 +852,14 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--title", help="figure title")
     plot.set_defaults(handler=_cmd_plot)
 
-    validate = commands.add_parser("validate", help="compare msk with published measurements")
+    validate = commands.add_parser(
+        "validate",
+        help="compare msk with published measurements (exit 1 on an unexpected failure or an "
+        "error)",
+    )
+    validate.add_argument(
+        "--cases", metavar="DIR", help="folder of case files (default: the bundled cases)"
+    )
     validate.set_defaults(handler=_cmd_validate)
     return parser
 
