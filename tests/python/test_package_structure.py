@@ -29,7 +29,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2] / "bindings" / "python" / "msk
 
 # Layers, lowest first: a module imports modules of its own layer or of lower layers only.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("msk._core", "msk._runtime", "msk._names", "msk._hdf5", "msk._parallel"),
+    ("msk._core", "msk._runtime", "msk._names", "msk._hdf5", "msk._parallel", "msk._overrides"),
     ("msk.results", "msk.protocols", "msk.curves"),
     ("msk._api",),
     ("msk.spine.postures", "msk.spine.equilibria", "msk.spine.files", "msk.spine.studies"),

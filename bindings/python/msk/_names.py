@@ -33,7 +33,8 @@ def did_you_mean(name: object, valid: Iterable[str], n: int = 3) -> str:
     -------
     str
         ``"did you mean 'x'?"``, ``"did you mean 'x' or 'y'?"``, or ``""`` when nothing is close
-        (difflib's ratio below 0.6; case is ignored for the comparison).
+        (difflib's ratio below 0.6; case is ignored for the comparison, and a name that differs
+        only by case is the one suggestion).
 
     Raises
     ------
@@ -45,8 +46,11 @@ def did_you_mean(name: object, valid: Iterable[str], n: int = 3) -> str:
     by_folded: dict[str, str] = {}
     for candidate in names:
         by_folded.setdefault(candidate.lower(), candidate)
-    close = difflib.get_close_matches(name.lower(), list(by_folded), n=n)
-    close = [by_folded[c] for c in close if by_folded[c] != name]
+    if name.lower() in by_folded and by_folded[name.lower()] != name:
+        close = [by_folded[name.lower()]]  # the same name but for case
+    else:
+        close = difflib.get_close_matches(name.lower(), list(by_folded), n=n)
+        close = [by_folded[c] for c in close if by_folded[c] != name]
     if not close:
         return ""
     quoted = [repr(c) for c in close]

@@ -196,6 +196,7 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
             )
         return {
             "kind": "equilibrium",
+            "file": str(path),
             "model": _check_model(run, path),
             "overrides": dict(overrides),
             **_check_equilibrium(run["equilibrium"], path),
@@ -208,7 +209,13 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
     except ValueError as error:
         raise UsageError(f"{path}: protocol: {error}") from None
     model = _check_model(run, path)
-    return {"model": model, "overrides": dict(overrides), "protocol": protocol, "options": options}
+    return {
+        "file": str(path),
+        "model": model,
+        "overrides": dict(overrides),
+        "protocol": protocol,
+        "options": options,
+    }
 
 
 def _check_model(run: Mapping[str, Any], path: Path) -> str:
@@ -337,7 +344,11 @@ def _execute(
     """Load the model, simulate, write results and (optionally) the report; print the paths."""
     from msk._api import load_model, simulate
 
-    model = load_model(run["model"], run["overrides"] or None)
+    model = load_model(
+        run["model"],
+        run["overrides"] or None,
+        overrides_source=f"{run.get('file', 'run file')}: overrides",
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     results = simulate(
         model, run["protocol"], output=output, progress=progress, **dict(run["options"])
@@ -375,9 +386,14 @@ def _execute_equilibrium(
     mode = str(run["mode"])
     postures: list[Posture] = list(run["postures"])
     # Every model variant is built before anything is written: a bad override leaves no file.
-    base = load_model(run["model"], run["overrides"] or None)
+    where = run.get("file") or run_file
+    base = load_model(
+        run["model"], run["overrides"] or None, overrides_source=f"{where}: overrides"
+    )
     models = {
-        label: base.with_overrides(extra) if extra else base
+        label: base.with_overrides(extra, overrides_source=f"{where}: equilibrium.compare.{label}")
+        if extra
+        else base
         for label, extra in run["compare"].items()
     }
     levels = list(base.segment_names)
@@ -558,6 +574,7 @@ def _demo_episode(directory: Path, progress: bool | None) -> None:
         model = load_model("elbow")
         run = {
             "model": "elbow",
+            "file": "<built-in demo>",
             "overrides": {},
             **_demo_run(model.muscle_names, model.joint_names),
         }

@@ -390,6 +390,7 @@ class _Task:
     reduce: Reducer | None
     output: str
     record_errors: bool
+    source: str = ""  # who gave the overrides, for error messages
     model: Any = None  # the base msk.Model, reused by local runs without model overrides
 
 
@@ -459,7 +460,12 @@ def _run(task: _Task, cancel: threading.Event | None = None) -> _Outcome:
         if task.model is not None and not task.overrides:
             model = task.model
         else:
-            model = Model.from_text(task.model_text, task.overrides or None, task.model_file)
+            model = Model.from_text(
+                task.model_text,
+                task.overrides or None,
+                task.model_file,
+                overrides_source=task.source or None,
+            )
         stage = "simulate"
         results = simulate(
             model, task.protocol, output=task.output or None, progress=keep_going, **task.options
@@ -632,8 +638,9 @@ def _study(
     progress: bool,
     extra_attrs: Mapping[str, Any],
 ) -> xr.Dataset:
-    from msk._api import Model, load_model, simulate, solver_options
+    from msk._api import Model, check_override_keys, load_model, simulate, solver_options
 
+    source = f"msk.study.{kind}({'grid' if kind == 'sweep' else 'people, grid'}=...)"
     if errors not in ("record", "raise"):
         raise ValueError(f"errors: expected 'record' or 'raise', got {errors!r}")
     if reduce is not None and not callable(reduce):
@@ -682,13 +689,20 @@ def _study(
                 reduce=reduce,
                 output=str(folder / f"run_{flat:05d}.h5") if folder is not None else "",
                 record_errors=errors == "record",
+                source=source,
                 model=model,
             )
         )
 
-    # The runner's arguments are checked before anything runs, like the rest.
+    # The runner's arguments are checked before anything runs, like the rest; then every
+    # override key, with one load of the model, so that a misspelt key fails once, up front.
     resolve_workers(n_workers, client, len(tasks))
     check_client(client)
+    keys: dict[str, Any] = {}
+    for task in tasks:
+        for path, value in task.overrides.items():
+            keys.setdefault(path, value)
+    check_override_keys(model, keys, overrides_source=source)
     if client is None:
         # On Ctrl-C or a raised failure the runner sets `cancel`: running episodes stop.
         cancel: threading.Event | None = threading.Event()
@@ -819,9 +833,16 @@ def sweep(
     Raises
     ------
     ValueError
-        A bad grid, protocol field, option or output name (checked before anything runs).
+        A bad grid, protocol field, option or output name, ``n_workers`` or a NaN or infinite
+        value (checked before anything runs).
+    msk.ModelError
+        An override key names no field or element of the model: every key is checked with one
+        load of the model before the first run (a value the core refuses fails only the runs
+        that use it).
     StudyError
         Every run failed.
+    TypeError
+        ``client`` is not a Dask client.
     ImportError
         ``client`` is given but dask.distributed is not installed.
 
@@ -943,6 +964,12 @@ def cohort(
     xarray.Dataset
         As :func:`sweep`, with first dimension ``person``; each field path that any person sets
         is a coordinate along ``person`` (NaN, or ``""`` for text, where a person leaves it).
+
+    Raises
+    ------
+    ValueError, msk.ModelError, StudyError, TypeError, ImportError
+        As :func:`sweep`; also people that are not override dicts, or labels that are not
+        distinct.
     """
     units = dict(units or {})
     chosen, flat = _people(people, labels)

@@ -235,7 +235,8 @@ def _model(case: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> M
     from msk._api import load_model
 
     overrides = {**dict(case.get("overrides") or {}), **dict(extra or {})}
-    return load_model(str(case["model"]), overrides or None)
+    source = f"{case.get('_file', case.get('id', 'case'))}: overrides"
+    return load_model(str(case["model"]), overrides or None, overrides_source=source)
 
 
 def _simulate(case: Mapping[str, Any], protocol: Mapping[str, Any], model: Model) -> Results:

@@ -53,9 +53,34 @@ def compare(
 ) -> pd.DataFrame:
     """The same postures on several models (e.g. normal vs hypertonic tone), side by side.
 
-    Returns a DataFrame with a (posture, level) row index and a (model label, column) column
-    index, so that ``table["hypertonic"] - table["normal"]`` gives the differences. ``kwargs``
-    go to :func:`equilibrium`.
+    Parameters
+    ----------
+    models : mapping
+        ``{label: model}`` (a :class:`msk.Model` or a bundled name), e.g.
+        ``{"normal": lumbar, "hypertonic": lumbar.with_overrides({...})}``.
+    postures : iterable of Posture or preset names
+    columns : sequence of str
+        Columns of :attr:`EquilibriumResult.levels` to keep.
+    n_workers : int, optional
+        Threads (default: one per CPU); ``1`` solves in the calling thread.
+    progress : bool
+        Show a progress bar.
+    **kwargs
+        Passed to :func:`equilibrium` (``mode``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A (posture, level) row index and a (model label, column) column index, so that
+        ``table["hypertonic"] - table["normal"]`` gives the differences; units in
+        ``attrs["units"]``.
+
+    Raises
+    ------
+    msk.EquilibriumError
+        A posture cannot be held on one of the models (nothing is returned).
+    ValueError
+        As :func:`equilibrium`, or a bad ``n_workers``.
     """
     import pandas as pd
 
@@ -116,6 +141,14 @@ def sweep(
         of :attr:`EquilibriumResult.levels` and ``<group>_activation`` for every muscle group
         (dims posture and grid keys). A combination the muscles cannot hold is NaN, with its
         message in ``attrs["errors"]``.
+
+    Raises
+    ------
+    msk.ModelError
+        An override of the grid does not validate, before anything is solved (the message
+        starts with ``msk.spine.sweep(grid=...)`` and quotes the key).
+    ValueError
+        As :func:`equilibrium`, or a bad ``n_workers``.
     """
     import itertools
 
@@ -127,7 +160,11 @@ def sweep(
     grid = dict(grid or {})
     keys = list(grid)
     combos = list(itertools.product(*[list(grid[k]) for k in keys])) if keys else [()]
-    models = [base.with_overrides(dict(zip(keys, c))) if keys else base for c in combos]
+    source = "msk.spine.sweep(grid=...)"
+    models = [
+        base.with_overrides(dict(zip(keys, c)), overrides_source=source) if keys else base
+        for c in combos
+    ]
     tasks = [(m, p) for m in models for p in ps]
     core = require_core()
     outcomes = run_tasks(
