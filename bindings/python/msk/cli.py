@@ -6,10 +6,17 @@
     msk demo [-o DIR]                run the bundled demos: DIR/msk_demo.h5 and .png (an elbow
                                      PIR episode), DIR/msk_spine.h5 and .png (lumbar postures)
     msk run RUN.yaml [-o OUT.h5] [--report REPORT.png]
-    msk info FILE.h5                 episode: channels, units, duration, metadata;
-                                     equilibrium: labels, postures, loads per posture
-    msk plot FILE.h5 [-o FILE.png]   episode: dashboard figure; equilibrium: the spines
-    msk validate                     validation table against published measurements
+    msk run A.yaml B.yaml ... [--output-dir DIR] [--reports]
+                                     several run files, one after the other (DIR/<stem>.h5)
+    msk info FILE.h5 [--channels]    episode: duration, metadata, events, channels by kind (each
+                                     channel with --channels); equilibrium: labels, postures,
+                                     loads per posture
+    msk plot FILE.h5 [-o FILE.png] [--force]
+                                     episode: dashboard figure; equilibrium: the spines (an
+                                     existing figure is kept unless --force)
+    msk pose MODEL POSTURE [--set KEY=VALUE ...] [--profile NAME] [-o DIR]
+                                     one posture: DIR/<model>_<posture>.csv (levels) and .png
+    msk validate [--cases DIR]       validation table against published measurements
 
 A run file is YAML, either an episode::
 
@@ -40,10 +47,15 @@ or postures at equilibrium (msk.equilibrium), written to an equilibrium file (ms
 An ``excitation_file`` of a voluntary phase is a path relative to the run file's directory, without
 ``..``, ending in .sto, .mot or .csv.
 
+An episode with a ``pir`` phase prints the barrier angle after each cycle and the range gained
+(:func:`msk.protocols.pir_summary`).
+
 Bad input ends with a one-line message on stderr and a non-zero exit status: 2 for a bad file or
-model (missing file, invalid YAML, msk.ModelError, invalid arguments), 3 for a failed simulation
-(msk.SimulationError; for an equilibrium run, any posture the muscles cannot hold, after every
-other posture is written), 1 for other errors, 130 when interrupted.
+model (missing file, invalid YAML, msk.ModelError, invalid arguments, an existing figure without
+``--force``), 3 for a failed simulation (msk.SimulationError; for an equilibrium run, any posture
+the muscles cannot hold, after every other posture is written), 1 for other errors (and for
+``msk validate``, a case that fails unexpectedly or errors), 130 when interrupted. With several
+run files, each failure is reported and the others run; the status is the first failure's.
 """
 
 from __future__ import annotations
@@ -354,12 +366,39 @@ def _execute(
         model, run["protocol"], output=output, progress=progress, **dict(run["options"])
     )
     print(f"results: {output}")
+    _print_pir_summaries(run["protocol"], results)
     if report is not None:
         from msk.plot import dashboard
 
         report.parent.mkdir(parents=True, exist_ok=True)
         dashboard(results, path=report)
         print(f"report:  {report}")
+
+
+def _print_pir_summaries(protocol: Mapping[str, Any], results: Any) -> None:
+    """For each joint a ``pir`` phase works on: the barrier angle after each cycle and the range
+    gained (:func:`msk.protocols.pir_summary`)."""
+    from msk.protocols import pir_summary
+
+    joints = [
+        str(phase["joint"])
+        for phase in protocol.get("phases") or []
+        if isinstance(phase, Mapping) and phase.get("type") == "pir" and "joint" in phase
+    ]
+    for joint in dict.fromkeys(joints):
+        table = pir_summary(results, joint)
+        print(f"\nPIR on {joint}: barrier angle after each cycle")
+        if not len(table):
+            print("  no barrier was reached")
+            continue
+        print(f"  {'cycle':>5}  {'time [s]':>8}  {'barrier [deg]':>13}  {'gain [deg]':>10}")
+        for row in table.itertuples(index=False):
+            print(
+                f"  {row.cycle:>5}  {row.time_s:>8.2f}  {row.barrier_angle_deg:>13.2f}  "
+                f"{row.gain_deg:>10.2f}"
+            )
+        total = float(table["cumulative_gain_deg"].iloc[-1])
+        print(f"  range gained: {total:.2f} deg over {int(table['cycle'].iloc[-1])} cycle(s)")
 
 
 def _execute_equilibrium(
@@ -604,20 +643,66 @@ def _demo_equilibrium(directory: Path, progress: bool | None) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    path = Path(args.run_file)
+    paths = [Path(p) for p in args.run_files]
+    if len(paths) > 1 and (args.output or args.report):
+        raise UsageError(
+            "-o/--output and --report name the files of one run file; for several run files "
+            "use --output-dir DIR (and --reports)"
+        )
+    directory = Path(args.output_dir) if args.output_dir else Path(".")
+    stems: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in stems and stems[path.stem].resolve() != path.resolve():
+            raise UsageError(
+                f"{path}: writes {path.stem}.h5, as {stems[path.stem]} does; rename one of them"
+            )
+        stems[path.stem] = path
+    if len(paths) == 1:
+        path = paths[0]
+        output = Path(args.output) if args.output else directory / f"{path.stem}.h5"
+        report = Path(args.report) if args.report else None
+        if report is None and args.reports:
+            report = output.with_suffix(".png")
+        return _run_one(path, output, report, args.progress)
+    # Several run files: each runs, a failure is reported and the others go on.
+    failed: list[tuple[Path, int]] = []
+    for k, path in enumerate(dict.fromkeys(paths)):
+        if k:
+            print()
+        print(f"== {path}")
+        output = directory / f"{path.stem}.h5"
+        report = output.with_suffix(".png") if args.reports else None
+        try:
+            status = _run_one(path, output, report, args.progress)
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:
+            if args.traceback:
+                raise
+            print(f"msk: error: {_message(error)}", file=sys.stderr)
+            status = _exit_code(error)
+        if status:
+            failed.append((path, status))
+    if failed:
+        names = ", ".join(str(p) for p, _ in failed)
+        print(f"msk: {len(failed)} of {len(stems)} run file(s) failed: {names}", file=sys.stderr)
+        return failed[0][1]
+    return 0
+
+
+def _run_one(path: Path, output: Path, report: Path | None, progress: bool | None) -> int:
+    """Run one run file: an episode or postures. Returns the exit status."""
     run = _check_run(_read_yaml(path), path)
-    output = Path(args.output) if args.output else Path(path.stem + ".h5")
-    report = Path(args.report) if args.report else None
     if run.get("kind") == "equilibrium":
         return _execute_equilibrium(
             run,
             output,
             report,
-            args.progress,
+            progress,
             run_file=str(path.resolve()),
             run_text=path.read_text(encoding="utf-8"),
         )
-    _execute(run, output, report, args.progress)
+    _execute(run, output, report, progress)
     return 0
 
 
@@ -683,6 +768,7 @@ def _info_equilibrium(path: Path) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
+    from msk._names import listing
     from msk.results import Results
     from msk.spine import is_equilibrium_file
 
@@ -704,8 +790,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
         print("time      no samples")
     print(
         f"content   {len(results.channels)} channels: {len(results.joints)} joint(s) "
-        f"{results.joints}, {len(results.muscles)} muscle(s) {results.muscles}, "
-        f"{len(results.pairs)} pair(s) {results.pairs}"
+        f"({listing(results.joints, 10)}), {len(results.muscles)} muscle(s) "
+        f"({listing(results.muscles, 10)}), {len(results.pairs)} pair(s) "
+        f"({listing(results.pairs, 10)})"
     )
     if results.stats:
         stats = ", ".join(f"{k} = {_format_value(v, 20)}" for k, v in results.stats.items())
@@ -725,13 +812,62 @@ def _cmd_info(args: argparse.Namespace) -> int:
     if len(events) > args.max_events:
         print(f"  … {len(events) - args.max_events} more")
 
-    print("\nchannels")
-    width = max((len(c) for c in results.channels), default=8)
-    units_width = max((len(u) for u in results.units.values()), default=5)
-    for name in results.channels:
-        units = results.units[name] or "-"
-        print(f"  {name:<{width}}  [{units:<{units_width}}]  {results.descriptions[name]}".rstrip())
+    if args.channels:
+        print(f"\nchannels ({len(results.channels)})")
+        width = max((len(c) for c in results.channels), default=8)
+        units_width = max((len(u) for u in results.units.values()), default=5)
+        for name in results.channels:
+            units = results.units[name] or "-"
+            line = f"  {name:<{width}}  [{units:<{units_width}}]  {results.descriptions[name]}"
+            print(line.rstrip())
+    else:
+        _print_channel_kinds(results)
     return 0
+
+
+def _channel_kinds(
+    channels: Sequence[str], units: Mapping[str, str], joints: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Channels grouped by kind (their first part: ``joint``, ``muscle``, ``pair``...): the
+    number of channels, the entities (second part) and the quantities (the rest, with a joint
+    name shown as ``<joint>``) with their units."""
+    kinds: dict[str, dict[str, Any]] = {}
+    for name in channels:
+        parts = name.split(".")
+        kind = parts[0]
+        entry = kinds.setdefault(kind, {"count": 0, "entities": {}, "quantities": {}})
+        entry["count"] += 1
+        if len(parts) >= 3:
+            entry["entities"].setdefault(parts[1], None)
+            rest = [("<joint>" if p in joints else p) for p in parts[2:]]
+        else:
+            rest = parts[1:]
+        quantity = ".".join(rest) or kind
+        entry["quantities"].setdefault(quantity, units.get(name, ""))
+    return kinds
+
+
+def _print_channel_kinds(results: Any) -> None:
+    """``msk info`` without ``--channels``: one line per kind of channel."""
+    from msk._names import listing
+
+    kinds = _channel_kinds(results.channels, results.units, results.joints)
+    print(f"\nchannels ({len(results.channels)} by kind; --channels lists them)")
+    kind_width = max([len("kind")] + [len(k) for k in kinds])
+    print(f"  {'kind':<{kind_width}}  {'channels':>8}  {'entities':>8}  quantities [units]")
+    for kind, entry in kinds.items():
+        n_entities = len(entry["entities"])
+        quantities = [f"{q} [{u or '-'}]" for q, u in entry["quantities"].items()]
+        print(
+            f"  {kind:<{kind_width}}  {entry['count']:>8}  {n_entities or '':>8}  "
+            f"{listing(quantities, 12)}"
+        )
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    """UsageError when ``path`` exists and ``force`` is not set."""
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; give --force to overwrite it, or -o another file")
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -740,6 +876,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     from msk.spine import is_equilibrium_file, load
 
     output = Path(args.output) if args.output else Path(args.file).with_suffix(".png")
+    _refuse_overwrite(output, args.force)
     if is_equilibrium_file(args.file):
         if args.muscles or args.joints:
             raise UsageError(
@@ -755,6 +892,90 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     results = Results.load(args.file)
     dashboard(results, muscles=args.muscles, joints=args.joints, path=output, title=args.title)
     print(output)
+    return 0
+
+
+def _parse_assignments(items: Sequence[str]) -> dict[str, Any]:
+    """``["a.b=1", "c=hypertonic"]`` as ``{"a.b": 1, "c": "hypertonic"}`` (values read as
+    YAML scalars or lists)."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(
+                f"--set {item!r}: expected KEY=VALUE, e.g. groups.psoas.tone=hypertonic"
+            )
+        try:
+            value = yaml.safe_load(text) if text.strip() else ""
+        except yaml.YAMLError:
+            raise UsageError(f"--set {item!r}: VALUE is not valid YAML") from None
+        if key in out:
+            raise UsageError(f"--set {key}: given twice")
+        out[key] = value
+    return out
+
+
+def _cmd_pose(args: argparse.Namespace) -> int:
+    """``msk pose MODEL POSTURE``: one equilibrium, its levels as CSV and its picture."""
+    import matplotlib.pyplot as plt
+
+    from msk._api import load_model
+    from msk._runtime import require_core
+    from msk.spine import Posture, equilibrium
+
+    core = require_core()
+    overrides = _parse_assignments(args.overrides)
+    if args.profile is not None:
+        if "tone_profile" in overrides:
+            raise UsageError("--profile and --set tone_profile=...: give one of them")
+        overrides["tone_profile"] = args.profile
+    try:
+        model = load_model(args.model, overrides or None, overrides_source="msk pose --set")
+    except core.ModelError as error:
+        if (
+            args.profile is not None
+            and "'tone_profile'" in str(error)
+            and "known field" in str(error)
+        ):
+            raise UsageError(
+                f"--profile {args.profile}: this version of msk has no tone profiles (models "
+                "have no field tone_profile yet); set the tone of muscle groups with --set, e.g. "
+                "--set groups.erector_spinae.tone=hypertonic --set groups.psoas.tone=hypertonic"
+            ) from None
+        raise
+    params = {} if args.load_kg is None else {"load_kg": args.load_kg}
+    posture = Posture.preset(args.posture, **params)
+    directory = Path(args.output_dir)
+    parts = [model.name, posture.name] + ([args.profile] if args.profile else [])
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", "_".join(parts))
+    table_path, picture_path = directory / f"{stem}.csv", directory / f"{stem}.png"
+    for path in (table_path, picture_path):
+        _refuse_overwrite(path, args.force)
+    result = equilibrium(model, posture, mode=args.mode)
+
+    directory.mkdir(parents=True, exist_ok=True)
+    levels = result.levels
+    units = levels.attrs.get("units", {})
+    table = levels.copy()
+    table.columns = [f"{c} [{units[c]}]" if units.get(c) else c for c in levels.columns]
+    table.to_csv(table_path)
+    shown = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "no overrides"
+    title = f"{model.name}, {posture.name} ({shown})\n{result.summary()}"
+    plt.close(result.plot(title=title, path=picture_path))
+
+    print(f"{model.name} in {posture.name}, mode {args.mode}, {shown}")
+    print(f"  {'level':<7} {'compression':>11} {'pressure':>9} {'facet':>6} {'foramen':>8}")
+    print(f"  {'':<7} {'[N]':>11} {'[MPa]':>9} {'share':>6} {'[mm]':>8}")
+    for level, row in levels.iterrows():
+        print(
+            f"  {level!s:<7} {row['compression_N']:>11.0f} {row['pressure_MPa']:>9.2f} "
+            f"{row['facet_share']:>6.2f} {row['foramen_height_mm']:>8.1f}"
+        )
+    print(f"table:   {table_path}")
+    print(f"picture: {picture_path}")
     return 0
 
 
@@ -838,15 +1059,32 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo)
 
     run = commands.add_parser(
-        "run", parents=[progress], help="run a run file (YAML): an episode or postures"
+        "run", parents=[progress], help="run run files (YAML): episodes or postures"
     )
     run.add_argument(
-        "run_file", help="run file: model, overrides, and protocol + options or equilibrium"
+        "run_files",
+        nargs="+",
+        metavar="RUN_FILE",
+        help="run file(s): model, overrides, and protocol + options or equilibrium; several run "
+        "one after the other (a failure is reported and the others go on)",
     )
-    run.add_argument("-o", "--output", help="results file (default: <run file stem>.h5)")
+    run.add_argument(
+        "-o", "--output", help="results file of one run file (default: <run file stem>.h5)"
+    )
+    run.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="directory of the results files <run file stem>.h5 (default: the current one)",
+    )
     run.add_argument(
         "--report",
-        help="also write a figure (e.g. report.png): the dashboard, or the spines of the postures",
+        help="also write a figure (e.g. report.png) of one run file: the dashboard, or the "
+        "spines of the postures",
+    )
+    run.add_argument(
+        "--reports",
+        action="store_true",
+        help="also write the figure of every run file beside its results (<stem>.png)",
     )
     run.set_defaults(handler=_cmd_run)
 
@@ -854,6 +1092,11 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("file", help="results file (.h5)")
     info.add_argument(
         "--max-events", type=int, default=30, help="events listed at most (default 30)"
+    )
+    info.add_argument(
+        "--channels",
+        action="store_true",
+        help="list every channel with its units (default: a count per kind of channel)",
     )
     info.set_defaults(handler=_cmd_info)
 
@@ -867,7 +1110,44 @@ def _parser() -> argparse.ArgumentParser:
     )
     plot.add_argument("--joints", nargs="+", metavar="JOINT", help="joints to draw (episode files)")
     plot.add_argument("--title", help="figure title")
+    plot.add_argument("--force", action="store_true", help="overwrite an existing figure")
     plot.set_defaults(handler=_cmd_plot)
+
+    pose = commands.add_parser(
+        "pose",
+        help="one posture of a spine model: the levels table (CSV) and the picture",
+        description="Solve one posture (msk.equilibrium) and write the levels table (CSV) and "
+        "the picture. Example: msk pose lumbar sitting_slouched --set "
+        "groups.erector_spinae.tone=hypertonic -o out",
+    )
+    pose.add_argument("model", help="a spine model: bundled name (lumbar, cervical) or path")
+    pose.add_argument("posture", help="a posture preset (e.g. standing_relaxed, sitting_slouched)")
+    pose.add_argument(
+        "--profile",
+        help="a tone profile (e.g. lower_crossed), passed as the override tone_profile",
+    )
+    pose.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a model override, e.g. groups.psoas.tone=hypertonic (repeatable; VALUE is YAML)",
+    )
+    pose.add_argument(
+        "--mode",
+        default="rhythm",
+        help="posture mode: fixed, rhythm (default) or relaxed (the posture relaxes)",
+    )
+    pose.add_argument("--load-kg", type=float, help="mass held in the hands [kg] (lifting presets)")
+    pose.add_argument(
+        "-o",
+        "--output-dir",
+        default=".",
+        help="directory of <model>_<posture>[_<profile>].csv and .png (default: the current one)",
+    )
+    pose.add_argument("--force", action="store_true", help="overwrite existing files")
+    pose.set_defaults(handler=_cmd_pose)
 
     validate = commands.add_parser(
         "validate",
