@@ -50,7 +50,17 @@ _OPENSIM_SUFFIX = ".osim"
 
 
 def bundled_models() -> list[str]:
-    """Names of the models shipped with the package (``msk/models/<name>.yaml``), sorted."""
+    """Names of the models shipped with the package (``msk/models/<name>.yaml``), sorted.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["cervical", "elbow", "lumbar"]``; empty when the package has no models folder.
+
+    Raises
+    ------
+    Nothing
+    """
     from importlib.resources import files
 
     folder = files("msk") / "models"

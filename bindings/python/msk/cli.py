@@ -876,7 +876,6 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     from msk.spine import is_equilibrium_file, load
 
     output = Path(args.output) if args.output else Path(args.file).with_suffix(".png")
-    _refuse_overwrite(output, args.force)
     if is_equilibrium_file(args.file):
         if args.muscles or args.joints:
             raise UsageError(
@@ -886,10 +885,12 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         stored = load(args.file)
         if not stored:
             raise UsageError(f"{args.file}: no posture was held; nothing to draw")
+        _refuse_overwrite(output, args.force)
         _equilibrium_figure(stored, output, title=args.title)
         print(output)
         return 0
     results = Results.load(args.file)
+    _refuse_overwrite(output, args.force)
     dashboard(results, muscles=args.muscles, joints=args.joints, path=output, title=args.title)
     print(output)
     return 0
@@ -1162,7 +1163,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``msk`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the ``msk`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``msk``.
+
+    Returns
+    -------
+    int
+        The exit status (module docstring): 0, 1, 2, 3 or 130.
+
+    Raises
+    ------
+    SystemExit
+        ``--help``, ``--version`` or arguments argparse refuses.
+    Exception
+        Any error, with ``--traceback`` (without it the error is printed on one line and its
+        exit status returned).
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -154,6 +154,16 @@ class Results:
             What ``msk._core.simulate`` returned.
         meta : mapping, optional
             Run metadata to attach (the core result does not carry it).
+
+        Returns
+        -------
+        Results
+            The episode's channels, events and statistics, with ``meta``.
+
+        Raises
+        ------
+        ValueError
+            The episode's arrays do not have the shapes of the channel lists.
         """
         return cls(
             time=episode.time,
@@ -176,6 +186,11 @@ class Results:
         ----------
         path : str or path
             HDF5 file with ``format = "msk-results"``.
+
+        Returns
+        -------
+        Results
+            With ``path`` set to the file.
 
         Raises
         ------
@@ -268,6 +283,11 @@ class Results:
         -------
         pathlib.Path
             ``path``.
+
+        Raises
+        ------
+        OSError
+            The file cannot be written.
         """
         import h5py
         import numpy as np
@@ -399,15 +419,54 @@ class Results:
             Indexed by time [s]; columns named after the channel without the ``muscle.<name>.``
             prefix (``excitation``, ``activation``, ``force``, ``moment.<joint>``...);
             ``df.attrs["units"]`` maps columns to units.
+
+        Raises
+        ------
+        KeyError
+            No channel of that muscle (the message lists the muscles that have channels).
         """
         return self._group("muscle", name)
 
     def joint(self, name: str) -> pd.DataFrame:
-        """All channels of one joint (``angle`` [rad], ``velocity`` [rad/s]) by time [s]."""
+        """All channels of one joint (``angle`` [rad], ``velocity`` [rad/s]) by time [s].
+
+        Parameters
+        ----------
+        name : str
+            Joint coordinate name, e.g. ``"r_elbow_flex"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by time [s]; columns without the ``joint.<name>.`` prefix; units in
+            ``df.attrs["units"]``.
+
+        Raises
+        ------
+        KeyError
+            No channel of that joint (the message lists the joints that have channels).
+        """
         return self._group("joint", name)
 
     def pair(self, name: str) -> pd.DataFrame:
-        """All channels of one muscle pair (``cci`` [1], ``net_moment`` [N m]), by time [s]."""
+        """All channels of one muscle pair (``cci`` [1], ``net_moment`` [N m]), by time [s].
+
+        Parameters
+        ----------
+        name : str
+            Pair name, e.g. ``"elbow"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by time [s]; columns without the ``pair.<name>.`` prefix; units in
+            ``df.attrs["units"]``.
+
+        Raises
+        ------
+        KeyError
+            No channel of that pair (the message lists the pairs that have channels).
+        """
         return self._group("pair", name)
 
     def _time_index(self) -> pd.Index:
@@ -431,6 +490,11 @@ class Results:
             Indexed by ``time`` [s], one column per channel in SI units; ``df.attrs["units"]`` and
             ``df.attrs["descriptions"]`` map channel names to units and descriptions,
             ``df.attrs["meta"]`` holds the run metadata.
+
+        Raises
+        ------
+        KeyError
+            A channel name the results do not have (with suggestions).
         """
         import pandas as pd
 
@@ -463,6 +527,13 @@ class Results:
             ``units = "s"``), each with attrs ``units`` and ``description`` (so xarray's plots
             label their axes with the units); events as variables ``event_time`` [s] and
             ``event_label`` along dimension ``event``; run metadata in the dataset attrs.
+
+        Raises
+        ------
+        KeyError
+            A channel name the results do not have (with suggestions).
+        ImportError
+            xarray is not installed.
         """
         import numpy as np
 
@@ -495,7 +566,23 @@ class Results:
     # --- plotting and display ------------------------------------------------------------------
 
     def plot(self, **kwargs: Any) -> Figure:
-        """Draw the dashboard of these results (keywords go to :func:`msk.plot.dashboard`)."""
+        """Draw the dashboard of these results (keywords go to :func:`msk.plot.dashboard`).
+
+        Parameters
+        ----------
+        **kwargs
+            Keywords of :func:`msk.plot.dashboard` (``muscles``, ``joints``, ``path``,
+            ``title``...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Raises
+        ------
+        KeyError
+            A muscle or joint the results do not have.
+        """
         from msk.plot import dashboard
 
         return dashboard(self, **kwargs)

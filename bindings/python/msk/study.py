@@ -163,6 +163,10 @@ def units_of(name: str) -> str | None:
     -------
     str or None
         ``"1/L_opt"``, ``"deg/s"``, ...; ``None`` when unknown.
+
+    Raises
+    ------
+    Nothing
     """
     parts = name.split(".")
     if len(parts) >= 2 and parts[-2] == "angles_deg":
@@ -1026,6 +1030,11 @@ def failures(dataset: xr.Dataset) -> pd.DataFrame:
         One column per dimension and coordinate of the run (its values), and ``error`` (the
         stage, ``model``, ``simulate`` or ``reduce``, then the exception and its message); no
         rows when every run worked.
+
+    Raises
+    ------
+    KeyError
+        ``dataset`` has no variable ``error`` (it is not from :mod:`msk.study`).
     """
     if "error" not in dataset:
         raise KeyError("failures: expected a dataset from msk.study (no variable 'error')")

@@ -900,6 +900,12 @@ def run_all(directory: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per case with the columns of :func:`run_case` (``id``, ``title``, ``kind``,
         ``published``, ``predicted``, ``tolerance``, ``status``, ... ``values``).
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        As :func:`load_cases`. A case whose run raises does not raise here: it is a failed case
+        with its error in the ``error`` column.
     """
     import pandas as pd
 
@@ -1093,6 +1099,16 @@ def to_markdown(table: pd.DataFrame) -> str:
     ----------
     table : pandas.DataFrame
         As returned by :func:`run_all`.
+
+    Returns
+    -------
+    str
+        The page docs/validation/index.md holds.
+
+    Raises
+    ------
+    KeyError
+        ``table`` lacks a column of :func:`run_all`.
     """
     from msk._api import installed_version
 
