@@ -97,7 +97,7 @@ def test_protocol_names_get_a_suggestion() -> None:
         msk.simulate(elbow, [p.hold("r_elbow_flx", 0.1)], progress=False)
 
 
-@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), [1.0, float("nan")]])
 def test_nan_and_infinite_overrides_are_refused(bad: float) -> None:
     with pytest.raises(ValueError) as info:
         msk.load_model("elbow", overrides={"muscles.BIClong.tone.gain": bad})

@@ -289,6 +289,14 @@ def test_every_override_key_is_checked_before_the_first_run(
     assert "did you mean 'threshold_offset'" in message
     assert runs == []
 
+    # A misspelt key after one whose first value the core refuses is still found up front.
+    grid = {
+        "muscles.BIClong.max_isometric_force": [-1.0, 600.0],
+        "muscles.BIClong.tone.gian": [1.0, 2.0],
+    }
+    with pytest.raises(msk.ModelError, match=r"'muscles.BIClong.tone.gian': .*did you mean 'gain'"):
+        study.sweep(hypertonic, RAMP, grid, reduce=outcome, progress=False)
+
     with pytest.raises(msk.ModelError, match=r"unknown muscle 'BICLong' of model 'elbow'; did "):
         study.cohort(hypertonic, RAMP, [{"muscles.BICLong.tone.gain": 2.0}], progress=False)
     with pytest.raises(ValueError, match=r"expected a finite number, got nan"):

@@ -110,6 +110,8 @@ def _json_default(value: Any) -> Any:
 
 def _non_finite(value: Any) -> Any:
     """The first NaN or infinite number in ``value`` (a scalar or nested lists), else None."""
+    if hasattr(value, "tolist") and getattr(value, "ndim", 0):
+        value = value.tolist()  # a NumPy array
     if isinstance(value, (list, tuple)):
         for item in value:
             found = _non_finite(item)
@@ -248,10 +250,16 @@ def _name_error(key: str, base: Any) -> str | None:
 
 
 def _diagnose(
-    error: BaseException, load: Loader, flat: Mapping[str, Any], source: str
+    error: BaseException,
+    load: Loader,
+    flat: Mapping[str, Any],
+    source: str,
+    paths_first: bool = False,
 ) -> tuple[BaseException, bool]:
     """The error to raise for a refusal of ``flat`` by the core, and whether a key names no
-    field or element of the model (rather than a value the core refuses)."""
+    field or element of the model (rather than a value the core refuses). With
+    ``paths_first``, every key is tried before a refused value is reported, so that a key that
+    names no field is found even after one with a bad value."""
     core = require_core()
     try:
         base = load("")
@@ -261,6 +269,7 @@ def _diagnose(
         wrong = _name_error(key, base)
         if wrong is not None:
             return core.ModelError(f"{source}: {key!r}: {wrong}"), True
+    first_value_error: BaseException | None = None
     for key, value in flat.items():
         try:
             load(json.dumps({key: value}, default=_json_default))
@@ -268,7 +277,13 @@ def _diagnose(
             reason = _reason(str(alone))
             hint = _hint(reason)
             message = f"{source}: {key!r}: {reason}" + (f"; {hint}" if hint else "")
-            return core.ModelError(message), any(p in reason for p in _PATH_ERRORS)
+            if any(p in reason for p in _PATH_ERRORS):
+                return core.ModelError(message), True
+            if not paths_first:
+                return core.ModelError(message), False
+            first_value_error = first_value_error or core.ModelError(message)
+    if first_value_error is not None:
+        return first_value_error, False
     return core.ModelError(f"{source} (together): {error}"), False
 
 
@@ -336,6 +351,8 @@ def check_override_keys(load: Loader, keys: Mapping[str, Any], source: str) -> N
     try:
         load(text)
     except core.ModelError as error:
-        explained, names_no_field = _diagnose(error, load, flatten_overrides(keys), source)
+        explained, names_no_field = _diagnose(
+            error, load, flatten_overrides(keys), source, paths_first=True
+        )
         if names_no_field:
             raise explained from None
