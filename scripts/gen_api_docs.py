@@ -291,8 +291,13 @@ def _line(obj: Any) -> tuple[str, int]:
 
 
 def _defined_in(obj: Any) -> str | None:
+    """The public module whose page documents ``obj``: its module, or for the submodules of a
+    public package (``msk.spine.files``) the package (``msk.spine``)."""
     module = getattr(obj, "__module__", None)
-    return module if isinstance(module, str) else None
+    if not isinstance(module, str):
+        return None
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "msk" and len(parts) > 2 else module
 
 
 def _class_members(cls: type) -> Iterable[tuple[str, Any]]:

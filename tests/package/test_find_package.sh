@@ -8,6 +8,10 @@ work=$3
 rm -rf "$work"
 mkdir -p "$work"
 cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
+# The licence and the third-party terms of the bundled models travel with the install.
+for notice in LICENSE THIRD_PARTY_LICENSES.md; do
+  test -s "$work/prefix/share/doc/msk/$notice" || { echo "missing share/doc/msk/$notice" >&2; exit 1; }
+done
 cmake -S "$source_dir/examples/cpp" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
   -DCMAKE_BUILD_TYPE=Release > "$work/configure.log"
 cmake --build "$work/build" > "$work/build.log"

@@ -4,6 +4,10 @@ Most tests need only the pure-Python package: results files are written here wit
 documented layout, and ``fake_core`` stands in for the compiled extension where the Python layer's
 own logic is under test. Tests that need the real ``msk._core`` carry the ``core`` marker and call
 ``pytest.importorskip("msk._core")``; run them alone with ``pytest -m core``.
+
+A missing compiled core is an error of the test run, not a reason to skip: the session stops at
+once with a message saying how to build it. ``MSK_ALLOW_NO_CORE=1`` runs the pure-Python tests
+alone (the tests marked ``core`` are then skipped), for a machine without a C++ toolchain.
 """
 
 from __future__ import annotations
@@ -36,10 +40,30 @@ PAIR = "elbow"
 DT = 0.01
 
 
+ALLOW_NO_CORE = "MSK_ALLOW_NO_CORE"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "core: needs the compiled extension msk._core (skipped when it is missing)"
+        "markers",
+        f"core: needs the compiled extension msk._core (skipped only with {ALLOW_NO_CORE}=1)",
     )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop the run when ``msk._core`` cannot be imported, unless MSK_ALLOW_NO_CORE=1."""
+    if os.environ.get(ALLOW_NO_CORE) == "1":
+        return
+    try:
+        import msk._core  # noqa: F401
+    except ImportError as error:
+        pytest.exit(
+            f"msk._core, the compiled part of msk, cannot be imported ({error}): the tests that "
+            "need it would be skipped and the run would look green. Build and install the "
+            "package (scripts/install_python.sh, or pip install .), or set "
+            f"{ALLOW_NO_CORE}=1 to run the pure-Python tests alone.",
+            returncode=pytest.ExitCode.TESTS_FAILED,
+        )
 
 
 # --- a synthetic PIR episode ----------------------------------------------------------------------

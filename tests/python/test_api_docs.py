@@ -78,3 +78,46 @@ def test_numpydoc_sections_become_markdown() -> None:
     assert "**Parameters**\n\n- **`x`** : *float*\n  Length [m], see `simulate` and `y`." in text
     assert "**Returns**\n\n- **`float`**\n  Area [m^2]." in text
     assert "```python\n>>> thing(2.0)\n4.0\n```" in text
+
+
+def _public_functions() -> dict[str, object]:
+    """Every function in the ``__all__`` of a public module, and every public method of a
+    public class (properties excepted), by qualified name."""
+    import importlib
+    import inspect
+
+    gen = generator()
+    found: dict[str, object] = {}
+    seen: set[int] = set()
+    for module_name in gen.public_modules():
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name, None)
+            items = []
+            if inspect.isfunction(obj):
+                items.append((f"{module_name}.{name}", obj))
+            elif inspect.isclass(obj) and (obj.__module__ or "").startswith("msk"):
+                for attr, member in vars(obj).items():
+                    if isinstance(member, (classmethod, staticmethod)):
+                        member = member.__func__
+                    if not attr.startswith("_") and inspect.isfunction(member):
+                        items.append((f"{module_name}.{name}.{attr}", member))
+            for qualified, function in items:
+                if id(function) not in seen:
+                    seen.add(id(function))
+                    found[qualified] = function
+    return found
+
+
+def test_every_public_function_says_what_it_returns_and_raises() -> None:
+    import inspect
+
+    functions = _public_functions()
+    assert "msk.equilibrium" in functions and "msk.Results.load" in functions
+    lacking = []
+    for name, function in functions.items():
+        doc = "\n" + (inspect.getdoc(function) or "")
+        missing = [s for s in ("Returns", "Raises") if f"\n{s}\n{'-' * len(s)}\n" not in doc]
+        if missing:
+            lacking.append(f"{name} ({', '.join(missing)})")
+    assert not lacking, "docstrings without Returns/Raises sections: " + "; ".join(lacking)

@@ -47,11 +47,29 @@ def test_info_summarises_a_results_file(
     out = capsys.readouterr().out
     assert "model     elbow" in out
     assert "0 … 31 s  (3101 samples, dt = 0.01 s)" in out
-    assert f"joint.{JOINT}.angle" in out and "[rad" in out
-    assert "muscle.BIClong.force" in out and "[N " in out
     assert "barrier:r_elbow_flex" in out and "pir_cycle_start:1" in out
     assert "model_text" in out and "<2 lines>" in out
     assert "seed" in out
+    # Channels are counted by kind; --channels lists each one.
+    assert "channels (21 by kind; --channels lists them)" in out
+    kinds = {
+        line.split()[0]: line.split()[1:3]
+        for line in out.split("quantities [units]")[1].splitlines()[1:]
+        if line.strip()
+    }
+    assert kinds == {
+        "joint": ["2", "1"],
+        "examiner": ["1", "1"],
+        "muscle": ["16", "2"],
+        "pair": ["2", "1"],
+    }
+    assert "moment.<joint> [N m]" in out and "force [N]" in out
+    assert f"joint.{JOINT}.angle" not in out
+
+    assert main(["info", str(results_file), "--channels"]) == 0
+    out = capsys.readouterr().out
+    assert f"joint.{JOINT}.angle" in out and "[rad" in out
+    assert "muscle.BIClong.force" in out and "[N " in out
 
 
 def test_plot_writes_png_next_to_the_file_or_where_asked(
@@ -66,6 +84,19 @@ def test_plot_writes_png_next_to_the_file_or_where_asked(
     target.parent.mkdir()
     assert main(["plot", str(results_file), "-o", str(target), "--muscles", "BIClong"]) == 0
     assert target.is_file()
+
+
+def test_plot_keeps_an_existing_figure_unless_forced(
+    results_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figure = results_file.with_suffix(".png")
+    figure.write_bytes(b"a picture worth keeping")
+    assert main(["plot", str(results_file)]) == EXIT_BAD_INPUT
+    line = _one_line_error(capsys.readouterr().err)
+    assert f"{figure} exists; give --force to overwrite it" in line
+    assert figure.read_bytes() == b"a picture worth keeping"
+    assert main(["plot", str(results_file), "--force"]) == 0
+    assert figure.stat().st_size > 10_000
 
 
 # --- bad input: exit codes and one-line messages --------------------------------------------------
@@ -156,13 +187,10 @@ def test_exit_codes_follow_the_error_types(monkeypatch: pytest.MonkeyPatch) -> N
     assert _exit_code(RuntimeError("x")) == EXIT_ERROR
 
 
-def test_validate_without_the_suite_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    try:
-        import msk.validation  # noqa: F401
-    except ModuleNotFoundError:
-        pass
-    else:
-        pytest.skip("msk.validation exists in this build")
+def test_validate_without_the_suite_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "msk.validation", None)  # as in a build without the suite
     assert main(["validate"]) == EXIT_ERROR
     assert "not part of this build" in capsys.readouterr().err
 
@@ -235,6 +263,56 @@ def test_run_writes_results_and_report(
     assert '"muscles.BIClong.tone": "hypertonic"' in overrides_json
     _, protocol_json, options_json, *_ = next(c[1] for c in fake_core.calls if c[0] == "simulate")
     assert '"cycles": 2' in protocol_json and '"stepper": "rosenbrock4"' in options_json
+
+
+def test_run_prints_the_pir_summary(
+    fake_core: FakeCore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "elbow.yaml").write_text("name: elbow\n")
+    run_file = tmp_path / "session.yaml"
+    run_file.write_text(RUN_FILE)
+    assert main(["run", str(run_file), "-o", str(tmp_path / "s.h5"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert f"PIR on {JOINT}: barrier angle after each cycle" in out
+    rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
+    # The synthetic episode: barriers at 60, 55, 52, 50 deg (conftest.BARRIER_ANGLES_DEG).
+    assert [float(r[2]) for r in rows] == [60.0, 55.0, 52.0, 50.0]
+    assert "range gained: 10.00 deg over 3 cycle(s)" in out
+
+
+def test_run_several_run_files(
+    fake_core: FakeCore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "elbow.yaml").write_text("name: elbow\n")
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(RUN_FILE)
+    second.write_text(RUN_FILE.replace("cycles: 2", "cycles: 1"))
+    out_dir = tmp_path / "out"
+    argv = ["run", str(first), str(second), "--output-dir", str(out_dir), "--no-progress"]
+    assert main([*argv, "--reports"]) == 0
+    for stem in ("first", "second"):
+        assert (out_dir / f"{stem}.h5").is_file() and (out_dir / f"{stem}.png").is_file()
+    out = capsys.readouterr().out
+    assert f"== {first}" in out and f"== {second}" in out
+
+    # A failing run file is reported; the others still run; the status is the failure's.
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(RUN_FILE.replace("tone: hypertonic", "tone: bad"))
+    (out_dir / "second.h5").unlink()
+    assert main(["run", str(broken), str(second), "--output-dir", str(out_dir)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "expected a number, got bad" in err
+    assert "msk: 1 of 2 run file(s) failed: " in err
+    assert (out_dir / "second.h5").is_file()
+
+    # -o names one file: refused with several run files, as are two files writing one stem.
+    assert main(["run", str(first), str(second), "-o", "x.h5"]) == EXIT_BAD_INPUT
+    assert "--output-dir" in _one_line_error(capsys.readouterr().err)
+    (tmp_path / "other").mkdir()
+    twin = tmp_path / "other" / "first.yaml"
+    twin.write_text(RUN_FILE)
+    assert main(["run", str(first), str(twin)]) == EXIT_BAD_INPUT
+    assert "writes first.h5" in _one_line_error(capsys.readouterr().err)
 
 
 def test_run_model_error_exits_2_and_simulation_error_exits_3(

@@ -453,3 +453,60 @@ def test_bundled_spine_postures_run_file_validates() -> None:
     assert run["compare"] == {"normal": {}, "hypertonic": HYPERTONIC}
     fallback = _check_run(_demo_spine_run(), Path("<built-in>"))
     assert fallback["compare"] == run["compare"] and fallback["postures"] == run["postures"]
+
+
+# --- msk pose -----------------------------------------------------------------------------------
+
+
+def test_pose_writes_the_levels_table_and_the_picture(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    argv = ["pose", "lumbar", "sitting_slouched", "-o", str(tmp_path)]
+    argv += [
+        "--set",
+        "groups.erector_spinae.tone=hypertonic",
+        "--set",
+        "groups.psoas.tone=hypertonic",
+    ]
+    assert main(argv) == 0
+    table = pd.read_csv(tmp_path / "lumbar_sitting_slouched.csv", index_col=0)
+    assert list(table.index) == LEVELS
+    assert "compression_N [N]" in table.columns and "pressure_MPa [MPa]" in table.columns
+    assert (tmp_path / "lumbar_sitting_slouched.png").stat().st_size > 10_000
+    out = capsys.readouterr().out
+    assert "groups.erector_spinae.tone=hypertonic" in out and "L4-L5" in out
+
+    # The same numbers as msk.equilibrium with the same overrides.
+    model = msk.load_model("lumbar", overrides=HYPERTONIC)
+    levels = msk.equilibrium(model, "sitting_slouched").levels
+    np.testing.assert_allclose(table["compression_N [N]"], levels["compression_N"])
+
+    # Existing files are kept unless --force.
+    assert main(argv) == EXIT_BAD_INPUT
+    assert "exists; give --force" in capsys.readouterr().err
+    assert main([*argv, "--force"]) == 0
+
+
+def test_pose_errors_guide(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["-o", str(tmp_path)]
+    # Tone profiles are an override the core does not know yet: a clear error, no file.
+    assert main(["pose", "lumbar", "sitting_slouched", "--profile", "lower_crossed", *base]) == (
+        EXIT_BAD_INPUT
+    )
+    err = capsys.readouterr().err
+    assert "--profile lower_crossed: this version of msk has no tone profiles" in err
+    assert "--set groups.erector_spinae.tone=hypertonic" in err
+    assert not list(tmp_path.iterdir())
+
+    assert main(["pose", "lumbar", "sitting_slouch", *base]) == EXIT_BAD_INPUT
+    assert "did you mean 'sitting_slouched'" in capsys.readouterr().err
+    assert main(["pose", "lumbar", "standing_relaxed", "--set", "groups.psoaz.tone=normal"]) == (
+        EXIT_BAD_INPUT
+    )
+    assert "msk pose --set: 'groups.psoaz.tone': unknown muscle group" in capsys.readouterr().err
+    assert main(["pose", "lumbar", "standing_relaxed", "--set", "psoas"]) == EXIT_BAD_INPUT
+    assert "expected KEY=VALUE" in capsys.readouterr().err
+    assert main(["pose", "elbow", "standing_relaxed", *base]) == EXIT_BAD_INPUT
+    assert "expected a spine model" in capsys.readouterr().err

@@ -351,8 +351,14 @@ def test_load_model_errors(fake_core: FakeCore, tmp_path: Path) -> None:
     path.write_text("name: arm\n")
     with pytest.raises(fake_core.ModelError, match=r"expected a number"):
         msk.load_model(path, overrides={"muscles.BIClong.max_isometric_force": "bad"})
-    with pytest.raises(ValueError, match=r"allowed|compliant|Out of range"):
-        msk.load_model(path, overrides={"muscles.BIClong.max_isometric_force": float("nan")})
+    for bad in (float("nan"), float("inf"), np.float64("-inf"), [1.0, float("nan")]):
+        with pytest.raises(ValueError) as info:
+            msk.load_model(path, overrides={"muscles.BIClong.max_isometric_force": bad})
+        assert str(info.value).startswith(
+            "msk.load_model(overrides=...): 'muscles.BIClong.max_isometric_force': "
+            "expected a finite number, got "
+        ), info.value
+    assert not [c for c in fake_core.calls if "nan" in str(c).lower()]  # refused before the core
 
 
 def test_simulate_sends_protocol_and_options_and_returns_results(

@@ -264,7 +264,44 @@ def test_errors_raise_stops_at_the_first_failure(hypertonic: msk.Model) -> None:
 
 def test_a_study_where_every_run_fails_is_an_error(hypertonic: msk.Model) -> None:
     with pytest.raises(study.StudyError, match=r"all 2 runs failed; the first: .*ModelError"):
-        study.sweep(hypertonic, RAMP, {"muscles.BIClong.no_such_field": [1.0, 2.0]}, progress=False)
+        study.sweep(
+            hypertonic, RAMP, {"muscles.BIClong.max_isometric_force": [-1.0, -2.0]}, progress=False
+        )
+
+
+def test_every_override_key_is_checked_before_the_first_run(
+    hypertonic: msk.Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A misspelt key fails once, up front, naming the call and the key with a suggestion."""
+    runs: list[object] = []
+    monkeypatch.setattr(study, "_run", lambda *args, **kwargs: runs.append(args))
+    grid = {
+        "muscles.BIClong.tone.gain": [1.0, 2.0, 3.0],
+        "muscles.BIClong.tone.threshhold_offset": [0.0, 0.1],
+    }
+    with pytest.raises(msk.ModelError) as info:
+        study.sweep(hypertonic, RAMP, grid, reduce=outcome, progress=False)
+    message = str(info.value)
+    assert message.startswith(
+        "msk.study.sweep(grid=...): 'muscles.BIClong.tone.threshhold_offset': expected a known "
+        "field"
+    ), message
+    assert "did you mean 'threshold_offset'" in message
+    assert runs == []
+
+    # A misspelt key after one whose first value the core refuses is still found up front.
+    grid = {
+        "muscles.BIClong.max_isometric_force": [-1.0, 600.0],
+        "muscles.BIClong.tone.gian": [1.0, 2.0],
+    }
+    with pytest.raises(msk.ModelError, match=r"'muscles.BIClong.tone.gian': .*did you mean 'gain'"):
+        study.sweep(hypertonic, RAMP, grid, reduce=outcome, progress=False)
+
+    with pytest.raises(msk.ModelError, match=r"unknown muscle 'BICLong' of model 'elbow'; did "):
+        study.cohort(hypertonic, RAMP, [{"muscles.BICLong.tone.gain": 2.0}], progress=False)
+    with pytest.raises(ValueError, match=r"expected a finite number, got nan"):
+        study.sweep(hypertonic, RAMP, {"muscles.BIClong.tone.gain": [1.0, float("nan")]})
+    assert runs == []
 
 
 @pytest.mark.parametrize(

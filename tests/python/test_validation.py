@@ -156,3 +156,49 @@ def test_reports_and_exit_status(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     failing = pd.concat([table, table.iloc[:1].assign(status="fail")], ignore_index=True)
     monkeypatch.setattr(validation, "run_all", lambda: failing)
     assert main(["validate"]) == EXIT_ERROR
+
+
+def test_an_expected_failure_that_errors_fails_msk_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """expected_status: fail covers a number out of tolerance, never a run that raises."""
+    from msk.cli import EXIT_ERROR, main
+
+    text = (REPO_CASES / "wilke1999_lift_close.yaml").read_text()
+    assert "expected_status: fail" in text and "overrides: {}" in text
+    (tmp_path / "broken.yaml").write_text(
+        text.replace("overrides: {}", "overrides: {muscles.NOSUCH.tone: normal}")
+    )
+    table = validation.run_all(tmp_path)
+    assert validation.errored(table) == ["wilke1999_lift_close"]
+    assert validation.unexpected(table) == ["wilke1999_lift_close"]
+    assert "NOSUCH" in table["error"].iloc[0]
+
+    assert main(["validate", "--cases", str(tmp_path)]) == EXIT_ERROR
+    captured = capsys.readouterr()
+    assert "msk: error: validation case wilke1999_lift_close:" in captured.err
+    assert "ERROR" in captured.out and "1 error(s)" in captured.out
+    assert validation.main(["--cases", str(tmp_path)]) == 1
+
+    # The same case failing out of tolerance, as its file expects, does not fail the command.
+    (tmp_path / "broken.yaml").write_text(text)
+    assert main(["validate", "--cases", str(tmp_path)]) == 0
+    assert "fail (expected)" in capsys.readouterr().out
+
+
+def test_validate_prints_conditions_in_aligned_columns() -> None:
+    import pandas as pd
+
+    case = _case("adams_hutton1980_facet_share_standing")
+    row = validation.run_case(case)
+    assert "posture standing_relaxed (lumbar_flexion_deg=-2, hydration=0.7)" in row["conditions"]
+    assert "model lumbar" in row["conditions"]
+    long_row = {**row, "id": "a_case_whose_name_is_far_longer_than_the_old_column_of_34"}
+    table = pd.DataFrame([row, long_row])
+    text = validation.to_text(table)
+    header, _, short, long = text.splitlines()[:4]
+    for column, value in (("kind", row["kind"]), ("status", row["status"])):
+        assert short.index(value) == long.index(value) == header.index(column), column
+    predicted = str(row["predicted"])
+    assert short.rindex(predicted) == long.rindex(predicted) == header.index("msk")
+    assert "conditions: model lumbar" in text

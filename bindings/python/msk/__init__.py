@@ -38,11 +38,6 @@ Checks done in Python (protocol builders, ``simulate`` options, overrides, study
 ``ValueError`` naming the argument and the expected range.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
-
 from msk import protocols
 from msk._api import Model, bundled_models, load_model, simulate
 from msk.results import Results
@@ -79,17 +74,19 @@ _CORE_NAMES = frozenset(
 _LAZY_SUBMODULES = frozenset({"plot", "curves", "study", "validation"})
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """Resolve the core's exception classes, ``__version__`` and heavy submodules on first use."""
     if name in _CORE_NAMES:
-        from msk._api import require_core
+        from msk._runtime import require_core
 
         return getattr(require_core(), name)
     if name == "__version__":
-        from msk._api import installed_version
+        from msk._runtime import installed_version
 
         return installed_version()
     if name in _LAZY_SUBMODULES:
+        import importlib
+
         try:
             return importlib.import_module(f"msk.{name}")
         except ModuleNotFoundError as error:
@@ -100,4 +97,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """msk's public names: those of ``__all__`` and the public submodules."""
+    return sorted(set(__all__) | {"results", "validation"})

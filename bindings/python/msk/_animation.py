@@ -67,6 +67,11 @@ class Skeleton:
     model_text : str
         Model YAML (``Model.text``, or ``results.meta["model_text"]``).
 
+    Raises
+    ------
+    ValueError
+        The text is not a model with bodies.
+
     Attributes
     ----------
     bodies : list of str
@@ -77,11 +82,6 @@ class Skeleton:
         Joint coordinates (the ``joint.<name>.angle`` channels), in model order.
     muscles : list of str
         Muscle names.
-
-    Raises
-    ------
-    ValueError
-        The text is not a model with bodies.
     """
 
     def __init__(self, model_text: str) -> None:
@@ -136,6 +136,15 @@ class Skeleton:
         ----------
         angles : mapping of str to float
             Angle of each coordinate [rad]; missing coordinates are at 0.
+
+        Returns
+        -------
+        dict
+            ``{body: (rotation (3, 3) [1], origin (3,) [m])}``, ``"ground"`` included.
+
+        Raises
+        ------
+        Nothing
         """
         frames = {"ground": (np.eye(3), np.zeros(3))}
         for name in self.bodies:
@@ -151,7 +160,22 @@ class Skeleton:
         return frames
 
     def joint_centres(self, angles: Mapping[str, float]) -> dict[str, np.ndarray]:
-        """Centre (3,) [m] in ground of the joint that attaches each body to its parent."""
+        """Centre (3,) [m] in ground of the joint that attaches each body to its parent.
+
+        Parameters
+        ----------
+        angles : mapping of str to float
+            Angle of each coordinate [rad]; missing coordinates are at 0.
+
+        Returns
+        -------
+        dict
+            ``{body: centre (3,) [m]}``.
+
+        Raises
+        ------
+        Nothing
+        """
         frames = self.frames(angles)
         return {
             name: frames[self.parents[name]][1]
@@ -162,7 +186,22 @@ class Skeleton:
     def segments(self, angles: Mapping[str, float]) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """One line per body [m], ground frame: from the joint that carries it to each child's
         joint, or, for a body without children, to twice its centre of mass from that joint (an
-        estimate of its far end)."""
+        estimate of its far end).
+
+        Parameters
+        ----------
+        angles : mapping of str to float
+            Angle of each coordinate [rad]; missing coordinates are at 0.
+
+        Returns
+        -------
+        list of (str, numpy.ndarray, numpy.ndarray)
+            ``(body, start (3,), end (3,))`` [m].
+
+        Raises
+        ------
+        Nothing
+        """
         frames = self.frames(angles)
         centres = self.joint_centres(angles)
         lines = []
@@ -178,7 +217,25 @@ class Skeleton:
 
     def muscle_path(self, muscle: str, angles: Mapping[str, float]) -> np.ndarray:
         """Path points of ``muscle`` in ground [m], shape (k, 3): straight segments between the
-        active points (wrapping over surfaces is not drawn)."""
+        active points (wrapping over surfaces is not drawn).
+
+        Parameters
+        ----------
+        muscle : str
+            A muscle of :attr:`muscles`.
+        angles : mapping of str to float
+            Angle of each coordinate [rad]; missing coordinates are at 0.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (k, 3) [m].
+
+        Raises
+        ------
+        KeyError
+            ``muscle`` is not a muscle of the model text.
+        """
         frames = self.frames(angles)
         points = []
         for body, local, condition in self._paths[muscle]:
@@ -264,7 +321,17 @@ class SagittalScene:
         self._limits = self._bounds()
 
     def angles(self, t: float) -> dict[str, float]:
-        """Coordinate angles [rad] at time ``t`` [s] (linear interpolation of the channels)."""
+        """Coordinate angles [rad] at time ``t`` [s] (linear interpolation of the channels).
+
+        Returns
+        -------
+        dict of str to float
+            Angle [rad] by coordinate.
+
+        Raises
+        ------
+        Nothing
+        """
         return {
             c: float(np.interp(t, self.results.time, self.results[f"joint.{c}.angle"]))
             for c in self.skeleton.coordinates
@@ -272,7 +339,17 @@ class SagittalScene:
         }
 
     def activation(self, muscle: str, t: float) -> float:
-        """Activation [1] of ``muscle`` at time ``t`` [s]."""
+        """Activation [1] of ``muscle`` at time ``t`` [s].
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        KeyError
+            The results have no activation channel for ``muscle``.
+        """
         return float(np.interp(t, self.results.time, self.results[f"muscle.{muscle}.activation"]))
 
     def _bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -415,6 +492,15 @@ def snapshot(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        The results have no model text for the default scene (pass ``scene=``).
+    KeyError
+        A traced channel that the results do not have.
+    OSError
+        ``path`` cannot be written.
     """
     fig, ax, cursor, draw = _layout(results, scene, trace, figsize)
     draw(ax, float(t))

@@ -13,23 +13,27 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Optional
 
-import numpy as np
-
+from msk._names import did_you_mean, listing
+from msk._overrides import check_override_keys as _check_override_keys
+from msk._overrides import flatten_overrides, load_with_overrides
+from msk._runtime import installed_version, require_core
 from msk.protocols import ProtocolLike, as_protocol_dict, rest
 from msk.results import Results
 from msk.state import State, as_state
 
 __all__ = [
     "Model",
+    "as_model",
     "bundled_models",
+    "check_override_keys",
     "flatten_overrides",
     "installed_version",
     "load_model",
     "require_core",
     "simulate",
+    "solver_options",
 ]
 
 STEPPERS = ("dopri5", "rosenbrock4")
@@ -37,47 +41,6 @@ STEPPERS = ("dopri5", "rosenbrock4")
 
 ProgressCallback = Callable[[float, float], Optional[bool]]
 """``progress(t_done, t_end)`` with times in seconds; returning ``False`` cancels the run."""
-
-
-def require_core() -> ModuleType:
-    """Return the compiled extension ``msk._core``.
-
-    Raises
-    ------
-    ImportError
-        The extension is not built or cannot be loaded; the message says how to fix it.
-    """
-    try:
-        from msk import _core
-    except ImportError as error:
-        raise ImportError(
-            "msk._core, the compiled part of msk, is not available "
-            f"({error}). Build and install the package with `pip install .` from the msk "
-            "source tree (needs a C++17 compiler, CMake, Eigen, yaml-cpp, Boost and HDF5). "
-            "Reading results files, protocols and plots work without it."
-        ) from error
-    return _core
-
-
-def installed_version() -> str:
-    """Version of msk: the core's ``__version__``, else the installed distribution's, else
-    ``"unknown"``."""
-    core = sys.modules.get("msk._core")
-    if core is None:
-        try:
-            core = require_core()
-        except ImportError:
-            core = None
-    if core is not None:
-        return str(core.__version__)
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-    except ImportError:  # pragma: no cover
-        return "unknown"
-    try:
-        return version("msk")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 # --- models ----------------------------------------------------------------------------------
@@ -88,7 +51,17 @@ _OPENSIM_SUFFIX = ".osim"
 
 
 def bundled_models() -> list[str]:
-    """Names of the models shipped with the package (``msk/models/<name>.yaml``), sorted."""
+    """Names of the models shipped with the package (``msk/models/<name>.yaml``), sorted.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["cervical", "elbow", "lumbar"]``; empty when the package has no models folder.
+
+    Raises
+    ------
+    Nothing
+    """
     from importlib.resources import files
 
     folder = files("msk") / "models"
@@ -99,70 +72,6 @@ def bundled_models() -> list[str]:
         for entry in folder.iterdir()
         if entry.is_file() and entry.name.endswith(_YAML_SUFFIXES)
     )
-
-
-def _json_default(value: Any) -> Any:
-    """Make numpy scalars and arrays and paths JSON-serialisable."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    raise TypeError(f"expected a number, string, bool, list or None, got {type(value).__name__}")
-
-
-def flatten_overrides(overrides: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten nested override mappings to dotted field paths.
-
-    Parameters
-    ----------
-    overrides : mapping
-        Dotted paths to values (``{"muscles.BIClong.tone": "hypertonic"}``), nested mappings
-        (``{"muscles": {"BIClong": {"tone": "hypertonic"}}}``), or a mix.
-    prefix : str
-        Path of ``overrides`` itself (used in recursion).
-
-    Returns
-    -------
-    dict of str to value
-        One entry per leaf; lists and other non-mapping values are leaves.
-
-    Raises
-    ------
-    ValueError
-        An empty or non-string key, or the same path given twice.
-    """
-    flat: dict[str, Any] = {}
-    for key, value in overrides.items():
-        if not isinstance(key, str) or not key or key.startswith(".") or key.endswith("."):
-            raise ValueError(f"overrides: expected a field name, got {key!r} under {prefix!r}")
-        path = f"{prefix}.{key}" if prefix else key
-        leaves = (
-            flatten_overrides(value, path)
-            if isinstance(value, Mapping) and value
-            else {path: value}
-        )
-        for leaf, leaf_value in leaves.items():
-            if leaf in flat:
-                raise ValueError(f"overrides: {leaf!r} is given twice")
-            flat[leaf] = leaf_value
-    return flat
-
-
-def _overrides_json(overrides: Mapping[str, Any] | None) -> str:
-    """The JSON object ``_core.load_model_text`` expects, or ``""`` for no overrides."""
-    if not overrides:
-        return ""
-    if not isinstance(overrides, Mapping):
-        raise ValueError(f"overrides: expected a dict, got {type(overrides).__name__}")
-    flat = flatten_overrides(overrides)
-    for path, value in flat.items():
-        try:
-            json.dumps(value, default=_json_default, allow_nan=False)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"overrides[{path!r}]: {error}") from None
-    return json.dumps(flat, default=_json_default, allow_nan=False)
 
 
 class Model:
@@ -194,7 +103,12 @@ class Model:
 
     @classmethod
     def from_text(
-        cls, text: str, overrides: Mapping[str, Any] | None = None, file: str = "<string>"
+        cls,
+        text: str,
+        overrides: Mapping[str, Any] | None = None,
+        file: str = "<string>",
+        *,
+        overrides_source: str | None = None,
     ) -> Model:
         """Compile a model from YAML text.
 
@@ -206,18 +120,60 @@ class Model:
             Field overrides, flat (dotted paths) or nested; see :func:`load_model`.
         file : str
             Name used in error messages and stored in results metadata.
+        overrides_source : str, optional
+            Who gave ``overrides``, to start the messages of their errors with (e.g. a run
+            file's path and section); default ``"msk.Model.from_text(overrides=...)"``.
+
+        Returns
+        -------
+        Model
 
         Raises
         ------
         msk.ModelError
-            The YAML or an override does not validate; the message names file, line and field.
+            The YAML does not validate (the message names file, line and field), or an override
+            does not (the message names ``overrides_source`` and the key as given, with the
+            valid names and a "did you mean" for a misspelt muscle, group, body or choice).
+        ValueError
+            An override is not a plain value, is NaN or infinite, or is given twice.
         """
         core = require_core()
-        return cls(core.load_model_text(text, file, _overrides_json(overrides)))
+        source = overrides_source or "msk.Model.from_text(overrides=...)"
+        return cls(
+            load_with_overrides(
+                lambda overrides_text: core.load_model_text(text, file, overrides_text),
+                overrides,
+                source,
+            )
+        )
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> Model:
-        """A new model with ``overrides`` applied on top of this one (this model is unchanged)."""
-        return Model.from_text(self.text, overrides, self.file)
+    def with_overrides(
+        self, overrides: Mapping[str, Any], *, overrides_source: str | None = None
+    ) -> Model:
+        """A new model with ``overrides`` applied on top of this one (this model is unchanged).
+
+        Parameters
+        ----------
+        overrides : mapping
+            Field overrides, flat (dotted paths) or nested; see :func:`load_model`.
+        overrides_source : str, optional
+            Who gave them, for error messages; default ``"msk.Model.with_overrides(...)"``.
+
+        Returns
+        -------
+        Model
+
+        Raises
+        ------
+        msk.ModelError, ValueError
+            As :meth:`from_text`.
+        """
+        return Model.from_text(
+            self.text,
+            overrides,
+            self.file,
+            overrides_source=overrides_source or "msk.Model.with_overrides(...)",
+        )
 
     def with_parameters(self, changes: Mapping[str, float]) -> Model:
         """A new model with parameters changed on the compiled model, without recompiling its text.
@@ -255,6 +211,10 @@ class Model:
         -------
         list of str
             Names such as ``"muscles.BIClong.laws.reflex.gain"``.
+
+        Raises
+        ------
+        Nothing
         """
         return list(self._core_model.parameter_names())
 
@@ -270,6 +230,11 @@ class Model:
         Returns
         -------
         dict of str to float
+
+        Raises
+        ------
+        msk.InvalidArgument
+            An unknown name (the message suggests the closest valid one).
         """
         if names is None:
             names = self.parameter_names()
@@ -378,16 +343,22 @@ def _model_source(name_or_path: str | os.PathLike[str]) -> tuple[str, str]:
 
     resource = files("msk") / "models" / f"{name_or_path}.yaml"
     if not resource.is_file():
-        available = ", ".join(bundled_models()) or "none installed"
+        names = bundled_models()
+        hint = did_you_mean(name_or_path, names)
         raise FileNotFoundError(
-            f"no bundled model {name_or_path!r} (bundled: {available}); "
+            f"no bundled model {name_or_path!r}"
+            + (f"; {hint}" if hint else "")
+            + f" (bundled: {', '.join(names) or 'none installed'}); "
             f"to load a file, pass a path ending in .yaml"
         )
     return resource.read_text(encoding="utf-8"), str(resource)
 
 
 def load_model(
-    name_or_path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None
+    name_or_path: str | os.PathLike[str],
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    overrides_source: str | None = None,
 ) -> Model:
     """Load and compile a model.
 
@@ -402,7 +373,11 @@ def load_model(
     overrides : mapping, optional
         Values that replace fields of the file, by dotted path
         (``{"muscles.BIClong.max_isometric_force": 700.0}``, SI units as in the file) or nested
-        (``{"muscles": {"BIClong": {"tone": "hypertonic"}}}``).
+        (``{"muscles": {"BIClong": {"tone": "hypertonic"}}}``). ``groups.NAME.FIELD`` sets
+        the field of every muscle of group NAME.
+    overrides_source : str, optional
+        Who gave ``overrides``, to start the messages of their errors with (``msk run`` gives
+        the run file); default ``"msk.load_model(overrides=...)"``.
 
     Returns
     -------
@@ -411,21 +386,89 @@ def load_model(
     Raises
     ------
     FileNotFoundError
-        No such file or bundled model.
+        No such file or bundled model (the message suggests the closest bundled name and lists
+        them all).
     msk.ModelError
-        The file or an override does not validate (the message names file, line and field).
+        The file does not validate (the message names file, line and field), or an override does
+        not: the message names ``overrides_source`` and the key as given, with the valid names
+        and a "did you mean" for a misspelt muscle, group, body, level or choice.
     ValueError
-        An override is not a plain value (number, string, bool, list, None) or is given twice.
+        An override is not a plain value (number, string, bool, list, None), is NaN or infinite,
+        or is given twice.
     """
+    source = overrides_source or "msk.load_model(overrides=...)"
     if _is_opensim_path(name_or_path):
         # OpenSim models are read by the core, which converts them to msk YAML (Model.text).
         path = Path(name_or_path).expanduser()
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such model file")
         core = require_core()
-        return Model(core.load_model_file(str(path.resolve()), _overrides_json(overrides)))
+        resolved = str(path.resolve())
+        return Model(
+            load_with_overrides(
+                lambda overrides_text: core.load_model_file(resolved, overrides_text),
+                overrides,
+                source,
+            )
+        )
     text, file = _model_source(name_or_path)
-    return Model.from_text(text, overrides, file)
+    return Model.from_text(text, overrides, file, overrides_source=source)
+
+
+def check_override_keys(model: Model, keys: Mapping[str, Any], *, overrides_source: str) -> None:
+    """Check with one load of ``model`` that every override key names a field of it.
+
+    What a sweep does before its first run, so that a misspelt key fails at once instead of in
+    every run. Values are not judged here: a value the core refuses fails the run that uses it.
+
+    Parameters
+    ----------
+    model : Model
+        The base model the overrides apply to.
+    keys : mapping
+        Every key that will be used, each with one of its values.
+    overrides_source : str
+        Who gave them, to start the error message with (``"msk.study.sweep(grid=...)"``).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    msk.ModelError
+        A key names no field or element of the model; the message quotes it, lists the valid
+        names and suggests the closest.
+    ValueError
+        A value is not a plain value, or is NaN or infinite.
+    """
+    core = require_core()
+    text, file = model.text, model.file
+    _check_override_keys(
+        lambda overrides_text: core.load_model_text(text, file, overrides_text),
+        keys,
+        overrides_source,
+    )
+
+
+def as_model(model: Model | str | os.PathLike[str]) -> Model:
+    """A model, or the model of that bundled name or path.
+
+    Parameters
+    ----------
+    model : Model, str or path
+        A compiled model, or what :func:`load_model` takes.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    FileNotFoundError, msk.ModelError
+        As :func:`load_model`.
+    """
+    return load_model(model) if isinstance(model, (str, os.PathLike)) else model
 
 
 def _is_opensim_path(name_or_path: str | os.PathLike[str]) -> bool:
@@ -436,10 +479,29 @@ def _is_opensim_path(name_or_path: str | os.PathLike[str]) -> bool:
 # --- simulation ------------------------------------------------------------------------------
 
 
-def _options_json(
+def solver_options(
     output_dt: float, stepper: str, rtol: float, atol: float, max_steps: int, seed: int
 ) -> dict[str, Any]:
-    """Check the solver options and return them as the dict the core expects."""
+    """Check the solver options of :func:`simulate` and return them as the dict the core expects.
+
+    Parameters
+    ----------
+    output_dt, stepper, rtol, atol, max_steps, seed
+        As in :func:`simulate` (``output_dt`` [s]).
+
+    Returns
+    -------
+    dict
+        ``{"output_dt": float, "stepper": str, "rtol": float, "atol": float, "max_steps": int,
+        "seed": int}``.
+
+    Raises
+    ------
+    ValueError
+        An option out of its range, naming it.
+    """
+    import numpy as np
+
     for name, value in (("output_dt", output_dt), ("rtol", rtol), ("atol", atol)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
             raise ValueError(f"{name}: expected a positive number, got {value!r}")
@@ -511,6 +573,25 @@ class _Progress:
             self._bar.close()
 
 
+_UNKNOWN_ENTITY = re.compile(r"expected a (muscle|coordinate) of model '[^']*', got '([^']*)'$")
+
+
+def _name_hint(error: BaseException, model: Model) -> BaseException | None:
+    """The core's refusal of a protocol naming a muscle or joint the model lacks, with the
+    valid names and a "did you mean" added; None for any other error."""
+    match = _UNKNOWN_ENTITY.search(str(error))
+    core = require_core()
+    if match is None or not isinstance(error, core.ModelError):
+        return None
+    kind, name = match.groups()
+    names = model.muscle_names if kind == "muscle" else model.joint_names
+    hint = did_you_mean(name, names)
+    plural = "muscles" if kind == "muscle" else "joints"
+    return core.ModelError(
+        f"{error}" + (f"; {hint}" if hint else "") + f" ({plural}: {listing(names)})"
+    )
+
+
 def simulate(
     model: Model | str | os.PathLike[str],
     protocol: ProtocolLike | None = None,
@@ -569,6 +650,9 @@ def simulate(
     ------
     ValueError
         Invalid protocol or options (checked before the run starts).
+    msk.ModelError
+        The protocol names a muscle or joint the model lacks (the message lists the model's and
+        suggests the closest), or a phase the model cannot run.
     msk.SimulationError
         The integration failed (the message gives time, channel and law).
     msk.Error
@@ -593,7 +677,7 @@ def simulate(
             "state: the protocol sets initial angles too; an episode that continues from a state "
             "starts where that state is"
         )
-    options = _options_json(output_dt, stepper, rtol, atol, max_steps, seed)
+    options = solver_options(output_dt, stepper, rtol, atol, max_steps, seed)
     protocol_text = json.dumps(protocol_dict)
     options_text = json.dumps(options)
     output_path = os.fspath(output) if output is not None else ""
@@ -617,9 +701,12 @@ def simulate(
             arguments.append(start.to_dict())
         episode = core.simulate(*arguments)
         finished = True
-    except core.Error:
+    except core.Error as error:
         if reporter.failure is not None:
             raise reporter.failure from None
+        hinted = _name_hint(error, model)
+        if hinted is not None:
+            raise hinted from None
         raise
     finally:
         reporter.close(finished)

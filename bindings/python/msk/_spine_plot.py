@@ -80,7 +80,17 @@ def _quad(
 
 def summary_title(result: AnyEquilibrium, heading: str | None = None) -> str:
     """The default panel title: ``heading`` (default the posture's name), then the lowest
-    level's compression [N] and the peak intradiscal pressure [MPa] with its level."""
+    level's compression [N] and the peak intradiscal pressure [MPa] with its level.
+
+    Returns
+    -------
+    str
+        Two lines.
+
+    Raises
+    ------
+    Nothing
+    """
     levels = result.levels
     heading = result.posture.name if heading is None else heading
     if not len(levels):
@@ -123,6 +133,11 @@ def spine(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    OSError
+        ``path`` cannot be written.
     """
     import matplotlib.pyplot as plt
     from matplotlib import cm, colors
@@ -385,6 +400,17 @@ def spine_postures(
         model variant on its own row.
     path : path, optional
         Save the figure there (PNG, PDF, SVG by suffix).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        No results, ``titles`` of another length, or ``ncols`` < 1.
+    OSError
+        ``path`` cannot be written.
     """
     import matplotlib.pyplot as plt
     from matplotlib import cm, colors

@@ -6,10 +6,17 @@
     msk demo [-o DIR]                run the bundled demos: DIR/msk_demo.h5 and .png (an elbow
                                      PIR episode), DIR/msk_spine.h5 and .png (lumbar postures)
     msk run RUN.yaml [-o OUT.h5] [--report REPORT.png]
-    msk info FILE.h5                 episode: channels, units, duration, metadata;
-                                     equilibrium: labels, postures, loads per posture
-    msk plot FILE.h5 [-o FILE.png]   episode: dashboard figure; equilibrium: the spines
-    msk validate                     validation table against published measurements
+    msk run A.yaml B.yaml ... [--output-dir DIR] [--reports]
+                                     several run files, one after the other (DIR/<stem>.h5)
+    msk info FILE.h5 [--channels]    episode: duration, metadata, events, channels by kind (each
+                                     channel with --channels); equilibrium: labels, postures,
+                                     loads per posture
+    msk plot FILE.h5 [-o FILE.png] [--force]
+                                     episode: dashboard figure; equilibrium: the spines (an
+                                     existing figure is kept unless --force)
+    msk pose MODEL POSTURE [--set KEY=VALUE ...] [--profile NAME] [-o DIR]
+                                     one posture: DIR/<model>_<posture>.csv (levels) and .png
+    msk validate [--cases DIR]       validation table against published measurements
 
 A run file is YAML, either an episode::
 
@@ -40,17 +47,22 @@ or postures at equilibrium (msk.equilibrium), written to an equilibrium file (ms
 An ``excitation_file`` of a voluntary phase is a path relative to the run file's directory, without
 ``..``, ending in .sto, .mot or .csv.
 
+An episode with a ``pir`` phase prints the barrier angle after each cycle and the range gained
+(:func:`msk.protocols.pir_summary`).
+
 Bad input ends with a one-line message on stderr and a non-zero exit status: 2 for a bad file or
-model (missing file, invalid YAML, msk.ModelError, invalid arguments), 3 for a failed simulation
-(msk.SimulationError; for an equilibrium run, any posture the muscles cannot hold, after every
-other posture is written), 1 for other errors, 130 when interrupted.
+model (missing file, invalid YAML, msk.ModelError, invalid arguments, an existing figure without
+``--force``), 3 for a failed simulation (msk.SimulationError; for an equilibrium run, any posture
+the muscles cannot hold, after every other posture is written), 1 for other errors (and for
+``msk validate``, a case that fails unexpectedly or errors), 130 when interrupted. With several
+run files, each failure is reported and the others run; the status is the first failure's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -196,6 +208,7 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
             )
         return {
             "kind": "equilibrium",
+            "file": str(path),
             "model": _check_model(run, path),
             "overrides": dict(overrides),
             **_check_equilibrium(run["equilibrium"], path),
@@ -208,7 +221,13 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
     except ValueError as error:
         raise UsageError(f"{path}: protocol: {error}") from None
     model = _check_model(run, path)
-    return {"model": model, "overrides": dict(overrides), "protocol": protocol, "options": options}
+    return {
+        "file": str(path),
+        "model": model,
+        "overrides": dict(overrides),
+        "protocol": protocol,
+        "options": options,
+    }
 
 
 def _check_model(run: Mapping[str, Any], path: Path) -> str:
@@ -232,7 +251,8 @@ def _posture_entry(entry: Any) -> Posture:
     a mapping of Posture fields; ValueError or TypeError when it is none of these."""
     import dataclasses
 
-    from msk.spine import Posture, _check_name
+    from msk.spine import Posture
+    from msk.spine.files import check_name
 
     if isinstance(entry, str):
         posture = Posture.preset(entry)
@@ -257,15 +277,16 @@ def _posture_entry(entry: Any) -> Posture:
             posture = Posture(**fields)
     else:
         raise ValueError(f"expected a preset name or a mapping of Posture fields, got {entry!r}")
-    _check_name("name", posture.name)
+    check_name("name", posture.name)
     posture.to_core()  # the core's own checks of the fields
     return posture
 
 
 def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
     """Validate the ``equilibrium`` section of a run file: ``postures``, ``mode``, ``compare``."""
-    from msk._api import require_core
-    from msk.spine import _MODES, _check_name
+    from msk._runtime import require_core
+    from msk.spine.equilibria import MODES
+    from msk.spine.files import check_name
 
     where = f"{path}: equilibrium"
     if not isinstance(section, Mapping):
@@ -280,8 +301,8 @@ def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
     if "postures" not in section:
         raise UsageError(f"{where}: missing key 'postures'")
     mode = section.get("mode", "rhythm")
-    if mode not in _MODES:
-        raise UsageError(f"{where}.mode: expected one of {', '.join(_MODES)}, got {mode!r}")
+    if mode not in MODES:
+        raise UsageError(f"{where}.mode: expected one of {', '.join(MODES)}, got {mode!r}")
 
     entries = section["postures"]
     if not isinstance(entries, list) or not entries:
@@ -316,7 +337,7 @@ def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
     labelled: dict[str, dict[str, Any]] = {}
     for label, extra in compare.items():
         try:
-            _check_name("label", label)
+            check_name("label", label)
         except ValueError as error:
             raise UsageError(f"{where}.compare: {error}") from None
         extra = {} if extra is None else extra
@@ -335,12 +356,17 @@ def _execute(
     """Load the model, simulate, write results and (optionally) the report; print the paths."""
     from msk._api import load_model, simulate
 
-    model = load_model(run["model"], run["overrides"] or None)
+    model = load_model(
+        run["model"],
+        run["overrides"] or None,
+        overrides_source=f"{run.get('file', 'run file')}: overrides",
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     results = simulate(
         model, run["protocol"], output=output, progress=progress, **dict(run["options"])
     )
     print(f"results: {output}")
+    _print_pir_summaries(run["protocol"], results)
     if report is not None:
         from msk.plot import dashboard
 
@@ -349,11 +375,30 @@ def _execute(
         print(f"report:  {report}")
 
 
-def _show_bar(progress: bool | None) -> bool:
-    """Whether to draw a progress bar: ``progress``, or when stderr is a terminal."""
-    if progress is None:
-        return bool(getattr(sys.stderr, "isatty", lambda: False)())
-    return bool(progress)
+def _print_pir_summaries(protocol: Mapping[str, Any], results: Any) -> None:
+    """For each joint a ``pir`` phase works on: the barrier angle after each cycle and the range
+    gained (:func:`msk.protocols.pir_summary`)."""
+    from msk.protocols import pir_summary
+
+    joints = [
+        str(phase["joint"])
+        for phase in protocol.get("phases") or []
+        if isinstance(phase, Mapping) and phase.get("type") == "pir" and "joint" in phase
+    ]
+    for joint in dict.fromkeys(joints):
+        table = pir_summary(results, joint)
+        print(f"\nPIR on {joint}: barrier angle after each cycle")
+        if not len(table):
+            print("  no barrier was reached")
+            continue
+        print(f"  {'cycle':>5}  {'time [s]':>8}  {'barrier [deg]':>13}  {'gain [deg]':>10}")
+        for row in table.itertuples(index=False):
+            print(
+                f"  {row.cycle:>5}  {row.time_s:>8.2f}  {row.barrier_angle_deg:>13.2f}  "
+                f"{row.gain_deg:>10.2f}"
+            )
+        total = float(table["cumulative_gain_deg"].iloc[-1])
+        print(f"  range gained: {total:.2f} deg over {int(table['cycle'].iloc[-1])} cycle(s)")
 
 
 def _execute_equilibrium(
@@ -370,20 +415,24 @@ def _execute_equilibrium(
     file and on stderr, and the others go on; the return value is then EXIT_SIMULATION when the
     muscles could not hold it (msk.EquilibriumError), EXIT_BAD_INPUT when the core refused one
     of its values (msk.InvalidArgument), else 0."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from tqdm.auto import tqdm
-
-    from msk._api import load_model, require_core
-    from msk.spine import _EquilibriumWriter, equilibrium
+    from msk import spine
+    from msk._api import load_model
+    from msk._parallel import run_tasks
+    from msk._runtime import require_core
+    from msk.spine.files import EquilibriumWriter
 
     core = require_core()
     mode = str(run["mode"])
     postures: list[Posture] = list(run["postures"])
     # Every model variant is built before anything is written: a bad override leaves no file.
-    base = load_model(run["model"], run["overrides"] or None)
+    where = run.get("file") or run_file
+    base = load_model(
+        run["model"], run["overrides"] or None, overrides_source=f"{where}: overrides"
+    )
     models = {
-        label: base.with_overrides(extra) if extra else base
+        label: base.with_overrides(extra, overrides_source=f"{where}: equilibrium.compare.{label}")
+        if extra
+        else base
         for label, extra in run["compare"].items()
     }
     levels = list(base.segment_names)
@@ -406,43 +455,40 @@ def _execute_equilibrium(
         "labels": json.dumps(list(models)),
         "postures": json.dumps([p.name for p in postures]),
     }
+
+    def solve(task: tuple[str, Posture]) -> tuple[EquilibriumResult | None, BaseException | None]:
+        label, posture = task
+        try:
+            return spine.equilibrium(models[label], posture, mode=mode), None
+        except (core.EquilibriumError, core.InvalidArgument) as error:
+            return None, error
+
     output.parent.mkdir(parents=True, exist_ok=True)
     solved: dict[tuple[str, str], EquilibriumResult] = {}
     failures: list[str] = []
     refused = False
-    workers = max(1, min(len(tasks), os.cpu_count() or 1))
-    bar = tqdm(
-        total=len(tasks),
-        desc="equilibria",
+    # The postures are solved in parallel and written in order as they come.
+    outcomes = run_tasks(
+        solve,
+        tasks,
+        progress=progress,
+        description="equilibria",
         unit="posture",
-        file=sys.stderr,
-        disable=not _show_bar(progress),
+        failed=lambda outcome: outcome[1] is not None,
     )
-    # The core releases the GIL: the postures are solved on a thread pool, written in order.
-    with _EquilibriumWriter(output, meta) as writer, ThreadPoolExecutor(workers) as pool:
+    # Closing the runner on an error (or Ctrl-C) drops the postures not yet solved.
+    with EquilibriumWriter(output, meta) as writer, contextlib.closing(outcomes):
         for label, model in models.items():
             writer.add_label(label, model.name, model.text, run["compare"][label])
-        futures = [
-            pool.submit(equilibrium, models[label], posture, mode=mode) for label, posture in tasks
-        ]
-        try:
-            for (label, posture), future in zip(tasks, futures):
-                try:
-                    result = future.result()
-                except (core.EquilibriumError, core.InvalidArgument) as error:
-                    writer.add_error(label, posture, mode, str(error))
-                    failures.append(f"{label}: {_message(error)}")
-                    refused = refused or isinstance(error, core.InvalidArgument)
-                else:
-                    writer.add(label, result)
-                    solved[(label, posture.name)] = result
-                bar.update(1)
-        except BaseException:
-            for future in futures:  # Ctrl-C or an unexpected error: solve nothing more
-                future.cancel()
-            raise
-        finally:
-            bar.close()
+        for (label, posture), (result, error) in zip(tasks, outcomes):
+            if error is not None:
+                writer.add_error(label, posture, mode, str(error))
+                failures.append(f"{label}: {_message(error)}")
+                refused = refused or isinstance(error, core.InvalidArgument)
+            else:
+                assert result is not None
+                writer.add(label, result)
+                solved[(label, posture.name)] = result
     print(f"results: {output}")
     for failure in failures:
         print(f"msk: error: {failure}", file=sys.stderr)
@@ -567,6 +613,7 @@ def _demo_episode(directory: Path, progress: bool | None) -> None:
         model = load_model("elbow")
         run = {
             "model": "elbow",
+            "file": "<built-in demo>",
             "overrides": {},
             **_demo_run(model.muscle_names, model.joint_names),
         }
@@ -596,20 +643,66 @@ def _demo_equilibrium(directory: Path, progress: bool | None) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    path = Path(args.run_file)
+    paths = [Path(p) for p in args.run_files]
+    if len(paths) > 1 and (args.output or args.report):
+        raise UsageError(
+            "-o/--output and --report name the files of one run file; for several run files "
+            "use --output-dir DIR (and --reports)"
+        )
+    directory = Path(args.output_dir) if args.output_dir else Path(".")
+    stems: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in stems and stems[path.stem].resolve() != path.resolve():
+            raise UsageError(
+                f"{path}: writes {path.stem}.h5, as {stems[path.stem]} does; rename one of them"
+            )
+        stems[path.stem] = path
+    if len(paths) == 1:
+        path = paths[0]
+        output = Path(args.output) if args.output else directory / f"{path.stem}.h5"
+        report = Path(args.report) if args.report else None
+        if report is None and args.reports:
+            report = output.with_suffix(".png")
+        return _run_one(path, output, report, args.progress)
+    # Several run files: each runs, a failure is reported and the others go on.
+    failed: list[tuple[Path, int]] = []
+    for k, path in enumerate(dict.fromkeys(paths)):
+        if k:
+            print()
+        print(f"== {path}")
+        output = directory / f"{path.stem}.h5"
+        report = output.with_suffix(".png") if args.reports else None
+        try:
+            status = _run_one(path, output, report, args.progress)
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:
+            if args.traceback:
+                raise
+            print(f"msk: error: {_message(error)}", file=sys.stderr)
+            status = _exit_code(error)
+        if status:
+            failed.append((path, status))
+    if failed:
+        names = ", ".join(str(p) for p, _ in failed)
+        print(f"msk: {len(failed)} of {len(stems)} run file(s) failed: {names}", file=sys.stderr)
+        return failed[0][1]
+    return 0
+
+
+def _run_one(path: Path, output: Path, report: Path | None, progress: bool | None) -> int:
+    """Run one run file: an episode or postures. Returns the exit status."""
     run = _check_run(_read_yaml(path), path)
-    output = Path(args.output) if args.output else Path(path.stem + ".h5")
-    report = Path(args.report) if args.report else None
     if run.get("kind") == "equilibrium":
         return _execute_equilibrium(
             run,
             output,
             report,
-            args.progress,
+            progress,
             run_file=str(path.resolve()),
             run_text=path.read_text(encoding="utf-8"),
         )
-    _execute(run, output, report, args.progress)
+    _execute(run, output, report, progress)
     return 0
 
 
@@ -622,9 +715,10 @@ def _info_equilibrium(path: Path) -> int:
     """``msk info`` on an equilibrium file: what was solved, and the loads of each posture."""
     import h5py
 
-    from msk.spine import _read_meta, load, load_errors
+    from msk.spine import load, load_errors
+    from msk.spine.files import read_meta
 
-    meta = _read_meta(path)
+    meta = read_meta(path)
     stored = load(path)
     errors = load_errors(path)
     with h5py.File(path, "r") as f:
@@ -674,6 +768,7 @@ def _info_equilibrium(path: Path) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
+    from msk._names import listing
     from msk.results import Results
     from msk.spine import is_equilibrium_file
 
@@ -695,8 +790,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
         print("time      no samples")
     print(
         f"content   {len(results.channels)} channels: {len(results.joints)} joint(s) "
-        f"{results.joints}, {len(results.muscles)} muscle(s) {results.muscles}, "
-        f"{len(results.pairs)} pair(s) {results.pairs}"
+        f"({listing(results.joints, 10)}), {len(results.muscles)} muscle(s) "
+        f"({listing(results.muscles, 10)}), {len(results.pairs)} pair(s) "
+        f"({listing(results.pairs, 10)})"
     )
     if results.stats:
         stats = ", ".join(f"{k} = {_format_value(v, 20)}" for k, v in results.stats.items())
@@ -716,13 +812,62 @@ def _cmd_info(args: argparse.Namespace) -> int:
     if len(events) > args.max_events:
         print(f"  … {len(events) - args.max_events} more")
 
-    print("\nchannels")
-    width = max((len(c) for c in results.channels), default=8)
-    units_width = max((len(u) for u in results.units.values()), default=5)
-    for name in results.channels:
-        units = results.units[name] or "-"
-        print(f"  {name:<{width}}  [{units:<{units_width}}]  {results.descriptions[name]}".rstrip())
+    if args.channels:
+        print(f"\nchannels ({len(results.channels)})")
+        width = max((len(c) for c in results.channels), default=8)
+        units_width = max((len(u) for u in results.units.values()), default=5)
+        for name in results.channels:
+            units = results.units[name] or "-"
+            line = f"  {name:<{width}}  [{units:<{units_width}}]  {results.descriptions[name]}"
+            print(line.rstrip())
+    else:
+        _print_channel_kinds(results)
     return 0
+
+
+def _channel_kinds(
+    channels: Sequence[str], units: Mapping[str, str], joints: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Channels grouped by kind (their first part: ``joint``, ``muscle``, ``pair``...): the
+    number of channels, the entities (second part) and the quantities (the rest, with a joint
+    name shown as ``<joint>``) with their units."""
+    kinds: dict[str, dict[str, Any]] = {}
+    for name in channels:
+        parts = name.split(".")
+        kind = parts[0]
+        entry = kinds.setdefault(kind, {"count": 0, "entities": {}, "quantities": {}})
+        entry["count"] += 1
+        if len(parts) >= 3:
+            entry["entities"].setdefault(parts[1], None)
+            rest = [("<joint>" if p in joints else p) for p in parts[2:]]
+        else:
+            rest = parts[1:]
+        quantity = ".".join(rest) or kind
+        entry["quantities"].setdefault(quantity, units.get(name, ""))
+    return kinds
+
+
+def _print_channel_kinds(results: Any) -> None:
+    """``msk info`` without ``--channels``: one line per kind of channel."""
+    from msk._names import listing
+
+    kinds = _channel_kinds(results.channels, results.units, results.joints)
+    print(f"\nchannels ({len(results.channels)} by kind; --channels lists them)")
+    kind_width = max([len("kind")] + [len(k) for k in kinds])
+    print(f"  {'kind':<{kind_width}}  {'channels':>8}  {'entities':>8}  quantities [units]")
+    for kind, entry in kinds.items():
+        n_entities = len(entry["entities"])
+        quantities = [f"{q} [{u or '-'}]" for q, u in entry["quantities"].items()]
+        print(
+            f"  {kind:<{kind_width}}  {entry['count']:>8}  {n_entities or '':>8}  "
+            f"{listing(quantities, 12)}"
+        )
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    """UsageError when ``path`` exists and ``force`` is not set."""
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; give --force to overwrite it, or -o another file")
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -740,12 +885,98 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         stored = load(args.file)
         if not stored:
             raise UsageError(f"{args.file}: no posture was held; nothing to draw")
+        _refuse_overwrite(output, args.force)
         _equilibrium_figure(stored, output, title=args.title)
         print(output)
         return 0
     results = Results.load(args.file)
+    _refuse_overwrite(output, args.force)
     dashboard(results, muscles=args.muscles, joints=args.joints, path=output, title=args.title)
     print(output)
+    return 0
+
+
+def _parse_assignments(items: Sequence[str]) -> dict[str, Any]:
+    """``["a.b=1", "c=hypertonic"]`` as ``{"a.b": 1, "c": "hypertonic"}`` (values read as
+    YAML scalars or lists)."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(
+                f"--set {item!r}: expected KEY=VALUE, e.g. groups.psoas.tone=hypertonic"
+            )
+        try:
+            value = yaml.safe_load(text) if text.strip() else ""
+        except yaml.YAMLError:
+            raise UsageError(f"--set {item!r}: VALUE is not valid YAML") from None
+        if key in out:
+            raise UsageError(f"--set {key}: given twice")
+        out[key] = value
+    return out
+
+
+def _cmd_pose(args: argparse.Namespace) -> int:
+    """``msk pose MODEL POSTURE``: one equilibrium, its levels as CSV and its picture."""
+    import matplotlib.pyplot as plt
+
+    from msk._api import load_model
+    from msk._runtime import require_core
+    from msk.spine import Posture, equilibrium
+
+    core = require_core()
+    overrides = _parse_assignments(args.overrides)
+    if args.profile is not None:
+        if "tone_profile" in overrides:
+            raise UsageError("--profile and --set tone_profile=...: give one of them")
+        overrides["tone_profile"] = args.profile
+    try:
+        model = load_model(args.model, overrides or None, overrides_source="msk pose --set")
+    except core.ModelError as error:
+        if (
+            args.profile is not None
+            and "'tone_profile'" in str(error)
+            and "known field" in str(error)
+        ):
+            raise UsageError(
+                f"--profile {args.profile}: this version of msk has no tone profiles (models "
+                "have no field tone_profile yet); set the tone of muscle groups with --set, e.g. "
+                "--set groups.erector_spinae.tone=hypertonic --set groups.psoas.tone=hypertonic"
+            ) from None
+        raise
+    params = {} if args.load_kg is None else {"load_kg": args.load_kg}
+    posture = Posture.preset(args.posture, **params)
+    directory = Path(args.output_dir)
+    parts = [model.name, posture.name] + ([args.profile] if args.profile else [])
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", "_".join(parts))
+    table_path, picture_path = directory / f"{stem}.csv", directory / f"{stem}.png"
+    for path in (table_path, picture_path):
+        _refuse_overwrite(path, args.force)
+    result = equilibrium(model, posture, mode=args.mode)
+
+    directory.mkdir(parents=True, exist_ok=True)
+    levels = result.levels
+    units = levels.attrs.get("units", {})
+    table = levels.copy()
+    table.columns = [f"{c} [{units[c]}]" if units.get(c) else c for c in levels.columns]
+    table.to_csv(table_path)
+    shown = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "no overrides"
+    title = f"{model.name}, {posture.name} ({shown})\n{result.summary()}"
+    plt.close(result.plot(title=title, path=picture_path))
+
+    print(f"{model.name} in {posture.name}, mode {args.mode}, {shown}")
+    print(f"  {'level':<7} {'compression':>11} {'pressure':>9} {'facet':>6} {'foramen':>8}")
+    print(f"  {'':<7} {'[N]':>11} {'[MPa]':>9} {'share':>6} {'[mm]':>8}")
+    for level, row in levels.iterrows():
+        print(
+            f"  {level!s:<7} {row['compression_N']:>11.0f} {row['pressure_MPa']:>9.2f} "
+            f"{row['facet_share']:>6.2f} {row['foramen_height_mm']:>8.1f}"
+        )
+    print(f"table:   {table_path}")
+    print(f"picture: {picture_path}")
     return 0
 
 
@@ -761,27 +992,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             "msk: the validation suite (msk.validation) is not part of this build", file=sys.stderr
         )
         return EXIT_ERROR
-    table = validation.run_all()
+    table = validation.run_all(args.cases) if args.cases else validation.run_all()
     if hasattr(validation, "to_text"):
         print(validation.to_text(table))
     elif table is not None:
         print(table.to_string() if hasattr(table, "to_string") else table)
     # A case that fails although its file expects it to pass is a regression; a case documented
-    # as failing (expected_status: fail) is reported but does not fail the command.
+    # as failing (expected_status: fail) is reported but does not fail the command. A case whose
+    # run raised an error fails the command whatever its file expects.
     columns = getattr(table, "columns", ())
     statuses = table["status"] if "status" in columns else ()
     expected = (
         table["expected_status"] if "expected_status" in columns else ["pass"] * len(statuses)
     )
+    errors = table["error"] if "error" in columns else [""] * len(statuses)
+    ids = table["id"] if "id" in columns else [""] * len(statuses)
     unexpected = [s == "fail" and e != "fail" for s, e in zip(statuses, expected)]
-    return EXIT_ERROR if any(unexpected) else 0
+    broken = [(i, m) for i, m in zip(ids, errors) if isinstance(m, str) and m]
+    for case_id, message in broken:
+        print(
+            f"msk: error: validation case {case_id}: {_message(Exception(message))}",
+            file=sys.stderr,
+        )
+    return EXIT_ERROR if any(unexpected) or broken else 0
 
 
 # --- parser ----------------------------------------------------------------------------------
 
 
 def _parser() -> argparse.ArgumentParser:
-    from msk._api import installed_version
+    from msk._runtime import installed_version
 
     parser = argparse.ArgumentParser(
         prog="msk",
@@ -820,15 +1060,32 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo)
 
     run = commands.add_parser(
-        "run", parents=[progress], help="run a run file (YAML): an episode or postures"
+        "run", parents=[progress], help="run run files (YAML): episodes or postures"
     )
     run.add_argument(
-        "run_file", help="run file: model, overrides, and protocol + options or equilibrium"
+        "run_files",
+        nargs="+",
+        metavar="RUN_FILE",
+        help="run file(s): model, overrides, and protocol + options or equilibrium; several run "
+        "one after the other (a failure is reported and the others go on)",
     )
-    run.add_argument("-o", "--output", help="results file (default: <run file stem>.h5)")
+    run.add_argument(
+        "-o", "--output", help="results file of one run file (default: <run file stem>.h5)"
+    )
+    run.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="directory of the results files <run file stem>.h5 (default: the current one)",
+    )
     run.add_argument(
         "--report",
-        help="also write a figure (e.g. report.png): the dashboard, or the spines of the postures",
+        help="also write a figure (e.g. report.png) of one run file: the dashboard, or the "
+        "spines of the postures",
+    )
+    run.add_argument(
+        "--reports",
+        action="store_true",
+        help="also write the figure of every run file beside its results (<stem>.png)",
     )
     run.set_defaults(handler=_cmd_run)
 
@@ -836,6 +1093,11 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("file", help="results file (.h5)")
     info.add_argument(
         "--max-events", type=int, default=30, help="events listed at most (default 30)"
+    )
+    info.add_argument(
+        "--channels",
+        action="store_true",
+        help="list every channel with its units (default: a count per kind of channel)",
     )
     info.set_defaults(handler=_cmd_info)
 
@@ -849,15 +1111,78 @@ def _parser() -> argparse.ArgumentParser:
     )
     plot.add_argument("--joints", nargs="+", metavar="JOINT", help="joints to draw (episode files)")
     plot.add_argument("--title", help="figure title")
+    plot.add_argument("--force", action="store_true", help="overwrite an existing figure")
     plot.set_defaults(handler=_cmd_plot)
 
-    validate = commands.add_parser("validate", help="compare msk with published measurements")
+    pose = commands.add_parser(
+        "pose",
+        help="one posture of a spine model: the levels table (CSV) and the picture",
+        description="Solve one posture (msk.equilibrium) and write the levels table (CSV) and "
+        "the picture. Example: msk pose lumbar sitting_slouched --set "
+        "groups.erector_spinae.tone=hypertonic -o out",
+    )
+    pose.add_argument("model", help="a spine model: bundled name (lumbar, cervical) or path")
+    pose.add_argument("posture", help="a posture preset (e.g. standing_relaxed, sitting_slouched)")
+    pose.add_argument(
+        "--profile",
+        help="a tone profile (e.g. lower_crossed), passed as the override tone_profile",
+    )
+    pose.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a model override, e.g. groups.psoas.tone=hypertonic (repeatable; VALUE is YAML)",
+    )
+    pose.add_argument(
+        "--mode",
+        default="rhythm",
+        help="posture mode: fixed, rhythm (default) or relaxed (the posture relaxes)",
+    )
+    pose.add_argument("--load-kg", type=float, help="mass held in the hands [kg] (lifting presets)")
+    pose.add_argument(
+        "-o",
+        "--output-dir",
+        default=".",
+        help="directory of <model>_<posture>[_<profile>].csv and .png (default: the current one)",
+    )
+    pose.add_argument("--force", action="store_true", help="overwrite existing files")
+    pose.set_defaults(handler=_cmd_pose)
+
+    validate = commands.add_parser(
+        "validate",
+        help="compare msk with published measurements (exit 1 on an unexpected failure or an "
+        "error)",
+    )
+    validate.add_argument(
+        "--cases", metavar="DIR", help="folder of case files (default: the bundled cases)"
+    )
     validate.set_defaults(handler=_cmd_validate)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``msk`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the ``msk`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``msk``.
+
+    Returns
+    -------
+    int
+        The exit status (module docstring): 0, 1, 2, 3 or 130.
+
+    Raises
+    ------
+    SystemExit
+        ``--help``, ``--version`` or arguments argparse refuses.
+    Exception
+        Any error, with ``--traceback`` (without it the error is printed on one line and its
+        exit status returned).
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -302,6 +302,13 @@ def dashboard(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    KeyError
+        A muscle, joint or pair the results do not have (the message lists those they have).
+    OSError
+        ``path`` cannot be written.
     """
     import matplotlib as mpl
 
@@ -458,6 +465,15 @@ def compare(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        ``labels`` is not two labels.
+    KeyError
+        A muscle or joint neither episode has.
+    OSError
+        ``path`` cannot be written.
     """
     import matplotlib as mpl
 
@@ -557,6 +573,13 @@ def save(
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    OSError
+        ``path`` cannot be written.
+    ValueError
+        A suffix matplotlib has no writer for.
     """
     path = Path(path)
     if not path.suffix:

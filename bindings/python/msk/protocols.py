@@ -22,14 +22,11 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Union
-
-import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,6 +58,8 @@ Phase = dict[str, Any]
 
 def _number(name: str, value: Any, unit: str = "") -> float:
     """Return ``value`` as a finite float, or raise ``ValueError`` naming the argument."""
+    import numpy as np
+
     suffix = f" [{unit}]" if unit else ""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}: expected a number{suffix}, got {value!r}")
@@ -119,6 +118,8 @@ def _names(name: str, values: Any) -> list[str]:
 
 def _count(name: str, value: Any) -> int:
     """Return ``value`` as an int >= 1."""
+    import numpy as np
+
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
     return int(value)
@@ -134,6 +135,17 @@ def rest(duration: float) -> Phase:
     ----------
     duration : float
         Length of the phase [s], > 0.
+
+    Returns
+    -------
+    Phase
+        ``{"type": "rest", ...}``: the checked arguments, in SI or the units of their names.
+
+    Raises
+    ------
+    ValueError
+        An argument out of its range;
+        the message names it, with the range and units.
     """
     return {"type": "rest", "duration": _positive("rest.duration", duration, "s")}
 
@@ -166,6 +178,20 @@ def voluntary(
         the first and after the last row, clamped to [0, 1]; muscles without a column get none.
         A relative path is taken from the working directory; the name must end in ``.sto``,
         ``.mot`` or ``.csv``.
+
+    Returns
+    -------
+    Phase
+        ``{"type": "voluntary", ...}``: the checked arguments (an excitation file as an absolute
+        path).
+
+    Raises
+    ------
+    ValueError
+        Both or neither of ``excitation`` and ``excitation_file``, an excitation outside [0, 1], a
+        bad duration, or a file name that is not a table.
+    FileNotFoundError
+        ``excitation_file`` does not exist.
     """
     if (excitation is None) == (excitation_file is None):
         raise ValueError(
@@ -212,6 +238,17 @@ def hold(joint: str, duration: float) -> Phase:
         Joint name, e.g. ``"r_elbow_flex"``.
     duration : float
         Length of the phase [s], > 0.
+
+    Returns
+    -------
+    Phase
+        ``{"type": "hold", ...}``: the checked arguments, in SI or the units of their names.
+
+    Raises
+    ------
+    ValueError
+        An argument out of its range, or an empty joint name;
+        the message names it, with the range and units.
     """
     return {
         "type": "hold",
@@ -231,6 +268,17 @@ def ramp(joint: str, to_deg: float, speed_deg_s: float) -> Phase:
         Target joint angle [deg].
     speed_deg_s : float
         Angular speed [deg/s], > 0; the direction follows from the current and target angles.
+
+    Returns
+    -------
+    Phase
+        ``{"type": "ramp", ...}``: the checked arguments, in SI or the units of their names.
+
+    Raises
+    ------
+    ValueError
+        An argument out of its range, or an empty joint name;
+        the message names it, with the range and units.
     """
     return {
         "type": "ramp",
@@ -261,6 +309,17 @@ def isometric(
         Length of the contraction [s], > 0.
     rise_s : float
         Time to reach the effort [s], >= 0.
+
+    Returns
+    -------
+    Phase
+        ``{"type": "isometric", ...}``: the checked arguments, in SI or the units of their names.
+
+    Raises
+    ------
+    ValueError
+        An argument out of its range, an empty joint name or muscle list;
+        the message names it, with the range and units.
     """
     return {
         "type": "isometric",
@@ -296,6 +355,18 @@ def passive_stretch(
         Resisting torque that defines the barrier [N m], > 0.
     max_duration : float
         The phase ends after this time even without reaching the barrier [s], > 0.
+
+    Returns
+    -------
+    Phase
+        ``{"type": "passive_stretch", ...}``: the checked arguments, in SI or the units of
+        their names.
+
+    Raises
+    ------
+    ValueError
+        An argument out of its range, an empty joint name or muscle list;
+        the message names it, with the range and units.
     """
     return {
         "type": "passive_stretch",
@@ -342,6 +413,17 @@ def pir(
         Stretch speed [deg/s], > 0.
     barrier_torque : float
         Resisting torque that defines the barrier [N m], > 0.
+
+    Returns
+    -------
+    Phase
+        ``{"type": "pir", ...}``: the checked arguments, in SI or the units of their names.
+
+    Raises
+    ------
+    ValueError
+        An argument out of its range, an empty joint name or muscle list;
+        the message names it, with the range and units.
     """
     return {
         "type": "pir",
@@ -377,11 +459,18 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
     where : str
         Prefix of error messages, e.g. ``"phases[2]"``.
 
+    Returns
+    -------
+    Phase
+        What the phase type's builder returns for those fields.
+
     Raises
     ------
     ValueError
         Unknown type, unknown or missing field, or a value out of range.
     """
+    import inspect
+
     if not isinstance(phase, Mapping):
         raise ValueError(f"{where}: expected a mapping with a 'type' key, got {phase!r}")
     fields = dict(phase)
@@ -449,7 +538,22 @@ class Protocol:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Protocol:
-        """Build from ``{"initial": {"angles_deg": {...}}, "phases": [...]}`` (the JSON schema)."""
+        """Build from ``{"initial": {"angles_deg": {...}}, "phases": [...]}`` (the JSON schema).
+
+        Parameters
+        ----------
+        data : mapping
+            A protocol dict, as :meth:`to_dict` returns or a run file holds.
+
+        Returns
+        -------
+        Protocol
+
+        Raises
+        ------
+        ValueError
+            Unknown or missing fields, or a phase or angle that does not validate.
+        """
         if not isinstance(data, Mapping):
             raise ValueError(f"protocol: expected a mapping, got {data!r}")
         unknown = sorted(set(data) - {"initial", "phases"})
@@ -466,18 +570,58 @@ class Protocol:
 
     @classmethod
     def from_json(cls, text: str) -> Protocol:
-        """Build from the JSON text written by :meth:`to_json`."""
+        """Build from the JSON text written by :meth:`to_json`.
+
+        Parameters
+        ----------
+        text : str
+            JSON text.
+
+        Returns
+        -------
+        Protocol
+
+        Raises
+        ------
+        ValueError
+            Not JSON (``json.JSONDecodeError`` is a ``ValueError``), or a protocol that does not
+            validate.
+        """
         return cls.from_dict(json.loads(text))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the protocol as a JSON-ready dict (a deep copy)."""
+        """Return the protocol as a JSON-ready dict (a deep copy).
+
+        Returns
+        -------
+        dict
+            ``{"initial": {"angles_deg": {joint: angle [deg]}}, "phases": [phase, ...]}``.
+
+        Raises
+        ------
+        Nothing
+        """
         return {
             "initial": {"angles_deg": dict(self.initial_angles_deg)},
             "phases": json.loads(json.dumps(self.phases)),
         }
 
     def to_json(self, indent: int | None = None) -> str:
-        """Return the protocol as JSON text, the form :func:`msk.simulate` sends to the core."""
+        """Return the protocol as JSON text, the form :func:`msk.simulate` sends to the core.
+
+        Parameters
+        ----------
+        indent : int, optional
+            Indentation of the JSON text (compact by default).
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        Nothing
+        """
         return json.dumps(self.to_dict(), indent=indent)
 
     def __len__(self) -> int:
@@ -511,6 +655,11 @@ def as_protocol_dict(protocol: ProtocolLike) -> dict[str, Any]:
     protocol : Protocol, mapping or sequence of mappings
         A :class:`Protocol`; a mapping with ``"phases"`` (and optionally ``"initial"``); a single
         phase mapping (with ``"type"``); or a list of phase mappings.
+
+    Returns
+    -------
+    dict
+        As :meth:`Protocol.to_dict`.
 
     Raises
     ------
@@ -566,6 +715,7 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
     KeyError
         The results have no angle channel for ``joint``.
     """
+    import numpy as np
     import pandas as pd
 
     from msk.results import Results

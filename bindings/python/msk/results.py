@@ -17,17 +17,17 @@ HDF5 layout (``format = "msk-results"``, ``format_version = 1``)::
 from __future__ import annotations
 
 import difflib
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from msk._hdf5 import attr_value, plain, read_strings
+from msk._runtime import installed_version, io_error
 from msk.state import State
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import xarray as xr
     from matplotlib.figure import Figure
@@ -39,54 +39,6 @@ FORMAT = "msk-results"
 
 FORMAT_VERSION = 1
 """Highest ``format_version`` this module reads, and the one it writes."""
-
-
-def _results_file_error(message: str) -> Exception:
-    """Return ``msk.IoError(message)``, or ``OSError`` when the compiled extension is absent."""
-    from msk._api import require_core
-
-    try:
-        core = require_core()
-    except ImportError:
-        return OSError(message)
-    error: Exception = core.IoError(message)
-    return error
-
-
-def _plain(value: Any) -> Any:
-    """Convert an HDF5 attribute value to a plain Python str, int, float, bool or list."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _read_strings(dataset: Any) -> list[str]:
-    """Read a 1-D HDF5 dataset of strings (variable or fixed length) as a list of str."""
-    if dataset.shape == (0,) or dataset.size == 0:
-        return []
-    if dataset.dtype.kind in ("S", "O", "U"):
-        try:
-            return [str(s) for s in dataset.asstr()[()]]
-        except (TypeError, ValueError):
-            pass
-    return [_plain(s) if isinstance(s, bytes) else str(s) for s in dataset[()]]
-
-
-def _attr_value(value: Any) -> Any:
-    """Convert a metadata value to a string or number attribute (what every msk reader accepts)."""
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, (str, int, float, np.integer, np.floating)):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, (Mapping, list, tuple)):
-        return json.dumps(value)
-    return str(value)
 
 
 class Results:
@@ -156,6 +108,8 @@ class Results:
         path: str | os.PathLike[str] | None = None,
         final_state: State | None = None,
     ) -> None:
+        import numpy as np
+
         self.time: np.ndarray = np.asarray(time, dtype=float)
         self.values: np.ndarray = np.asarray(values, dtype=float)
         self.channels: list[str] = [str(c) for c in channel_names]
@@ -207,6 +161,16 @@ class Results:
             What ``msk._core.simulate`` returned.
         meta : mapping, optional
             Run metadata to attach (the core result does not carry it).
+
+        Returns
+        -------
+        Results
+            The episode's channels, events and statistics, with ``meta``.
+
+        Raises
+        ------
+        ValueError
+            The episode's arrays do not have the shapes of the channel lists.
         """
         return cls(
             time=episode.time,
@@ -235,6 +199,11 @@ class Results:
         path : str or path
             HDF5 file with ``format = "msk-results"``.
 
+        Returns
+        -------
+        Results
+            With ``path`` set to the file.
+
         Raises
         ------
         FileNotFoundError
@@ -244,6 +213,7 @@ class Results:
             (``OSError`` when the compiled extension is not installed).
         """
         import h5py
+        import numpy as np
 
         path = Path(path)
         if not path.is_file():
@@ -251,21 +221,21 @@ class Results:
         try:
             handle = h5py.File(path, "r")
         except OSError as error:
-            raise _results_file_error(f"{path}: not a readable HDF5 file ({error})") from None
+            raise io_error(f"{path}: not a readable HDF5 file ({error})") from None
         with handle as f:
-            file_format = _plain(f.attrs.get("format", ""))
+            file_format = plain(f.attrs.get("format", ""))
             if file_format != FORMAT:
-                raise _results_file_error(
+                raise io_error(
                     f"{path}: expected attribute format = {FORMAT!r}, got {file_format!r}"
                 )
-            version = int(_plain(f.attrs.get("format_version", 0)))
+            version = int(plain(f.attrs.get("format_version", 0)))
             if version > FORMAT_VERSION:
-                raise _results_file_error(
+                raise io_error(
                     f"{path}: format_version {version} is newer than this msk reads "
                     f"({FORMAT_VERSION}); upgrade msk"
                 )
             if "time" not in f:
-                raise _results_file_error(f"{path}: missing dataset /time")
+                raise io_error(f"{path}: missing dataset /time")
             time = np.asarray(f["time"][()], dtype=float)
             names: list[str] = []
             units: list[str] = []
@@ -275,13 +245,13 @@ class Results:
             for name in group if group is not None else []:
                 dataset = group[name]
                 if dataset.shape != time.shape:
-                    raise _results_file_error(
+                    raise io_error(
                         f"{path}: /channels/{name}: expected shape {time.shape}, "
                         f"got {dataset.shape}"
                     )
                 names.append(name)
-                units.append(str(_plain(dataset.attrs.get("units", ""))))
-                descriptions.append(str(_plain(dataset.attrs.get("description", ""))))
+                units.append(str(plain(dataset.attrs.get("units", ""))))
+                descriptions.append(str(plain(dataset.attrs.get("description", ""))))
                 columns.append(np.asarray(dataset[()], dtype=float))
             values = np.column_stack(columns) if columns else np.zeros((time.shape[0], 0))
             event_times: np.ndarray = np.zeros(0)
@@ -290,18 +260,18 @@ class Results:
                 if "time" in f["events"]:
                     event_times = np.asarray(f["events/time"][()], dtype=float)
                 if "label" in f["events"]:
-                    event_labels = _read_strings(f["events/label"])
-            meta = {k: _plain(v) for k, v in f["meta"].attrs.items()} if "meta" in f else {}
-            meta.setdefault("msk_version", str(_plain(f.attrs.get("msk_version", ""))))
+                    event_labels = read_strings(f["events/label"])
+            meta = {k: plain(v) for k, v in f["meta"].attrs.items()} if "meta" in f else {}
+            meta.setdefault("msk_version", str(plain(f.attrs.get("msk_version", ""))))
             stats: dict[str, Any] = {}
             if "stats" in f:
-                stats = {k: _plain(v) for k, v in f["stats"].attrs.items()}
+                stats = {k: plain(v) for k, v in f["stats"].attrs.items()}
             final_state = None
             if "state/final/values" in f and "state/final/names" in f:
                 final = f["state/final"]
                 final_state = State(
-                    float(_plain(final.attrs.get("time", 0.0))),
-                    tuple(_read_strings(final["names"])),
+                    float(plain(final.attrs.get("time", 0.0))),
+                    tuple(read_strings(final["names"])),
                     np.asarray(final["values"][()], dtype=float),
                 )
         return cls(
@@ -334,10 +304,14 @@ class Results:
         -------
         pathlib.Path
             ``path``.
+
+        Raises
+        ------
+        OSError
+            The file cannot be written.
         """
         import h5py
-
-        from msk._api import installed_version
+        import numpy as np
 
         path = Path(path)
         options: dict[str, Any] = {}
@@ -349,11 +323,11 @@ class Results:
             f.attrs["msk_version"] = installed_version()
             meta = f.create_group("meta")
             for key, value in self.meta.items():
-                meta.attrs[key] = _attr_value(value)
+                meta.attrs[key] = attr_value(value)
             if self.stats:
                 stats = f.create_group("stats")
                 for key, value in self.stats.items():
-                    stats.attrs[key] = _attr_value(value)
+                    stats.attrs[key] = attr_value(value)
             time = f.create_dataset("time", data=self.time, **options)
             time.attrs["units"] = "s"
             channels = f.create_group("channels", track_order=True)
@@ -475,15 +449,54 @@ class Results:
             Indexed by time [s]; columns named after the channel without the ``muscle.<name>.``
             prefix (``excitation``, ``activation``, ``force``, ``moment.<joint>``...);
             ``df.attrs["units"]`` maps columns to units.
+
+        Raises
+        ------
+        KeyError
+            No channel of that muscle (the message lists the muscles that have channels).
         """
         return self._group("muscle", name)
 
     def joint(self, name: str) -> pd.DataFrame:
-        """All channels of one joint (``angle`` [rad], ``velocity`` [rad/s]) by time [s]."""
+        """All channels of one joint (``angle`` [rad], ``velocity`` [rad/s]) by time [s].
+
+        Parameters
+        ----------
+        name : str
+            Joint coordinate name, e.g. ``"r_elbow_flex"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by time [s]; columns without the ``joint.<name>.`` prefix; units in
+            ``df.attrs["units"]``.
+
+        Raises
+        ------
+        KeyError
+            No channel of that joint (the message lists the joints that have channels).
+        """
         return self._group("joint", name)
 
     def pair(self, name: str) -> pd.DataFrame:
-        """All channels of one muscle pair (``cci`` [1], ``net_moment`` [N m]), by time [s]."""
+        """All channels of one muscle pair (``cci`` [1], ``net_moment`` [N m]), by time [s].
+
+        Parameters
+        ----------
+        name : str
+            Pair name, e.g. ``"elbow"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by time [s]; columns without the ``pair.<name>.`` prefix; units in
+            ``df.attrs["units"]``.
+
+        Raises
+        ------
+        KeyError
+            No channel of that pair (the message lists the pairs that have channels).
+        """
         return self._group("pair", name)
 
     def _time_index(self) -> pd.Index:
@@ -507,6 +520,11 @@ class Results:
             Indexed by ``time`` [s], one column per channel in SI units; ``df.attrs["units"]`` and
             ``df.attrs["descriptions"]`` map channel names to units and descriptions,
             ``df.attrs["meta"]`` holds the run metadata.
+
+        Raises
+        ------
+        KeyError
+            A channel name the results do not have (with suggestions).
         """
         import pandas as pd
 
@@ -539,7 +557,16 @@ class Results:
             ``units = "s"``), each with attrs ``units`` and ``description`` (so xarray's plots
             label their axes with the units); events as variables ``event_time`` [s] and
             ``event_label`` along dimension ``event``; run metadata in the dataset attrs.
+
+        Raises
+        ------
+        KeyError
+            A channel name the results do not have (with suggestions).
+        ImportError
+            xarray is not installed.
         """
+        import numpy as np
+
         try:
             import xarray as xr
         except ImportError:
@@ -563,13 +590,29 @@ class Results:
         variables["event_label"] = xr.Variable(
             "event", np.array(self._event_labels, dtype=object), attrs={"description": "event"}
         )
-        attrs = {k: _attr_value(v) for k, v in self.meta.items()}
+        attrs = {k: attr_value(v) for k, v in self.meta.items()}
         return xr.Dataset(variables, coords={"time": time}, attrs=attrs)
 
     # --- plotting and display ------------------------------------------------------------------
 
     def plot(self, **kwargs: Any) -> Figure:
-        """Draw the dashboard of these results (keywords go to :func:`msk.plot.dashboard`)."""
+        """Draw the dashboard of these results (keywords go to :func:`msk.plot.dashboard`).
+
+        Parameters
+        ----------
+        **kwargs
+            Keywords of :func:`msk.plot.dashboard` (``muscles``, ``joints``, ``path``,
+            ``title``...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Raises
+        ------
+        KeyError
+            A muscle or joint the results do not have.
+        """
         from msk.plot import dashboard
 
         return dashboard(self, **kwargs)

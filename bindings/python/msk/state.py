@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class State:
     values: np.ndarray = field(repr=False)
 
     def __post_init__(self) -> None:
+        import numpy as np
+
         values = np.array(self.values, dtype=float)
         values.setflags(write=False)
         object.__setattr__(self, "values", values)
@@ -54,22 +57,59 @@ class State:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> State:
-        """A state from ``{"time", "names", "values"}`` (what the core returns)."""
-        return cls(float(data["time"]), tuple(data["names"]), np.asarray(data["values"], float))
+        """A state from ``{"time", "names", "values"}`` (what the core returns).
+
+        Returns
+        -------
+        State
+
+        Raises
+        ------
+        KeyError
+            A key is missing.
+        ValueError
+            Values and names differ in length, or a value is not finite.
+        """
+        return cls(float(data["time"]), tuple(data["names"]), data["values"])
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"time": float, "names": list, "values": list}`` (JSON-ready)."""
+        """The state as ``{"time": float, "names": list, "values": list}`` (JSON-ready).
+
+        Returns
+        -------
+        dict
+
+        Raises
+        ------
+        Nothing
+        """
         return {"time": self.time, "names": list(self.names), "values": self.values.tolist()}
 
     def __getitem__(self, name: str) -> float:
-        """The value of one state variable by name."""
+        """The value of one state variable by name.
+
+        Raises
+        ------
+        KeyError
+            Not a state name.
+        """
         try:
             return float(self.values[self.names.index(name)])
         except ValueError:
             raise KeyError(f"{name!r} is not a state name") from None
 
     def as_series(self) -> Any:
-        """The values as a pandas Series indexed by state name."""
+        """The values as a pandas Series indexed by state name.
+
+        Returns
+        -------
+        pandas.Series
+
+        Raises
+        ------
+        ImportError
+            pandas is not installed.
+        """
         import pandas as pd
 
         return pd.Series(self.values, index=list(self.names), name=f"t = {self.time:g} s")
@@ -82,7 +122,17 @@ class State:
 
 
 def as_state(state: State | Mapping[str, Any] | None) -> State | None:
-    """A :class:`State` from a State, a mapping or None (None passes through)."""
+    """A :class:`State` from a State, a mapping or None (None passes through).
+
+    Returns
+    -------
+    State or None
+
+    Raises
+    ------
+    ValueError
+        Neither a State nor a mapping.
+    """
     if state is None or isinstance(state, State):
         return state
     if isinstance(state, Mapping):

@@ -52,22 +52,23 @@ from __future__ import annotations
 import copy
 import difflib
 import fnmatch
+import functools
 import inspect
 import itertools
 import json
 import math
 import os
-import sys
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 import numpy as np
 
+from msk._parallel import check_client, resolve_workers, run_tasks
+from msk._runtime import installed_version
 from msk.protocols import ProtocolLike, as_protocol_dict
 
 if TYPE_CHECKING:
@@ -162,6 +163,10 @@ def units_of(name: str) -> str | None:
     -------
     str or None
         ``"1/L_opt"``, ``"deg/s"``, ...; ``None`` when unknown.
+
+    Raises
+    ------
+    Nothing
     """
     parts = name.split(".")
     if len(parts) >= 2 and parts[-2] == "angles_deg":
@@ -389,6 +394,7 @@ class _Task:
     reduce: Reducer | None
     output: str
     record_errors: bool
+    source: str = ""  # who gave the overrides, for error messages
     model: Any = None  # the base msk.Model, reused by local runs without model overrides
 
 
@@ -458,7 +464,12 @@ def _run(task: _Task, cancel: threading.Event | None = None) -> _Outcome:
         if task.model is not None and not task.overrides:
             model = task.model
         else:
-            model = Model.from_text(task.model_text, task.overrides or None, task.model_file)
+            model = Model.from_text(
+                task.model_text,
+                task.overrides or None,
+                task.model_file,
+                overrides_source=task.source or None,
+            )
         stage = "simulate"
         results = simulate(
             model, task.protocol, output=task.output or None, progress=keep_going, **task.options
@@ -481,71 +492,6 @@ def _run(task: _Task, cancel: threading.Event | None = None) -> _Outcome:
     if task.output and os.path.isfile(task.output):
         outcome.file = task.output
     return outcome
-
-
-def _progress_bar(total: int, show: bool, description: str) -> Any:
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=description, unit="run", disable=not show, file=sys.stderr)
-
-
-def _run_local(tasks: list[_Task], n_workers: int, bar: Any) -> list[_Outcome]:
-    outcomes: list[_Outcome] = []
-    failed = 0
-
-    def collect(outcome: _Outcome) -> None:
-        nonlocal failed
-        outcomes.append(outcome)
-        if outcome.error:
-            failed += 1
-            bar.set_postfix(failed=failed, refresh=False)
-        bar.update()
-
-    if n_workers == 1:
-        for task in tasks:
-            collect(_run(task))
-        return outcomes
-    # On Ctrl-C or a raised failure: drop the queued runs and stop the running ones.
-    cancel = threading.Event()
-    with ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="msk-study") as pool:
-        futures = [pool.submit(_run, task, cancel) for task in tasks]
-        try:
-            for future in as_completed(futures):
-                collect(future.result())
-        except BaseException:
-            cancel.set()
-            for future in futures:
-                future.cancel()
-            raise
-    return outcomes
-
-
-def _run_dask(tasks: list[_Task], client: Any, bar: Any) -> list[_Outcome]:
-    if not callable(getattr(client, "map", None)):
-        raise TypeError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
-    try:
-        from distributed import as_completed as dask_as_completed
-    except ImportError as error:
-        raise ImportError(
-            "client=: running a study on Dask needs dask.distributed, which is not installed "
-            "(pip install 'dask[distributed]', or msk[parallel]); without client= the runs go "
-            "to a local thread pool"
-        ) from error
-    futures = client.map(_run, [replace(t, model=None) for t in tasks], pure=False)
-    outcomes: list[_Outcome] = []
-    failed = 0
-    try:
-        for future in dask_as_completed(futures):
-            outcome = future.result()
-            outcomes.append(outcome)
-            if outcome.error:
-                failed += 1
-                bar.set_postfix(failed=failed, refresh=False)
-            bar.update()
-    except BaseException:
-        client.cancel(futures)
-        raise
-    return outcomes
 
 
 # --- the dataset -----------------------------------------------------------------------------
@@ -679,16 +625,6 @@ def _output_channels(outputs: Any, available: Sequence[str], has_reduce: bool) -
     return [c for c in available if c in chosen]
 
 
-def _workers(n_workers: int | None, client: Any, n_runs: int) -> int:
-    if client is not None and n_workers is not None:
-        raise ValueError("give n_workers (local threads) or client (Dask), not both")
-    if n_workers is None:
-        return max(1, min(os.cpu_count() or 1, n_runs))
-    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
-        raise ValueError(f"n_workers: expected a whole number >= 1 or None, got {n_workers!r}")
-    return int(n_workers)
-
-
 def _study(
     kind: str,
     model: Model | str | os.PathLike[str],
@@ -706,8 +642,9 @@ def _study(
     progress: bool,
     extra_attrs: Mapping[str, Any],
 ) -> xr.Dataset:
-    from msk._api import Model, _options_json, installed_version, load_model, simulate
+    from msk._api import Model, check_override_keys, load_model, simulate, solver_options
 
+    source = f"msk.study.{kind}({'grid' if kind == 'sweep' else 'people, grid'}=...)"
     if errors not in ("record", "raise"):
         raise ValueError(f"errors: expected 'record' or 'raise', got {errors!r}")
     if reduce is not None and not callable(reduce):
@@ -725,7 +662,7 @@ def _study(
         for name, parameter in inspect.signature(simulate).parameters.items()
         if name in known
     }
-    options = dict(_options_json(**{**defaults, **options}))
+    options = dict(solver_options(**{**defaults, **options}))
     channels = _output_channels(outputs, model.channel_names, reduce is not None)
     base_protocol = as_protocol_dict(protocol)
 
@@ -756,19 +693,42 @@ def _study(
                 reduce=reduce,
                 output=str(folder / f"run_{flat:05d}.h5") if folder is not None else "",
                 record_errors=errors == "record",
+                source=source,
                 model=model,
             )
         )
 
-    workers = _workers(n_workers, client, len(tasks))
-    bar = _progress_bar(len(tasks), progress, kind)
-    try:
-        if client is not None:
-            outcomes = _run_dask(tasks, client, bar)
-        else:
-            outcomes = _run_local(tasks, workers, bar)
-    finally:
-        bar.close()
+    # The runner's arguments are checked before anything runs, like the rest; then every
+    # override key, with one load of the model, so that a misspelt key fails once, up front.
+    resolve_workers(n_workers, client, len(tasks))
+    check_client(client)
+    keys: dict[str, Any] = {}
+    for task in tasks:
+        for path, value in task.overrides.items():
+            keys.setdefault(path, value)
+    check_override_keys(model, keys, overrides_source=source)
+    if client is None:
+        # On Ctrl-C or a raised failure the runner sets `cancel`: running episodes stop.
+        cancel: threading.Event | None = threading.Event()
+        function: Callable[[_Task], _Outcome] = functools.partial(_run, cancel=cancel)
+        items = tasks
+    else:
+        cancel, function = None, _run
+        items = [replace(t, model=None) for t in tasks]  # the workers rebuild the model
+    outcomes = list(
+        run_tasks(
+            function,
+            items,
+            n_workers=n_workers,
+            client=client,
+            progress=progress,
+            description=kind,
+            unit="run",
+            ordered=False,
+            failed=lambda outcome: bool(outcome.error),
+            cancel=cancel,
+        )
+    )
 
     attrs = {
         "study": kind,
@@ -877,9 +837,16 @@ def sweep(
     Raises
     ------
     ValueError
-        A bad grid, protocol field, option or output name (checked before anything runs).
+        A bad grid, protocol field, option or output name, ``n_workers`` or a NaN or infinite
+        value (checked before anything runs).
+    msk.ModelError
+        An override key names no field or element of the model: every key is checked with one
+        load of the model before the first run (a value the core refuses fails only the runs
+        that use it).
     StudyError
         Every run failed.
+    TypeError
+        ``client`` is not a Dask client.
     ImportError
         ``client`` is given but dask.distributed is not installed.
 
@@ -1001,6 +968,12 @@ def cohort(
     xarray.Dataset
         As :func:`sweep`, with first dimension ``person``; each field path that any person sets
         is a coordinate along ``person`` (NaN, or ``""`` for text, where a person leaves it).
+
+    Raises
+    ------
+    ValueError, msk.ModelError, StudyError, TypeError, ImportError
+        As :func:`sweep`; also people that are not override dicts, or labels that are not
+        distinct.
     """
     units = dict(units or {})
     chosen, flat = _people(people, labels)
@@ -1057,6 +1030,11 @@ def failures(dataset: xr.Dataset) -> pd.DataFrame:
         One column per dimension and coordinate of the run (its values), and ``error`` (the
         stage, ``model``, ``simulate`` or ``reduce``, then the exception and its message); no
         rows when every run worked.
+
+    Raises
+    ------
+    KeyError
+        ``dataset`` has no variable ``error`` (it is not from :mod:`msk.study`).
     """
     if "error" not in dataset:
         raise KeyError("failures: expected a dataset from msk.study (no variable 'error')")

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "STATUSES",
+    "errored",
     "failed",
     "load_cases",
     "main",
@@ -87,6 +88,8 @@ _COLUMNS = (
     "tolerance",
     "status",
     "expected_status",
+    "error",
+    "conditions",
     "detail",
     "source",
     "quantity",
@@ -232,7 +235,8 @@ def _model(case: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> M
     from msk._api import load_model
 
     overrides = {**dict(case.get("overrides") or {}), **dict(extra or {})}
-    return load_model(str(case["model"]), overrides or None)
+    source = f"{case.get('_file', case.get('id', 'case'))}: overrides"
+    return load_model(str(case["model"]), overrides or None, overrides_source=source)
 
 
 def _simulate(case: Mapping[str, Any], protocol: Mapping[str, Any], model: Model) -> Results:
@@ -756,6 +760,69 @@ def _equilibrium_thresholds(case: Mapping[str, Any]) -> _Outcome:
 # --- running -------------------------------------------------------------------------------------
 
 
+def _short(value: Any) -> str:
+    """A value of a case file on one line: mappings as ``key=value``, lists in brackets."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={_short(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _posture_text(spec: Any) -> str:
+    """``standing_relaxed (lumbar_flexion_deg=-2, hydration=0.7)`` for a posture of a case."""
+    if not isinstance(spec, Mapping):
+        return str(spec)
+    fields = dict(spec)
+    head = fields.pop("preset", None) or fields.pop("name", None) or "posture"
+    return f"{head} ({_short(fields)})" if fields else str(head)
+
+
+def _protocol_text(protocol: Any) -> str:
+    """``r_elbow_flex at 90 deg; hold (duration=1); ramp (to_deg=20, speed_deg_s=5)``."""
+    if not isinstance(protocol, Mapping):
+        return str(protocol)
+    angles = (protocol.get("initial") or {}).get("angles_deg") or {}
+    parts = [f"{joint} at {_short(angle)} deg" for joint, angle in angles.items()]
+    for phase in protocol.get("phases") or []:
+        fields = dict(phase) if isinstance(phase, Mapping) else {"phase": phase}
+        kind = fields.pop("type", "phase")
+        fields.pop("joint", None)
+        parts.append(f"{kind} ({_short(fields)})" if fields else str(kind))
+    return "; ".join(parts)
+
+
+def _conditions(case: Mapping[str, Any]) -> str:
+    """What a case runs, from its file: model, overrides, protocol(s), postures and mode."""
+    metric = case.get("metric") or {}
+    parts = [f"model {case['model']}" if case.get("model") else "no model"]
+    if metric.get("curves"):
+        parts.append(f"curves {metric['curves']}")
+    if case.get("overrides"):
+        parts.append(f"overrides {_short(case['overrides'])}")
+    if case.get("protocol"):
+        parts.append(f"protocol: {_protocol_text(case['protocol'])}")
+    if case.get("comparison_protocol"):
+        parts.append(f"comparison protocol: {_protocol_text(case['comparison_protocol'])}")
+    if case.get("options"):
+        parts.append(f"options {_short(case['options'])}")
+    if "posture" in metric:
+        parts.append(f"posture {_posture_text(metric['posture'])}")
+    if "reference" in metric:
+        parts.append(f"reference posture {_posture_text(metric['reference'])}")
+    for item in metric.get("postures") or []:
+        if isinstance(item, Mapping):
+            label = item.get("label", "posture")
+            parts.append(f"posture {label}: {_posture_text(item.get('posture'))}")
+    if "mode" in metric:
+        parts.append(f"mode {metric['mode']}")
+    if "column" in metric and "level" in metric:
+        parts.append(f"{metric['column']} at {metric['level']}")
+    return "; ".join(parts)
+
+
 def _text(value: Any) -> str:
     """Fold a YAML text value onto one line."""
     return " ".join(str(value or "").split())
@@ -776,15 +843,24 @@ def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
         ``tolerance`` (text), ``status`` (``"pass"``, ``"fail"`` or ``"reported"``), ``detail``
         (what the run gave, with units), and also ``expected_status``, ``quantity``,
         ``kind_note``, ``what_was_run``, ``meaning`` (the case's interpretation filled with the
-        numbers of this run) and ``values`` (the raw numbers, by name). A run that raises gives
-        status ``"fail"`` with the error in ``detail``.
+        numbers of this run), ``conditions`` (model, overrides, protocol or postures, from the
+        case file), ``values`` (the raw numbers, by name) and ``error`` (``""``, or the
+        exception of a run that raised: its status is then ``"fail"`` with the error in
+        ``detail``, and :func:`errored` lists it whatever its expected status).
+
+    Raises
+    ------
+    KeyError
+        The case names no registered metric (cases from :func:`load_cases` always do).
     """
     metric = _METRICS[case["metric"]["name"]]
+    error_text = ""
     try:
         outcome = metric(case)
     except Exception as error:  # a broken run is a failed case, reported with its cause
         message = " ".join(str(error).split())
-        outcome = _Outcome("n/a", "fail", f"error: {type(error).__name__}: {message}")
+        error_text = f"{type(error).__name__}: {message}"
+        outcome = _Outcome("n/a", "fail", f"error: {error_text}")
     meaning = _text(case.get("meaning"))
     try:
         meaning = meaning.format_map(_Format(outcome.values))
@@ -801,6 +877,8 @@ def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
         "status": outcome.status,
         "detail": outcome.detail[:1].upper() + outcome.detail[1:],
         "expected_status": str(case["expected_status"]),
+        "error": error_text,
+        "conditions": _conditions(case),
         "quantity": _text(case["quantity"]),
         "kind_note": _text(case.get("kind_note")),
         "what_was_run": _text(case.get("what_was_run")),
@@ -822,6 +900,12 @@ def run_all(directory: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per case with the columns of :func:`run_case` (``id``, ``title``, ``kind``,
         ``published``, ``predicted``, ``tolerance``, ``status``, ... ``values``).
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        As :func:`load_cases`. A case whose run raises does not raise here: it is a failed case
+        with its error in the ``error`` column.
     """
     import pandas as pd
 
@@ -830,32 +914,160 @@ def run_all(directory: str | Path | None = None) -> pd.DataFrame:
 
 
 def failed(table: pd.DataFrame) -> list[str]:
-    """Ids of the cases whose status is ``"fail"``."""
+    """The cases that fail.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`run_all`.
+
+    Returns
+    -------
+    list of str
+        Ids of the cases whose status is ``"fail"`` (out of tolerance or errored).
+
+    Raises
+    ------
+    KeyError
+        ``table`` has no ``id`` or ``status`` column.
+    """
     return [str(i) for i, s in zip(table["id"], table["status"]) if s == "fail"]
 
 
+def errored(table: pd.DataFrame) -> list[str]:
+    """The cases whose run raised an error instead of giving a number.
+
+    An error is never an expected outcome: a case documented as failing
+    (``expected_status: fail``) that errors is listed too.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`run_all`.
+
+    Returns
+    -------
+    list of str
+        Ids of the cases with a non-empty ``error`` (none for a table without that column).
+
+    Raises
+    ------
+    KeyError
+        ``table`` has no ``id`` column.
+    """
+    if "error" not in getattr(table, "columns", ()):
+        return []
+    return [str(i) for i, e in zip(table["id"], table["error"]) if isinstance(e, str) and e]
+
+
 def unexpected(table: pd.DataFrame) -> list[str]:
-    """Ids of the cases that fail although their file expects them to pass (a regression); a
-    case documented as failing (``expected_status: fail``) is not one."""
+    """The cases that fail although their file expects them to pass (a regression).
+
+    A case documented as failing (``expected_status: fail``) is not one, unless its run raised
+    an error (:func:`errored`).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`run_all`.
+
+    Returns
+    -------
+    list of str
+        Ids, in table order.
+
+    Raises
+    ------
+    KeyError
+        ``table`` has no ``id``, ``status`` or ``expected_status`` column.
+    """
+    broken = set(errored(table))
     return [
         str(i)
         for i, s, e in zip(table["id"], table["status"], table["expected_status"])
-        if s == "fail" and e != "fail"
+        if (s == "fail" and e != "fail") or str(i) in broken
     ]
 
 
 # --- reports -------------------------------------------------------------------------------------
 
 
-def to_text(table: pd.DataFrame) -> str:
-    """A plain-text summary for the terminal: one line per case, then the details."""
-    lines = [f"{'case':<34} {'kind':<12} {'status':<8} msk", "-" * 100]
-    for row in table.itertuples(index=False):
-        lines.append(f"{row.id:<34} {row.kind:<12} {row.status:<8} {row.predicted}")
+def to_text(table: pd.DataFrame, width: int = 100) -> str:
+    """A plain-text summary for the terminal: one line per case, then each case's conditions
+    and details.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`run_all`.
+    width : int
+        Lines of the details are wrapped at this many characters.
+
+    Returns
+    -------
+    str
+        The table, its columns as wide as their longest entry (so they stay aligned whatever
+        the names), a ``(expected)`` mark on a failure the case file expects and ``ERROR`` on a
+        run that raised; then per case the published value, the tolerance, the conditions
+        (model, overrides, protocol or postures, from the case file) and what msk gave.
+
+    Raises
+    ------
+    KeyError
+        ``table`` lacks a column of :func:`run_all`.
+    """
+    import textwrap
+
+    rows = list(table.itertuples(index=False))
+    broken = set(errored(table))
+
+    def status(row: Any) -> str:
+        if str(row.id) in broken:
+            return "ERROR"
+        if row.status == "fail" and row.expected_status == "fail":
+            return "fail (expected)"
+        return str(row.status)
+
+    id_width = max([len("case")] + [len(str(r.id)) for r in rows])
+    kind_width = max([len("kind")] + [len(str(r.kind)) for r in rows])
+    status_width = max([len("status")] + [len(status(r)) for r in rows])
+    header = f"{'case':<{id_width}}  {'kind':<{kind_width}}  {'status':<{status_width}}  msk"
+    lines = [header, "-" * max(len(header), min(width, 100))]
+    for row in rows:
+        lines.append(
+            f"{row.id!s:<{id_width}}  {row.kind!s:<{kind_width}}  "
+            f"{status(row):<{status_width}}  {row.predicted}"
+        )
     lines.append("")
-    for row in table.itertuples(index=False):
-        lines.append(f"{row.id}: published {row.published}; tolerance {row.tolerance}")
-        lines.append(f"  {row.detail}")
+
+    def wrapped(label: str, text: Any) -> list[str]:
+        return textwrap.wrap(
+            f"{label}{text}",
+            width=width,
+            initial_indent="  ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+
+    for row in rows:
+        lines.append(f"{row.id}")
+        lines += wrapped("published: ", row.published)
+        lines += wrapped("tolerance: ", row.tolerance)
+        conditions_text = getattr(row, "conditions", "")
+        if conditions_text:
+            lines += wrapped("conditions: ", conditions_text)
+        lines += wrapped("msk: ", row.detail)
+    n_pass = sum(s == "pass" for s in table["status"])
+    n_expected = sum(
+        s == "fail" and e == "fail" and str(i) not in broken
+        for i, s, e in zip(table["id"], table["status"], table["expected_status"])
+    )
+    n_unexpected = len([i for i in unexpected(table) if i not in broken])
+    lines.append("")
+    lines.append(
+        f"{len(rows)} cases: {n_pass} pass, {n_expected} fail as their file expects, "
+        f"{n_unexpected} fail unexpectedly, {len(broken)} error(s)"
+    )
     return "\n".join(lines)
 
 
@@ -887,6 +1099,16 @@ def to_markdown(table: pd.DataFrame) -> str:
     ----------
     table : pandas.DataFrame
         As returned by :func:`run_all`.
+
+    Returns
+    -------
+    str
+        The page docs/validation/index.md holds.
+
+    Raises
+    ------
+    KeyError
+        ``table`` lacks a column of :func:`run_all`.
     """
     from msk._api import installed_version
 
@@ -944,25 +1166,61 @@ def to_markdown(table: pd.DataFrame) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m msk.validation [--markdown FILE] [--cases DIR]``.
+    """``python -m msk.validation [--markdown FILE] [--check FILE] [--cases DIR]``.
 
-    Prints the summary, optionally writes the Markdown report; returns 0 when no case fails
-    unexpectedly (:func:`unexpected`), 1 otherwise.
+    Prints the summary, optionally writes the Markdown report or compares it with a file.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Command-line arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 when no case fails unexpectedly and none errors (:func:`unexpected`, :func:`errored`)
+        and the ``--check`` file matches; 1 otherwise.
+
+    Raises
+    ------
+    SystemExit
+        Bad arguments (argparse).
+    FileNotFoundError, ValueError
+        As :func:`load_cases`.
     """
     parser = argparse.ArgumentParser(
         prog="python -m msk.validation", description="Run the msk validation cases."
     )
     parser.add_argument("--markdown", metavar="FILE", help="write the Markdown report to FILE")
+    parser.add_argument(
+        "--check",
+        metavar="FILE",
+        help="exit 1 when FILE (e.g. docs/validation/index.md) differs from this run's report",
+    )
     parser.add_argument("--cases", metavar="DIR", help="folder of case files (default: bundled)")
     args = parser.parse_args(argv)
     table = run_all(args.cases)
     print(to_text(table))
+    markdown = to_markdown(table)
+    stale = False
     if args.markdown:
         path = Path(args.markdown)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_markdown(table), encoding="utf-8")
+        path.write_text(markdown, encoding="utf-8")
         print(f"\nreport: {path}")
-    return 1 if unexpected(table) else 0
+    if args.check:
+        path = Path(args.check)
+        stale = not path.is_file() or path.read_text(encoding="utf-8") != markdown
+        if stale:
+            print(
+                f"{path} differs from this run; regenerate it with "
+                f"python -m msk.validation --markdown {path}",
+                file=sys.stderr,
+            )
+    for case_id, error in zip(table["id"], table["error"]):
+        if error:
+            print(f"error: {case_id}: {error}", file=sys.stderr)
+    return 1 if unexpected(table) or stale else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,242 @@
+"""The one parallel runner of msk: many independent tasks, one progress bar.
+
+Tasks run on a local thread pool by default (the core releases the GIL while it integrates or
+solves, so threads run in parallel and give the same numbers as a serial run), serially in the
+calling thread with ``n_workers=1``, or on a Dask cluster when ``client`` is a
+``dask.distributed.Client`` (an optional dependency; the workers need msk installed).
+:mod:`msk.study` (sweeps and cohorts), :mod:`msk.spine` (``compare`` and ``sweep``) and the
+``msk`` command (equilibrium run files) all run through :func:`run_tasks`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
+
+if TYPE_CHECKING:
+    import threading
+    from concurrent.futures import Future
+
+__all__ = ["check_client", "resolve_workers", "run_tasks", "show_progress"]
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+def show_progress(progress: Optional[bool]) -> bool:
+    """Whether to draw a progress bar.
+
+    Parameters
+    ----------
+    progress : bool or None
+        ``True``/``False``: always/never; ``None``: when stderr is a terminal.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    Nothing
+    """
+    if progress is None:
+        return bool(getattr(sys.stderr, "isatty", lambda: False)())
+    return bool(progress)
+
+
+def resolve_workers(n_workers: Optional[int], client: Any, n_tasks: int) -> int:
+    """The number of local threads to use.
+
+    Parameters
+    ----------
+    n_workers : int or None
+        Threads asked for; ``None``: one per CPU, at most one per task.
+    client : dask.distributed.Client or None
+        A Dask client (then ``n_workers`` must be None).
+    n_tasks : int
+        Number of tasks.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Raises
+    ------
+    ValueError
+        Both ``n_workers`` and ``client`` are given, or ``n_workers`` is not a whole number >= 1.
+    """
+    import numpy as np
+
+    if client is not None and n_workers is not None:
+        raise ValueError("give n_workers (local threads) or client (Dask), not both")
+    if n_workers is None:
+        return max(1, min(os.cpu_count() or 1, n_tasks))
+    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
+        raise ValueError(f"n_workers: expected a whole number >= 1 or None, got {n_workers!r}")
+    return int(n_workers)
+
+
+def check_client(client: Any) -> None:
+    """Check that ``client`` can run tasks: a Dask client, with dask.distributed installed.
+
+    Parameters
+    ----------
+    client : object or None
+        What the caller passed as ``client=`` (None: nothing to check).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    TypeError
+        ``client`` has no ``map`` method.
+    ImportError
+        dask.distributed is not installed.
+    """
+    if client is None:
+        return
+    if not callable(getattr(client, "map", None)):
+        raise TypeError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
+    try:
+        import distributed  # noqa: F401
+    except ImportError as error:
+        raise ImportError(
+            "client=: running on Dask needs dask.distributed, which is not installed "
+            "(pip install 'dask[distributed]', or msk[parallel]); without client= the tasks go "
+            "to a local thread pool"
+        ) from error
+
+
+def run_tasks(
+    function: Callable[[Task], Result],
+    tasks: Sequence[Task],
+    *,
+    n_workers: Optional[int] = None,
+    client: Any = None,
+    progress: Optional[bool] = None,
+    description: str = "",
+    unit: str = "task",
+    ordered: bool = True,
+    failed: Optional[Callable[[Result], bool]] = None,
+    cancel: Optional[threading.Event] = None,
+) -> Iterator[Result]:
+    """Run ``function(task)`` for every task; yield the results as they come.
+
+    Parameters
+    ----------
+    function : callable
+        ``function(task) -> result``. For Dask it is pickled to the workers, with the tasks.
+    tasks : sequence
+        The tasks, length n.
+    n_workers : int, optional
+        Local threads (default: one per CPU, at most n); ``1`` runs in the calling thread.
+    client : dask.distributed.Client, optional
+        Run on this Dask cluster instead (give either this or ``n_workers``).
+    progress : bool, optional
+        Show one tqdm bar of finished tasks on stderr; ``None``: when stderr is a terminal.
+    description, unit : str
+        Label of the bar and name of a task in it (``"equilibria"``, ``"posture"``).
+    ordered : bool
+        Yield in task order (results wait for the tasks before them); ``False``: in order of
+        completion (the results must then say which task they are).
+    failed : callable, optional
+        ``failed(result) -> bool``: results counted as failures in the bar (``failed=N``).
+    cancel : threading.Event, optional
+        Set when the run stops early (an exception in a task or in the caller, Ctrl-C, or the
+        caller closing the iterator), so that running local tasks that watch it can stop.
+
+    Returns
+    -------
+    iterator
+        The n results (a generator: the tasks start at the first ``next``).
+
+    Raises
+    ------
+    Exception
+        The first exception a task raises, as raised: the queued tasks are dropped and the
+        running ones finish (or stop, if they watch ``cancel``).
+    ValueError, TypeError, ImportError
+        Bad ``n_workers`` or ``client`` (see :func:`resolve_workers`, :func:`check_client`).
+    """
+    from tqdm.auto import tqdm
+
+    workers = resolve_workers(n_workers, client, len(tasks))
+    check_client(client)
+    bar = tqdm(
+        total=len(tasks),
+        desc=description or None,
+        unit=unit,
+        disable=not show_progress(progress),
+        file=sys.stderr,
+    )
+    n_failed = 0
+
+    def done(result: Result) -> Result:
+        nonlocal n_failed
+        if failed is not None and failed(result):
+            n_failed += 1
+            bar.set_postfix(failed=n_failed, refresh=False)
+        bar.update()
+        return result
+
+    try:
+        if client is not None:
+            yield from _on_dask(function, tasks, client, ordered, done)
+        elif workers == 1:
+            for task in tasks:
+                yield done(function(task))
+        else:
+            yield from _on_threads(function, tasks, workers, ordered, done, cancel)
+    except BaseException:
+        if cancel is not None:
+            cancel.set()
+        raise
+    finally:
+        bar.close()
+
+
+def _on_threads(
+    function: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    workers: int,
+    ordered: bool,
+    done: Callable[[Any], Any],
+    cancel: Optional[threading.Event],
+) -> Iterator[Any]:
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="msk") as pool:
+        futures: list[Future[Any]] = [pool.submit(function, task) for task in tasks]
+        try:
+            for future in futures if ordered else as_completed(futures):
+                yield done(future.result())
+        except BaseException:
+            # Ctrl-C, a failed task or the caller stopping: run nothing more.
+            if cancel is not None:
+                cancel.set()
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _on_dask(
+    function: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    client: Any,
+    ordered: bool,
+    done: Callable[[Any], Any],
+) -> Iterator[Any]:
+    from distributed import as_completed as dask_as_completed
+
+    futures = client.map(function, list(tasks), pure=False)
+    try:
+        for future in futures if ordered else dask_as_completed(futures):
+            yield done(future.result())
+    except BaseException:
+        client.cancel(futures)
+        raise

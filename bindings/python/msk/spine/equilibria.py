@@ -1,0 +1,466 @@
+"""Posture equilibrium of the spine models: :func:`equilibrium` and what it returns.
+
+:func:`equilibrium` solves the static optimisation of a model at a :class:`~msk.Posture`
+(docs/theory/posture.md): the voluntary activations that minimise effort with moment balance at
+every level, on top of the tone-driven activations, and the loads of every level. Its
+:class:`EquilibriumResult` holds the levels, muscles, groups and ligaments as DataFrames and the
+:class:`SpineGeometry` that :func:`msk.plot.spine` draws.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from msk._api import Model, as_model
+from msk._names import did_you_mean, unknown_name
+from msk._runtime import require_core
+from msk.spine.postures import Posture, as_posture
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "GROUP_UNITS",
+    "LEVEL_UNITS",
+    "MODES",
+    "MUSCLE_UNITS",
+    "EquilibriumResult",
+    "SpineGeometry",
+    "SpinePicture",
+    "equilibrium",
+]
+
+MODES = ("fixed", "rhythm", "relaxed")
+"""Posture modes of :func:`equilibrium`."""
+
+#: Units of the columns of :attr:`EquilibriumResult.levels`.
+LEVEL_UNITS = {
+    "region": "",
+    "angle_deg": "deg",
+    "compression_N": "N",
+    "shear_N": "N",
+    "disc_force_N": "N",
+    "pressure_MPa": "MPa",
+    "facet_force_N": "N",
+    "facet_share": "1",
+    "ligament_force_N": "N",
+    "disc_height_mm": "mm",
+    "posterior_disc_height_mm": "mm",
+    "foramen_height_mm": "mm",
+    "stenosis": "",
+    "passive_moment_N_m": "N m",
+    "reserve_N_m": "N m",
+}
+
+#: Units of the columns of :attr:`EquilibriumResult.muscles`.
+MUSCLE_UNITS = {
+    "group": "",
+    "force_N": "N",
+    "activation": "1",
+    "tone_activation": "1",
+    "voluntary_activation": "1",
+}
+
+#: Units of the columns of :attr:`EquilibriumResult.groups`.
+GROUP_UNITS = {
+    "n_muscles": "",
+    "force_N": "N",
+    "mean_activation": "1",
+    "max_activation": "1",
+    "mean_tone_activation": "1",
+}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SpineGeometry:
+    """Where the bodies, muscles and loads of one equilibrium are: what :func:`msk.plot.spine`
+    draws. Ground frame (x forward, y up in relaxed standing), SI units.
+
+    Attributes
+    ----------
+    body_names : tuple of str, length n_bodies
+        The model's bodies, in model order.
+    segment_bodies : tuple of str, length n_levels
+        The body above each spinal level, bottom up (the rows of the levels table).
+    stature_m : float
+        Standing height of the subject [m] (scales the trunk and head outlines).
+    gravity : numpy.ndarray, shape (3,)
+        Gravitational acceleration in the ground frame [m/s^2] (its direction tells the
+        orientation: lying on the side puts it across the sagittal plane).
+    joint_origin : numpy.ndarray, shape (n_bodies, 3)
+        Centre of each body's joint (for a vertebra: the centre of the level below it) [m].
+    body_position : numpy.ndarray, shape (n_bodies, 3)
+        Origin of each body frame [m].
+    body_rotation : numpy.ndarray, shape (n_bodies, 3, 3)
+        Orientation of each body frame (columns: the body's axes in the ground frame) [1].
+    muscle_path : tuple of numpy.ndarray, length n_muscles, each shape (k_i, 3)
+        Path points of each muscle, origin to insertion, in the order of the muscles table [m].
+    load_body : tuple of str, length n_loads
+        Body each external point load acts on (the first is the load in the hands when the
+        posture holds one; the arms' weight follows).
+    load_point : numpy.ndarray, shape (n_loads, 3)
+        Point of application of each load in its body's frame [m].
+    load_force : numpy.ndarray, shape (n_loads, 3)
+        Force of each load in the ground frame [N].
+    """
+
+    body_names: tuple[str, ...]
+    segment_bodies: tuple[str, ...]
+    stature_m: float
+    gravity: np.ndarray
+    joint_origin: np.ndarray
+    body_position: np.ndarray
+    body_rotation: np.ndarray
+    muscle_path: tuple[np.ndarray, ...]
+    load_body: tuple[str, ...]
+    load_point: np.ndarray
+    load_force: np.ndarray
+
+    @classmethod
+    def from_raw(cls, model: Model, raw: Mapping[str, Any]) -> SpineGeometry:
+        """The geometry of an equilibrium the core returned.
+
+        Parameters
+        ----------
+        model : msk.Model
+            The model that was solved.
+        raw : mapping
+            What the core returned (``EquilibriumResult.raw``).
+
+        Returns
+        -------
+        SpineGeometry
+
+        Raises
+        ------
+        KeyError
+            ``raw`` lacks a field of the geometry.
+        """
+        import numpy as np
+
+        loads = list(raw.get("loads", []))
+        return cls(
+            body_names=tuple(model.body_names),
+            segment_bodies=tuple(model.segment_bodies),
+            stature_m=float(model.subject.get("height") or 1.75),
+            gravity=np.asarray(raw["gravity"], dtype=float).reshape(3),
+            joint_origin=np.asarray(raw["joint_origin"], dtype=float).reshape(-1, 3),
+            body_position=np.asarray(raw["body_position"], dtype=float).reshape(-1, 3),
+            body_rotation=np.asarray(raw["body_rotation"], dtype=float).reshape(-1, 3, 3),
+            muscle_path=tuple(
+                np.asarray(p, dtype=float).reshape(-1, 3) for p in raw["muscle_path"]
+            ),
+            load_body=tuple(str(load["body"]) for load in loads),
+            load_point=np.array([load["point"] for load in loads], dtype=float).reshape(-1, 3),
+            load_force=np.array([load["force"] for load in loads], dtype=float).reshape(-1, 3),
+        )
+
+
+class SpinePicture:
+    """What live and stored equilibria share: the picture and the one-line summary.
+
+    Subclasses have ``levels`` (the levels table) and ``effort``.
+    """
+
+    levels: pd.DataFrame
+    effort: float
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """The spine in the sagittal plane (:func:`msk.plot.spine`).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (a new figure when None).
+        **kwargs
+            Keywords of :func:`msk.plot.spine` (``pressure_range``, ``title``, ``path``...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Raises
+        ------
+        ImportError
+            matplotlib is not installed.
+        """
+        from msk import plot
+
+        return plot.spine(self, ax=ax, **kwargs)
+
+    def summary(self) -> str:
+        """One line: the peak compression, its level, and the effort.
+
+        Returns
+        -------
+        str
+            ``"peak compression 812 N at L5-S1, effort 0.0123"``.
+
+        Raises
+        ------
+        Nothing
+        """
+        worst = self.levels["compression_N"].idxmax() if len(self.levels) else "-"
+        peak = self.levels["compression_N"].max() if len(self.levels) else float("nan")
+        return f"peak compression {peak:.0f} N at {worst}, effort {self.effort:.3g}"
+
+
+class EquilibriumResult(SpinePicture):
+    """What :func:`equilibrium` found at one posture.
+
+    Attributes
+    ----------
+    model : msk.Model
+    posture : Posture
+    mode : str
+        The posture mode it was solved in (``"fixed"``, ``"rhythm"`` or ``"relaxed"``).
+    levels : pandas.DataFrame
+        One row per spinal level (index ``level``, bottom up), columns in
+        :data:`LEVEL_UNITS` (units also in ``levels.attrs["units"]``).
+    muscles : pandas.DataFrame
+        One row per muscle (index ``muscle``): ``group``, ``force_N``, ``activation``,
+        ``tone_activation`` (the floor the stretch reflex sets) and ``voluntary_activation``.
+    groups : pandas.DataFrame
+        One row per muscle group (index ``group``): ``n_muscles``, ``force_N`` (sum),
+        ``mean_activation``, ``max_activation``, ``mean_tone_activation`` (units in
+        :data:`GROUP_UNITS` and ``groups.attrs["units"]``).
+    ligaments : pandas.DataFrame
+        Ligament tensions [N], one row per level, one column per ligament.
+    joint_angles_deg : dict
+        The coordinates the equilibrium ended at [deg].
+    effort : float
+        Sum of squared voluntary activations [1].
+    raw : dict
+        Everything the core returned (SI units, NumPy arrays).
+    geometry : SpineGeometry
+        Bodies, muscle paths and loads for drawing (from ``raw`` and the model).
+    """
+
+    def __init__(
+        self, model: Model, posture: Posture, raw: dict[str, Any], mode: str = "rhythm"
+    ) -> None:
+        import numpy as np
+        import pandas as pd
+
+        self.model = model
+        self.posture = posture
+        self.mode = mode
+        self.raw = raw
+        seg = raw["segments"]
+        names = list(model.segment_names)
+        levels = pd.DataFrame(
+            {
+                "region": list(model.segment_regions),
+                "angle_deg": np.degrees(seg["angle"]),
+                "compression_N": seg["compression"],
+                "shear_N": seg["shear"],
+                "disc_force_N": seg["disc_force"],
+                "pressure_MPa": seg["pressure"] / 1e6,
+                "facet_force_N": seg["facet_force"],
+                "facet_share": seg["facet_share"],
+                "ligament_force_N": seg["ligament_force"],
+                "disc_height_mm": seg["disc_height"] * 1e3,
+                "posterior_disc_height_mm": seg["posterior_disc_height"] * 1e3,
+                "foramen_height_mm": seg["foramen_height"] * 1e3,
+                "stenosis": seg["stenosis"] > 0.5,
+                "passive_moment_N_m": seg["moment"],
+                "reserve_N_m": seg["reserve_moment"],
+            },
+            index=pd.Index(names, name="level"),
+        )
+        levels.attrs["units"] = dict(LEVEL_UNITS)
+        levels.attrs["posture"] = posture.name
+        self.levels = levels
+
+        groups = model.groups
+        primary: dict[str, str] = {}
+        for group, members in groups.items():
+            for m in members:
+                primary.setdefault(m, group)
+        muscle_names = list(model.muscle_names)
+        muscles = pd.DataFrame(
+            {
+                "group": [primary.get(m, "") for m in muscle_names],
+                "force_N": raw["muscle_force"],
+                "activation": raw["activation"],
+                "tone_activation": raw["tone_activation"],
+                "voluntary_activation": raw["voluntary_activation"],
+            },
+            index=pd.Index(muscle_names, name="muscle"),
+        )
+        muscles.attrs["units"] = dict(MUSCLE_UNITS)
+        self.muscles = muscles
+        rows = []
+        for group, members in groups.items():
+            sub = muscles.loc[members]
+            rows.append(
+                {
+                    "group": group,
+                    "n_muscles": len(members),
+                    "force_N": float(sub["force_N"].sum()),
+                    "mean_activation": float(sub["activation"].mean()),
+                    "max_activation": float(sub["activation"].max()),
+                    "mean_tone_activation": float(sub["tone_activation"].mean()),
+                }
+            )
+        self.groups = (
+            pd.DataFrame(rows).set_index("group")
+            if rows
+            else pd.DataFrame(
+                columns=[
+                    "n_muscles",
+                    "force_N",
+                    "mean_activation",
+                    "max_activation",
+                    "mean_tone_activation",
+                ]
+            )
+        )
+        self.groups.index.name = "group"
+        self.groups.attrs["units"] = dict(GROUP_UNITS)
+        self.ligaments = pd.DataFrame(list(seg["ligaments"]), index=pd.Index(names, name="level"))
+        self.ligaments.attrs["units"] = "N"
+        self.joint_angles_deg = dict(zip(model.joint_names, np.degrees(raw["q"])))
+        self.effort = float(raw["effort"])
+        self._geometry: SpineGeometry | None = None
+
+    @property
+    def geometry(self) -> SpineGeometry:
+        """Bodies, muscle paths and loads in the ground frame, for drawing (computed on first
+        use)."""
+        if self._geometry is None:
+            self._geometry = SpineGeometry.from_raw(self.model, self.raw)
+        return self._geometry
+
+    def to_xarray(self) -> xr.Dataset:
+        """The levels and muscles as one dataset.
+
+        Returns
+        -------
+        xarray.Dataset
+            Dimensions ``level`` and ``muscle``: the numeric columns of :attr:`levels` and
+            :attr:`muscles` (``stenosis`` as 0/1), units in each variable's attrs; coordinates
+            ``region`` (per level) and ``group`` (per muscle); attrs ``model`` and ``posture``.
+
+        Raises
+        ------
+        ImportError
+            xarray is not installed.
+        """
+        import xarray as xr
+
+        levels = self.levels.drop(columns=["region"]).copy()
+        levels["stenosis"] = levels["stenosis"].astype(float)
+        ds = xr.Dataset.from_dataframe(levels)
+        mus = xr.Dataset.from_dataframe(self.muscles.drop(columns=["group"]))
+        ds = ds.merge(mus)
+        ds = ds.assign_coords(
+            region=("level", list(self.levels["region"])),
+            group=("muscle", list(self.muscles["group"])),
+        )
+        for name, unit in {**LEVEL_UNITS, **MUSCLE_UNITS}.items():
+            if name in ds and unit:
+                ds[name].attrs["units"] = unit
+        ds.attrs.update({"model": self.model.name, "posture": self.posture.name})
+        return ds
+
+    def __repr__(self) -> str:
+        where = f"{self.model.name!r} in {self.posture.name!r}"
+        return f"<msk.EquilibriumResult {where}: {self.summary()}>"
+
+
+def equilibrium(
+    model: Model | str,
+    posture: Posture | str,
+    *,
+    mode: str = "rhythm",
+    posture_stiffness: float = 1000.0,
+    reserve_tolerance: float = 1e-3,
+    reserve_fraction: float = 0.05,
+    effort_weight: Mapping[str, float] | None = None,
+) -> EquilibriumResult:
+    """Posture equilibrium (static optimisation) of a model at a posture.
+
+    Finds the voluntary activations that minimise effort (sum of squared voluntary
+    activations) with moment balance at every level, on top of the tone-driven activations
+    (floors no optimisation can remove), and the loads of every level (docs/theory/posture.md).
+
+    Parameters
+    ----------
+    model : msk.Model or str
+        A spine model (or a bundled model's name, e.g. ``"lumbar"``).
+    posture : Posture or str
+        A posture (or a preset's name).
+    mode : {"fixed", "rhythm", "relaxed"}
+        ``"fixed"``: exactly the posture's angles; ``"rhythm"`` (default): each region keeps
+        its total flexion while its levels may share it differently from the rhythm (at a cost
+        of ``posture_stiffness`` per rad^2 of deviation); ``"relaxed"``: the region totals move
+        too (the posture relaxes: a hypertonic muscle pulls it out of shape).
+    posture_stiffness : float
+        Weight of the posture preference in the rhythm and relaxed modes [1/rad^2].
+    reserve_tolerance, reserve_fraction : float
+        A level whose muscles leave more than ``reserve_tolerance`` [N m] plus
+        ``reserve_fraction`` of its demand unbalanced raises :class:`msk.EquilibriumError`.
+    effort_weight : mapping, optional
+        ``{muscle: weight}`` of the effort sum (default 1 for every muscle).
+
+    Returns
+    -------
+    EquilibriumResult
+        The levels (compression, shear, pressure, facet share, foramen height... per level), the
+        muscles (force, activation, tone floor), the groups and ligaments as DataFrames with
+        units, the joint angles it ended at, the effort, and the geometry for drawing.
+
+    Raises
+    ------
+    msk.EquilibriumError
+        No activation can hold the posture; the message names the level and the moment missing.
+    ValueError
+        The model has no spinal levels (e.g. ``"elbow"``), an unknown ``mode``, preset or
+        ``effort_weight`` muscle (the message suggests the closest and lists the valid names).
+    msk.InvalidArgument
+        The core refuses a value of the posture (e.g. ``hydration`` outside (0, 1]).
+    FileNotFoundError, msk.ModelError
+        ``model`` is a name or path that cannot be loaded.
+    """
+    m = as_model(model)
+    if not list(m.segment_names):
+        raise ValueError(
+            f"model: expected a spine model (with spinal levels, e.g. 'lumbar' or 'cervical'), "
+            f"got {m.name!r}, which has none: msk.equilibrium solves the posture of a spine"
+        )
+    p = as_posture(posture)
+    if mode not in MODES:
+        hint = did_you_mean(mode, MODES)
+        raise ValueError(
+            f"mode: expected one of {', '.join(MODES)}, got {mode!r}"
+            + (f"; {hint}" if hint else "")
+        )
+    weights: list[float] = []
+    if effort_weight:
+        unknown = sorted(set(effort_weight) - set(m.muscle_names))
+        if unknown:
+            raise ValueError(
+                "effort_weight: "
+                + "; ".join(
+                    unknown_name("muscle", u, m.muscle_names, f" of model {m.name!r}")
+                    for u in unknown
+                )
+            )
+        weights = [float(effort_weight.get(name, 1.0)) for name in m.muscle_names]
+    raw = require_core().solve_equilibrium(
+        m.core,
+        p.to_core(),
+        mode,
+        float(posture_stiffness),
+        float(reserve_tolerance),
+        float(reserve_fraction),
+        weights,
+    )
+    return EquilibriumResult(m, p, raw, mode)
