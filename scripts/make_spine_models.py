@@ -11,6 +11,13 @@ can be checked and re-run. Inputs:
 - ``models/data/trunk_muscles_myotorso.csv``: the trunk muscle fascicles of MyoTorso (MyoSuite's
   MuJoCo conversion of the Christophy lumbar model; Walia et al. 2025; Apache 2.0), right side,
   attachment points in the Christophy body frames and maximum isometric forces;
+- ``models/data/hip_muscles_gait2392.csv``: iliacus, rectus femoris, the hamstrings and gluteus
+  maximus of OpenSim's gait2392 model (Delp et al. 1990; opensim-org/opensim-models,
+  Models/Gait2392_Simbody/gait2392_thelen2003muscle.osim; CC BY 3.0), right side: attachment
+  points in the gait2392 pelvis, femur and tibia frames (the pelvis frame is Christophy's), maximum
+  isometric forces, optimal fibre and tendon slack lengths, pennation; conditional points in msk's
+  conventions (hip and knee flexion positive), the rectus femoris' moving tibial point sampled at
+  0, 40 and 90 deg of knee flexion;
 - ``models/data/neck_muscles_mortensen2018.csv``: the neck muscles of Mortensen, Vasavada &
   Merryweather 2018 (right side), with ``models/data/neck_skeleton_mortensen2018.csv``;
 - the literature values written below, each with its source (docs/theory/spine.md lists them).
@@ -35,6 +42,7 @@ CHRISTOPHY = (
     / "Christophy2012_axialRotationUpd_skeletonOnly.osim"
 )
 TRUNK_MUSCLES = ROOT / "models/data/trunk_muscles_myotorso.csv"
+HIP_MUSCLES = ROOT / "models/data/hip_muscles_gait2392.csv"
 NECK_MUSCLES = ROOT / "models/data/neck_muscles_mortensen2018.csv"
 NECK_SKELETON = ROOT / "models/data/neck_skeleton_mortensen2018.csv"
 
@@ -46,6 +54,23 @@ FRACTION_HEAD_NECK = 0.081
 FRACTION_THORAX = 0.1894
 FRACTION_LUMBAR = 0.139  # spread over L1..L5 in proportion to Christophy's vertebra masses
 FRACTION_ARMS = 2 * (0.028 + 0.016 + 0.006)  # upper arm, forearm, hand (both sides)
+
+# The pelvis and legs (gait2392 frames; de Leva 1996 masses, SPINE research notes §2):
+# hip joint centre in the gait2392 pelvis frame (= Christophy's, whose origin sits 0.979 m above
+# msk's ground origin) [m] (opensim-org/opensim-models gait2392, verified code); the knee as a hinge
+# at the femur's knee position in extension (gait2392's Yamaguchi & Zajac knee translates a few mm
+# with flexion: approximation; femur-to-tibia offset from memory of the gait2392 knee splines).
+HIP_CENTRE = [-0.0707, -0.0661, 0.0835]
+KNEE_IN_FEMUR = [-0.0053, -0.396, 0.0]
+PELVIS_COM = [-0.0707, 0.0, 0.0]  # gait2392 pelvis centre of mass (verified code)
+PELVIS_INERTIA_GAIT2392 = ([0.1028, 0.0871, 0.0579], 11.777)  # [kg m^2], for 11.777 kg
+TIBIA_COM = [0.0, -0.1867, 0.0]  # gait2392 tibia centre of mass (no (memory))
+TIBIA_INERTIA_GAIT2392 = ([0.0504, 0.0051, 0.0511], 3.7075)  # [kg m^2] (no (memory))
+FRACTION_PELVIS = 0.1117  # de Leva 1996 lower trunk, men (BMClab BSP_ZdeLeva.txt, verified code)
+FRACTION_SHANK = 0.0433  # de Leva 1996 shank, men (verified code)
+# Where the pelvis rests on a seat: the ischial tuberosities, 2 cm below the hamstrings' origin on
+# them (gait2392 semimembranosus origin (-0.119, -0.097); assumption for the contact's depth).
+SEAT_POINT = [-0.117, -0.12, 0.0]
 
 LEVELS = ["L5-S1", "L4-L5", "L3-L4", "L2-L3", "L1-L2"]  # bottom up
 VERTEBRAE = ["L5", "L4", "L3", "L2", "L1"]
@@ -130,6 +155,12 @@ GROUPS = {
     "external_oblique": ["external_oblique"],
     "internal_oblique": ["internal_oblique"],
     "abdominals": ["rectus_abdominis", "external_oblique", "internal_oblique"],
+    "iliacus": ["iliacus"],
+    "iliopsoas": ["iliacus", "psoas"],
+    "rectus_femoris": ["rectus_femoris"],
+    "hip_flexors": ["iliacus", "psoas", "rectus_femoris"],
+    "hamstrings": ["hamstrings"],
+    "gluteals": ["gluteus_maximus"],
     "flexors": ["rectus_abdominis", "external_oblique", "internal_oblique"],
     "extensors": [
         "longissimus_lumborum",
@@ -213,8 +244,8 @@ def lumbar_yaml() -> str:
     vert_mass_total = sum(b[CHRISTOPHY_BODY[v]]["mass"] for v in VERTEBRAE)
 
     # Body origins in ground at neutral (for the derived geometry: muscle lengths at neutral).
-    origin = {"ground": [0.0, 0.0, 0.0]}
-    parent_of = {"L5": "ground", "L4": "L5", "L3": "L4", "L2": "L3", "L1": "L2"}
+    origin = {"ground": [0.0, 0.0, 0.0], "pelvis": [0.0, 0.0, 0.0]}
+    parent_of = {"L5": "pelvis", "L4": "L5", "L3": "L4", "L2": "L3", "L1": "L2"}
     for v in VERTEBRAE:
         j = b[CHRISTOPHY_BODY[v]]["joint"]
         base = sacrum_origin if v == "L5" else origin[parent_of[v]]
@@ -266,26 +297,68 @@ def lumbar_yaml() -> str:
     w("name: lumbar")
     w("description: >-")
     w(
-        "  Lumbar spine, sagittal plane: pelvis/sacrum (ground), L5 ... L1 on flexion joints"
-        " (positive"
+        "  Lumbar spine and hips, sagittal plane: the thighs (ground), the pelvis/sacrum on the hips,"
     )
-    w("  = flexion), and the head, neck and thorax above L1; levels L5-S1 ... L1-L2 with discs,")
-    w("  facets and ligaments; 105 trunk fascicles per side (erector spinae, multifidus, psoas,")
-    w("  quadratus lumborum, rectus abdominis, obliques).")
+    w("  L5 ... L1 on flexion joints (positive = flexion), the head, neck and thorax above L1, the")
+    w("  shanks on the knees; levels L5-S1 ... L1-L2 with discs, facets and ligaments; 105 trunk")
+    w("  fascicles per side (erector spinae, multifidus, psoas to the femur, quadratus lumborum,")
+    w("  rectus abdominis, obliques) and the hip muscles of gait2392 (iliacus, rectus femoris,")
+    w("  hamstrings, gluteus maximus).")
     w("gravity: [0.0, -9.80665, 0.0]")
     w(
         f"subject: {{reference_mass: {fmt(REFERENCE_MASS)}, reference_height: "
         f"{fmt(REFERENCE_HEIGHT)}}}  # assumption: the Christophy geometry's person"
     )
     w("posture:")
-    w("  ground: pelvis")
+    w("  ground: thigh  # the femurs: gravity follows the thighs, the pelvis turns on the hips")
+    w("  hip_coordinate: hip")
+    w("  knee_coordinate: knee")
+    w("  prescribed: [knee]  # the knees are posed, not balanced")
+    w("  trunk_body: thorax")
+    w("  seat_body: pelvis")
+    seat = [SEAT_POINT[0], SEAT_POINT[1] + pelvis_origin[1], 0.0]
+    w(f"  seat_point: {vec(seat)}  # the ischial tuberosities (gait2392 hamstring origins, 2 cm lower)")
     w("  load_body: thorax")
     w("  shoulder: [-0.01, 0.37, 0.0]  # glenohumeral centres (Christophy/Mortensen torso frame)")
     w(f"  arm_mass: {fmt(FRACTION_ARMS * REFERENCE_MASS)}  # both arms, AMMR fractions")
     w("  arm_length: 0.68  # shoulder to grip, 0.39 x stature (Drillis & Contini 1966)")
     w("  arm_com_fraction: 0.43  # de Leva 1996 segment centres of mass, combined")
     w("  load_reference: L5-S1")
+    hip = [HIP_CENTRE[0], HIP_CENTRE[1] + pelvis_origin[1], 0.0]
+    knee = [hip[i] + KNEE_IN_FEMUR[i] for i in range(3)]
+    pelvis_mass = FRACTION_PELVIS * REFERENCE_MASS
+    shank_mass = FRACTION_SHANK * REFERENCE_MASS
     w("bodies:")
+    w("  - name: pelvis  # pelvis and sacrum; the model's ground is the femurs")
+    w("    parent: ground")
+    w("    joint:")
+    w("      name: hip")
+    w("      type: revolute")
+    w("      axis: [0.0, 0.0, -1.0]  # positive = hip flexion (anterior pelvic tilt on the thighs)")
+    w(f"      location_in_parent: {vec(hip)}  # gait2392 hip joint centre")
+    w(f"      location_in_child: {vec(hip)}")
+    w("      range_deg: [-30.0, 130.0]")
+    w("      default_deg: 0.0")
+    w("      limit_stiffness: 1.0")
+    w(f"    mass: {fmt(pelvis_mass)}  # de Leva 1996 lower trunk, 11.17 % of body mass")
+    w(f"    com: {vec([PELVIS_COM[0], pelvis_origin[1], 0.0])}  # gait2392")
+    pin = [x * pelvis_mass / PELVIS_INERTIA_GAIT2392[1] for x in PELVIS_INERTIA_GAIT2392[0]]
+    w(f"    inertia: {vec(pin + [0.0, 0.0, 0.0])}  # gait2392, scaled to the mass")
+    w("  - name: tibia  # both shanks")
+    w("    parent: ground")
+    w("    joint:")
+    w("      name: knee")
+    w("      type: revolute")
+    w("      axis: [0.0, 0.0, -1.0]  # positive = knee flexion")
+    w(f"      location_in_parent: {vec([knee[0], knee[1], HIP_CENTRE[2]])}  # hinge knee")
+    w("      location_in_child: [0.0, 0.0, 0.0]")
+    w("      range_deg: [-10.0, 150.0]")
+    w("      default_deg: 0.0")
+    w("      limit_stiffness: 1.0")
+    w(f"    mass: {fmt(2 * shank_mass)}  # de Leva 1996 shank, 4.33 % of body mass, both sides")
+    w(f"    com: {vec(TIBIA_COM)}  # gait2392")
+    tin = [x * 2 * shank_mass / TIBIA_INERTIA_GAIT2392[1] for x in TIBIA_INERTIA_GAIT2392[0]]
+    w(f"    inertia: {vec(tin + [0.0, 0.0, 0.0])}  # gait2392, scaled to the mass")
     for level, v in zip(LEVELS, VERTEBRAE):
         cb = b[CHRISTOPHY_BODY[v]]
         j = cb["joint"]
@@ -336,8 +409,8 @@ def lumbar_yaml() -> str:
         **{CHRISTOPHY_BODY[v]: origin[v] for v in VERTEBRAE},
     }
     msk_body = {
-        "pelvis": "ground",
-        "sacrum": "ground",
+        "pelvis": "pelvis",
+        "sacrum": "pelvis",
         "torso": "thorax",
         "Abdomen": "L3",
         **{CHRISTOPHY_BODY[v]: v for v in VERTEBRAE},
@@ -346,12 +419,13 @@ def lumbar_yaml() -> str:
     def point_in(body: str, p: list[float]) -> list[float]:
         """A MyoTorso point in its msk body's frame."""
         if body in ("pelvis", "sacrum", "Abdomen"):
-            target = origin[msk_body[body]]
+            target = origin["pelvis" if msk_body[body] == "pelvis" else msk_body[body]]
             return [frame_origin[body][i] + p[i] - target[i] for i in range(3)]
         return p
 
     # Poses at the neutral shape: each level flexed by its share of 13 deg about its joint centre.
-    pose = {"ground": (0.0, [0.0, 0.0, 0.0])}  # body: (rotation angle about +z, origin)
+    # body: (rotation angle about +z, origin); the hips at 0.
+    pose = {"ground": (0.0, [0.0, 0.0, 0.0]), "pelvis": (0.0, [0.0, 0.0, 0.0])}
     for level, v in zip(LEVELS, VERTEBRAE):
         parent = parent_of[v]
         angle_p, origin_p = pose[parent]
@@ -374,9 +448,48 @@ def lumbar_yaml() -> str:
         m["name"] = m["name"].replace(".", "_")  # dots separate the fields of override paths
     w("muscles:")
     group_members: dict[str, list[str]] = {}
+    hip_ground = [HIP_CENTRE[0], HIP_CENTRE[1] + pelvis_origin[1], HIP_CENTRE[2]]
+
+    def leg_point(body: str, p: list[float]) -> tuple[str, list[float]]:
+        """A gait2392 point as (msk body, point in its frame): the pelvis frame is Christophy's
+        (0.979 m up), the femur is the ground (its origin at the hip centre), the tibia its own."""
+        if body == "pelvis":
+            return "pelvis", [p[0], p[1] + pelvis_origin[1], p[2]]
+        if body == "femur":
+            return "ground", [hip_ground[i] + p[i] for i in range(3)]
+        return "tibia", p
+
+    def parse_leg_path(text: str) -> list[tuple[str, list[float], str]]:
+        """Points "body:x,y,z[@coordinate:min:max]" (a condition in radians)."""
+        out = []
+        for item in text.split(";"):
+            body, rest = item.split(":", 1)
+            xyz, _, condition = rest.partition("@")
+            out.append((body, [float(v) for v in xyz.split(",")], condition))
+        return out
+
+    def write_point(body: str, p: list[float], condition: str = "") -> None:
+        if condition:
+            coord, lo, hi = condition.split(":")
+            w(
+                f"      - {{body: {body}, point: {vec(p)},\n"
+                f"         active_when: {{coordinate: {coord}, range: [{lo}, {hi}]}}}}"
+            )
+        else:
+            w(f"      - {{body: {body}, point: {vec(p)}}}")
+
+    # The psoas crosses the hip to the lesser trochanter (gait2392 psoas_r: over the pelvic brim,
+    # the iliopectineal via point while the hip is below 45 deg of flexion, two femoral points).
+    psoas_to_femur = [
+        ("pelvis", [-0.0288, -0.0805, 0.0816], f"hip:{-math.pi / 2:.6g}:{math.pi / 4:.6g}"),
+        ("femur", [0.0016, -0.0507, 0.0038], ""),
+        ("femur", [-0.0188, -0.0597, 0.0104], ""),
+    ]
     for m in muscles:
         path = parse_path(m["path"])
+        extra = psoas_to_femur if m["group"] == "psoas" else []
         ground_pts = [neutral_point(msk_body[body], point_in(body, p)) for body, p in path]
+        ground_pts += [leg_point(body, p)[1] for body, p, _ in extra]  # at the hips' 0
         length = sum(math.dist(a, c) for a, c in zip(ground_pts, ground_pts[1:]))
         lopt = min(FIBRE_LENGTH[m["group"]], 0.9 * length)
         slack = length - lopt
@@ -390,7 +503,23 @@ def lumbar_yaml() -> str:
         w("    tone: normal")
         w("    path:")
         for body, p in path:
-            w(f"      - {{body: {msk_body[body]}, point: {vec(point_in(body, p))}}}")
+            write_point(msk_body[body], point_in(body, p))
+        for body, p, condition in extra:
+            write_point(*leg_point(body, p), condition)
+    # The hip muscles of gait2392, as published there (forces for both sides; not scaled by
+    # STRENGTH_SCALE, which calibrates MyoTorso's trunk forces).
+    with HIP_MUSCLES.open() as f:
+        for m in csv.DictReader(f):
+            group_members.setdefault(m["group"], []).append(m["name"])
+            w(f"  - name: {m['name']}")
+            w(f"    max_isometric_force: {fmt(2.0 * float(m['max_isometric_force_N_per_side']))}")
+            w(f"    optimal_fibre_length: {fmt(float(m['optimal_fibre_length_m']))}")
+            w(f"    tendon_slack_length: {fmt(float(m['tendon_slack_length_m']))}")
+            w(f"    pennation_at_optimal: {fmt(float(m['pennation_rad']))}")
+            w("    tone: normal")
+            w("    path:")
+            for body, p, condition in parse_leg_path(m["path"]):
+                write_point(*leg_point(body, p), condition)
     w("groups:")
     for group, parts in GROUPS.items():
         names = [n for part in parts for n in group_members.get(part, [])]
@@ -406,6 +535,20 @@ def lumbar_yaml() -> str:
     w(
         "    antagonists: ["
         + ", ".join(n for part in GROUPS["extensors"] for n in group_members[part])
+        + "]"
+    )
+    w("  - name: hip")
+    w("    joint: hip")
+    w(
+        "    agonists: ["
+        + ", ".join(n for part in GROUPS["hip_flexors"] for n in group_members[part])
+        + "]"
+    )
+    w(
+        "    antagonists: ["
+        + ", ".join(
+            n for part in GROUPS["hamstrings"] + GROUPS["gluteals"] for n in group_members[part]
+        )
         + "]"
     )
 

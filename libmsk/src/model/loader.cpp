@@ -618,13 +618,14 @@ SegmentSpec read_segment(const NodeReader& r, const SegmentSpec& defaults,
 
 PostureSpec read_posture(const NodeReader& r) {
   r.require_map({"ground", "load_body", "shoulder", "arm_mass", "arm_length", "arm_com_fraction",
-                 "load_reference", "hip_coordinate", "head_coordinate", "prescribed", "source"});
+                 "load_reference", "hip_coordinate", "knee_coordinate", "head_coordinate",
+                 "trunk_body", "gaze_body", "seat_body", "seat_point", "prescribed", "source"});
   PostureSpec p;
   p.loc = r.location();
   if (r.has("ground")) {
     p.ground = r.child("ground").as_string();
-    if (p.ground != "pelvis" && p.ground != "thorax")
-      r.child("ground").fail("pelvis or thorax", "'" + p.ground + "'");
+    if (p.ground != "pelvis" && p.ground != "thorax" && p.ground != "thigh")
+      r.child("ground").fail("thigh, pelvis or thorax", "'" + p.ground + "'");
   }
   if (r.has("load_body")) p.load_body = r.child("load_body").as_identifier();
   if (r.has("shoulder")) p.shoulder = r.child("shoulder").as_vec3(-5.0, 5.0);
@@ -635,6 +636,13 @@ PostureSpec read_posture(const NodeReader& r) {
   if (r.has("load_reference")) p.load_reference = r.child("load_reference").as_identifier();
   if (r.has("hip_coordinate")) p.hip_coordinate = r.child("hip_coordinate").as_identifier();
   if (r.has("head_coordinate")) p.head_coordinate = r.child("head_coordinate").as_identifier();
+  if (r.has("knee_coordinate")) p.knee_coordinate = r.child("knee_coordinate").as_identifier();
+  if (r.has("trunk_body")) p.trunk_body = r.child("trunk_body").as_identifier();
+  if (r.has("gaze_body")) p.gaze_body = r.child("gaze_body").as_identifier();
+  if (r.has("seat_body")) p.seat_body = r.child("seat_body").as_identifier();
+  if (r.has("seat_point")) p.seat_point = r.child("seat_point").as_vec3(-5.0, 5.0);
+  if (r.has("seat_point") != r.has("seat_body"))
+    r.fail("seat_body and seat_point together", "only one of them");
   if (r.has("prescribed")) {
     const NodeReader list = r.child("prescribed");
     for (std::size_t i = 0, n = list.sequence_size(0); i < n; ++i)

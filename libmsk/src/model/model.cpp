@@ -706,6 +706,7 @@ Model compile(const ModelSpec& spec, std::shared_ptr<const LawRegistry> registry
   const PostureSpec& ps = spec.posture;
   PostureMap& pm = S.posture;
   pm.ground_is_thorax = ps.ground == "thorax";
+  pm.ground_is_thigh = ps.ground == "thigh";
   if (!ps.load_body.empty()) {
     pm.load_body = find_body(ps.load_body);
     if (pm.load_body < 0)
@@ -732,6 +733,19 @@ Model compile(const ModelSpec& spec, std::shared_ptr<const LawRegistry> registry
   };
   pm.hip_dof = coordinate(ps.hip_coordinate, "hip_coordinate");
   pm.head_dof = coordinate(ps.head_coordinate, "head_coordinate");
+  pm.knee_dof = coordinate(ps.knee_coordinate, "knee_coordinate");
+  auto body = [&](const std::string& name, const char* field) {
+    if (name.empty()) return -2;
+    const int b = find_body(name);
+    if (b < 0)
+      throw ModelError(file, ps.loc.line, std::string("posture.") + field, "a body of the model",
+                       "'" + name + "'");
+    return b;
+  };
+  pm.trunk_body = body(ps.trunk_body, "trunk_body");
+  pm.gaze_body = body(ps.gaze_body, "gaze_body");
+  pm.seat_body = body(ps.seat_body, "seat_body");
+  pm.seat_point = vec(ps.seat_point);
   pm.dof_prescribed.assign(S.n_dofs, false);
   for (std::size_t i = 0; i < ps.prescribed.size(); ++i)
     pm.dof_prescribed[coordinate(ps.prescribed[i],

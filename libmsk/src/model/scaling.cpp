@@ -76,6 +76,7 @@ ModelSpec scale_model_spec(const ModelSpec& spec, double mass, double height) {
     s.params.foramen.angle_gain *= rh;
   }
   scale3(out.posture.shoulder, rh);
+  scale3(out.posture.seat_point, rh);
   out.posture.arm_length *= rh;
   out.posture.arm_mass *= rm;
   out.subject.mass = mass;

@@ -20,14 +20,28 @@ namespace msk {
 
 namespace {
 
-/// Inclination of the model's ground frame from upright [rad], anterior positive (0 for "side").
+/// Inclination of the model's ground frame from the orientation's upright [rad], anterior
+/// positive (0 for "side"), without the orientation itself.
+double ground_tilt(const Model& m, const Posture& p) {
+  const PostureMap& pm = m.posture();
+  if (pm.ground_is_thigh) return -posture_thigh_flexion(p);  // the femur turns back as it flexes
+  double phi = p.pelvic_tilt;
+  if (pm.ground_is_thorax) phi += p.lumbar_flexion + p.thoracic_flexion;
+  return phi;
+}
+
+/// Inclination of the model's ground frame from upright [rad], anterior positive.
 double ground_inclination(const Model& m, const Posture& p) {
   double phi = 0.0;
   if (p.orientation == "supine") phi = -0.5 * M_PI;
   if (p.orientation == "prone") phi = 0.5 * M_PI;
-  phi += p.pelvic_tilt;
-  if (m.posture().ground_is_thorax) phi += p.lumbar_flexion + p.thoracic_flexion;
-  return phi;
+  return phi + ground_tilt(m, p);
+}
+
+/// Forward inclination of a body from the ground frame's axes [rad] (sagittal rotation about -z).
+double body_inclination(const Data& data, int b) {
+  const Eigen::Matrix3d& r = data.body_rotation[static_cast<std::size_t>(b)];
+  return std::atan2(-r(1, 0), r(0, 0));
 }
 
 /// The region angle a level takes its rhythm share of.
@@ -77,8 +91,10 @@ class Evaluator {
   Evaluator(const Model& m, const Posture& p, const EquilibriumOptions& o)
       : m_(m), p_(p), o_(o), data_(make_data(m)) {
     gravity_ = posture_gravity(m, p);
-    // A support that carries every body's weight leaves the joints no gravity load.
-    load_gravity_ = p.supported ? Eigen::Vector3d::Zero() : gravity_;
+    // A bed carries every body's weight: the joints carry no gravity load.
+    const std::string support = posture_support(p);
+    load_gravity_ = support == "bed" ? Eigen::Vector3d::Zero() : gravity_;
+    if (support == "seat" && m.posture().seat_body >= 0) seat_body_ = m.posture().seat_body;
     weight_ = Eigen::VectorXd::Ones(m.n_muscles());
     for (std::size_t i = 0; i < o.effort_weight.size(); ++i)
       weight_[static_cast<Eigen::Index>(i)] = o.effort_weight[i];
@@ -104,6 +120,8 @@ class Evaluator {
   double solve(const Eigen::VectorXd& q, double load_tolerance) {
     const int nm = m_.n_muscles(), nb = static_cast<int>(balanced_.size());
     q_ = q;
+    load_converged_ = false;
+    qp_converged_ = true;
     // 1. Tone floors: the steady reflex at this posture (it sets the kinematics too).
     compute_rest_activation(m_, q, data_, floor_);
     for (int i = 0; i < nm; ++i)
@@ -132,6 +150,21 @@ class Evaluator {
       const int b = balanced_[j];
       needs_[j] = data_.joint_reaction_moment[b].dot(data_.joint_axis[b]);
       arm.col(j) = data_.joint_moment_arm.col(b);
+    }
+    // A seat carries the seat body's subtree at the contact point s: the force the joint would
+    // have to supply, F, acts there instead, so the moment left to balance about the joint centre
+    // o is M_o + (o - s) x F; the joint keeps the muscles' pull (their arms about o).
+    seat_force_.setZero();
+    if (seat_body_ >= 0) {
+      const auto sb = static_cast<std::size_t>(seat_body_);
+      const Eigen::Vector3d contact =
+          data_.body_position[sb] + data_.body_rotation[sb] * m_.posture().seat_point;
+      for (int j = 0; j < nb; ++j) {
+        const auto b = static_cast<std::size_t>(balanced_[j]);
+        if (balanced_[j] != seat_body_) continue;
+        seat_force_ = data_.joint_reaction_force[b];
+        needs_[j] += (data_.joint_origin[b] - contact).cross(seat_force_).dot(data_.joint_axis[b]);
+      }
     }
     // 4. The QP in x = (v, rho), iterated with the passive moments to a fixed point.
     const int n = nm + nb;
@@ -162,8 +195,12 @@ class Evaluator {
       load_iterations_ = it + 1;
       force_ = active_.cwiseProduct(floor_ + v_) + passive_;
       compute_passive(force_, computed);
-      const double new_gap = it == 0 ? gap : (computed - used).cwiseAbs().maxCoeff();
-      if (it > 0 && new_gap < load_tolerance) break;
+      const double new_gap =
+          it == 0 ? gap : (nb > 0 ? (computed - used).cwiseAbs().maxCoeff() : 0.0);
+      if (it > 0 && new_gap < load_tolerance) {
+        load_converged_ = true;
+        break;
+      }
       if (it > 1 && new_gap > gap) omega = std::max(0.05, 0.5 * omega);
       gap = new_gap;
       used = it == 0 ? computed : Eigen::VectorXd(omega * computed + (1.0 - omega) * used);
@@ -178,6 +215,7 @@ class Evaluator {
       const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
       demand_ = needs_ - used;
       qp_iterations_ += qp.iterations;
+      qp_converged_ = qp_converged_ && qp.converged;
       v_ = qp.x.head(nm);
       rho_ = qp.x.tail(nb);
     }
@@ -195,6 +233,10 @@ class Evaluator {
     }
     return sum;
   }
+
+  bool load_converged() const { return load_converged_; }
+  bool qp_converged() const { return qp_converged_; }
+  const Data& data() const { return data_; }
 
   /// Flexion of each segment from the model's geometry at the last solve [rad].
   Eigen::VectorXd segment_angles() const {
@@ -230,6 +272,7 @@ class Evaluator {
                                   if (path.empty()) path.push_back(a);
                                   path.push_back(b);
                                 });
+    r.seat_force = seat_force_;
     r.effort = (weight_.array() * v_.array().square()).sum();
     r.qp_iterations = qp_iterations_;
     r.load_iterations = load_iterations_;
@@ -262,8 +305,10 @@ class Evaluator {
   std::vector<muscle::MuscleTendonParams> rigid_;
   std::vector<int> balanced_;
   std::vector<PointLoad> loads_;
+  Eigen::Vector3d seat_force_ = Eigen::Vector3d::Zero();
+  int seat_body_ = -1;
   int qp_iterations_ = 0, load_iterations_ = 0;
-  bool cold_ = true;
+  bool cold_ = true, load_converged_ = false, qp_converged_ = true;
 };
 
 /// Name of the level (segment) or joint of a body, for messages.
@@ -276,14 +321,18 @@ std::string joint_label(const Model& m, int b) {
 }  // namespace
 
 PostureMode posture_mode_from_name(const std::string& name) {
+  if (name == "task") return PostureMode::Task;
   if (name == "fixed") return PostureMode::Fixed;
   if (name == "rhythm") return PostureMode::Rhythm;
   if (name == "relaxed") return PostureMode::Relaxed;
-  throw InvalidArgument("posture mode: expected fixed, rhythm or relaxed, got '" + name + "'");
+  throw InvalidArgument("posture mode: expected task, fixed, rhythm or relaxed, got '" + name +
+                        "'");
 }
 
 const char* posture_mode_name(PostureMode mode) {
   switch (mode) {
+    case PostureMode::Task:
+      return "task";
     case PostureMode::Fixed:
       return "fixed";
     case PostureMode::Rhythm:
@@ -329,10 +378,71 @@ Eigen::VectorXd posture_coordinates(const Model& m, const Posture& p) {
   }
   for (int d = 0; d < m.n_dofs(); ++d)
     if (den[d] > 0.0) q[d] = num[d] / den[d];
-  if (m.posture().hip_dof >= 0) q[m.posture().hip_dof] = p.hip_flexion;
+  // The hips: the pelvis on the thighs, thigh inclination plus pelvic tilt.
+  if (m.posture().hip_dof >= 0)
+    q[m.posture().hip_dof] = posture_thigh_flexion(p) + p.pelvic_tilt;
+  if (m.posture().knee_dof >= 0) q[m.posture().knee_dof] = p.knee_flexion;
   if (m.posture().head_dof >= 0) q[m.posture().head_dof] = p.head_flexion;
   return q;
 }
+
+namespace {
+
+/// A task: a body's inclination, linear in the coordinates: row . q = target.
+struct TaskRow {
+  const char* name;
+  Eigen::RowVectorXd row;
+  double target;
+};
+
+/// The task rows of a posture (trunk and gaze inclinations) for the model's task bodies, with the
+/// nominal coordinates q0 giving the default targets. A body whose inclination no coordinate
+/// changes (e.g. the ground) has no row.
+std::vector<TaskRow> task_rows(const Model& m, const Posture& p, const Eigen::VectorXd& q0) {
+  std::vector<TaskRow> rows;
+  Data data = make_data(m);
+  const int nd = m.n_dofs();
+  auto inclinations = [&](const Eigen::VectorXd& q, int b) {
+    compute_kinematics(m, q, data);
+    return body_inclination(data, b);
+  };
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nd);
+  auto add = [&](const char* name, int b, double target) {
+    if (b < 0) return;
+    // Planar joints about +-z: the inclination is linear in q; central differences are exact up
+    // to rounding.
+    Eigen::RowVectorXd row(nd);
+    constexpr double h = 1e-3;
+    for (int d = 0; d < nd; ++d) {
+      Eigen::VectorXd qp = q0, qm = q0;
+      qp[d] += h;
+      qm[d] -= h;
+      row[d] = (inclinations(qp, b) - inclinations(qm, b)) / (2.0 * h);
+      if (std::abs(row[d]) < 1e-9) row[d] = 0.0;
+    }
+    if (row.cwiseAbs().maxCoeff() == 0.0) return;
+    const double at_geometry = inclinations(zero, b);
+    const double nominal = inclinations(q0, b);
+    // Target inclination from the geometry's, relative to the ground frame.
+    const double relative = std::isnan(target) ? nominal : at_geometry + target - ground_tilt(m, p);
+    rows.push_back({name, row, relative + row.dot(q0) - nominal});
+  };
+  add("trunk", m.posture().trunk_body, p.trunk_flexion);
+  add("gaze", m.posture().gaze_body, p.gaze_flexion);
+  return rows;
+}
+
+/// The task bodies' inclination in the world from the geometry's [rad] at q.
+double world_inclination(const Model& m, const Posture& p, int body, const Eigen::VectorXd& q) {
+  if (body < 0) return std::numeric_limits<double>::quiet_NaN();
+  Data data = make_data(m);
+  compute_kinematics(m, Eigen::VectorXd::Zero(m.n_dofs()), data);
+  const double at_geometry = body_inclination(data, body);
+  compute_kinematics(m, q, data);
+  return ground_tilt(m, p) + body_inclination(data, body) - at_geometry;
+}
+
+}  // namespace
 
 EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const EquilibriumOptions& o) {
   validate(p);
@@ -347,120 +457,203 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
     throw InvalidArgument(
         "equilibrium options: expected reserve_weight > 0, posture_stiffness >= 0, "
         "reserve_tolerance > 0 and reserve_fraction in [0, 1)");
-  const Eigen::VectorXd q0 = posture_coordinates(m, p);
-  Evaluator ev(m, p, o);
-  ev.solve(q0, o.load_tolerance);
+  if (!(o.max_load_iterations >= 1) || !(o.max_relax_iterations >= 0) ||
+      !(o.load_tolerance > 0.0))
+    throw InvalidArgument(
+        "equilibrium options: expected max_load_iterations >= 1, max_relax_iterations >= 0 and "
+        "load_tolerance > 0");
+  const PostureMap& pm = m.posture();
+  Eigen::VectorXd q0 = posture_coordinates(m, p);
   EquilibriumResult result;
   result.posture = p;
+  result.mode = o.mode;
 
-  if (o.mode != PostureMode::Fixed) {
-    // The directions the coordinates may move in: every coordinate the posture does not
-    // prescribe (nor the hip's); in Rhythm mode only those that keep each region's total flexion.
-    std::vector<int> free;
-    for (int d = 0; d < m.n_dofs(); ++d)
-      if (!m.posture().dof_prescribed[d] && d != m.posture().hip_dof && d != m.posture().head_dof)
-        free.push_back(d);
-    Eigen::MatrixXd basis =
-        Eigen::MatrixXd::Zero(m.n_dofs(), static_cast<Eigen::Index>(free.size()));
-    for (std::size_t a = 0; a < free.size(); ++a)
-      basis(free[a], static_cast<Eigen::Index>(a)) = 1.0;
-    if (o.mode == PostureMode::Rhythm && m.n_segments() > 0) {
-      // Region totals: sum over the region's levels of flexion = sign ratio q (linear in q).
-      std::vector<std::string> regions;
-      for (const std::string& r : m.segment_region())
-        if (!r.empty() && std::find(regions.begin(), regions.end(), r) == regions.end())
-          regions.push_back(r);
-      Eigen::MatrixXd c =
-          Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(regions.size()), m.n_dofs());
-      for (int k = 0; k < m.n_segments(); ++k) {
-        const auto it = std::find(regions.begin(), regions.end(), m.segment_region()[k]);
-        if (it == regions.end()) continue;
-        const int b = m.segment_body()[k];
-        c(it - regions.begin(), m.body_dof()[b]) +=
-            m.segment_flexion_sign()[k] * m.joint_ratio()[b];
+  // The directions the coordinates may move in and the posture preference's weight.
+  const bool task = o.mode == PostureMode::Task;
+  std::vector<int> free;
+  for (int d = 0; d < m.n_dofs(); ++d) {
+    if (o.mode == PostureMode::Fixed || pm.dof_prescribed[d]) continue;
+    if (!task && (d == pm.hip_dof || d == pm.head_dof)) continue;
+    if (d == pm.knee_dof) continue;  // the task poses the knees
+    free.push_back(d);
+  }
+  Eigen::MatrixXd basis = Eigen::MatrixXd::Zero(m.n_dofs(), static_cast<Eigen::Index>(free.size()));
+  for (std::size_t a = 0; a < free.size(); ++a)
+    basis(free[a], static_cast<Eigen::Index>(a)) = 1.0;
+  // Linear constraints c q = c q0 (+ target shift) the moves must keep.
+  Eigen::MatrixXd c(0, m.n_dofs());
+  Eigen::VectorXd c_target(0);
+  if (task) {
+    const std::vector<TaskRow> rows = task_rows(m, p, q0);
+    c.resize(static_cast<Eigen::Index>(rows.size()), m.n_dofs());
+    c_target.resize(static_cast<Eigen::Index>(rows.size()));
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      c.row(static_cast<Eigen::Index>(r)) = rows[r].row;
+      c_target[static_cast<Eigen::Index>(r)] = rows[r].target;
+    }
+  } else if (o.mode == PostureMode::Rhythm && m.n_segments() > 0) {
+    // Region totals: sum over the region's levels of flexion = sign ratio q (linear in q).
+    std::vector<std::string> regions;
+    for (const std::string& r : m.segment_region())
+      if (!r.empty() && std::find(regions.begin(), regions.end(), r) == regions.end())
+        regions.push_back(r);
+    c = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(regions.size()), m.n_dofs());
+    for (int k = 0; k < m.n_segments(); ++k) {
+      const auto it = std::find(regions.begin(), regions.end(), m.segment_region()[k]);
+      if (it == regions.end()) continue;
+      const int b = m.segment_body()[k];
+      c(it - regions.begin(), m.body_dof()[b]) += m.segment_flexion_sign()[k] * m.joint_ratio()[b];
+    }
+    c_target = c * q0;
+  }
+  if (c.rows() > 0 && basis.cols() > 0) {
+    // A task the nominal angles do not meet: the least change of the free coordinates that does.
+    const Eigen::MatrixXd cb = c * basis;
+    const Eigen::VectorXd gap = c_target - c * q0;
+    if (gap.cwiseAbs().maxCoeff() > 1e-12)
+      q0 += basis * cb.completeOrthogonalDecomposition().solve(gap);
+    // Directions within the free coordinates that keep every constraint.
+    Eigen::FullPivLU<Eigen::MatrixXd> lu(cb);
+    basis = lu.dimensionOfKernel() > 0 ? Eigen::MatrixXd(basis * lu.kernel())
+                                       : Eigen::MatrixXd(m.n_dofs(), 0);
+  }
+  if (task && c.rows() > 0 && (c * q0 - c_target).cwiseAbs().maxCoeff() > 1e-6)
+    throw InvalidArgument("posture '" + p.name +
+                          "': the task's inclinations cannot be met by the model's free "
+                          "coordinates");
+  const double kappa = task ? (p.instructed ? o.posture_stiffness : 0.0) : o.posture_stiffness;
+
+  Evaluator ev(m, p, o);
+  ev.solve(q0, o.load_tolerance);
+  const Eigen::Index nf = basis.cols();
+  if (nf > 0) {
+    constexpr double kTolerance = 1e-9;  // passive-moment fixed point inside the search [N m]
+    ev.solve(q0, kTolerance);
+    const Eigen::VectorXd theta0 = ev.segment_angles();
+    const int hip = pm.hip_dof;
+    // Coordinates for step z, kept within their ranges.
+    auto coordinates = [&](const Eigen::VectorXd& z) {
+      Eigen::VectorXd q = q0 + basis * z;
+      for (int d = 0; d < m.n_dofs(); ++d)
+        q[d] = std::clamp(q[d], m.dof_range_min()[d], m.dof_range_max()[d]);
+      return q;
+    };
+    // Effort, reserves (the QP's own weight) and the posture preference (levels and pelvis),
+    // plus a steep penalty on reserves beyond their tolerance, so that the search first makes the
+    // posture feasible.
+    auto objective = [&](const Eigen::VectorXd& z) {
+      const Eigen::VectorXd q = coordinates(z);
+      const double j = ev.solve(q, kTolerance);
+      double preference = 0.0;
+      if (kappa > 0.0) {
+        preference = (ev.segment_angles() - theta0).squaredNorm();
+        if (hip >= 0) preference += (q[hip] - q0[hip]) * (q[hip] - q0[hip]);
       }
-      // Directions within the free coordinates that leave every total unchanged.
-      const Eigen::MatrixXd cb = c * basis;
-      if (cb.size() > 0) {
-        Eigen::FullPivLU<Eigen::MatrixXd> lu(cb);
-        basis = lu.dimensionOfKernel() > 0 ? Eigen::MatrixXd(basis * lu.kernel())
-                                           : Eigen::MatrixXd(m.n_dofs(), 0);
+      return j + kappa * preference +
+             1e8 * ev.excess_reserve(o.reserve_tolerance, o.reserve_fraction);
+    };
+    // Central differences: the objective is smooth at the scale of 1e-4 rad but carries the
+    // active-set solver's termination noise at much smaller steps.
+    auto gradient = [&](const Eigen::VectorXd& at) {
+      Eigen::VectorXd g(nf), zp = at;
+      const double step = 1e-4;
+      for (Eigen::Index a = 0; a < nf; ++a) {
+        zp[a] = at[a] + step;
+        const double fp = objective(zp);
+        zp[a] = at[a] - step;
+        g[a] = (fp - objective(zp)) / (2.0 * step);
+        zp[a] = at[a];
+      }
+      return g;
+    };
+    // Quasi-Newton (BFGS with a backtracking line search, central-difference gradients).
+    Eigen::VectorXd z = Eigen::VectorXd::Zero(nf);
+    double f = objective(z);
+    Eigen::VectorXd g = gradient(z);
+    const Eigen::MatrixXd ident = Eigen::MatrixXd::Identity(nf, nf);
+    // First step: 0.01 rad along the steepest descent.
+    const double scale = g.norm() > 0.0 ? 0.01 / g.norm() : 1.0;
+    Eigen::MatrixXd hinv = ident * scale;
+    int it = 0;
+    bool search_converged = !(g.norm() > 1e-9);
+    for (; it < o.max_relax_iterations && g.norm() > 1e-9; ++it) {
+      Eigen::VectorXd dir = -hinv * g;
+      if (dir.dot(g) >= 0.0) {
+        hinv = ident * (0.01 / g.norm());
+        dir = -hinv * g;
+      }
+      double step = 1.0, f_new = f;
+      Eigen::VectorXd z_new = z;
+      for (int ls = 0; ls < 30; ++ls, step *= 0.5) {
+        z_new = z + step * dir;
+        f_new = objective(z_new);
+        if (f_new <= f + 1e-4 * step * g.dot(dir)) break;
+      }
+      if (!(f_new < f)) {
+        // No descent along the search direction: a minimum at the gradient's resolution.
+        search_converged = true;
+        break;
+      }
+      const Eigen::VectorXd g_new = gradient(z_new);
+      const Eigen::VectorXd s = z_new - z, y = g_new - g;
+      const double sy = s.dot(y);
+      if (sy > 1e-16)
+        hinv = (ident - s * y.transpose() / sy) * hinv * (ident - y * s.transpose() / sy) +
+               s * s.transpose() / sy;
+      const bool converged = f - f_new < 1e-10 * (1.0 + std::abs(f));
+      z = z_new;
+      f = f_new;
+      g = g_new;
+      if (converged || !(g.norm() > 1e-9)) {
+        search_converged = true;
+        ++it;
+        break;
       }
     }
-    const Eigen::Index nf = basis.cols();
-    if (nf > 0) {
-      constexpr double kTolerance = 1e-9;  // passive-moment fixed point inside the search [N m]
-      ev.solve(q0, kTolerance);
-      const Eigen::VectorXd theta0 = ev.segment_angles();
-      // Coordinates for step z, kept within their ranges.
-      auto coordinates = [&](const Eigen::VectorXd& z) {
-        Eigen::VectorXd q = q0 + basis * z;
-        for (int d = 0; d < m.n_dofs(); ++d)
-          q[d] = std::clamp(q[d], m.dof_range_min()[d], m.dof_range_max()[d]);
-        return q;
-      };
-      // Effort, reserves (the QP's own weight) and the posture preference, plus a steep penalty
-      // on reserves beyond their tolerance, so that the search first makes the posture feasible.
-      auto objective = [&](const Eigen::VectorXd& z) {
-        const double j = ev.solve(coordinates(z), kTolerance);
-        return j + o.posture_stiffness * (ev.segment_angles() - theta0).squaredNorm() +
-               1e8 * ev.excess_reserve(o.reserve_tolerance, o.reserve_fraction);
-      };
-      // Central differences: the objective is smooth at the scale of 1e-4 rad but carries the
-      // active-set solver's termination noise at much smaller steps.
-      auto gradient = [&](const Eigen::VectorXd& at) {
-        Eigen::VectorXd g(nf), zp = at;
-        const double step = 1e-4;
-        for (Eigen::Index a = 0; a < nf; ++a) {
-          zp[a] = at[a] + step;
-          const double fp = objective(zp);
-          zp[a] = at[a] - step;
-          g[a] = (fp - objective(zp)) / (2.0 * step);
-          zp[a] = at[a];
-        }
-        return g;
-      };
-      // Quasi-Newton (BFGS with a backtracking line search, central-difference gradients).
-      Eigen::VectorXd z = Eigen::VectorXd::Zero(nf);
-      double f = objective(z);
-      Eigen::VectorXd g = gradient(z);
-      const Eigen::MatrixXd ident = Eigen::MatrixXd::Identity(nf, nf);
-      // First step: 0.01 rad along the steepest descent.
-      const double scale = g.norm() > 0.0 ? 0.01 / g.norm() : 1.0;
-      Eigen::MatrixXd hinv = ident * scale;
-      int it = 0;
-      for (; it < o.max_relax_iterations && g.norm() > 1e-9; ++it) {
-        Eigen::VectorXd dir = -hinv * g;
-        if (dir.dot(g) >= 0.0) {
-          hinv = ident * (0.01 / g.norm());
-          dir = -hinv * g;
-        }
-        double step = 1.0, f_new = f;
-        Eigen::VectorXd z_new = z;
-        for (int ls = 0; ls < 30; ++ls, step *= 0.5) {
-          z_new = z + step * dir;
-          f_new = objective(z_new);
-          if (f_new <= f + 1e-4 * step * g.dot(dir)) break;
-        }
-        if (!(f_new < f)) break;
-        const Eigen::VectorXd g_new = gradient(z_new);
-        const Eigen::VectorXd s = z_new - z, y = g_new - g;
-        const double sy = s.dot(y);
-        if (sy > 1e-16)
-          hinv = (ident - s * y.transpose() / sy) * hinv * (ident - y * s.transpose() / sy) +
-                 s * s.transpose() / sy;
-        const bool converged = f - f_new < 1e-10 * (1.0 + std::abs(f));
-        z = z_new;
-        f = f_new;
-        g = g_new;
-        if (converged) break;
-      }
-      ev.solve(coordinates(z), o.load_tolerance);
-      result.relax_iterations = it;
+    ev.solve(coordinates(z), o.load_tolerance);
+    result.relax_iterations = it;
+    if (!search_converged) {
+      std::ostringstream w;
+      w << "posture search stopped at its cap of " << o.max_relax_iterations
+        << " iterations (gradient " << g.norm() << ")";
+      result.warnings.push_back(w.str());
     }
   }
 
   ev.fill(result);
+  if (!ev.load_converged()) {
+    std::ostringstream w;
+    w << "the passive moments' fixed point stopped at its cap of " << o.max_load_iterations
+      << " iterations above the tolerance of " << o.load_tolerance << " N m";
+    result.warnings.push_back(w.str());
+  }
+  if (!ev.qp_converged())
+    result.warnings.push_back(
+        "the activation QP stopped at its iteration cap (feasible, not optimal)");
+  result.converged = result.warnings.empty();
+
+  // What the task produced: pelvis, trunk and gaze in the world, region flexions.
+  result.pelvic_tilt = pm.ground_is_thigh && pm.hip_dof >= 0
+                           ? result.q[pm.hip_dof] - posture_thigh_flexion(p)
+                           : std::numeric_limits<double>::quiet_NaN();
+  if (!pm.ground_is_thigh && pm.hip_dof < 0) result.pelvic_tilt = p.pelvic_tilt;
+  result.trunk_inclination = world_inclination(m, p, pm.trunk_body, result.q);
+  if (pm.trunk_body < 0 && pm.ground_is_thorax) result.trunk_inclination = ground_tilt(m, p);
+  result.gaze_inclination = world_inclination(m, p, pm.gaze_body, result.q);
+  for (int k = 0; k < m.n_segments(); ++k) {
+    const std::string& region = m.segment_region()[k];
+    const int b = m.segment_body()[k];
+    const int d = m.body_dof()[b];
+    const double theta =
+        m.segment_flexion_sign()[k] * (m.joint_ratio()[b] * result.q[d] + m.joint_offset()[b]);
+    auto it = std::find_if(result.region_flexion.begin(), result.region_flexion.end(),
+                           [&](const auto& kv) { return kv.first == region; });
+    if (it == result.region_flexion.end())
+      result.region_flexion.emplace_back(region, theta);
+    else
+      it->second += theta;
+  }
+
   // A posture no activation can hold: the reserve had to carry a moment.
   for (std::size_t j = 0; j < ev.balanced().size(); ++j) {
     const double rho = result.reserve_moment[static_cast<Eigen::Index>(j)];
@@ -468,14 +661,25 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
     if (std::abs(rho) <= o.reserve_tolerance + o.reserve_fraction * std::abs(demand)) continue;
     const int b = ev.balanced()[j];
     const int k = m.body_segment()[b];
-    const double flexion_sense = k >= 0 ? m.segment_flexion_sign()[k] * rho : rho;
+    // Sense of a moment about the joint: flexion / extension for levels and the hip (their
+    // coordinates are positive in flexion), else the coordinate's sense.
+    const double sign = k >= 0 ? m.segment_flexion_sign()[k] : 1.0;
+    const bool named = k >= 0 || m.body_dof()[b] == pm.hip_dof;
+    auto sense = [&](double moment) -> std::string {
+      if (!named) return moment * sign > 0.0 ? "positive" : "negative";
+      return moment * sign > 0.0 ? "flexion" : "extension";
+    };
     std::ostringstream msg;
     msg.precision(4);
-    msg << "the muscles crossing it lack " << std::abs(rho) << " N m of "
-        << (k >= 0 ? (flexion_sense > 0.0 ? "flexion" : "extension") : "moment") << " of the "
-        << std::abs(demand) << " N m it needs, even at full activation (load " << p.load_mass
-        << " kg)";
-    throw EquilibriumError(p.name, joint_label(m, b), flexion_sense, msg.str());
+    if (rho * demand > 0.0)
+      msg << "the muscles crossing it lack " << std::abs(rho) << " N m of the " << std::abs(demand)
+          << " N m of " << sense(demand) << " it needs, even at full activation";
+    else
+      msg << "the tone of the muscles crossing it (activation no optimisation can remove) gives "
+          << std::abs(rho) << " N m of " << sense(-rho) << " more than the " << std::abs(demand)
+          << " N m of " << sense(demand) << " it needs";
+    msg << " (load " << p.load_mass << " kg)";
+    throw EquilibriumError(p.name, joint_label(m, b), sign * rho, msg.str());
   }
   return result;
 }

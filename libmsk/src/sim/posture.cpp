@@ -19,7 +19,12 @@ constexpr double kDeg = M_PI / 180.0;
 struct Preset {
   const char* name;
   const char* orientation;
-  double pelvic_tilt_deg, lumbar_flexion_deg, neck_flexion_deg, head_flexion_deg, hip_deg;
+  const char* support;
+  double thigh_deg, knee_deg;  // thigh forward inclination, knee flexion
+  double pelvic_tilt_deg, lumbar_flexion_deg, neck_flexion_deg, head_flexion_deg;
+  double trunk_deg;  // NaN: pelvic tilt + lumbar flexion (the nominal angles)
+  bool instructed;
+  double hold_s;
   double hand_distance_m;  // NaN: arms hang
   double hand_height_m;
   bool lift;
@@ -29,34 +34,52 @@ struct Preset {
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const Preset kPresets[] = {
-    {"lying_supine", "supine", 0.0, 13.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
-     "recumbent lordosis 36.8 vs 49.8 deg standing (Asian Spine J 2019, n = 627)"},
-    {"lying_prone", "prone", 0.0, 13.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
-     "recumbent lordosis as lying_supine (assumption: prone lordosis not measured)"},
-    {"lying_side", "side", 0.0, 13.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
-     "recumbent lordosis as lying_supine; gravity across the sagittal plane"},
-    {"standing_relaxed", "upright", 0.0, 0.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
-     "the model's neutral posture (AMMR SpinePressureStanding: all angles 0)"},
-    {"standing_flexed", "upright", 0.0, 40.0, 0.0, 0.0, 0.0, kNaN, 0.0, false,
-     "AMMR SpinePressureStandingFlexed: PelvisThoraxExtension -40 deg, pelvis 0"},
-    {"sitting_relaxed", "upright", -18.3, 16.6, 10.0, 0.0, 85.0, kNaN, 0.0, false,
-     "Endo 2012: lordosis -16.6 deg, pelvic tilt +18.3 deg posterior; hip 85 deg (AMMR)"},
-    {"sitting_straight", "upright", -9.0, 8.0, 0.0, 0.0, 85.0, kNaN, 0.0, false,
-     "half of Endo 2012's sitting change (assumption; AMMR SeatingStraitNoSupport keeps 0)"},
-    {"sitting_slouched", "upright", -25.0, 30.0, 20.0, 0.0, 85.0, kNaN, 0.0, false,
-     "assumption: beyond Endo 2012 relaxed sitting towards full lumbar flexion; neck flexed "
-     "20 deg"},
-    {"sitting_flexed_max", "upright", -10.0, 55.0, 30.0, 0.0, 85.0, kNaN, 0.0, false,
-     "assumption: lumbar flexion near its active maximum (50-60 deg), trunk on the thighs"},
-    {"lift_round_back", "upright", 20.0, 65.0, -10.0, 0.0, 20.0, 0.50, -0.30, true,
-     "AMMR SpinePressureStandingLiftFlexed: PelvisRotZ 20, PelvisThoraxExtension -65 deg, "
-     "hip 20; hands 50 cm in front of L5-S1 (NIOSH H range 25-63 cm, assumption)"},
-    {"lift_bent_knees", "upright", 10.0, 30.0, -10.0, 0.0, 90.0, 0.40, -0.30, true,
-     "assumption: squat lift, lumbar flexion 30 deg, pelvis 10 deg; hands 40 cm in front "
-     "(load in front of the knees)"},
-    {"lift_close", "upright", 10.0, -10.0, 0.0, 0.0, -10.0, 0.25, 0.20, true,
-     "AMMR SpinePressureStandingLiftClose: PelvisRotZ 10, PelvisThoraxExtension +10 deg, "
-     "hip -10; hands 25 cm in front (NIOSH H_min)"},
+    {"lying_supine", "supine", "bed", 0.0, 0.0, 0.0, 13.0, 0.0, 0.0, kNaN, false, 600.0, kNaN,
+     0.0, false,
+     "lying on the back, legs straight: the bed keeps thorax and thighs flat; nominal recumbent "
+     "lordosis 36.8 vs 49.8 deg standing (Asian Spine J 2019, n = 627)"},
+    {"lying_prone", "prone", "bed", 0.0, 0.0, 0.0, 13.0, 0.0, 0.0, kNaN, false, 600.0, kNaN, 0.0,
+     false, "lying on the front: as lying_supine (prone lordosis not measured: assumption)"},
+    {"lying_side", "side", "bed", 0.0, 0.0, 0.0, 13.0, 0.0, 0.0, kNaN, false, 600.0, kNaN, 0.0,
+     false, "lying on the side: as lying_supine; gravity across the sagittal plane"},
+    {"standing_relaxed", "upright", "feet", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false, 600.0, kNaN,
+     0.0, false,
+     "standing, legs straight, trunk upright as in the model's geometry (AMMR "
+     "SpinePressureStanding: all angles 0)"},
+    {"standing_flexed", "upright", "feet", 0.0, 0.0, 0.0, 40.0, 0.0, 0.0, 40.0, false, 10.0, kNaN,
+     0.0, false,
+     "standing, trunk bent forward 40 deg (AMMR SpinePressureStandingFlexed: "
+     "PelvisThoraxExtension -40 deg; Wilke 2001 about 36 deg)"},
+    {"sitting_relaxed", "upright", "seat", 90.0, 90.0, -18.3, 16.6, 10.0, 0.0, kNaN, false, 600.0,
+     kNaN, 0.0, false,
+     "sitting relaxed without back support, thighs horizontal, knees at 90 deg; nominal angles "
+     "from Endo 2012 (lordosis -16.6 deg, pelvic tilt +18.3 deg posterior)"},
+    {"sitting_straight", "upright", "seat", 90.0, 90.0, -9.0, 8.0, 0.0, 0.0, kNaN, true, 600.0,
+     kNaN, 0.0, false,
+     "sitting up straight (instructed): half of Endo 2012's sitting change (assumption; AMMR "
+     "SeatingStraitNoSupport keeps 0)"},
+    {"sitting_slouched", "upright", "seat", 90.0, 90.0, -25.0, 30.0, 20.0, 0.0, kNaN, false, 600.0,
+     kNaN, 0.0, false,
+     "slumped sitting, trunk leaning 5 deg forward, neck flexed 20 deg (assumption: beyond Endo "
+     "2012's relaxed sitting towards full lumbar flexion)"},
+    {"sitting_flexed_max", "upright", "seat", 90.0, 90.0, -10.0, 55.0, 30.0, 0.0, kNaN, false, 30.0,
+     kNaN, 0.0, false,
+     "sitting bent forward as far as possible, trunk towards the thighs (assumption: lumbar "
+     "flexion near its active maximum, 50-60 deg)"},
+    {"lift_round_back", "upright", "feet", 0.0, 25.0, 20.0, 65.0, -10.0, 0.0, kNaN, true, 2.0, 0.50,
+     -0.30, true,
+     "stoop lift with a round back (instructed technique; AMMR "
+     "SpinePressureStandingLiftFlexed: PelvisRotZ 20, PelvisThoraxExtension -65 deg, hip 20, "
+     "knee 25); hands 50 cm in front of L5-S1 (NIOSH H range 25-63 cm, assumption)"},
+    {"lift_bent_knees", "upright", "feet", 80.0, 90.0, 10.0, 30.0, -10.0, 0.0, kNaN, true, 2.0, 0.40,
+     -0.30, true,
+     "squat lift with bent knees (instructed technique; assumption: thighs 80 deg, knees 90, "
+     "lumbar flexion 30 deg, pelvis 10 deg); hands 40 cm in front (load in front of the knees)"},
+    {"lift_close", "upright", "feet", 0.0, 0.0, 10.0, -10.0, 0.0, 0.0, kNaN, true, 2.0, 0.25, 0.20,
+     true,
+     "holding 20 kg close to the body, legs straight (instructed; AMMR "
+     "SpinePressureStandingLiftClose: PelvisRotZ 10, PelvisThoraxExtension +10 deg); hands 25 "
+     "cm in front (NIOSH H_min)"},
 };
 
 }  // namespace
@@ -74,12 +97,18 @@ Posture posture_preset(const std::string& name, double load_mass) {
     Posture out;
     out.name = p.name;
     out.orientation = p.orientation;
-    out.supported = out.orientation != "upright";
+    out.support = p.support;
+    out.supported = out.support == "bed";
+    out.thigh_flexion = p.thigh_deg * kDeg;
+    out.knee_flexion = p.knee_deg * kDeg;
     out.pelvic_tilt = p.pelvic_tilt_deg * kDeg;
     out.lumbar_flexion = p.lumbar_flexion_deg * kDeg;
     out.neck_flexion = p.neck_flexion_deg * kDeg;
     out.head_flexion = p.head_flexion_deg * kDeg;
-    out.hip_flexion = p.hip_deg * kDeg;
+    out.hip_flexion = (p.thigh_deg + p.pelvic_tilt_deg) * kDeg;
+    out.trunk_flexion = p.trunk_deg * kDeg;  // NaN: the nominal angles' sum
+    out.instructed = p.instructed;
+    out.hold_duration = p.hold_s;
     out.hand_distance = p.hand_distance_m;
     out.hand_height = p.hand_height_m;
     out.load_mass = std::isnan(load_mass) ? (p.lift ? 20.0 : 0.0) : load_mass;
@@ -110,6 +139,16 @@ void validate(const Posture& p) {
   angle(p.neck_flexion, "neck_flexion");
   angle(p.head_flexion, "head_flexion");
   angle(p.hip_flexion, "hip_flexion");
+  angle(p.knee_flexion, "knee_flexion");
+  if (!std::isnan(p.thigh_flexion)) angle(p.thigh_flexion, "thigh_flexion");
+  if (!std::isnan(p.trunk_flexion)) angle(p.trunk_flexion, "trunk_flexion");
+  if (!std::isnan(p.gaze_flexion)) angle(p.gaze_flexion, "gaze_flexion");
+  if (!p.support.empty() && p.support != "feet" && p.support != "seat" && p.support != "bed")
+    throw InvalidArgument("posture.support: expected feet, seat, bed or \"\", got '" +
+                          p.support + "'");
+  if (!(p.hold_duration >= 0.0) || std::isnan(p.hold_duration))
+    throw InvalidArgument("posture.hold_duration: expected a duration >= 0 [s] (inf allowed), got " +
+                          std::to_string(p.hold_duration));
   for (const auto& [level, v] : p.level_flexion)
     angle(v, "level_flexion." + level);
   if (!std::isfinite(p.load_mass) || p.load_mass < 0.0 || p.load_mass > 500.0)
@@ -127,6 +166,20 @@ void validate(const Posture& p) {
   if (!std::isnan(p.hydration) && !(p.hydration > 0.05 && p.hydration <= 2.0))
     throw InvalidArgument("posture.hydration: expected a fluid content in (0.05, 2] or NaN, got " +
                           std::to_string(p.hydration));
+}
+
+std::string posture_support(const Posture& p) {
+  if (!p.support.empty()) return p.support;
+  return p.orientation == "upright" && !p.supported ? "feet" : "bed";
+}
+
+double posture_thigh_flexion(const Posture& p) {
+  return std::isnan(p.thigh_flexion) ? p.hip_flexion - p.pelvic_tilt : p.thigh_flexion;
+}
+
+double posture_trunk_flexion(const Posture& p) {
+  return std::isnan(p.trunk_flexion) ? p.pelvic_tilt + p.lumbar_flexion + p.thoracic_flexion
+                                     : p.trunk_flexion;
 }
 
 }  // namespace msk

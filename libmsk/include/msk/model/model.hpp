@@ -62,6 +62,7 @@ enum class WrapType { Cylinder, Sphere };
 /// How postures apply (PostureSpec, resolved to indices; -1 / -2 when absent).
 struct PostureMap {
   bool ground_is_thorax = false;
+  bool ground_is_thigh = false;  ///< the ground is the femur: gravity follows the thigh
   int load_body = -2;                                  ///< -2: none
   Eigen::Vector3d shoulder = Eigen::Vector3d::Zero();  ///< in load_body's frame [m]
   double arm_mass = 0.0;                               ///< [kg]
@@ -69,7 +70,12 @@ struct PostureMap {
   double arm_com_fraction = 0.45;                      ///< [1]
   int load_reference = -1;                             ///< segment index
   int hip_dof = -1;
+  int knee_dof = -1;
   int head_dof = -1;
+  int trunk_body = -2;                                   ///< -2: none
+  int gaze_body = -2;                                    ///< -2: none
+  int seat_body = -2;                                    ///< -2: none
+  Eigen::Vector3d seat_point = Eigen::Vector3d::Zero();  ///< in seat_body's frame [m]
   std::vector<bool> dof_prescribed;  ///< per coordinate: posed, not balanced
 };
 

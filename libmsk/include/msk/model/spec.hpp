@@ -184,7 +184,8 @@ struct SubjectSpec {
 
 /// How postures (docs/theory/posture.md) apply to the model.
 struct PostureSpec {
-  /// The body the model's ground stands for: "pelvis" (gravity follows the pelvic tilt) or
+  /// The body the model's ground stands for: "thigh" (the femur: gravity follows the thigh's
+  /// inclination, the pelvis turns on the hip), "pelvis" (gravity follows the pelvic tilt) or
   /// "thorax" (gravity follows the pelvic tilt plus lumbar and thoracic flexion).
   std::string ground = "pelvis";
   std::string load_body;             ///< body the arms and hand loads act on ("" for none)
@@ -194,7 +195,16 @@ struct PostureSpec {
   double arm_com_fraction = 0.45;    ///< arm centre of mass from the shoulder [1 of arm_length]
   std::string load_reference;        ///< segment whose centre hand distances are measured from
   std::string hip_coordinate;        ///< coordinate set by the posture's hip flexion ("" none)
+  std::string knee_coordinate;       ///< coordinate set by the posture's knee flexion ("" none)
   std::string head_coordinate;       ///< coordinate set by the posture's head flexion ("" none)
+  /// Body whose inclination in the world is a posture's task (trunk_flexion, e.g. the thorax).
+  std::string trunk_body;
+  /// Body whose inclination in the world is a posture's gaze task (gaze_flexion, e.g. the head).
+  std::string gaze_body;
+  /// Body that rests on a seat, and the contact point (the ischial tuberosities) in its frame [m]:
+  /// with seat support the body is balanced about that point ("" none).
+  std::string seat_body;
+  std::array<double, 3> seat_point{};
   /// Coordinates the equilibrium poses but does not balance (supported from outside the model).
   std::vector<std::string> prescribed;
   SourceLocation loc;

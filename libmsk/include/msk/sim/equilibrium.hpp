@@ -12,14 +12,24 @@
 // with the tone-driven activations a_tone (the steady stretch reflex at the posture, see
 // docs/theory/neural.md) as floors no optimisation can remove (solve_effort_qp). Because the
 // compression depends on the muscle forces, the passive moments are iterated to a fixed point.
-// How the levels' angles are found (PostureMode):
-//   - Fixed: exactly the posture's angles (the rhythm shares of each region's flexion);
-//   - Rhythm (default): each region keeps the posture's total flexion, but its levels may share
-//     it differently from the rhythm, minimising
-//       sum_i w_i v_i^2 + W_r sum_j rho_j^2 + kappa sum_levels (theta - theta_posture)^2;
-//   - Relaxed: the region totals are free too (the posture relaxes: a hypertonic muscle pulls
-//     it out of shape), with the same objective.
+// How the coordinates are found (PostureMode):
+//   - Task (default): the posture states a task (thighs' and knees' angles, the trunk's
+//     inclination in the world, the gaze, the support) and every balanced coordinate the task
+//     does not fix follows from it: the pelvis tilts on the hips (models whose ground is the
+//     thigh), the levels share the trunk's inclination as gravity, the passive tissues and tone
+//     balance best, minimising
+//       sum_i w_i v_i^2 + W_r sum_j rho_j^2 + kappa sum (theta - theta_nominal)^2
+//     subject to the task's inclinations (linear in the coordinates), with kappa > 0 only for an
+//     instructed task (Posture::instructed: "sit up straight", a lifting technique);
+//   - Fixed: exactly the posture's nominal angles (the rhythm shares of each region's flexion);
+//   - Rhythm: each region keeps the posture's total flexion, but its levels may share it
+//     differently from the rhythm (kappa always);
+//   - Relaxed: the region totals are free too (kappa always).
 // The kappa term is a posture-preference law (docs/theory/posture.md, hypothesis H11).
+// Supports: a bed carries every weight (the joints carry only muscles and tissues); a seat
+// carries the seat body's subtree (e.g. pelvis, spine and trunk) at its contact point (the
+// ischial tuberosities): that body is balanced about the contact point and its joint (the hips)
+// carries the pull of the muscles crossing it; feet leave every joint its gravity load.
 #pragma once
 
 #include <Eigen/Core>
@@ -34,17 +44,18 @@
 namespace msk {
 
 /// How solve_equilibrium finds the levels' angles (see the header comment).
-enum class PostureMode { Fixed, Rhythm, Relaxed };
+enum class PostureMode { Task, Fixed, Rhythm, Relaxed };
 
-/// "fixed", "rhythm" or "relaxed"; the inverse of posture_mode_name.
+/// "task", "fixed", "rhythm" or "relaxed"; the inverse of posture_mode_name.
 /// @throws InvalidArgument for any other name
 PostureMode posture_mode_from_name(const std::string& name);
 const char* posture_mode_name(PostureMode mode);
 
 /// Settings of solve_equilibrium.
 struct EquilibriumOptions {
-  PostureMode mode = PostureMode::Rhythm;  ///< see the header comment
-  double posture_stiffness = 1000.0;       ///< kappa [1/rad^2]: 1 deg costs 0.3
+  PostureMode mode = PostureMode::Task;  ///< see the header comment
+  /// kappa [1/rad^2]: 1 deg costs 0.3 (Task mode: instructed tasks only).
+  double posture_stiffness = 1000.0;
   double reserve_weight = 1e4;             ///< W_r [1/(N m)^2]
   /// Largest acceptable reserve moment at a joint: reserve_tolerance [N m] plus
   /// reserve_fraction times the moment the joint's muscles must supply. 5 % is half OpenSim's
@@ -54,7 +65,7 @@ struct EquilibriumOptions {
   double reserve_fraction = 0.05;  ///< [1]
   int max_load_iterations = 60;    ///< passive-moment fixed-point iterations
   double load_tolerance = 1e-7;    ///< convergence of the passive moments [N m]
-  int max_relax_iterations = 200;  ///< quasi-Newton iterations (Rhythm and Relaxed modes)
+  int max_relax_iterations = 200;  ///< quasi-Newton iterations (all modes but Fixed)
   /// Effort weight per muscle (empty: 1 for every muscle) [1].
   std::vector<double> effort_weight;
 };
@@ -87,6 +98,21 @@ struct EquilibriumResult {
   int qp_iterations = 0;
   int load_iterations = 0;
   int relax_iterations = 0;
+  PostureMode mode = PostureMode::Task;
+  /// Anterior tilt of the pelvis in the world from relaxed standing [rad] (NaN unless the model's
+  /// ground is the thigh): hip coordinate minus the thighs' inclination.
+  double pelvic_tilt = 0.0;
+  /// The task bodies' forward inclination in the world from the model's geometry [rad] (NaN for a
+  /// model without that body).
+  double trunk_inclination = 0.0;
+  double gaze_inclination = 0.0;
+  /// Flexion of each region (sum of its levels' flexion from the model's geometry) [rad].
+  std::vector<std::pair<std::string, double>> region_flexion;
+  /// Force the seat applies to the seat body's subtree, ground frame [N] (zero without a seat).
+  Eigen::Vector3d seat_force = Eigen::Vector3d::Zero();
+  /// False when an iteration stopped at its cap or a QP did not converge; `warnings` says which.
+  bool converged = true;
+  std::vector<std::string> warnings;
 };
 
 /// The coordinates of a posture [rad] (rhythm shares of the region angles, level_flexion, hip

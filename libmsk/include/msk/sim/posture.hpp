@@ -1,12 +1,13 @@
 // msk/sim/posture.hpp — a static body posture: how the trunk, neck and hands are placed and
 // where gravity points (docs/theory/posture.md).
 //
-// A posture is defined relative to the model's neutral (relaxed standing) posture: the pelvis is
-// tilted by pelvic_tilt (anterior positive), the lumbar and cervical regions are flexed by
-// lumbar_flexion and neck_flexion (shared between the levels of the region by the model's rhythm,
-// unless level_flexion names a level's angle), the body lies or stands (orientation), and the hands
-// may hold a load at a horizontal distance in front of the model's load reference level. Angles in
-// radians, lengths in metres, masses in kilograms.
+// A posture states a task relative to the model's neutral (relaxed standing) geometry: how the
+// body is supported (feet, seat or bed), the thighs' and knees' angles, the trunk's inclination in
+// the world, a load in the hands and how long the posture is held. In the equilibrium's task mode
+// the pelvis and the spinal levels then follow from gravity, the passive tissues and tone
+// (docs/theory/posture.md); the nominal angles below (pelvic tilt, region flexions shared by the
+// model's rhythm, level_flexion) are where the search starts, what the fixed mode imposes, and the
+// shape an instructed task prefers. Angles in radians, lengths in metres, masses in kilograms.
 #pragma once
 
 #include <limits>
@@ -24,6 +25,28 @@ struct Posture {
   /// Whether a support (a bed) carries the weight of every body, so that the spine carries only
   /// muscle and tissue forces: true for lying postures (the presets set it from orientation).
   bool supported = false;
+  /// What carries the body: "feet" (standing: the pelvis turns on the hips), "seat" (the pelvis
+  /// rests on its ischial tuberosities and is balanced about them), "bed" (lying: the support
+  /// carries every weight); "" = from orientation (upright: feet, else bed).
+  std::string support;
+  /// Forward inclination of the thighs from vertical [rad] (standing 0, sitting about pi/2); NaN:
+  /// hip_flexion - pelvic_tilt.
+  double thigh_flexion = std::numeric_limits<double>::quiet_NaN();
+  double knee_flexion = 0.0;  ///< knee flexion [rad] (models with a knee coordinate)
+  /// Task: forward inclination of the model's trunk body (e.g. the thorax) in the world from its
+  /// inclination in the model's geometry [rad]; NaN: pelvic_tilt + lumbar_flexion +
+  /// thoracic_flexion (the nominal angles').
+  double trunk_flexion = std::numeric_limits<double>::quiet_NaN();
+  /// Task: forward inclination of the model's gaze body (e.g. the head) in the world from its
+  /// inclination in the model's geometry [rad]; NaN: the nominal angles' (level and head flexions
+  /// added to the ground's inclination).
+  double gaze_flexion = std::numeric_limits<double>::quiet_NaN();
+  /// Whether the task instructs the spine's shape (e.g. "sit up straight", a lifting technique):
+  /// then the equilibrium prefers the nominal angles (posture preference, hypothesis H11); a
+  /// relaxed task lets the shape follow from the tissues.
+  bool instructed = false;
+  /// How long the posture is held [s]: tone habituates over minutes (docs/theory/neural.md).
+  double hold_duration = 600.0;
   double pelvic_tilt = 0.0;       ///< anterior pelvic tilt from relaxed standing [rad]
   double lumbar_flexion = 0.0;    ///< flexion of the lumbar region from neutral [rad]
   double thoracic_flexion = 0.0;  ///< flexion of the thorax over L1 (cervical models) [rad]
@@ -56,5 +79,12 @@ Posture posture_preset(const std::string& name,
 /// Checks every field (finite, within plausible bounds: angles within 120 degrees, loads within
 /// 500 kg, distances within 2 m). @throws InvalidArgument naming the field
 void validate(const Posture& posture);
+
+/// The posture's support: posture.support, or "feet" upright and "bed" lying when it is "".
+std::string posture_support(const Posture& posture);
+/// The thighs' forward inclination [rad]: thigh_flexion, or hip_flexion - pelvic_tilt.
+double posture_thigh_flexion(const Posture& posture);
+/// The trunk's target inclination [rad]: trunk_flexion, or the nominal angles' sum.
+double posture_trunk_flexion(const Posture& posture);
 
 }  // namespace msk
