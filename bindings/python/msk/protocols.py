@@ -526,6 +526,16 @@ for _builder in (hold, ramp, isometric, passive_stretch, pir):
 del _builder
 
 
+# Fields a phase needs although its builder gives them a default (None) to allow either a joint
+# or a region first.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "hold": ("duration",),
+    "ramp": ("to_deg", "speed_deg_s"),
+    "isometric": ("muscles",),
+    "passive_stretch": ("muscles",),
+    "pir": ("muscles",),
+}
+
 _BUILDERS: dict[str, Callable[..., Phase]] = {
     "rest": rest,
     "voluntary": voluntary,
@@ -567,6 +577,7 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
         raise ValueError(f"{where}.type: expected one of {sorted(_BUILDERS)}, got {kind!r}")
     builder = _BUILDERS[kind]
     parameters = inspect.signature(builder).parameters
+    required = _REQUIRED.get(kind, ())
     unknown = sorted(set(fields) - set(parameters))
     if unknown:
         raise ValueError(
@@ -575,7 +586,7 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
     missing = [
         name
         for name, p in parameters.items()
-        if p.default is inspect.Parameter.empty and name not in fields
+        if (p.default is inspect.Parameter.empty or name in required) and name not in fields
     ]
     if missing:
         raise ValueError(f"{where} ({kind}): missing field(s) {missing}")
@@ -843,8 +854,8 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
         - ``barrier_angle_deg``: joint (or region) angle at the barrier [deg],
         - ``barrier_torque_nm``: resisting torque at the barrier [N m],
         - ``barrier_stiffness_nm_per_deg``: slope of the resisting torque against the angle over
-          the last degree of the stretch before the barrier [N m/deg] (NaN when the stretch moved
-          less),
+          the last degree of the stretch before the barrier, while the examiner moves [N m/deg]
+          (NaN when the stretch moved less than 0.2 deg),
         - ``tolerance_factor``: the stretched muscles' mean stretch tolerance at the barrier (1 at
           baseline; NaN without the law),
         - ``gain_deg``: range gained since the previous barrier [deg],
@@ -911,9 +922,11 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
     muscles = sorted({m for phase in phases for m in phase.get("muscles", [])})
     factors = [f"muscle.{m}.tolerance_factor" for m in muscles]
     factors = [f for f in factors if f in results]
+    # Rows where the examiner moves toward the stretch (not the holds and contractions).
+    moving = np.gradient(angle_deg, time) * direction > 0.05 if len(time) > 1 else time > 0
     for (_, t, start), barrier_angle in zip(rows, angles):
         torques.append(float(np.interp(t, time, torque)) if torque is not None else float("nan"))
-        window = (time >= start) & (time <= t + 1e-9)
+        window = (time >= start) & (time <= t + 1e-9) & moving
         window &= np.abs(angle_deg - barrier_angle) <= 1.0 + 1e-9
         slope = float("nan")
         if torque is not None and np.count_nonzero(window) >= 3:

@@ -289,6 +289,8 @@ def time_course(
         "stepper": "rosenbrock4",
         "max_step": float(rest_max_step),
         "output_dt": float(rest_max_step),
+        "rtol": 1e-4,
+        "atol": 1e-6,
         "progress": False,
     }
     state = after
@@ -382,9 +384,10 @@ def ablation(
     Returns
     -------
     pandas.DataFrame
-        Index ``condition`` (``"full model"``, then ``"without <mechanism>"``), columns
-        ``gain_<t>_deg`` (t = 0 for the end of the session, then each re-test [min]) and
-        ``share_<t>`` [1] (NaN for the full model).
+        Index ``condition`` (``"full model"``, then ``"without <mechanism>"``), columns ``role``
+        (the law role switched off, ``""`` for the full model), ``gain_<t>_deg`` (t = 0 for the
+        end of the session, then each re-test [min]) and ``share_<t>`` [1] (NaN for the full
+        model).
 
     Raises
     ------
@@ -412,6 +415,7 @@ def ablation(
         {f"gain_{t}_deg": [r[k] for r in rows.values()] for k, t in enumerate(labels)},
         index=pd.Index(list(rows), name="condition"),
     )
+    frame.insert(0, "role", [""] + roles)
     for k, t in enumerate(labels):
         frame[f"share_{t}"] = [
             (full[k] - r[k]) / full[k] if name != "full model" and full[k] != 0 else math.nan

@@ -289,13 +289,25 @@ class Runner {
   }
 
   /// The torque the person tolerates in this stretch: the examiner's barrier torque times the
-  /// stretched muscles' mean stretch tolerance (needs evaluate) [N m].
+  /// stretched muscles' stretch tolerance, averaged with weights their share of the resisting
+  /// torque (the tissue that carries the stretch is the one felt; plain mean when none resists)
+  /// (needs evaluate) [N m].
   double tolerated_torque(const Phase& phase) const {
-    double factor = 0.0;
-    for (int i : phase.stretched)
-      factor += data_.stretch_tolerance[i];
-    return phase.barrier_torque *
-           (phase.stretched.empty() ? 1.0 : factor / static_cast<double>(phase.stretched.size()));
+    double weighted = 0.0, total = 0.0, mean = 0.0;
+    for (int i : phase.stretched) {
+      double resisting = 0.0;  // muscle i's torque against the stretch, conjugate to its angle
+      for (std::size_t j = 0; j < phase.driven.size(); ++j)
+        resisting -= drive_.direction * phase.weight[j] * data_.moment_arm(i, phase.driven[j]) *
+                     data_.muscle_force[i];
+      const double w = std::max(resisting, 0.0);
+      weighted += w * data_.stretch_tolerance[i];
+      total += w;
+      mean += data_.stretch_tolerance[i];
+    }
+    if (phase.stretched.empty()) return phase.barrier_torque;
+    const double factor =
+        total > 0.0 ? weighted / total : mean / static_cast<double>(phase.stretched.size());
+    return phase.barrier_torque * factor;
   }
 
   double stretch_direction(const Phase& phase, const Vec& x, double t) {

@@ -91,8 +91,9 @@ struct Phase {
   double rise_s = 0.05;        ///< [s]
   std::vector<int> stretched;  ///< muscles whose lengthening defines the stretch direction
   /// The examiner's barrier torque T_b [N m], > 0 for stretches: a stretch ends where the
-  /// resisting torque reaches T_b times the stretched muscles' mean stretch tolerance
-  /// (data.stretch_tolerance: 1 at baseline) and its stiffness reaches barrier_stiffness.
+  /// resisting torque reaches T_b times the stretched muscles' stretch tolerance
+  /// (data.stretch_tolerance: 1 at baseline; averaged with weights their share of the resisting
+  /// torque) and its stiffness reaches barrier_stiffness.
   double barrier_torque = 0.0;
   double barrier_stiffness = 0.0;  ///< end-feel stiffness the barrier needs [N m/rad] (0: none)
 };

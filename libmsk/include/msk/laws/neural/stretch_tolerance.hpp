@@ -27,7 +27,7 @@
 namespace msk::laws {
 
 struct StretchToleranceParams {
-  double rate = 0.16;                   ///< k_s [1/s per unit stimulus]
+  double rate = 0.08;                   ///< k_s [1/s per unit stimulus]
   double max_increase = 0.5;            ///< x_max, largest fractional rise [1]
   double decay_time_constant = 1800.0;  ///< tau_tol [s]
   double contraction_weight = 0.0;      ///< w_a, stimulus per unit active stress [1]
