@@ -152,6 +152,10 @@ class TimeCourse:
     session: Results = field(repr=False)
 
 
+_STIFF_REST_MAX_STATES = 200
+"""Rests of models with at most this many states use the stiff stepper (see time_course)."""
+
+
 def _stretch_phase(protocol: Mapping[str, Any]) -> Mapping[str, Any]:
     """The (last) pir or passive_stretch phase of a protocol dict."""
     found = [p for p in protocol["phases"] if p.get("type") in ("pir", "passive_stretch")]
@@ -211,7 +215,9 @@ def time_course(
     first stretch started, at ``return_speed_deg_s``, and holds it there; each re-test stretches
     again with the session's muscles, speed and barrier from the state the wait ended in. The
     waits are chained (1 min, then 9 more, ...), each integrated with the stiff stepper and steps
-    up to ``rest_max_step`` with coarse output; the re-test stretches branch off.
+    up to ``rest_max_step`` with coarse output (models with more than 200 states, such as the
+    spine models, use the explicit stepper, whose steps stay short); the re-test stretches branch
+    off.
 
     Parameters
     ----------
@@ -285,9 +291,13 @@ def time_course(
         }
     ]
     where = _target(phase)
+    # The stiff stepper takes long steps through a rest, but its finite-difference Jacobian costs
+    # one evaluation per state: for large models (the spine's hundreds of muscle states) the
+    # explicit stepper is cheaper.
+    stiff = model.core.n_states <= _STIFF_REST_MAX_STATES
     rest_options = {
-        "stepper": "rosenbrock4",
-        "max_step": float(rest_max_step),
+        "stepper": "rosenbrock4" if stiff else "dopri5",
+        "max_step": float(rest_max_step) if stiff else 0.05,
         "output_dt": float(rest_max_step),
         "rtol": 1e-4,
         "atol": 1e-6,
