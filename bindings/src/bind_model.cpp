@@ -150,6 +150,32 @@ void bind_model(py::module_& m) {
           },
           "coordinate ranges {name: (min, max)} [rad]")
       .def_property_readonly(
+          "joint_defaults",
+          [](const Model& x) {
+            py::dict d;
+            for (int j = 0; j < x.n_dofs(); ++j)
+              d[py::str(x.dof_names()[j])] = x.dof_default()[j];
+            return d;
+          },
+          "default coordinate values {name: value} [rad]")
+      .def_property_readonly(
+          "regions",
+          [](const Model& x) {
+            py::dict d;
+            for (std::size_t r = 0; r < x.region_names().size(); ++r) {
+              py::dict e;
+              std::vector<std::string> joints;
+              for (int dof : x.region_dofs()[r])
+                joints.push_back(x.dof_names()[dof]);
+              e["joints"] = joints;
+              e["weights"] = x.region_weights()[r];
+              d[py::str(x.region_names()[r])] = e;
+            }
+            return d;
+          },
+          "spinal regions {name: {joints, weights}}: an examiner moves a region's joints by "
+          "these shares (the levels' rhythm, summing to 1)")
+      .def_property_readonly(
           "pairs",
           [](const Model& x) {
             py::dict d;

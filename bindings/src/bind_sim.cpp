@@ -8,6 +8,7 @@
 #include "bindings.hpp"
 #include "msk/error.hpp"
 #include "msk/sim/episode.hpp"
+#include "msk/sim/session_outcome.hpp"
 #include "msk/sim/state.hpp"
 
 namespace py = pybind11;
@@ -70,6 +71,35 @@ std::shared_ptr<EpisodeResult> simulate(const std::shared_ptr<Model>& model,
   return result;
 }
 
+/// A state of `model` from a {time, names, values} dict.
+State state_of(const Model& model, const py::dict& d) {
+  return named_state(model, d["time"].cast<double>(), d["names"].cast<std::vector<std::string>>(),
+                     d["values"].cast<std::vector<double>>());
+}
+
+/// The session outcome as a list of per-muscle dicts.
+py::list session_outcome(const std::shared_ptr<Model>& model, const py::dict& before,
+                         const py::dict& after) {
+  const SessionOutcome o =
+      compute_session_outcome(*model, state_of(*model, before), state_of(*model, after));
+  py::list out;
+  for (const MuscleOutcome& m : o.muscles) {
+    py::dict d;
+    d["muscle"] = m.muscle;
+    d["tolerance_change"] = m.tolerance_change;
+    d["tolerance_lasts_s"] = m.tolerance_lasts_s;
+    d["reflex_gain_change"] = m.reflex_gain_change;
+    d["reflex_lasts_s"] = m.reflex_lasts_s;
+    d["passive_slack_shift"] = m.passive_slack_shift;
+    d["passive_lasts_s"] = m.passive_lasts_s;
+    d["tendon_elongation"] = m.tendon_elongation;
+    d["tendon_lasts_s"] = m.tendon_lasts_s;
+    d["resting_length_change"] = m.resting_length_change;
+    out.append(d);
+  }
+  return out;
+}
+
 }  // namespace
 
 void bind_sim(py::module_& m) {
@@ -121,6 +151,8 @@ void bind_sim(py::module_& m) {
           },
           "event times [s], shape (m,)")
       .def_readonly("event_labels", &EpisodeResult::event_labels)
+      .def_readonly("warnings", &EpisodeResult::warnings,
+                    "what the run noticed and went on with: 't = <time> s: <message>'")
       .def_property_readonly(
           "final_state",
           [](const EpisodeResult& r) { return state_dict(nullptr, r.final_state, r.state_names); },
@@ -141,6 +173,12 @@ void bind_sim(py::module_& m) {
                std::to_string(r.n_channels()) + " channels>";
       });
 
+  m.def("session_outcome", &session_outcome, py::arg("model"), py::arg("before"), py::arg("after"),
+        "What a session left behind, per muscle (msk/sim/session_outcome.hpp): before and after "
+        "are states {time, names, values}; returns one dict per muscle: muscle, "
+        "tolerance_change [1], tolerance_lasts_s, reflex_gain_change [1], reflex_lasts_s, "
+        "passive_slack_shift [L_opt], passive_lasts_s, tendon_elongation [m], tendon_lasts_s, "
+        "resting_length_change [m].");
   m.def("simulate", &simulate, py::arg("model"), py::arg("protocol_json"),
         py::arg("options_json") = "", py::arg("output") = "", py::arg("progress") = nullptr,
         py::arg("initial_state") = py::none(),

@@ -1,12 +1,16 @@
 // Protocols: parsing, name resolution and PIR expansion.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "msk/error.hpp"
 #include "msk/io/time_series.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/protocol.hpp"
+#include "test_models.hpp"
 
 namespace {
 const msk::Model& elbow() {
@@ -129,4 +133,48 @@ TEST(Protocol, ExcitationFileErrorsNameThePhase) {
     bad << "time,BIClong\n0,0.1\n0,0.2\n";
   }
   EXPECT_THROW(msk::io::load_time_series(dir + "/bad.csv"), msk::IoError);
+}
+
+TEST(Protocol, ARegionIsMovedByItsRhythmAndTheRestIsHeld) {
+  const msk::Model spine = msk::load_model_text(msk::test::kMiniSpine);
+  ASSERT_EQ(spine.region_names(), std::vector<std::string>{"lumbar"});
+  const auto p = msk::parse_protocol(R"(phases:
+  - {type: ramp, region: lumbar, to_deg: 10, speed_deg_s: 5}
+  - {type: pir, region: lumbar, muscles: [long_extensor], cycles: 1, barrier_torque: 20,
+     barrier_stiffness_nm_per_deg: 0.5}
+  - {type: hold, joint: lower_joint, duration: 1}
+  - {type: hold, joint: lower_joint, hold_others: true, duration: 1}
+)");
+  const auto phases = msk::expand_protocol(spine, p);
+  ASSERT_EQ(phases.size(), 1u + 1u + 3u + 2u);
+  EXPECT_TRUE(phases[0].is_region);
+  EXPECT_EQ(phases[0].target_name, "lumbar");
+  EXPECT_EQ(phases[0].driven.size(), 2u);
+  EXPECT_DOUBLE_EQ(phases[0].weight[0] + phases[0].weight[1], 1.0);
+  EXPECT_TRUE(phases[0].held.empty());  // the region is every coordinate of this model
+  EXPECT_DOUBLE_EQ(phases[1].barrier_stiffness, 0.5 * 180.0 / M_PI);
+  // A joint phase leaves the others free unless told to hold them.
+  EXPECT_TRUE(phases[5].held.empty());
+  EXPECT_EQ(phases[6].held, std::vector<int>{spine.find_dof("upper_joint")});
+}
+
+TEST(Protocol, AJointOrARegionNotBothAndUnknownRegionsAreNamed) {
+  EXPECT_THROW(
+      msk::parse_protocol("phases:\n  - {type: hold, joint: a, region: lumbar, duration: 1}\n"),
+      msk::ModelError);
+  EXPECT_THROW(msk::parse_protocol("phases:\n  - {type: hold, duration: 1}\n"), msk::ModelError);
+  const auto p = msk::parse_protocol("phases:\n  - {type: hold, region: thoracic, duration: 1}\n");
+  try {
+    msk::expand_protocol(msk::load_model_text(msk::test::kMiniSpine), p);
+    FAIL();
+  } catch (const msk::ModelError& e) {
+    EXPECT_EQ(e.field(), "phases[0].region");
+    EXPECT_NE(std::string(e.what()).find("'lumbar'"), std::string::npos) << e.what();
+  }
+  try {
+    msk::expand_protocol(elbow(), p);
+    FAIL();
+  } catch (const msk::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("no spinal regions"), std::string::npos) << e.what();
+  }
 }

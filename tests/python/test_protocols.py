@@ -166,6 +166,9 @@ def test_pir_summary_reads_barrier_angles_and_gains(results_file: Path) -> None:
         "cycle",
         "time_s",
         "barrier_angle_deg",
+        "barrier_torque_nm",
+        "barrier_stiffness_nm_per_deg",
+        "tolerance_factor",
         "gain_deg",
         "cumulative_gain_deg",
     ]
@@ -253,3 +256,84 @@ def test_core_pir_session_has_one_barrier_per_cycle_plus_the_first() -> None:
     assert np.isfinite(summary["barrier_angle_deg"]).all()
     labels = list(results.events["label"])
     assert sum(label.startswith("pir_cycle_start") for label in labels) == 2
+
+
+def test_region_and_end_feel_fields_are_checked() -> None:
+    assert p.hold(region="lumbar", duration=1) == {
+        "type": "hold",
+        "region": "lumbar",
+        "duration": 1.0,
+    }
+    phase = p.pir(
+        muscles=["A"], region="cervical", barrier_torque=4, barrier_stiffness_nm_per_deg=0.2
+    )
+    assert phase["region"] == "cervical" and "joint" not in phase
+    assert phase["barrier_stiffness_nm_per_deg"] == 0.2
+    assert p.hold(JOINT, 1, hold_others=True)["hold_others"] is True
+    with pytest.raises(ValueError, match="either joint .* or region"):
+        p.hold(JOINT, 1, region="lumbar")
+    with pytest.raises(ValueError, match="either joint .* or region"):
+        p.ramp(to_deg=1, speed_deg_s=1)
+    with pytest.raises(ValueError, match="barrier_stiffness_nm_per_deg"):
+        p.passive_stretch(JOINT, ["A"], barrier_stiffness_nm_per_deg=-1)
+    with pytest.raises(ValueError, match=r"missing field\(s\) \['muscles'\]"):
+        p.phase_from_dict({"type": "pir", "region": "lumbar"})
+
+
+@pytest.mark.core
+def test_core_pir_gains_are_positive_toward_the_stretch_whatever_the_joint_sign() -> None:
+    """Flexors stretched by extension (the angle falls) and extensors by flexion (it rises), at
+    normal and hypertonic tone: every summary reports its gains toward the stretch as positive."""
+    pytest.importorskip("msk._core")
+    flexors, extensors = ["BIClong", "BICshort", "BRA"], ["TRIlong", "TRIlat", "TRImed"]
+    for muscles, start in ((flexors, 90.0), (extensors, 60.0)):
+        for tone in ("normal", "hypertonic"):
+            model = msk.load_model("elbow", {f"muscles.{m}.tone": tone for m in muscles})
+            barrier = 1.5 if tone == "normal" else 4.0
+            session = p.Protocol(
+                [p.hold(JOINT, 0.5), p.pir(JOINT, muscles, cycles=2, barrier_torque=barrier)],
+                initial_angles_deg={JOINT: start},
+            )
+            results = msk.simulate(model, session, progress=False)
+            assert not results.warnings, results.warnings
+            summary = p.pir_summary(results, JOINT)
+            assert summary.attrs["stretch_direction"] == (-1 if muscles is flexors else 1)
+            assert (summary["gain_deg"].iloc[1:] > 0).all(), (muscles[0], tone, summary)
+            assert "tolerated torque" in summary.attrs["barrier_definition"]
+            assert np.isfinite(summary["barrier_torque_nm"]).all()
+
+
+@pytest.mark.core
+def test_core_region_pir_and_a_stretch_past_its_barrier_warns() -> None:
+    pytest.importorskip("msk._core")
+    model = msk.load_model("cervical")
+    muscles = ["trap_cl", "trap_acr", "levator_scap"]
+    session = p.Protocol(
+        [
+            p.hold(region="cervical", duration=0.5),
+            p.pir(
+                muscles=muscles,
+                region="cervical",
+                cycles=1,
+                barrier_torque=4.0,
+                barrier_stiffness_nm_per_deg=0.15,
+            ),
+        ]
+    )
+    results = msk.simulate(model, session, progress=False)
+    summary = p.pir_summary(results, "cervical")
+    assert len(summary) == 2 and summary["cumulative_gain_deg"].iloc[-1] > 0
+    assert summary["barrier_stiffness_nm_per_deg"].iloc[0] >= 0.15 - 1e-6
+    assert "end-feel" in summary.attrs["barrier_definition"]
+    assert not results.warnings
+    # The same stretch asked for a barrier the neck already exceeds: an event and a warning.
+    stuck = p.Protocol(
+        [
+            p.ramp(region="cervical", to_deg=30, speed_deg_s=10),
+            p.passive_stretch(muscles=muscles, region="cervical", barrier_torque=1.0),
+        ]
+    )
+    with pytest.warns(RuntimeWarning, match="starts past its barrier"):
+        stuck_results = msk.simulate(model, stuck, progress=False)
+    assert "barrier_exceeded:cervical" in list(stuck_results.events["label"])
+    assert p.pir_summary(stuck_results, "cervical").attrs["exceeded"]

@@ -379,6 +379,7 @@ def test_simulate_sends_protocol_and_options_and_returns_results(
         "atol": 1e-8,
         "max_steps": 10_000_000,
         "seed": 3,
+        "max_step": 0.05,
     }
     assert output == str(tmp_path / "run.h5") and callable(callback)
     assert isinstance(results, Results)

@@ -23,10 +23,18 @@ EXPECTED_IDS = {
     "adams_hutton1980_facet_share_sitting",
     "adams_hutton1980_facet_share_standing",
     "degroote2016_curves",
+    "depino2000_acute_duration",
+    "fryer2004_contraction_duration",
+    "kay2015_contract_relax_rom",
+    "kay2020_tolerated_moment",
+    "kwak2015_intensity",
     "magnusson1996_stress_relaxation",
     "moore_kukulka1991_pad",
     "niosh_lifting",
-    "pir_hypertonic_gains_rom",
+    "pir_sensitivity",
+    "pir_spine_regions",
+    "pir_time_course",
+    "ryan2008_stiffness_recovery",
     "stretch_reflex_velocity",
     "wilke1999_lift_close",
     "wilke1999_lying_prone",
@@ -107,10 +115,17 @@ def test_a_broken_run_is_a_failed_case() -> None:
     assert result["detail"].startswith("Error:")
 
 
-def test_pir_ablation_values_are_reported() -> None:
-    values = validation.run_case(_case("pir_hypertonic_gains_rom"))["values"]
-    for key in ("gain_deg", "share_pad_pct", "share_visco_pct", "lasting_gain_deg"):
+def test_pir_time_course_reports_retests_ablation_and_outcome() -> None:
+    result = validation.run_case(_case("pir_time_course"))
+    values = result["values"]
+    for key in ("tight_gain_0_deg", "tight_gain_60_deg", "hypertonic_gain_1_deg"):
         assert math.isfinite(values[key]), key
+    # The gain fades: what is left at 60 min is less than what is left at 1 min.
+    assert values["tight_gain_60_deg"] < values["tight_gain_1_deg"] < values["tight_gain_0_deg"]
+    # On hypertonic flexors the immediate gain is mostly post-activation depression.
+    assert values["hypertonic_share_depression_0_pct"] > 50.0
+    assert "session outcome per treated muscle" in result["tables"]
+    assert "without stretch tolerance" in result["tables"]
 
 
 def test_load_cases_rejects_bad_files(tmp_path: Path) -> None:

@@ -229,78 +229,127 @@ def voluntary(
     }
 
 
-def hold(joint: str, duration: float) -> Phase:
-    """The examiner holds ``joint`` at its current angle.
+def _where(kind: str, joint: str | None, region: str | None, hold_others: bool | None) -> Phase:
+    """The ``joint`` or ``region`` fields of an examiner phase (exactly one of them), and
+    ``hold_others`` when given."""
+    if (joint is None) == (region is None):
+        raise ValueError(
+            f"{kind}: expected either joint (a coordinate) or region (a spinal region such as "
+            f"'lumbar'), got {'both' if joint is not None else 'neither'}"
+        )
+    fields: Phase = (
+        {"joint": _name(f"{kind}.joint", joint)}
+        if joint is not None
+        else {"region": _name(f"{kind}.region", region)}
+    )
+    if hold_others is not None:
+        if not isinstance(hold_others, bool):
+            raise ValueError(f"{kind}.hold_others: expected True or False, got {hold_others!r}")
+        fields["hold_others"] = hold_others
+    return fields
+
+
+_WHERE_DOC = """joint : str, optional
+        Joint name, e.g. ``"r_elbow_flex"``.
+    region : str, optional
+        Instead of ``joint``: a spinal region of the model (``"lumbar"``, ``"cervical"``). The
+        examiner moves its levels together by the model's rhythm and holds every other
+        coordinate; the phase's angle is the region's total flexion (channel
+        ``region.<name>.angle``) and its torque the rhythm-weighted sum (channel
+        ``examiner.<name>.resisting_torque``).
+    hold_others : bool, optional
+        Whether the examiner also holds the coordinates the phase does not move (default: yes for
+        a region, no for a joint)."""
+
+
+def hold(
+    joint: str | None = None,
+    duration: float | None = None,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+) -> Phase:
+    """The examiner holds ``joint`` (or ``region``) at its current angle.
 
     Parameters
     ----------
-    joint : str
-        Joint name, e.g. ``"r_elbow_flex"``.
+    {where}
     duration : float
         Length of the phase [s], > 0.
 
     Returns
     -------
     Phase
-        ``{"type": "hold", ...}``: the checked arguments, in SI or the units of their names.
+        ``{{"type": "hold", ...}}``: the checked arguments, in SI or the units of their names.
 
     Raises
     ------
     ValueError
-        An argument out of its range, or an empty joint name;
+        An argument out of its range, both or neither of joint and region;
         the message names it, with the range and units.
     """
+    if duration is None:
+        raise ValueError("hold.duration: expected a positive number [s], got None")
     return {
         "type": "hold",
-        "joint": _name("hold.joint", joint),
+        **_where("hold", joint, region, hold_others),
         "duration": _positive("hold.duration", duration, "s"),
     }
 
 
-def ramp(joint: str, to_deg: float, speed_deg_s: float) -> Phase:
-    """The examiner moves ``joint`` at constant speed to a target angle.
+def ramp(
+    joint: str | None = None,
+    to_deg: float | None = None,
+    speed_deg_s: float | None = None,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+) -> Phase:
+    """The examiner moves ``joint`` (or ``region``) at constant speed to a target angle.
 
     Parameters
     ----------
-    joint : str
-        Joint name.
+    {where}
     to_deg : float
-        Target joint angle [deg].
+        Target angle [deg] (a region's: its total flexion).
     speed_deg_s : float
         Angular speed [deg/s], > 0; the direction follows from the current and target angles.
 
     Returns
     -------
     Phase
-        ``{"type": "ramp", ...}``: the checked arguments, in SI or the units of their names.
+        ``{{"type": "ramp", ...}}``: the checked arguments, in SI or the units of their names.
 
     Raises
     ------
     ValueError
-        An argument out of its range, or an empty joint name;
+        An argument out of its range, both or neither of joint and region;
         the message names it, with the range and units.
     """
     return {
         "type": "ramp",
-        "joint": _name("ramp.joint", joint),
+        **_where("ramp", joint, region, hold_others),
         "to_deg": _number("ramp.to_deg", to_deg, "deg"),
         "speed_deg_s": _positive("ramp.speed_deg_s", speed_deg_s, "deg/s"),
     }
 
 
 def isometric(
-    joint: str,
-    muscles: Sequence[str],
+    joint: str | None = None,
+    muscles: Sequence[str] | None = None,
     effort_pct_mvc: float = 20.0,
     duration: float = 5.0,
     rise_s: float = 0.2,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
 ) -> Phase:
-    """Isometric contraction: the joint is held while the listed muscles are excited voluntarily.
+    """Isometric contraction: the joint (or region) is held while the listed muscles are excited
+    voluntarily.
 
     Parameters
     ----------
-    joint : str
-        Joint held by the examiner.
+    {where}
     muscles : sequence of str
         Muscles excited voluntarily.
     effort_pct_mvc : float
@@ -313,17 +362,17 @@ def isometric(
     Returns
     -------
     Phase
-        ``{"type": "isometric", ...}``: the checked arguments, in SI or the units of their names.
+        ``{{"type": "isometric", ...}}``: the checked arguments, in SI or the units of their names.
 
     Raises
     ------
     ValueError
-        An argument out of its range, an empty joint name or muscle list;
+        An argument out of its range, both or neither of joint and region, an empty muscle list;
         the message names it, with the range and units.
     """
     return {
         "type": "isometric",
-        "joint": _name("isometric.joint", joint),
+        **_where("isometric", joint, region, hold_others),
         "muscles": _names("isometric.muscles", muscles),
         "effort_pct_mvc": _in_range("isometric.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
         "duration": _positive("isometric.duration", duration, "s"),
@@ -331,74 +380,104 @@ def isometric(
     }
 
 
+def _barrier(kind: str, barrier_torque: float, barrier_stiffness_nm_per_deg: float) -> Phase:
+    fields: Phase = {"barrier_torque": _positive(f"{kind}.barrier_torque", barrier_torque, "N m")}
+    if barrier_stiffness_nm_per_deg:
+        fields["barrier_stiffness_nm_per_deg"] = _non_negative(
+            f"{kind}.barrier_stiffness_nm_per_deg", barrier_stiffness_nm_per_deg, "N m/deg"
+        )
+    return fields
+
+
+_BARRIER_DOC = """barrier_torque : float
+        The examiner's barrier torque [N m], > 0: the resisting torque the person tolerates at
+        baseline. The stretch stops where the resisting torque reaches it times the stretched
+        muscles' mean stretch tolerance (law ``stretch_tolerance``, 1 at baseline; it rises while
+        stretching and fades at rest), and, with ``barrier_stiffness_nm_per_deg``, where the
+        tissues also resist with that stiffness (end-feel).
+    barrier_stiffness_nm_per_deg : float
+        End-feel: the stiffness the resisting torque must also reach along the stretch [N m/deg],
+        >= 0 (0: torque alone). It puts the barrier on the rise of the torque-angle curve, not on
+        a plateau."""
+
+
 def passive_stretch(
-    joint: str,
-    muscles: Sequence[str],
+    joint: str | None = None,
+    muscles: Sequence[str] | None = None,
     speed_deg_s: float = 5.0,
     barrier_torque: float = 2.0,
     max_duration: float = 60.0,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+    barrier_stiffness_nm_per_deg: float = 0.0,
 ) -> Phase:
     """Passive stretch to the barrier.
 
-    The examiner moves ``joint`` in the direction that lengthens ``muscles`` until the resisting
-    torque reaches ``barrier_torque``; the phase then ends with the event ``barrier:<joint>``.
+    The examiner moves ``joint`` (or ``region``) in the direction that lengthens ``muscles`` until
+    the barrier; the phase then ends with the event ``barrier:<joint or region>``. A stretch that
+    starts past its barrier does not move: it records ``barrier_exceeded:<...>`` and a warning
+    (:attr:`msk.Results.warnings`).
 
     Parameters
     ----------
-    joint : str
-        Joint moved by the examiner.
+    {where}
     muscles : sequence of str
         Muscles to lengthen; they set the direction of the stretch.
     speed_deg_s : float
         Stretch speed [deg/s], > 0.
-    barrier_torque : float
-        Resisting torque that defines the barrier [N m], > 0.
+    {barrier}
     max_duration : float
         The phase ends after this time even without reaching the barrier [s], > 0.
 
     Returns
     -------
     Phase
-        ``{"type": "passive_stretch", ...}``: the checked arguments, in SI or the units of
+        ``{{"type": "passive_stretch", ...}}``: the checked arguments, in SI or the units of
         their names.
 
     Raises
     ------
     ValueError
-        An argument out of its range, an empty joint name or muscle list;
+        An argument out of its range, both or neither of joint and region, an empty muscle list;
         the message names it, with the range and units.
     """
     return {
         "type": "passive_stretch",
-        "joint": _name("passive_stretch.joint", joint),
+        **_where("passive_stretch", joint, region, hold_others),
         "muscles": _names("passive_stretch.muscles", muscles),
         "speed_deg_s": _positive("passive_stretch.speed_deg_s", speed_deg_s, "deg/s"),
-        "barrier_torque": _positive("passive_stretch.barrier_torque", barrier_torque, "N m"),
+        **_barrier("passive_stretch", barrier_torque, barrier_stiffness_nm_per_deg),
         "max_duration": _positive("passive_stretch.max_duration", max_duration, "s"),
     }
 
 
 def pir(
-    joint: str,
-    muscles: Sequence[str],
+    joint: str | None = None,
+    muscles: Sequence[str] | None = None,
     cycles: int = 3,
     effort_pct_mvc: float = 20.0,
     contraction_s: float = 5.0,
     relaxation_s: float = 2.0,
     stretch_speed_deg_s: float = 5.0,
     barrier_torque: float = 2.0,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+    barrier_stiffness_nm_per_deg: float = 0.0,
+    max_duration: float | None = None,
 ) -> Phase:
-    """Post-isometric relaxation (muscle energy technique) on ``muscles`` about ``joint``.
+    """Post-isometric relaxation (muscle energy technique) on ``muscles`` about ``joint`` or a
+    spinal ``region``.
 
     An initial stretch to the barrier, then ``cycles`` times: an isometric contraction at
     ``effort_pct_mvc``, a relaxation hold, and a stretch to the new barrier. Events
-    ``barrier:<joint>`` mark each barrier and ``pir_cycle_start:<k>`` each cycle; see
+    ``barrier:<joint or region>`` mark each barrier and ``pir_cycle_start:<k>`` each cycle; see
     :func:`pir_summary`.
 
     Parameters
     ----------
-    joint : str
-        Joint moved and held by the examiner.
+    {where}
     muscles : sequence of str
         Muscles treated (contracted, then stretched).
     cycles : int
@@ -411,32 +490,51 @@ def pir(
         Relaxation hold after each contraction [s], > 0.
     stretch_speed_deg_s : float
         Stretch speed [deg/s], > 0.
-    barrier_torque : float
-        Resisting torque that defines the barrier [N m], > 0.
+    {barrier}
+    max_duration : float, optional
+        Time limit of each stretch [s], > 0 (default 60).
 
     Returns
     -------
     Phase
-        ``{"type": "pir", ...}``: the checked arguments, in SI or the units of their names.
+        ``{{"type": "pir", ...}}``: the checked arguments, in SI or the units of their names.
 
     Raises
     ------
     ValueError
-        An argument out of its range, an empty joint name or muscle list;
+        An argument out of its range, both or neither of joint and region, an empty muscle list;
         the message names it, with the range and units.
     """
-    return {
+    phase: Phase = {
         "type": "pir",
-        "joint": _name("pir.joint", joint),
+        **_where("pir", joint, region, hold_others),
         "muscles": _names("pir.muscles", muscles),
         "cycles": _count("pir.cycles", cycles),
         "effort_pct_mvc": _in_range("pir.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
         "contraction_s": _positive("pir.contraction_s", contraction_s, "s"),
         "relaxation_s": _positive("pir.relaxation_s", relaxation_s, "s"),
         "stretch_speed_deg_s": _positive("pir.stretch_speed_deg_s", stretch_speed_deg_s, "deg/s"),
-        "barrier_torque": _positive("pir.barrier_torque", barrier_torque, "N m"),
+        **_barrier("pir", barrier_torque, barrier_stiffness_nm_per_deg),
     }
+    if max_duration is not None:
+        phase["max_duration"] = _positive("pir.max_duration", max_duration, "s")
+    return phase
 
+
+for _builder in (hold, ramp, isometric, passive_stretch, pir):
+    _builder.__doc__ = (_builder.__doc__ or "").format(where=_WHERE_DOC, barrier=_BARRIER_DOC)
+del _builder
+
+
+# Fields a phase needs although its builder gives them a default (None) to allow either a joint
+# or a region first.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "hold": ("duration",),
+    "ramp": ("to_deg", "speed_deg_s"),
+    "isometric": ("muscles",),
+    "passive_stretch": ("muscles",),
+    "pir": ("muscles",),
+}
 
 _BUILDERS: dict[str, Callable[..., Phase]] = {
     "rest": rest,
@@ -479,6 +577,7 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
         raise ValueError(f"{where}.type: expected one of {sorted(_BUILDERS)}, got {kind!r}")
     builder = _BUILDERS[kind]
     parameters = inspect.signature(builder).parameters
+    required = _REQUIRED.get(kind, ())
     unknown = sorted(set(fields) - set(parameters))
     if unknown:
         raise ValueError(
@@ -487,7 +586,7 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
     missing = [
         name
         for name, p in parameters.items()
-        if p.default is inspect.Parameter.empty and name not in fields
+        if (p.default is inspect.Parameter.empty or name in required) and name not in fields
     ]
     if missing:
         raise ValueError(f"{where} ({kind}): missing field(s) {missing}")
@@ -682,8 +781,57 @@ def as_protocol_dict(protocol: ProtocolLike) -> dict[str, Any]:
 # --- analysis --------------------------------------------------------------------------------
 
 
+def _stretch_phases(results: Results, target: str) -> list[Mapping[str, Any]]:
+    """The stretch and PIR phases of the results' protocol that work on ``target`` (a joint or a
+    region), from the metadata (empty when the results carry no protocol)."""
+    text = results.meta.get("protocol") if hasattr(results, "meta") else None
+    if not text:
+        return []
+    try:
+        protocol = json.loads(text) if isinstance(text, str) else dict(text)
+    except (ValueError, TypeError):
+        return []
+    return [
+        phase
+        for phase in protocol.get("phases") or []
+        if isinstance(phase, Mapping)
+        and phase.get("type") in ("pir", "passive_stretch")
+        and target in (phase.get("joint"), phase.get("region"))
+    ]
+
+
+def _stretch_direction(
+    results: Results,
+    target: str,
+    angle_deg: Any,
+    starts: Sequence[float],
+    barriers: Sequence[float],
+    phases: Sequence[Mapping[str, Any]],
+) -> int:
+    """+1 when the stretch increases the angle of ``target``, -1 when it decreases it.
+
+    From the stretched muscles' moment arms when the target is a joint (lengthening needs
+    dq of the sign opposite to the summed moment arm), else from the motion between each
+    stretch's start and its barrier."""
+    import numpy as np
+
+    muscles = [m for phase in phases for m in phase.get("muscles", [])]
+    if barriers and muscles:
+        arms = [f"muscle.{m}.moment_arm.{target}" for m in muscles]
+        if all(a in results for a in arms):
+            total = sum(float(np.interp(barriers[0], results.time, results[a])) for a in arms)
+            if total != 0.0:
+                return -1 if total > 0.0 else 1
+    moved = [
+        float(np.interp(b, results.time, angle_deg)) - float(np.interp(s, results.time, angle_deg))
+        for s, b in zip(starts, barriers)
+    ]
+    largest = max(moved, key=abs, default=0.0)
+    return -1 if largest < 0.0 else 1
+
+
 def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.DataFrame:
-    """Barrier angles of a PIR session, one row per ``barrier:<joint>`` event.
+    """Barriers of a PIR session (or of any stretches), one row per ``barrier:<joint>`` event.
 
     Parameters
     ----------
@@ -691,8 +839,9 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
         Results of a run with barrier events (a ``pir`` or ``passive_stretch`` phase), or the path
         of its HDF5 file.
     joint : str
-        Joint name; the angle is read from channel ``joint.<joint>.angle`` at each event time
-        (linear interpolation).
+        Joint or region name; the angle is read from channel ``joint.<joint>.angle`` (a region:
+        ``region.<joint>.angle``, the region's total flexion) at each event time (linear
+        interpolation), the torque from ``examiner.<joint>.resisting_torque``.
 
     Returns
     -------
@@ -702,13 +851,21 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
         - ``cycle``: number of ``pir_cycle_start`` events before the barrier (0 is the initial
           stretch, k the barrier reached after cycle k),
         - ``time_s``: event time [s],
-        - ``barrier_angle_deg``: joint angle at the barrier [deg],
-        - ``gain_deg``: range gained since the previous barrier [deg], positive in the direction of
-          the stretch (0 for the first row),
+        - ``barrier_angle_deg``: joint (or region) angle at the barrier [deg],
+        - ``barrier_torque_nm``: resisting torque at the barrier [N m],
+        - ``barrier_stiffness_nm_per_deg``: slope of the resisting torque against the angle over
+          the last degree of the stretch before the barrier, while the examiner moves [N m/deg]
+          (NaN when the stretch moved less than 0.2 deg),
+        - ``tolerance_factor``: the stretched muscles' mean stretch tolerance at the barrier (1 at
+          baseline; NaN without the law),
+        - ``gain_deg``: range gained since the previous barrier [deg],
         - ``cumulative_gain_deg``: range gained since the first barrier [deg].
 
-        ``df.attrs["units"]`` maps the columns to units and ``df.attrs["stretch_direction"]`` is
-        +1 when the stretch increases the joint angle, -1 when it decreases it.
+        Gains are positive toward the stretch (lengthening the stretched muscles) in every case,
+        whatever the sign convention of the joint. ``df.attrs`` holds ``units`` (by column),
+        ``stretch_direction`` (+1 when the stretch increases the angle, -1 when it decreases it),
+        ``joint``, ``barrier_definition`` (the barrier as the protocol defined it, in words) and
+        ``exceeded`` (times [s] of stretches that started past their barrier).
 
     Raises
     ------
@@ -722,38 +879,75 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
 
     if not isinstance(results, Results):
         results = Results.load(results)
-    angle_rad = results[f"joint.{joint}.angle"]
+    angle_channel = f"joint.{joint}.angle"
+    if angle_channel not in results and f"region.{joint}.angle" in results:
+        angle_channel = f"region.{joint}.angle"
+    angle_deg = np.degrees(results[angle_channel])
     time = results.time
+    torque_channel = f"examiner.{joint}.resisting_torque"
+    torque = results[torque_channel] if torque_channel in results else None
 
     # Events in time order, ties kept in the order they were recorded.
     events = results.events.sort_values("time", kind="stable")
     barrier_label = f"barrier:{joint}"
-    rows: list[tuple[int, float]] = []
+    rows: list[tuple[int, float, float]] = []
+    exceeded: list[float] = []
     cycle = 0
+    last_start = float(time[0]) if len(time) else 0.0
     for t, label in zip(events["time"].to_numpy(float), events["label"]):
-        if str(label).startswith("pir_cycle_start"):
+        label = str(label)
+        if label.startswith("pir_cycle_start"):
             cycle += 1
+            last_start = float(t)
+        elif label == "pir_start":
+            last_start = float(t)
+        elif label == f"barrier_exceeded:{joint}":
+            exceeded.append(float(t))
         elif label == barrier_label:
-            rows.append((cycle, float(t)))
+            rows.append((cycle, float(t), last_start))
+            last_start = float(t)
 
     cycles = np.array([r[0] for r in rows], dtype=int)
     times_s = np.array([r[1] for r in rows], dtype=float)
-    angles_deg = np.degrees(np.interp(times_s, time, angle_rad)) if rows else np.zeros(0)
+    angles = np.interp(times_s, time, angle_deg) if rows else np.zeros(0)
+    phases = _stretch_phases(results, joint)
+    direction = _stretch_direction(
+        results, joint, angle_deg, [r[2] for r in rows], list(times_s), phases
+    )
+    gain = np.diff(angles, prepend=angles[:1]) * direction + 0.0  # + 0.0: no -0.0
+    cumulative = (angles - angles[:1]) * direction + 0.0 if rows else np.zeros(0)
 
-    # Direction of the stretch: how the angle moved over the half second before the first barrier.
-    direction = 1
-    if rows:
-        before_deg = np.degrees(np.interp(max(times_s[0] - 0.5, time[0]), time, angle_rad))
-        if angles_deg[0] < before_deg:
-            direction = -1
-    gain = np.diff(angles_deg, prepend=angles_deg[:1]) * direction + 0.0  # + 0.0: no -0.0
-    cumulative = (angles_deg - angles_deg[:1]) * direction + 0.0 if rows else np.zeros(0)
+    # Torque, stiffness over the last degree before each barrier, tolerance factor.
+    torques, stiffness, tolerance = [], [], []
+    muscles = sorted({m for phase in phases for m in phase.get("muscles", [])})
+    factors = [f"muscle.{m}.tolerance_factor" for m in muscles]
+    factors = [f for f in factors if f in results]
+    # Rows where the examiner moves toward the stretch (not the holds and contractions).
+    moving = np.gradient(angle_deg, time) * direction > 0.05 if len(time) > 1 else time > 0
+    for (_, t, start), barrier_angle in zip(rows, angles):
+        torques.append(float(np.interp(t, time, torque)) if torque is not None else float("nan"))
+        window = (time >= start) & (time <= t + 1e-9) & moving
+        window &= np.abs(angle_deg - barrier_angle) <= 1.0 + 1e-9
+        slope = float("nan")
+        if torque is not None and np.count_nonzero(window) >= 3:
+            x, y = angle_deg[window], torque[window]
+            if np.ptp(x) > 0.2:
+                slope = float(np.polyfit(x * direction, y, 1)[0])
+        stiffness.append(slope)
+        tolerance.append(
+            float(np.mean([np.interp(t, time, results[f]) for f in factors]))
+            if factors
+            else float("nan")
+        )
 
     frame = pd.DataFrame(
         {
             "cycle": cycles,
             "time_s": times_s,
-            "barrier_angle_deg": angles_deg,
+            "barrier_angle_deg": angles,
+            "barrier_torque_nm": np.array(torques, dtype=float),
+            "barrier_stiffness_nm_per_deg": np.array(stiffness, dtype=float),
+            "tolerance_factor": np.array(tolerance, dtype=float),
             "gain_deg": gain,
             "cumulative_gain_deg": cumulative,
         }
@@ -762,9 +956,33 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
         "cycle": "1",
         "time_s": "s",
         "barrier_angle_deg": "deg",
+        "barrier_torque_nm": "N m",
+        "barrier_stiffness_nm_per_deg": "N m/deg",
+        "tolerance_factor": "1",
         "gain_deg": "deg",
         "cumulative_gain_deg": "deg",
     }
     frame.attrs["stretch_direction"] = direction
     frame.attrs["joint"] = joint
+    frame.attrs["barrier_definition"] = _barrier_definition(phases)
+    frame.attrs["exceeded"] = exceeded
     return frame
+
+
+def _barrier_definition(phases: Sequence[Mapping[str, Any]]) -> str:
+    """The barrier of the stretches, in words, from their protocol fields."""
+    if not phases:
+        return "barrier: as recorded (the results carry no protocol)"
+    texts = []
+    for phase in phases:
+        torque = float(phase.get("barrier_torque", 2.0))
+        stiffness = float(phase.get("barrier_stiffness_nm_per_deg", 0.0))
+        text = (
+            f"resisting torque >= {torque:g} N m x the stretched muscles' stretch tolerance "
+            f"(the tolerated torque)"
+        )
+        if stiffness > 0.0:
+            text += f" and resisting stiffness >= {stiffness:g} N m/deg (end-feel)"
+        if text not in texts:
+            texts.append(text)
+    return "; ".join(texts)

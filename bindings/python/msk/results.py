@@ -71,6 +71,8 @@ class Results:
         File these results were read from or written to.
     final_state : State, optional
         The state the episode ended in (to continue from with ``msk.simulate(..., state=...)``).
+    warnings : sequence of str, optional
+        What the run noticed and went on with (see the attribute).
 
     Attributes
     ----------
@@ -92,6 +94,9 @@ class Results:
         Where the results live on disk, if anywhere.
     final_state : State or None
         The state the episode ended in; None for files written before msk stored it.
+    warnings : list of str
+        What the run noticed and went on with, each ``"t = <time> s: <message>"`` (e.g. a stretch
+        that started past its barrier); ``msk.simulate`` also issues each as a Python warning.
     """
 
     def __init__(
@@ -107,6 +112,7 @@ class Results:
         stats: Mapping[str, Any] | None = None,
         path: str | os.PathLike[str] | None = None,
         final_state: State | None = None,
+        warnings: Sequence[str] | None = None,
     ) -> None:
         import numpy as np
 
@@ -147,6 +153,7 @@ class Results:
         self.stats: dict[str, Any] = dict(stats or {})
         self.path: Path | None = Path(path) if path else None
         self.final_state: State | None = final_state
+        self.warnings: list[str] = [str(w) for w in (warnings or [])]
         self._index = {c: i for i, c in enumerate(self.channels)}
 
     # --- construction --------------------------------------------------------------------------
@@ -188,6 +195,7 @@ class Results:
                 if getattr(episode, "final_state", None) is not None
                 else None
             ),
+            warnings=list(getattr(episode, "warnings", []) or []),
         )
 
     @classmethod
@@ -286,6 +294,7 @@ class Results:
             stats=stats,
             path=path,
             final_state=final_state,
+            warnings=[w for w in str(meta.get("warnings", "") or "").split("\n") if w],
         )
 
     # --- saving --------------------------------------------------------------------------------

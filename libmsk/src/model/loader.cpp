@@ -150,8 +150,8 @@ void read_muscle_legacy_laws(const NodeReader& r, const LawRegistry& registry,
   }
   if (r.has("tone")) {
     // tone: PRESET, or {preset, threshold | threshold_offset, gain, velocity_sensitivity,
-    // reflex_time_constant, pad_depth, pad_recovery_time_constant, pad_rise_time_constant,
-    // pad_voluntary_threshold}: the stretch reflex's preset and parameters, and the depression's.
+    // reflex_time_constant, pad_depth, pad_recovery_time_constant, pad_charge_time_constant}: the
+    // stretch reflex's preset and parameters, and the depression's.
     const NodeReader t = r.child("tone");
     LawSpec& reflex = law_spec(laws, "reflex", t);
     reflex.field = t.path();
@@ -165,7 +165,7 @@ void read_muscle_legacy_laws(const NodeReader& r, const LawRegistry& registry,
     } else {
       t.require_map({"preset", "threshold", "threshold_offset", "gain", "velocity_sensitivity",
                      "reflex_time_constant", "pad_depth", "pad_recovery_time_constant",
-                     "pad_rise_time_constant", "pad_voluntary_threshold", "source"});
+                     "pad_charge_time_constant", "source"});
       if (t.has("preset")) {
         reflex.preset = t.child("preset").as_string();
         if (reflex.preset != "hypertonic" && reflex.preset != "normal" &&

@@ -327,6 +327,17 @@ void make_channels(detail::ModelStructure& S, Laws& laws) {
              K::SegmentMoment, k);
     add_laws(S.segment_laws[k], p);
   }
+  for (std::size_t r = 0; r < S.region_names.size(); ++r) {
+    const std::string p = "region." + S.region_names[r] + ".";
+    const int e = static_cast<int>(r);
+    add_core(p + "angle", "rad", "sum of the region's level coordinates", K::RegionAngle, e);
+    add_core("examiner." + S.region_names[r] + ".resisting_torque", "N m",
+             "tissue torque resisting the examiner's motion of the region (rhythm-weighted sum)",
+             K::RegionResistingTorque, e);
+    add_core("examiner." + S.region_names[r] + ".torque", "N m",
+             "torque the examiner applies to the region (rhythm-weighted sum)",
+             K::RegionExaminerTorque, e);
+  }
   for (std::size_t l = 0; l < laws.size(); ++l)
     laws[l]->set_layout(laws[l]->state_offset(), law_index[l]);
 }
@@ -700,6 +711,31 @@ Model compile(const ModelSpec& spec, std::shared_ptr<const LawRegistry> registry
     S.segment_region.push_back(ss.region);
     S.segment_rhythm.push_back(ss.rhythm);
   }
+  // Regions: each level's coordinate with its rhythm, normalised per region.
+  for (int k = 0; k < S.n_segments; ++k) {
+    const std::string& region = S.segment_region[static_cast<std::size_t>(k)];
+    const int d = S.body_dof[static_cast<std::size_t>(S.segment_body[static_cast<std::size_t>(k)])];
+    if (region.empty() || d < 0) continue;
+    auto it = std::find(S.region_names.begin(), S.region_names.end(), region);
+    if (it == S.region_names.end()) {
+      S.region_names.push_back(region);
+      S.region_dofs.emplace_back();
+      S.region_weights.emplace_back();
+      it = S.region_names.end() - 1;
+    }
+    const std::size_t r = static_cast<std::size_t>(it - S.region_names.begin());
+    if (std::find(S.region_dofs[r].begin(), S.region_dofs[r].end(), d) != S.region_dofs[r].end())
+      continue;
+    S.region_dofs[r].push_back(d);
+    S.region_weights[r].push_back(S.segment_rhythm[static_cast<std::size_t>(k)]);
+  }
+  for (auto& weights : S.region_weights) {
+    double total = 0.0;
+    for (double w : weights)
+      total += w;
+    for (double& w : weights)
+      w = total > 0.0 ? w / total : 1.0 / static_cast<double>(weights.size());
+  }
   S.subject = spec.subject;
 
   // Postures.
@@ -857,6 +893,10 @@ int Model::find_muscle(const std::string& n) const {
 }
 int Model::find_segment(const std::string& n) const {
   return lookup(s_->segment_index, n);
+}
+int Model::find_region(const std::string& n) const {
+  const auto it = std::find(s_->region_names.begin(), s_->region_names.end(), n);
+  return it == s_->region_names.end() ? -1 : static_cast<int>(it - s_->region_names.begin());
 }
 int Model::find_pair(const std::string& n) const {
   return lookup(s_->pair_index, n);

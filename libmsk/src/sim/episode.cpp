@@ -161,6 +161,24 @@ double core_value(const Model& m, const Data& d, const Eigen::VectorXd& x, const
       return d.segment[static_cast<std::size_t>(e)].moment;
     case K::SegmentHydration:
       return d.segment_hydration[e];
+    case K::RegionAngle:
+    case K::RegionResistingTorque:
+    case K::RegionExaminerTorque: {
+      // The region's angle is the sum of its coordinates; its torques are the rhythm-weighted
+      // sums, conjugate to that angle.
+      const auto& dofs = m.region_dofs()[static_cast<std::size_t>(e)];
+      const auto& weights = m.region_weights()[static_cast<std::size_t>(e)];
+      double value = 0.0;
+      for (std::size_t j = 0; j < dofs.size(); ++j) {
+        const int dof = dofs[j];
+        if (c.kind == K::RegionAngle)
+          value += x[L.q_offset + dof];
+        else
+          value += weights[j] * (c.kind == K::RegionResistingTorque ? d.resisting_torque[dof]
+                                                                    : d.examiner_torque[dof]);
+      }
+      return value;
+    }
   }
   return 0.0;
 }
@@ -219,20 +237,23 @@ class Runner {
       double duration = phase.duration;
       drive_.speed = 0.0;
       if (!phase.label.empty()) add_event(t, phase.label);
-      const int d = phase.dof;
-      if (d >= 0) {
-        const std::size_t qd = static_cast<std::size_t>(m_.layout().qd_offset + d);
-        const double q = x[static_cast<std::size_t>(m_.layout().q_offset + d)];
+      if (!phase.driven.empty()) {
+        const double angle = phase_angle(phase, x);
         if (phase.type == "ramp") {
-          const double dir = phase.target >= q ? 1.0 : -1.0;
+          const double dir = phase.target >= angle ? 1.0 : -1.0;
           drive_.speed = dir * std::abs(phase.speed);
           drive_.direction = dir;
-          duration = std::abs(phase.target - q) / std::abs(phase.speed);
+          duration = std::abs(phase.target - angle) / std::abs(phase.speed);
         } else if (phase.type == "passive_stretch") {
           drive_.direction = stretch_direction(phase, x, t);
           drive_.speed = drive_.direction * std::abs(phase.speed);
         }
-        x[qd] = drive_.speed;  // the examiner imposes the coordinate speed
+        // The examiner imposes the coordinates' speeds.
+        for (std::size_t j = 0; j < phase.driven.size(); ++j)
+          x[static_cast<std::size_t>(m_.layout().qd_offset + phase.driven[j])] =
+              drive_.speed * phase.weight[j];
+        for (int d : phase.held)
+          x[static_cast<std::size_t>(m_.layout().qd_offset + d)] = 0.0;
       }
       t = integrate_phase(stepper, system_arg, phase, x, t, t + duration);
       progress(t, true);
@@ -250,11 +271,51 @@ class Runner {
   std::size_t steps = 0;
 
  private:
+  /// The phase's angle: the sum of its driven coordinates [rad].
+  double phase_angle(const Phase& phase, const Vec& x) const {
+    double angle = 0.0;
+    for (int d : phase.driven)
+      angle += x[static_cast<std::size_t>(m_.layout().q_offset + d)];
+    return angle;
+  }
+
+  /// The tissue torque resisting the phase's motion, conjugate to its angle: sum_d w_d T_d [N m]
+  /// (needs evaluate).
+  double phase_resisting_torque(const Phase& phase) const {
+    double torque = 0.0;
+    for (std::size_t j = 0; j < phase.driven.size(); ++j)
+      torque += phase.weight[j] * data_.resisting_torque[phase.driven[j]];
+    return torque;
+  }
+
+  /// The torque the person tolerates in this stretch: the examiner's barrier torque times the
+  /// stretched muscles' stretch tolerance, averaged with weights their share of the resisting
+  /// torque (the tissue that carries the stretch is the one felt; plain mean when none resists)
+  /// (needs evaluate) [N m].
+  double tolerated_torque(const Phase& phase) const {
+    double weighted = 0.0, total = 0.0, mean = 0.0;
+    for (int i : phase.stretched) {
+      double resisting = 0.0;  // muscle i's torque against the stretch, conjugate to its angle
+      for (std::size_t j = 0; j < phase.driven.size(); ++j)
+        resisting -= drive_.direction * phase.weight[j] * data_.moment_arm(i, phase.driven[j]) *
+                     data_.muscle_force[i];
+      const double w = std::max(resisting, 0.0);
+      weighted += w * data_.stretch_tolerance[i];
+      total += w;
+      mean += data_.stretch_tolerance[i];
+    }
+    if (phase.stretched.empty()) return phase.barrier_torque;
+    const double factor =
+        total > 0.0 ? weighted / total : mean / static_cast<double>(phase.stretched.size());
+    return phase.barrier_torque * factor;
+  }
+
   double stretch_direction(const Phase& phase, const Vec& x, double t) {
     evaluate(t, x);
     double r = 0.0;
     for (int i : phase.stretched)
-      r += data_.moment_arm(i, phase.dof);
+      for (std::size_t j = 0; j < phase.driven.size(); ++j)
+        r += phase.weight[j] * data_.moment_arm(i, phase.driven[j]);
     // Lengthening needs dl = -r dq > 0, i.e. dq of the sign opposite to the summed moment arm.
     return r > 0.0 ? -1.0 : 1.0;
   }
@@ -307,28 +368,73 @@ class Runner {
     }
   }
 
-  /// Event function of a stretch: resisting torque minus barrier (>= 0: barrier reached), or the
-  /// coordinate leaving its range.
+  /// Event function of a stretch (>= 0: barrier reached): the smaller of the resisting torque
+  /// minus the tolerated torque [N m] and, with an end-feel criterion, the resisting stiffness
+  /// along the stretch minus barrier_stiffness, per degree [N m/deg].
   double barrier_gap(const Phase& phase, double t, const Vec& x) {
     evaluate(t, x);
-    return data_.resisting_torque[phase.dof] - phase.barrier_torque;
+    const double torque = phase_resisting_torque(phase);
+    const double gap = torque - tolerated_torque(phase);
+    if (phase.barrier_stiffness <= 0.0) return gap;
+    return std::min(
+        gap, (resisting_stiffness(phase, t, x, torque) - phase.barrier_stiffness) * (M_PI / 180.0));
+  }
+
+  /// Stiffness the examiner feels along the stretch: the rate of the resisting torque over the
+  /// speed, (T(t + h, x + h xdot) - T(t, x)) / (h |speed|) [N m/rad], so that reflex and
+  /// viscoelastic responses to the motion count as they do for the examiner's hand. Needs
+  /// evaluate(t, x) just before (data_.xdot).
+  double resisting_stiffness(const Phase& phase, double t, const Vec& x, double torque) {
+    const double speed = std::abs(drive_.speed);
+    if (speed <= 0.0) return 0.0;
+    constexpr double h = 1e-4;  // [s]
+    Vec x1(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+      x1[i] = x[i] + h * data_.xdot[static_cast<Eigen::Index>(i)];
+    evaluate(t + h, x1);
+    const double stiffness = (phase_resisting_torque(phase) - torque) / (h * speed);
+    evaluate(t, x);  // the workspace back at (t, x)
+    return stiffness;
   }
 
   bool out_of_range(const Phase& phase, const Vec& x) const {
-    const double q = x[static_cast<std::size_t>(m_.layout().q_offset + phase.dof)];
-    return q < m_.dof_range_min()[phase.dof] || q > m_.dof_range_max()[phase.dof];
+    for (int d : phase.driven) {
+      const double q = x[static_cast<std::size_t>(m_.layout().q_offset + d)];
+      if (q < m_.dof_range_min()[d] || q > m_.dof_range_max()[d]) return true;
+    }
+    return false;
+  }
+
+  void warn(double t, const std::string& message) {
+    std::ostringstream s;
+    s.precision(4);
+    s << "t = " << std::fixed << t << " s: " << message;
+    res_.warnings.push_back(s.str());
   }
 
   template <class Stepper, class SystemArg>
   double integrate_phase(Stepper& stepper, const SystemArg& system_arg, const Phase& phase, Vec& x,
                          double t0, double t_end) {
     const bool is_stretch = phase.type == "passive_stretch";
-    const std::string joint = phase.dof >= 0 ? m_.dof_names()[phase.dof] : "";
+    const std::string joint = phase.target_name;
     if (t_end <= t0) return t0;
     update_event_values(t0, x);
-    if (is_stretch && barrier_gap(phase, t0, x) >= 0.0) {
-      add_event(t0, "barrier:" + joint);
-      return t0;
+    if (is_stretch) {
+      evaluate(t0, x);
+      const double torque = phase_resisting_torque(phase);
+      const double tolerated = tolerated_torque(phase);
+      if (torque >= tolerated) {
+        // Already past the barrier: no stretch. Said as an event and a warning, never silently.
+        std::ostringstream s;
+        s.precision(3);
+        s << "the stretch of " << joint << " starts past its barrier: resisting torque " << torque
+          << " N m >= tolerated " << tolerated << " N m (barrier torque " << phase.barrier_torque
+          << " N m); the examiner does not move it";
+        warn(t0, s.str());
+        add_event(t0, "barrier_exceeded:" + joint);
+        add_event(t0, "barrier:" + joint);
+        return t0;
+      }
     }
     stepper.initialize(x, t0, std::min(o_.initial_step, t_end - t0));
     Vec xi(x.size());
@@ -646,6 +752,10 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   }
   if (recorder) {
     const std::vector<double> values(state.x.data(), state.x.data() + state.x.size());
+    std::string warnings;
+    for (const std::string& w : result.warnings)
+      warnings += (warnings.empty() ? "" : "\n") + w;
+    if (!warnings.empty()) recorder->set_meta("warnings", warnings);
     recorder->write_state("final", state.time, model.layout().names, values);
     recorder->set_meta("status", std::string("complete"));
     recorder->close();

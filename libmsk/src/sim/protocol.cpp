@@ -56,9 +56,26 @@ bool is_table_file(const std::string& path) {
 }
 
 PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
-  r.require_map({"type", "duration", "joint", "muscles", "excitation", "excitation_file", "rise_s",
-                 "to_deg", "speed_deg_s", "effort_pct_mvc", "barrier_torque", "max_duration",
-                 "cycles", "contraction_s", "relaxation_s", "stretch_speed_deg_s", "label"});
+  r.require_map({"type",
+                 "duration",
+                 "joint",
+                 "region",
+                 "hold_others",
+                 "muscles",
+                 "excitation",
+                 "excitation_file",
+                 "rise_s",
+                 "to_deg",
+                 "speed_deg_s",
+                 "effort_pct_mvc",
+                 "barrier_torque",
+                 "barrier_stiffness_nm_per_deg",
+                 "max_duration",
+                 "cycles",
+                 "contraction_s",
+                 "relaxation_s",
+                 "stretch_speed_deg_s",
+                 "label"});
   PhaseSpec p;
   p.line = r.line();
   p.type = r.child("type").as_string();
@@ -72,6 +89,20 @@ PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
     }
   };
   if (r.has("rise_s")) p.rise_s = r.child("rise_s").as_double(0.0, 60.0);
+  // What the examiner works on: a joint, or a region moved by its levels' rhythm.
+  auto target = [&]() {
+    if (r.has("joint") == r.has("region"))
+      r.fail("either joint (a coordinate) or region (a spinal region)",
+             r.has("joint") ? "both" : "neither");
+    if (r.has("joint")) p.joint = r.child("joint").as_identifier();
+    if (r.has("region")) p.region = r.child("region").as_identifier();
+    if (r.has("hold_others")) p.hold_others = r.child("hold_others").as_bool() ? 1 : 0;
+  };
+  auto barrier = [&]() {
+    if (r.has("barrier_torque")) p.barrier_torque = r.child("barrier_torque").as_double(1e-6, 1e4);
+    if (r.has("barrier_stiffness_nm_per_deg"))
+      p.barrier_stiffness_nm_per_deg = r.child("barrier_stiffness_nm_per_deg").as_double(0.0, 1e4);
+  };
   if (p.type == "rest") {
     require_fields(r, p.type, {"type", "duration", "label"});
     p.duration = r.child("duration").as_double(0.0, 1e7);
@@ -113,36 +144,39 @@ PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
       }
     }
   } else if (p.type == "hold") {
-    require_fields(r, p.type, {"type", "joint", "duration", "label"});
-    p.joint = r.child("joint").as_identifier();
+    require_fields(r, p.type, {"type", "joint", "region", "hold_others", "duration", "label"});
+    target();
     p.duration = r.child("duration").as_double(0.0, 1e7);
   } else if (p.type == "ramp") {
-    require_fields(r, p.type, {"type", "joint", "to_deg", "speed_deg_s", "label"});
-    p.joint = r.child("joint").as_identifier();
+    require_fields(r, p.type,
+                   {"type", "joint", "region", "hold_others", "to_deg", "speed_deg_s", "label"});
+    target();
     p.to_deg = r.child("to_deg").as_double(-360.0, 360.0);
     p.speed_deg_s = r.child("speed_deg_s").as_double(1e-3, 5000.0);
   } else if (p.type == "isometric") {
     require_fields(r, p.type,
-                   {"type", "joint", "muscles", "effort_pct_mvc", "duration", "rise_s", "label"});
-    p.joint = r.child("joint").as_identifier();
+                   {"type", "joint", "region", "hold_others", "muscles", "effort_pct_mvc",
+                    "duration", "rise_s", "label"});
+    target();
     muscles();
     p.effort_pct_mvc = r.child("effort_pct_mvc").as_double(0.0, 100.0);
     p.duration = r.child("duration").as_double(0.0, 1e7);
   } else if (p.type == "passive_stretch") {
-    require_fields(
-        r, p.type,
-        {"type", "joint", "muscles", "speed_deg_s", "barrier_torque", "max_duration", "label"});
-    p.joint = r.child("joint").as_identifier();
+    require_fields(r, p.type,
+                   {"type", "joint", "region", "hold_others", "muscles", "speed_deg_s",
+                    "barrier_torque", "barrier_stiffness_nm_per_deg", "max_duration", "label"});
+    target();
     muscles();
     p.speed_deg_s = r.child("speed_deg_s").as_double(1e-3, 5000.0);
     p.barrier_torque = r.child("barrier_torque").as_double(1e-6, 1e4);
+    barrier();
     if (r.has("max_duration")) p.max_duration = r.child("max_duration").as_double(1e-3, 1e7);
   } else if (p.type == "pir") {
-    require_fields(
-        r, p.type,
-        {"type", "joint", "muscles", "cycles", "effort_pct_mvc", "contraction_s", "relaxation_s",
-         "stretch_speed_deg_s", "barrier_torque", "max_duration", "rise_s", "label"});
-    p.joint = r.child("joint").as_identifier();
+    require_fields(r, p.type,
+                   {"type", "joint", "region", "hold_others", "muscles", "cycles", "effort_pct_mvc",
+                    "contraction_s", "relaxation_s", "stretch_speed_deg_s", "barrier_torque",
+                    "barrier_stiffness_nm_per_deg", "max_duration", "rise_s", "label"});
+    target();
     muscles();
     if (r.has("cycles")) {
       const double cycles = r.child("cycles").as_double(1, 100);
@@ -155,7 +189,7 @@ PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
     if (r.has("relaxation_s")) p.relaxation_s = r.child("relaxation_s").as_double(0.0, 600.0);
     if (r.has("stretch_speed_deg_s"))
       p.speed_deg_s = r.child("stretch_speed_deg_s").as_double(1e-3, 5000.0);
-    if (r.has("barrier_torque")) p.barrier_torque = r.child("barrier_torque").as_double(1e-6, 1e4);
+    barrier();
     if (r.has("max_duration")) p.max_duration = r.child("max_duration").as_double(1e-3, 1e7);
   } else {
     r.child("type").fail("one of rest, voluntary, hold, ramp, isometric, passive_stretch, pir",
@@ -232,11 +266,36 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
     auto fail = [&](const std::string& sub, const std::string& expected, const std::string& got) {
       throw ModelError(protocol.file, ps.line, field + "." + sub, expected, got);
     };
-    auto dof = [&]() {
-      const int d = model.find_dof(ps.joint);
-      if (d < 0)
-        fail("joint", "a coordinate of model '" + model.name() + "'", "'" + ps.joint + "'");
-      return d;
+    // The coordinates the examiner works on: a joint (the others free unless hold_others), or a
+    // region's levels by their rhythm (the others held unless hold_others is false).
+    auto where = [&](Phase& p) {
+      if (!ps.joint.empty()) {
+        const int d = model.find_dof(ps.joint);
+        if (d < 0)
+          fail("joint", "a coordinate of model '" + model.name() + "'", "'" + ps.joint + "'");
+        p.target_name = ps.joint;
+        p.driven = {d};
+        p.weight = {1.0};
+      } else {
+        p.target_name = ps.region;
+        p.is_region = true;
+        const int r = model.find_region(ps.region);
+        if (r < 0) {
+          std::string known;
+          for (const std::string& name : model.region_names())
+            known += (known.empty() ? "'" : ", '") + name + "'";
+          fail("region",
+               known.empty() ? "a joint: model '" + model.name() + "' has no spinal regions"
+                             : "a region of model '" + model.name() + "' (" + known + ")",
+               "'" + ps.region + "'");
+        }
+        p.driven = model.region_dofs()[static_cast<std::size_t>(r)];
+        p.weight = model.region_weights()[static_cast<std::size_t>(r)];
+      }
+      const bool hold_others = ps.hold_others < 0 ? p.is_region : ps.hold_others == 1;
+      if (hold_others)
+        for (int d = 0; d < model.n_dofs(); ++d)
+          if (std::find(p.driven.begin(), p.driven.end(), d) == p.driven.end()) p.held.push_back(d);
     };
     auto muscle_list = [&]() {
       std::vector<int> idx;
@@ -256,23 +315,26 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
       p.rise_s = ps.rise_s;
       return p;
     };
-    auto isometric = [&](int d, const std::vector<int>& muscles, double effort, double duration) {
+    auto examiner = [&](const std::string& type, double duration) {
+      Phase p = base(type, duration);
+      where(p);
+      return p;
+    };
+    auto isometric = [&](const std::vector<int>& muscles, double effort, double duration) {
       // % MVC is taken as the same fraction of maximal voluntary excitation: for an isometric
       // contraction the active moment is proportional to excitation at steady state.
-      Phase p = base("isometric", duration);
-      p.dof = d;
+      Phase p = examiner("isometric", duration);
       p.voluntary.assign(model.n_muscles(), 0.0);
       for (int i : muscles)
         p.voluntary[i] = effort / 100.0;
       return p;
     };
-    auto stretch = [&](int d, const std::vector<int>& muscles, double speed_deg_s, double barrier,
-                       double max_duration) {
-      Phase p = base("passive_stretch", max_duration);
-      p.dof = d;
-      p.speed = speed_deg_s * kDeg;
+    auto stretch = [&](const std::vector<int>& muscles) {
+      Phase p = examiner("passive_stretch", ps.max_duration);
+      p.speed = ps.speed_deg_s * kDeg;
       p.stretched = muscles;
-      p.barrier_torque = barrier;
+      p.barrier_torque = ps.barrier_torque;
+      p.barrier_stiffness = ps.barrier_stiffness_nm_per_deg / kDeg;
       return p;
     };
     if (ps.type == "rest") {
@@ -306,36 +368,29 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
       }
       out.push_back(p);
     } else if (ps.type == "hold") {
-      Phase p = base("hold", ps.duration);
-      p.dof = dof();
-      out.push_back(p);
+      out.push_back(examiner("hold", ps.duration));
     } else if (ps.type == "ramp") {
-      Phase p = base("ramp", 0.0);
-      p.dof = dof();
+      Phase p = examiner("ramp", 0.0);
       p.target = ps.to_deg * kDeg;
       p.speed = ps.speed_deg_s * kDeg;
       out.push_back(p);
     } else if (ps.type == "isometric") {
-      out.push_back(isometric(dof(), muscle_list(), ps.effort_pct_mvc, ps.duration));
+      out.push_back(isometric(muscle_list(), ps.effort_pct_mvc, ps.duration));
     } else if (ps.type == "passive_stretch") {
-      out.push_back(
-          stretch(dof(), muscle_list(), ps.speed_deg_s, ps.barrier_torque, ps.max_duration));
+      out.push_back(stretch(muscle_list()));
     } else if (ps.type == "pir") {
       // Post-isometric relaxation (Lewit & Simons 1984): stretch to the barrier, then n cycles
       // of [isometric contraction at the barrier, relaxation, gentle stretch to the new barrier].
-      const int d = dof();
       const std::vector<int> muscles = muscle_list();
-      Phase first = stretch(d, muscles, ps.speed_deg_s, ps.barrier_torque, ps.max_duration);
+      Phase first = stretch(muscles);
       first.label = "pir_start";
       out.push_back(first);
       for (int c = 1; c <= ps.cycles; ++c) {
-        Phase con = isometric(d, muscles, ps.effort_pct_mvc, ps.contraction_s);
+        Phase con = isometric(muscles, ps.effort_pct_mvc, ps.contraction_s);
         con.label = "pir_cycle_start:" + std::to_string(c);
         out.push_back(con);
-        Phase relax = base("hold", ps.relaxation_s);
-        relax.dof = d;
-        out.push_back(relax);
-        out.push_back(stretch(d, muscles, ps.speed_deg_s, ps.barrier_torque, ps.max_duration));
+        out.push_back(examiner("hold", ps.relaxation_s));
+        out.push_back(stretch(muscles));
       }
     }
   }

@@ -38,7 +38,9 @@ double voluntary_excitation(const Drive& drive, int i, double t, int n_muscles) 
 
 /// Resets the ports the laws accumulate into.
 void reset_ports(const Model& m, Data& data) {
+  data.series_elongation.setZero();
   data.parallel_force.setZero();
+  data.stretch_tolerance.setOnes();
   data.reflex_threshold_shift.setZero();
   data.reflex_gain.setOnes();
   data.reflex_inhibition.setZero();
@@ -80,6 +82,7 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
 
   // 3. Muscle laws by stage; the total excitation, clamped, between the reflex and activation.
   run_stage(m, LawStage::Mechanics, context);
+  run_stage(m, LawStage::Series, context);  // published before the mechanics, rates after them
   run_stage(m, LawStage::Tissue, context);
   run_stage(m, LawStage::Modulation, context);
   run_stage(m, LawStage::Reflex, context);
@@ -114,19 +117,27 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
   }
   data.tau = data.muscle_moment + data.passive_moment;
 
-  // 5. Rigid-body dynamics with the driven coordinate (if any) following the examiner:
-  //    M_ff qdd_f = tau_f - bias_f - M_fd qdd_d, qdd_d = 0; examiner torque = (M qdd + bias -
-  //    tau)_d.
+  // 5. Rigid-body dynamics with the examiner's coordinates (driven at speed * weight, held at
+  //    rest) following the examiner: M_ff qdd_f = tau_f - bias_f (qdd = 0 for the constrained
+  //    ones), examiner torque = (M qdd + bias - tau)_c on each constrained coordinate c.
   compute_mass_matrix(m, data);
   compute_bias(m, qd, data);
-  const int driven = (drive.phase != nullptr && drive.phase->dof >= 0) ? drive.phase->dof : -1;
+  std::vector<char>& constrained = data.constrained;
+  std::fill(constrained.begin(), constrained.end(), 0);
+  if (drive.phase != nullptr) {
+    for (int d : drive.phase->driven)
+      constrained[static_cast<std::size_t>(d)] = 1;
+    for (int d : drive.phase->held)
+      constrained[static_cast<std::size_t>(d)] = 1;
+  }
   data.examiner_torque.setZero();
-  if (driven < 0) {
+  std::vector<int>& free = data.free_dofs;
+  free.clear();
+  for (int d = 0; d < nd; ++d)
+    if (!constrained[static_cast<std::size_t>(d)]) free.push_back(d);
+  if (static_cast<int>(free.size()) == nd) {
     data.qdd = data.mass_matrix.ldlt().solve(data.tau - data.bias);
   } else {
-    std::vector<int> free;
-    for (int d = 0; d < nd; ++d)
-      if (d != driven) free.push_back(d);
     data.qdd.setZero();
     const int nf = static_cast<int>(free.size());
     if (nf > 0) {
@@ -141,8 +152,10 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
       for (int a = 0; a < nf; ++a)
         data.qdd[free[a]] = qf[a];
     }
-    data.examiner_torque[driven] =
-        data.mass_matrix.row(driven).dot(data.qdd) + data.bias[driven] - data.tau[driven];
+    for (int d = 0; d < nd; ++d)
+      if (constrained[static_cast<std::size_t>(d)])
+        data.examiner_torque[d] =
+            data.mass_matrix.row(d).dot(data.qdd) + data.bias[d] - data.tau[d];
   }
   // Tissue torque resisting the examiner's motion in the stretch direction.
   const double direction = drive.direction < 0.0 ? -1.0 : 1.0;
@@ -155,7 +168,13 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
     xdot[L.q_offset + d] = qd[d];
     xdot[L.qd_offset + d] = data.qdd[d];
   }
-  if (driven >= 0) xdot[L.q_offset + driven] = drive.speed;
+  if (drive.phase != nullptr) {
+    const Phase& phase = *drive.phase;
+    for (std::size_t j = 0; j < phase.driven.size(); ++j)
+      xdot[L.q_offset + phase.driven[j]] = drive.speed * phase.weight[j];
+    for (int d : phase.held)
+      xdot[L.q_offset + d] = 0.0;
+  }
 }
 
 double coordinate_limit_moment(const Model& m, int d, double q) {

@@ -42,8 +42,10 @@ Data make_data(const Model& m) {
   }
   d.voluntary_excitation.setZero(nm);
   d.activation.setZero(nm);
+  d.series_elongation.setZero(nm);
   d.fibre_length.setZero(nm);
   d.parallel_force.setZero(nm);
+  d.stretch_tolerance.setOnes(nm);
   d.reflex_threshold_shift.setZero(nm);
   d.reflex_gain.setOnes(nm);
   d.reflex_inhibition.setZero(nm);
@@ -74,6 +76,8 @@ Data make_data(const Model& m) {
   d.mass_matrix.setZero(nd, nd);
   d.bias.setZero(nd);
   d.qdd.setZero(nd);
+  d.constrained.assign(static_cast<std::size_t>(nd), 0);
+  d.free_dofs.reserve(static_cast<std::size_t>(nd));
   d.xdot.setZero(m.layout().n_states);
   d.tau.setZero(nd);
   d.joint_muscle_force.assign(nb, Eigen::Matrix3Xd::Zero(3, nm));
@@ -109,8 +113,9 @@ State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
   compute_rest_activation(m, q, data, activation);
   // Each law writes its states, from the neural command outward.
   const LawContext context{m, data, 0.0, s.x.data(), data.xdot.data()};
-  for (LawStage stage : {LawStage::Activation, LawStage::Reflex, LawStage::Modulation,
-                         LawStage::Tissue, LawStage::Mechanics, LawStage::Segment})
+  for (LawStage stage :
+       {LawStage::Activation, LawStage::Reflex, LawStage::Modulation, LawStage::Tissue,
+        LawStage::Series, LawStage::Mechanics, LawStage::Segment})
     for (int l : m.law_order())
       if (m.law(l).info().stage == stage) m.law(l).initial_state(context, s.x.data());
   return s;

@@ -59,8 +59,14 @@ struct Data {
   // said otherwise; the right-hand side resets them before every evaluation.
   Eigen::VectorXd voluntary_excitation;  ///< [1] from the protocol (core)
   Eigen::VectorXd activation;            ///< a [1] (activation law, publish)
-  Eigen::VectorXd fibre_length;          ///< fibre length before the mechanics [m] (tendon law)
-  Eigen::VectorXd parallel_force;        ///< passive tissue force beside the fibre [N] (tissue)
+  /// Extra length of the series elastic tissue (tendon and aponeurosis creep) [m], taken off the
+  /// path before the tendon law (series laws, publish; 0 without them).
+  Eigen::VectorXd series_elongation;
+  Eigen::VectorXd fibre_length;    ///< fibre length before the mechanics [m] (tendon law)
+  Eigen::VectorXd parallel_force;  ///< passive tissue force beside the fibre [N] (tissue)
+  /// Stretch tolerance: the torque the person tolerates in a stretch of this muscle, over the
+  /// examiner's baseline barrier torque [1] (tolerance law, publish; 1 without it).
+  Eigen::VectorXd stretch_tolerance;
   /// Reference fibre length the tone threshold lambda is set from [L_opt] (set before a run:
   /// the rigid-tendon fibre length at the model's default coordinates).
   Eigen::VectorXd reflex_reference_length;
@@ -86,6 +92,8 @@ struct Data {
   Eigen::MatrixXd mass_matrix;       ///< [kg m^2], n_dofs x n_dofs
   Eigen::VectorXd bias;              ///< Coriolis, centrifugal and gravity terms [N m]
   Eigen::VectorXd qdd;               ///< [rad/s^2]
+  std::vector<char> constrained;     ///< per dof: driven or held by the examiner (1) or free (0)
+  std::vector<int> free_dofs;        ///< the free coordinates, in order
   Eigen::VectorXd xdot;              ///< state derivative, size n_states
   Eigen::VectorXd tau;               ///< generalised forces [N m], size n_dofs
 };

@@ -70,7 +70,13 @@ struct EpisodeResult {
   std::vector<ChannelSpec> channels;
   std::vector<double> values;       ///< row-major (n_times, n_channels)
   std::vector<double> event_times;  ///< [s]
+  /// Labels: phase labels (pir_start, pir_cycle_start:<k>), barrier:<joint or region>,
+  /// barrier_exceeded:<joint or region> (a stretch that starts past its barrier; also a warning),
+  /// range_limit:<...>, stretch_timeout:<...>, event:<name>.
   std::vector<std::string> event_labels;
+  /// What the run noticed and went on with, each "t = <time> s: <message>" (e.g. a stretch that
+  /// starts past its barrier). Library code never prints: the caller decides.
+  std::vector<std::string> warnings;
   EpisodeStats stats;
   State final_state;                     ///< the state the episode ended in
   std::vector<std::string> state_names;  ///< names of final_state.x (Model::layout().names)
