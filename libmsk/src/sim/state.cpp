@@ -84,6 +84,20 @@ Data make_data(const Model& m) {
   d.segment.assign(ns, spine::SegmentLoads{});
   d.segment_shear.setZero(ns);
   d.segment_disc_axis.assign(ns, Eigen::Vector3d::UnitY());
+  d.qd.setZero(nd);
+  Data::Workspace& w = d.work;
+  for (auto* v : {&w.omega, &w.alpha, &w.ref, &w.acc_ref, &w.com, &w.acc_com, &w.force, &w.moment,
+                  &w.sub_force, &w.sub_moment})
+    v->assign(nb, Eigen::Vector3d::Zero());
+  w.jac_linear.setZero(3, nd);
+  w.jac_angular.setZero(3, nd);
+  w.zero_dofs.setZero(nd);
+  w.mass_ldlt = Eigen::LDLT<Eigen::MatrixXd>(nd);
+  w.free_dofs.reserve(static_cast<std::size_t>(nd));
+  const int nf = std::max(nd - 1, 0);
+  w.mass_free.setZero(nf, nf);
+  w.free_ldlt = Eigen::LDLT<Eigen::MatrixXd>(nf);
+  w.rhs_free.setZero(nf);
   return d;
 }
 
