@@ -22,12 +22,13 @@ void compute_joint_muscle_geometry(const Model& model, Data& data) {
           const double length = seg.norm();
           if (length <= 1e-12) return;
           const Eigen::Vector3d e = seg / length;
-          for (int j = std::max(body_a, body_b); j >= 0; --j) {
-            if (model.body_dof()[j] < 0) continue;
-            const auto& moves = model.body_moves_with_joint()[j];
-            const bool a_in = body_a >= 0 && moves[body_a];
-            const bool b_in = body_b >= 0 && moves[body_b];
-            if (a_in == b_in) continue;
+          // The joints that move exactly one end (Data::work, decreasing joint order).
+          const Data::Workspace& w = data.work;
+          const std::size_t pair =
+              static_cast<std::size_t>((body_a + 1) * (model.n_bodies() + 1) + body_b + 1);
+          for (int n = w.crossing_begin[pair]; n < w.crossing_begin[pair + 1]; ++n) {
+            const int j = w.crossing_joint[static_cast<std::size_t>(n)];
+            const bool a_in = w.crossing_moves_b[static_cast<std::size_t>(n)] == 0;
             const Eigen::Vector3d& p = a_in ? a : b;
             const Eigen::Vector3d pull = a_in ? e : Eigen::Vector3d(-e);
             data.joint_muscle_force[j].col(i) += pull;

@@ -83,13 +83,17 @@ std::string suspect_state(const Model& m, int l, const double* x) {
                         std::string("the law refused its input: ") + error.what());
 }
 
-/// Runs evaluate() of every law of one stage, in model order.
+/// Runs evaluate() of every law of one stage, in model order (Model::law_order is sorted by stage;
+/// Data::work.stage_begin says where each stage starts in it).
 void run_stage(const Model& m, LawStage stage, LawContext& context) {
-  for (int l : m.law_order()) {
-    const Law& law = m.law(l);
-    if (law.info().stage != stage) continue;
+  const std::vector<int>& order = m.law_order();
+  const std::vector<int>& begin = context.data.work.stage_begin;
+  const int s = static_cast<int>(stage);
+  for (int n = begin[static_cast<std::size_t>(s)]; n < begin[static_cast<std::size_t>(s) + 1];
+       ++n) {
+    const int l = order[static_cast<std::size_t>(n)];
     try {
-      law.evaluate(context);
+      m.law(l).evaluate(context);
     } catch (const InvalidArgument& error) {
       law_failed(m, l, context, error);
     }

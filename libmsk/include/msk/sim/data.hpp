@@ -108,6 +108,15 @@ struct Data {
     Eigen::MatrixXd mass_free;
     Eigen::LDLT<Eigen::MatrixXd> free_ldlt;
     Eigen::VectorXd rhs_free;
+    /// Where each LawStage starts in Model::law_order (which is sorted by stage), and its end:
+    /// size 1 + the number of stages.
+    std::vector<int> stage_begin;
+    /// For a straight path piece from a point of body a to a point of body b (-1: ground): the
+    /// revolute joints j that move exactly one of the two, in decreasing j, and whether that one
+    /// is b. Pair (a, b) is entry (a + 1) (n_bodies + 1) + b + 1 of crossing_begin, its joints
+    /// crossing_joint[crossing_begin[pair] .. crossing_begin[pair + 1]).
+    std::vector<int> crossing_begin, crossing_joint;
+    std::vector<char> crossing_moves_b;
   } work;
 };
 
