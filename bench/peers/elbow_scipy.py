@@ -99,7 +99,10 @@ def rhs(t: float, y: np.ndarray) -> np.ndarray:
     a = y[2:4]
     c, s = math.cos(q), math.sin(q)
     # insertion points in the upper-arm frame, length, unit vector and moment arm
-    p = np.stack([c * INSERTION[:, 0] - s * INSERTION[:, 1], s * INSERTION[:, 0] + c * INSERTION[:, 1]], axis=1)
+    p = np.stack(
+        [c * INSERTION[:, 0] - s * INSERTION[:, 1], s * INSERTION[:, 0] + c * INSERTION[:, 1]],
+        axis=1,
+    )
     dp_dq = np.stack([-p[:, 1], p[:, 0]], axis=1)
     seg = p - ORIGIN
     length = np.sqrt(np.sum(seg**2, axis=1))
