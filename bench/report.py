@@ -29,7 +29,7 @@ def benchmarks(folder: Path) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for path in sorted(folder.glob("bench_*.json")):
         for b in (load(path) or {}).get("benchmarks", []):
-            name = b.get("run_name", b["name"])
+            name = b.get("run_name", b["name"]).removesuffix("/real_time")
             if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
                 continue
             if b.get("run_type") == "aggregate" or name not in out:

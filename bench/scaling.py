@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for p in pts:
         ax[1].annotate(p["model"], (p["n_muscles"], 1e6 * p["core_s_per_rhs"]))
-    ax[1].set(xlabel="muscles", ylabel="core time per RHS call [µs]", title="muscles")
+    ax[1].set(xlabel="muscles", ylabel="core wall time per RHS call [µs]", title="muscles")
     ax[1].legend()
     pts = out["people"]
     ax[2].loglog(
