@@ -17,20 +17,16 @@
 // alloc_counter.hpp: 0 expected).
 //
 // The jobs of the peer comparisons (bench/peers/README.md; bench/run.sh puts them side by side):
-//   peer/elbow_lumped/<stepper>   bench/peers/elbow_lumped.yaml, 10 s of flexor and extensor
-//                                 alternating every 0.5 s at excitation 0.3 vs 0.05 (the job of
-//                                 bench/peers/elbow_scipy.py), rtol 1e-6, atol 1e-8, rows every 10
-//                                 ms
-//   peer/elbow_alternating/<stepper>  the same protocol on the bundled six-muscle elbow
-//   peer/arm26/<stepper>/rtol:<r> OpenSim's Arm26 (tests/data/opensim/arm26.osim: Thelen 2003
-//   curves,
-//                                 compliant tendons) driven by forward_controls.sto for 1 s, rows
-//                                 every 10 ms; counter err_deg: largest elbow-angle error against
-//                                 the same run at rtol 1e-10 (the accuracy the tolerance buys)
-//   peer/lumbar_pir/<stepper>     models/lumbar.yaml with hypertonic erector spinae: 5 s at rest, a
-//                                 post-isometric relaxation of the erector spinae at L4-L5 (4
-//                                 cycles of 7 s at 20 % MVC, 3 s relaxation, stretch at 5 deg/s),
-//                                 then rest to about 60 s in all; rows every 0.1 s
+//   peer/elbow_lumped/<stepper>: bench/peers/elbow_lumped.yaml, 10 s of flexor and extensor
+//     alternating every 0.5 s at excitation 0.3 vs 0.05 (the job of bench/peers/elbow_scipy.py),
+//     rtol 1e-6, atol 1e-8, rows every 10 ms;
+//   peer/elbow_alternating/<stepper>: the same protocol on the bundled six-muscle elbow;
+//   peer/arm26/<stepper>/rtol:<r>: OpenSim's Arm26 (tests/data/opensim/arm26.osim: Thelen 2003
+//     curves, compliant tendons) driven by forward_controls.sto for 1 s, rows every 10 ms;
+//     counter err_deg: the largest elbow-angle error against the same run at rtol 1e-10;
+//   peer/lumbar_pir/dopri5: models/lumbar.yaml with hypertonic erector spinae: 5 s at rest, a
+//     post-isometric relaxation of the erector spinae at L4-L5 (4 cycles of 7 s at 20 % MVC, 3 s
+//     relaxation, stretch at 5 deg/s), then 10 s of rest: 55 s in all; rows every 0.1 s.
 #include <benchmark/benchmark.h>
 #include <yaml-cpp/yaml.h>
 
