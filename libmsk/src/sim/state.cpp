@@ -92,11 +92,13 @@ Data make_data(const Model& m) {
   w.jac_linear.setZero(3, nd);
   w.jac_angular.setZero(3, nd);
   w.zero_dofs.setZero(nd);
-  w.mass_ldlt = Eigen::LDLT<Eigen::MatrixXd>(nd);
+  // Factors sized by a first factorisation (Eigen's size-only constructor leaves the factor's
+  // status unset, which copying Data would read).
+  w.mass_ldlt.compute(Eigen::MatrixXd::Identity(nd, nd));
   w.free_dofs.reserve(static_cast<std::size_t>(nd));
   const int nf = std::max(nd - 1, 0);
   w.mass_free.setZero(nf, nf);
-  w.free_ldlt = Eigen::LDLT<Eigen::MatrixXd>(nf);
+  w.free_ldlt.compute(Eigen::MatrixXd::Identity(nf, nf));
   w.rhs_free.setZero(nf);
   // Model::law_order is sorted by stage: the first law of each stage, and the end.
   const int n_stages = static_cast<int>(LawStage::Segment) + 1;
