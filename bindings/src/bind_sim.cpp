@@ -164,6 +164,7 @@ void bind_sim(py::module_& m) {
                                d["steps"] = r.stats.steps;
                                d["rhs_calls"] = r.stats.rhs_calls;
                                d["jacobian_calls"] = r.stats.jacobian_calls;
+                               d["retries"] = r.stats.retries;
                                d["wall_time_s"] = r.stats.wall_time_s;
                                d["stepper"] = r.stats.stepper;
                                return d;

@@ -542,4 +542,53 @@ TEST(Episode, AnEndFeelStiffnessPutsTheBarrierOnTheRise) {
   EXPECT_LT(with_end_feel, torque_only - 1.0);  // further into the stretch (smaller angle)
   EXPECT_LT(slope_torque_only, 0.08);
   EXPECT_GT(slope_end_feel, 0.06);
+TEST(Episode, LooseTolerancesRunArm26ToTheEnd) {
+  // Arm26's compliant tendons at rtol up to 1e-3: a trial stage that takes a fibre length below
+  // zero makes the step retry shorter instead of stopping the run.
+  const std::string data = std::string(MSK_TEST_DATA_DIR) + "/opensim/";
+  const msk::Model m = msk::load_model(data + "arm26.osim");
+  const msk::Protocol p = msk::parse_protocol(
+      "phases:\n  - {type: voluntary, excitation_file: forward_controls.sto, duration: 1.0}\n",
+      data + "forward_protocol.yaml");
+  msk::EpisodeOptions tight;
+  tight.rtol = 1e-9;
+  tight.atol = 1e-11;
+  const double reference = last(msk::simulate_episode(m, p, tight), "joint.r_elbow_flex.angle");
+  for (const char* stepper : {"dopri5", "rosenbrock4"}) {
+    for (double rtol : {1e-3, 3e-4, 1e-4, 1e-5}) {
+      msk::EpisodeOptions o;
+      o.stepper = stepper;
+      o.rtol = rtol;
+      o.atol = 1e-6;
+      msk::EpisodeResult r;
+      ASSERT_NO_THROW(r = msk::simulate_episode(m, p, o)) << stepper << " rtol " << rtol;
+      EXPECT_NEAR(r.time.back(), 1.0, 1e-12) << stepper << " rtol " << rtol;
+      // The answer degrades with the tolerance, but stays an answer (5 deg at 1e-3).
+      EXPECT_NEAR(last(r, "joint.r_elbow_flex.angle"), reference, 5.0 * M_PI / 180.0)
+          << stepper << " rtol " << rtol;
+    }
+  }
+}
+
+TEST(Episode, AStateALawRefusesIsASimulationErrorNamingTheStateAndLaw) {
+  // A negative fibre length (compliant tendon) in the initial state: the tendon law refuses it,
+  // and the error names the time, the state and the law, never an InvalidArgument.
+  const std::string data = std::string(MSK_TEST_DATA_DIR) + "/opensim/";
+  const msk::Model m = msk::load_model(data + "arm26.osim");
+  msk::State start = msk::make_initial_state(m, Eigen::VectorXd());
+  const auto& names = m.layout().names;
+  const auto it = std::find(names.begin(), names.end(), "muscle.BIClong.fibre_length");
+  ASSERT_NE(it, names.end());
+  start.x[it - names.begin()] = -0.01;
+  msk::EpisodeOptions o;
+  o.initial_state = start;
+  try {
+    msk::simulate_episode(m, msk::parse_protocol("phases: [{type: rest, duration: 0.1}]"), o);
+    FAIL() << "expected a SimulationError";
+  } catch (const msk::SimulationError& e) {
+    EXPECT_EQ(e.channel(), "muscle.BIClong.fibre_length");
+    EXPECT_EQ(e.law(), "compliant_tendon");
+    EXPECT_DOUBLE_EQ(e.time(), 0.0);
+    EXPECT_NE(std::string(e.what()).find("fibre_length"), std::string::npos) << e.what();
+  }
 }

@@ -547,6 +547,23 @@ _BUILDERS: dict[str, Callable[..., Phase]] = {
 }
 
 
+def _builder_fields(builder: Callable[..., Phase]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The argument names of a phase builder and those it requires (no default, or _REQUIRED)."""
+    import inspect
+
+    parameters = inspect.signature(builder).parameters
+    required = tuple(
+        name
+        for name, p in parameters.items()
+        if p.default is inspect.Parameter.empty or name in _REQUIRED.get(builder.__name__, ())
+    )
+    return tuple(parameters), required
+
+
+# Read once: inspect.signature costs more than the rest of a phase's checks.
+_BUILDER_FIELDS = {kind: _builder_fields(builder) for kind, builder in _BUILDERS.items()}
+
+
 def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
     """Check a phase given as a mapping (e.g. read from YAML) and return it in canonical form.
 
@@ -567,27 +584,20 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
     ValueError
         Unknown type, unknown or missing field, or a value out of range.
     """
-    import inspect
-
     if not isinstance(phase, Mapping):
         raise ValueError(f"{where}: expected a mapping with a 'type' key, got {phase!r}")
     fields = dict(phase)
     kind = fields.pop("type", None)
-    if kind not in _BUILDERS:
+    if not isinstance(kind, str) or kind not in _BUILDERS:
         raise ValueError(f"{where}.type: expected one of {sorted(_BUILDERS)}, got {kind!r}")
     builder = _BUILDERS[kind]
-    parameters = inspect.signature(builder).parameters
-    required = _REQUIRED.get(kind, ())
+    parameters, required = _BUILDER_FIELDS[kind]
     unknown = sorted(set(fields) - set(parameters))
     if unknown:
         raise ValueError(
             f"{where} ({kind}): unknown field(s) {unknown}; expected some of {list(parameters)}"
         )
-    missing = [
-        name
-        for name, p in parameters.items()
-        if (p.default is inspect.Parameter.empty or name in required) and name not in fields
-    ]
+    missing = [name for name in required if name not in fields]
     if missing:
         raise ValueError(f"{where} ({kind}): missing field(s) {missing}")
     try:

@@ -26,7 +26,15 @@ namespace odeint = boost::numeric::odeint;
 using Vec = boost::numeric::ublas::vector<double>;
 using Mat = boost::numeric::ublas::matrix<double>;
 
+/// A trial stage of a step left the states' domain (a non-finite state, or a law refused its
+/// input): the step is retried shorter from the last accepted state; `error` is what is reported
+/// when no step short enough helps.
+struct StageFailure {
+  SimulationError error;
+};
+
 /// The ODE system seen by Boost.Odeint: copies between uBLAS and Eigen vectors and counts calls.
+/// Called only at the trial stages of steps (and Jacobian columns): its failures are StageFailure.
 struct System {
   const Model* model;
   Data* data;
@@ -40,40 +48,200 @@ struct System {
       // A stage of a step that overflowed: the laws would refuse their input (InvalidArgument);
       // name the state instead, as for a non-finite step result.
       if (!std::isfinite(x[i]))
-        throw SimulationError(t, model->layout().names[i], model->layout().laws[i],
-                              "non-finite state");
+        throw StageFailure{SimulationError(t, model->layout().names[i], model->layout().laws[i],
+                                           "non-finite state")};
       xe[static_cast<Eigen::Index>(i)] = x[i];
     }
-    compute_derivatives(*model, *drive, t, xe, *data);
+    try {
+      compute_derivatives(*model, *drive, t, xe, *data);
+    } catch (const SimulationError& error) {
+      throw StageFailure{error};
+    }
     for (std::size_t i = 0; i < x.size(); ++i)
       dxdt[i] = data->xdot[static_cast<Eigen::Index>(i)];
     ++*rhs_calls;
   }
 };
 
-/// Finite-difference Jacobian (forward differences, step sqrt(eps) scaled by the state) and
-/// time derivative, for the Rosenbrock stepper.
+/// The Jacobian of the right-hand side for the Rosenbrock stepper, by forward differences (step
+/// sqrt(eps) scaled by the state), grouped by the model's structure (Curtis, Powell & Reid 1974):
+///   - a muscle's states (activation, fibre length, reflex, depression, tissue branches) change
+///     only that muscle's rates and, through its force F_i alone, the accelerations. One
+///     evaluation perturbs the j-th state of every muscle at once and gives every muscle's own
+///     block; the acceleration rows follow from dqdd/dF_i = (M_ff^-1 R_f^T)_i times each muscle's
+///     dF_i (the spinal levels' moments, through their compression, are left out: a Rosenbrock
+///     step only needs an approximate Jacobian for stability, its error estimate keeps the
+///     accuracy);
+///   - every other state (coordinates, speeds, spinal-level states) is a column of its own.
+/// One Jacobian costs (largest number of states of a muscle) + (other states) + 2 evaluations
+/// instead of n_states + 2. At its first use it is checked against the plain one at the same
+/// point; a model whose laws couple muscles otherwise falls back to the plain one.
+struct JacobianWorkspace {
+  const Model* model = nullptr;
+  std::vector<std::vector<int>> muscle_states;  ///< per muscle: its state indices
+  std::vector<int> state_muscle;                ///< per state: its muscle, or -1
+  std::vector<int> other_states;                ///< states of no muscle
+  int n_slots = 0;                              ///< most states of one muscle
+  bool checked = false, grouped = true;
+  Vec f0, f1, xp;
+  Eigen::VectorXd force0;                    ///< muscle forces at x [N]
+  Eigen::MatrixXd accel_per_force;           ///< dqdd/dF [1/(kg m)], n_dofs x n_muscles
+  Eigen::LDLT<Eigen::MatrixXd> free_factor;  ///< factor of the free coordinates' mass matrix
+
+  explicit JacobianWorkspace(const Model& m) : model(&m) {
+    const int n = m.layout().n_states;
+    state_muscle.assign(static_cast<std::size_t>(n), -1);
+    muscle_states.resize(static_cast<std::size_t>(m.n_muscles()));
+    for (int i = 0; i < m.n_muscles(); ++i) {
+      for (const auto& [l, k] : m.muscle_laws(i))
+        for (int j = 0; j < m.law(l).n_states(); ++j) {
+          const int s = m.law(l).state_index(k, j);
+          muscle_states[static_cast<std::size_t>(i)].push_back(s);
+          state_muscle[static_cast<std::size_t>(s)] = i;
+        }
+      n_slots =
+          std::max(n_slots, static_cast<int>(muscle_states[static_cast<std::size_t>(i)].size()));
+    }
+    for (int s = 0; s < n; ++s)
+      if (state_muscle[static_cast<std::size_t>(s)] < 0) other_states.push_back(s);
+    f0.resize(static_cast<std::size_t>(n));
+    f1.resize(static_cast<std::size_t>(n));
+    xp.resize(static_cast<std::size_t>(n));
+    force0.setZero(m.n_muscles());
+    accel_per_force.setZero(m.n_dofs(), m.n_muscles());
+  }
+};
+
 struct Jacobian {
   System system;
   std::size_t* jacobian_calls;
+  JacobianWorkspace* w;
+
+  static double step_for(double x) {
+    return std::sqrt(std::numeric_limits<double>::epsilon()) * std::max(std::abs(x), 1e-3);
+  }
+
+  /// Column j by itself (all rows).
+  void column(const Vec& x, Mat& jac, double t, std::size_t j) const {
+    const std::size_t n = x.size();
+    const double h = step_for(x[j]);
+    w->xp[j] = x[j] + h;
+    system(w->xp, w->f1, t);
+    for (std::size_t i = 0; i < n; ++i)
+      jac(i, j) = (w->f1[i] - w->f0[i]) / h;
+    w->xp[j] = x[j];
+  }
+
+  void plain(const Vec& x, Mat& jac, double t) const {
+    for (std::size_t j = 0; j < x.size(); ++j)
+      column(x, jac, t, j);
+  }
+
+  /// dqdd/dF at the point of f0: M_ff^-1 R_f^T on the free coordinates, 0 on a driven one.
+  void acceleration_per_force() const {
+    const Model& m = *w->model;
+    const Data& d = *system.data;
+    const int nd = m.n_dofs();
+    const int driven = (system.drive->phase != nullptr && system.drive->phase->dof >= 0)
+                           ? system.drive->phase->dof
+                           : -1;
+    w->accel_per_force.setZero();
+    if (driven < 0) {
+      w->free_factor.compute(d.mass_matrix);
+      w->accel_per_force = w->free_factor.solve(d.moment_arm.transpose());
+      return;
+    }
+    if (nd < 2) return;
+    Eigen::MatrixXd mff(nd - 1, nd - 1), rf(nd - 1, m.n_muscles());
+    for (int a = 0, ra = 0; a < nd; ++a) {
+      if (a == driven) continue;
+      for (int b = 0, rb = 0; b < nd; ++b) {
+        if (b == driven) continue;
+        mff(ra, rb++) = d.mass_matrix(a, b);
+      }
+      rf.row(ra++) = d.moment_arm.col(a).transpose();
+    }
+    w->free_factor.compute(mff);
+    const Eigen::MatrixXd g = w->free_factor.solve(rf);
+    for (int a = 0, ra = 0; a < nd; ++a)
+      if (a != driven) w->accel_per_force.row(a) = g.row(ra++);
+  }
+
+  void grouped(const Vec& x, Mat& jac, double t) const {
+    const Model& m = *w->model;
+    const StateLayout& L = m.layout();
+    const std::size_t n = x.size();
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        jac(i, j) = 0.0;
+    // Columns of the states of no muscle, one at a time.
+    for (int s : w->other_states)
+      column(x, jac, t, static_cast<std::size_t>(s));
+    // The j-th state of every muscle at once.
+    for (int slot = 0; slot < w->n_slots; ++slot) {
+      for (const auto& states : w->muscle_states)
+        if (slot < static_cast<int>(states.size())) {
+          const std::size_t c = static_cast<std::size_t>(states[static_cast<std::size_t>(slot)]);
+          w->xp[c] = x[c] + step_for(x[c]);
+        }
+      system(w->xp, w->f1, t);
+      const Eigen::VectorXd& force1 = system.data->muscle_force;
+      for (int i = 0; i < m.n_muscles(); ++i) {
+        const auto& states = w->muscle_states[static_cast<std::size_t>(i)];
+        if (slot >= static_cast<int>(states.size())) continue;
+        const std::size_t c = static_cast<std::size_t>(states[static_cast<std::size_t>(slot)]);
+        const double h = w->xp[c] - x[c];
+        for (int r : states)
+          jac(static_cast<std::size_t>(r), c) =
+              (w->f1[static_cast<std::size_t>(r)] - w->f0[static_cast<std::size_t>(r)]) / h;
+        const double df = (force1[i] - w->force0[i]) / h;
+        for (int dof = 0; dof < m.n_dofs(); ++dof)
+          jac(static_cast<std::size_t>(L.qd_offset + dof), c) = w->accel_per_force(dof, i) * df;
+        w->xp[c] = x[c];
+      }
+    }
+  }
 
   void operator()(const Vec& x, Mat& jac, double t, Vec& dfdt) const {
     const std::size_t n = x.size();
-    Vec f0(n), f1(n), xp(x);
-    system(x, f0, t);
-    const double eps = std::sqrt(std::numeric_limits<double>::epsilon());
-    for (std::size_t j = 0; j < n; ++j) {
-      const double h = eps * std::max(std::abs(x[j]), 1e-3);
-      xp[j] = x[j] + h;
-      system(xp, f1, t);
-      for (std::size_t i = 0; i < n; ++i)
-        jac(i, j) = (f1[i] - f0[i]) / h;
-      xp[j] = x[j];
+    w->xp = x;
+    system(x, w->f0, t);
+    w->force0 = system.data->muscle_force;
+    acceleration_per_force();
+    if (!w->checked) {
+      // First use: the grouped Jacobian must match the plain one where the laws keep to their
+      // muscle (relative 1e-3 of the column's scale, finite differences being what they are).
+      w->checked = true;
+      Mat reference(n, n);
+      plain(x, reference, t);
+      grouped(x, jac, t);
+      const bool has_segments = w->model->n_segments() > 0;
+      for (std::size_t j = 0; j < n && w->grouped; ++j) {
+        double scale = 1e-8;
+        for (std::size_t i = 0; i < n; ++i)
+          scale = std::max(scale, std::abs(reference(i, j)));
+        for (std::size_t i = 0; i < n; ++i) {
+          const bool acceleration_row =
+              static_cast<int>(i) >= w->model->layout().qd_offset &&
+              static_cast<int>(i) < w->model->layout().qd_offset + w->model->n_dofs();
+          if (has_segments && (acceleration_row || w->state_muscle[i] < 0)) continue;
+          if (std::abs(jac(i, j) - reference(i, j)) > 1e-3 * scale) {
+            w->grouped = false;
+            break;
+          }
+        }
+      }
+      if (!w->grouped) jac = reference;
+    } else if (w->grouped) {
+      grouped(x, jac, t);
+    } else {
+      plain(x, jac, t);
     }
-    const double ht = eps * std::max(std::abs(t), 1.0);
-    system(x, f1, t + ht);
+    const double ht =
+        std::sqrt(std::numeric_limits<double>::epsilon()) * std::max(std::abs(t), 1.0);
+    system(x, w->f1, t + ht);
     for (std::size_t i = 0; i < n; ++i)
-      dfdt[i] = (f1[i] - f0[i]) / ht;
+      dfdt[i] = (w->f1[i] - w->f0[i]) / ht;
     ++*jacobian_calls;
   }
 };
@@ -269,6 +437,8 @@ class Runner {
   std::size_t rhs_calls = 0;
   std::size_t jacobian_calls = 0;
   std::size_t steps = 0;
+  std::size_t retries = 0;         ///< steps retried shorter after a stage left the domain
+  std::size_t stage_failures = 0;  ///< consecutive ones
 
  private:
   /// The phase's angle: the sum of its driven coordinates [rad].
@@ -446,9 +616,23 @@ class Runner {
       std::pair<double, double> span;
       try {
         span = stepper.do_step(system_arg);
+        stage_failures = 0;
       } catch (const odeint::step_adjustment_error& e) {
         throw SimulationError(stepper.current_time(), "<step size>", o_.stepper,
                               std::string("step-size control failed: ") + e.what());
+      } catch (const StageFailure& failure) {
+        // A trial stage left the states' domain (the step was too long for the tolerance):
+        // retry from the last accepted state with a quarter of the step, as often as it takes
+        // to reach a step of 1e-12 of the time; then report the state and law at fault.
+        --steps;
+        const double t_now = stepper.current_time();
+        const double dt = 0.25 * stepper.current_time_step();
+        if (++stage_failures > 60 || dt < 1e-12 * std::max(1.0, std::abs(t_now)))
+          throw failure.error;
+        ++retries;
+        retry_state_ = stepper.current_state();
+        stepper.initialize(retry_state_, t_now, dt);
+        continue;
       }
       const double t_old = span.first, t_new = span.second;
       check_finite(t_new, stepper.current_state());
@@ -578,6 +762,7 @@ class Runner {
   Data data_;
   Drive drive_;
   Eigen::VectorXd scratch_;
+  Vec retry_state_;
   std::vector<double> row_;
   double t_total_ = 0.0;
   std::vector<std::size_t> event_channel_;  ///< channel index per EventSpec
@@ -736,7 +921,8 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
     } else {
       auto stepper = odeint::make_dense_output(options.atol, options.rtol, options.max_step,
                                                odeint::rosenbrock4<double>());
-      Jacobian jacobian{system, &runner.jacobian_calls};
+      JacobianWorkspace workspace(model);
+      Jacobian jacobian{system, &runner.jacobian_calls, &workspace};
       runner.run(stepper, std::make_pair(system, jacobian), phases, state, t_total);
     }
   } catch (...) {
@@ -763,6 +949,7 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   result.stats.steps = runner.steps;
   result.stats.rhs_calls = runner.rhs_calls;
   result.stats.jacobian_calls = runner.jacobian_calls;
+  result.stats.retries = runner.retries;
   result.stats.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.stats.stepper = options.stepper;

@@ -60,7 +60,10 @@ struct EpisodeStats {
   std::size_t steps = 0;           ///< accepted steps
   std::size_t rhs_calls = 0;       ///< right-hand-side evaluations (Jacobian columns included)
   std::size_t jacobian_calls = 0;  ///< Jacobian evaluations (stiff stepper)
-  double wall_time_s = 0.0;        ///< [s]
+  /// Steps retried shorter because a trial stage left the states' domain (e.g. a fibre length
+  /// below zero at a loose tolerance).
+  std::size_t retries = 0;
+  double wall_time_s = 0.0;  ///< [s]
   std::string stepper;
 };
 
@@ -92,8 +95,11 @@ struct EpisodeResult {
 /// /state/final.
 /// Records every channel of model.channels at multiples of output_dt, at phase ends and at
 /// events, into the result and (if output_path is set) an HDF5 file flushed as it goes.
-/// @throws SimulationError (time, channel, law) on a non-finite state, a step-size failure or the
-///         step limit; the file keeps every row recorded before the fault.
+/// A trial stage that leaves the states' domain (a non-finite state, or a law that refuses its
+/// input, such as a negative fibre length) makes the step retry shorter; only when no step down to
+/// 1e-12 of the time helps does the run stop.
+/// @throws SimulationError (time, channel, law) on a non-finite state, a state a law refuses, a
+///         step-size failure or the step limit; the file keeps every row recorded before the fault.
 /// @throws ModelError for a protocol that names unknown joints or muscles
 /// @throws Error "cancelled" when the progress callback returns false
 EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
