@@ -2,6 +2,8 @@
 
 #include <Eigen/Geometry>
 
+#include "body_motion.hpp"
+
 namespace msk {
 
 void compute_mass_matrix(const Model& model, Data& data) {
@@ -32,40 +34,21 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
                                  const Eigen::VectorXd& qdd, bool with_gravity) {
   const int nb = model.n_bodies();
   // Forward pass: angular velocity and acceleration of each body, linear acceleration of its
-  // joint centre (the reference point), all in ground. Gravity enters as a ground acceleration -g.
-  std::vector<Eigen::Vector3d> omega(nb), alpha(nb), acc_ref(nb), ref(nb);
-  const Eigen::Vector3d ground_acc =
-      with_gravity ? Eigen::Vector3d(-model.gravity()) : Eigen::Vector3d::Zero();
-  for (int b = 0; b < nb; ++b) {
-    const int p = model.body_parent()[b];
-    const Eigen::Vector3d w_p = p < 0 ? Eigen::Vector3d::Zero() : omega[p];
-    const Eigen::Vector3d al_p = p < 0 ? Eigen::Vector3d::Zero() : alpha[p];
-    // The joint centre in ground, as a point of the parent.
-    ref[b] = data.body_position[b] + data.body_rotation[b] * model.joint_location_in_child()[b];
-    Eigen::Vector3d a_ref = ground_acc;
-    if (p >= 0) {
-      const Eigen::Vector3d r = ref[b] - ref[p];
-      a_ref = acc_ref[p] + al_p.cross(r) + w_p.cross(w_p.cross(r));
-    }
-    acc_ref[b] = a_ref;
-    omega[b] = w_p;
-    alpha[b] = al_p;
-    const int d = model.body_dof()[b];
-    if (d >= 0) {
-      const Eigen::Vector3d axis = model.joint_ratio()[b] * data.joint_axis[b];
-      omega[b] += axis * qd[d];
-      alpha[b] += axis * qdd[d] + w_p.cross(axis * qd[d]);
-    }
-  }
+  // joint centre and centre of mass, all in ground. Gravity enters as a ground acceleration -g.
+  detail::BodyMotion motion;
+  detail::compute_body_motion(
+      model, data, qd, qdd,
+      with_gravity ? Eigen::Vector3d(-model.gravity()) : Eigen::Vector3d::Zero(), motion);
+  const auto& omega = motion.omega;
+  const auto& alpha = motion.alpha;
+  const auto& ref = motion.ref;
   // Backward pass: forces and moments (about the joint centre) transmitted to the parent.
   std::vector<Eigen::Vector3d> force(nb, Eigen::Vector3d::Zero()),
       moment(nb, Eigen::Vector3d::Zero());
   Eigen::VectorXd tau = Eigen::VectorXd::Zero(model.n_dofs());
   for (int b = nb - 1; b >= 0; --b) {
-    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com()[b];
-    const Eigen::Vector3d c = com - ref[b];
-    const Eigen::Vector3d a_com =
-        acc_ref[b] + alpha[b].cross(c) + omega[b].cross(omega[b].cross(c));
+    const Eigen::Vector3d c = motion.com[b] - ref[b];
+    const Eigen::Vector3d& a_com = motion.acc_com[b];
     const Eigen::Matrix3d inertia =
         data.body_rotation[b] * model.body_inertia()[b] * data.body_rotation[b].transpose();
     const Eigen::Vector3d f = model.body_mass()[b] * a_com;
