@@ -9,8 +9,12 @@
 #pragma once
 
 #include "msk/error.hpp"
+#include "msk/io/attributes.hpp"
+#include "msk/io/equilibrium_file.hpp"
+#include "msk/io/hdf5_file.hpp"
 #include "msk/io/reader.hpp"
 #include "msk/io/recorder.hpp"
+#include "msk/io/table.hpp"
 #include "msk/io/time_series.hpp"
 #include "msk/law/law.hpp"
 #include "msk/law/registry.hpp"
@@ -36,6 +40,7 @@
 #include "msk/sim/effort_qp.hpp"
 #include "msk/sim/episode.hpp"
 #include "msk/sim/equilibrium.hpp"
+#include "msk/sim/equilibrium_tables.hpp"
 #include "msk/sim/joint_loads.hpp"
 #include "msk/sim/kinematics.hpp"
 #include "msk/sim/posture.hpp"
