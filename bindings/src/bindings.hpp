@@ -15,6 +15,7 @@ void bind_sim(pybind11::module_& m);
 void bind_io(pybind11::module_& m);
 void bind_spine(pybind11::module_& m);
 void bind_equilibrium_file(pybind11::module_& m);
+void bind_drawing(pybind11::module_& m);
 
 /// Attributes as a dict {name: str, int or float}, in order (bind_equilibrium_file.cpp).
 pybind11::dict attributes_dict(const io::Attributes& attributes);

@@ -36,6 +36,7 @@
 #include "msk/muscle/curves.hpp"
 #include "msk/muscle/muscle_tendon.hpp"
 #include "msk/sim/data.hpp"
+#include "msk/sim/drawing.hpp"
 #include "msk/sim/dynamics.hpp"
 #include "msk/sim/effort_qp.hpp"
 #include "msk/sim/episode.hpp"
