@@ -70,7 +70,6 @@ class Skeleton:
     """
 
     def __init__(self, model: Any, *, arc_points: int = 8) -> None:
-        from msk._api import Model
         from msk._runtime import require_core
 
         core = require_core()
@@ -81,10 +80,8 @@ class Skeleton:
                 raise ValueError(
                     f"model text: expected a model with a list of bodies ({error})"
                 ) from None
-        elif isinstance(model, Model):
-            compiled = model.core
         else:
-            compiled = model
+            compiled = getattr(model, "core", model)  # an msk.Model wraps the core's
         if isinstance(arc_points, bool) or not isinstance(arc_points, int) or arc_points < 0:
             raise ValueError(f"arc_points: expected a whole number >= 0, got {arc_points!r}")
         self._core = core
