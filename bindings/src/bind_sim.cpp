@@ -3,11 +3,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <memory>
 
 #include "bindings.hpp"
 #include "msk/error.hpp"
 #include "msk/sim/episode.hpp"
+#include "msk/sim/protocol.hpp"
 #include "msk/sim/session_outcome.hpp"
 #include "msk/sim/state.hpp"
 
@@ -214,6 +216,41 @@ void bind_sim(py::module_& m) {
       },
       py::arg("model"), py::arg("protocol_json"),
       "Parses and resolves a protocol against a model; returns the number of elementary phases.");
+  m.def(
+      "phase_schema",
+      []() {
+        // The parser's own table (msk::phase_types): what Python's builders check and default.
+        auto bound = [](double x) {
+          return std::isfinite(x) ? py::object(py::float_(x)) : py::object(py::none());
+        };
+        py::list types;
+        for (const PhaseType& t : phase_types()) {
+          py::list fields;
+          for (const PhaseField& f : t.fields) {
+            py::dict d;
+            d["name"] = f.name;
+            d["kind"] = phase_field_kind_name(f.kind);
+            d["unit"] = f.unit;
+            d["required"] = f.required;
+            d["default"] = std::isnan(f.default_value) ? py::object(py::none())
+                                                       : py::object(py::float_(f.default_value));
+            d["low"] = bound(f.low);
+            d["high"] = bound(f.high);
+            d["low_open"] = f.low_open;
+            d["description"] = f.description;
+            fields.append(d);
+          }
+          py::dict d;
+          d["name"] = t.name;
+          d["description"] = t.description;
+          d["fields"] = fields;
+          types.append(d);
+        }
+        return types;
+      },
+      "The phase types of protocols and their fields, from the parser's own table: "
+      "[{name, description, fields: [{name, kind, unit, required, default, low, high, low_open, "
+      "description}]}] (default None: required or not a number; low/high None: unbounded).");
 }
 
 }  // namespace msk::python

@@ -9,6 +9,7 @@
 #include "msk/error.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/equilibrium.hpp"
+#include "msk/sim/equilibrium_tables.hpp"
 #include "msk/sim/posture.hpp"
 
 namespace py = pybind11;
@@ -41,7 +42,7 @@ py::array_t<double> segment_column(const EquilibriumResult& r, F&& field) {
   return a;
 }
 
-py::dict result_dict(const Model& m, const EquilibriumResult& r) {
+py::dict result_dict(const Model& m, const EquilibriumResult& r, PostureMode mode) {
   py::dict d;
   d["q"] = vector(r.q);
   d["gravity"] = vector(r.gravity);
@@ -129,6 +130,8 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r) {
   d["qp_iterations"] = r.qp_iterations;
   d["load_iterations"] = r.load_iterations;
   d["relax_iterations"] = r.relax_iterations;
+  // The tables and geometry as equilibrium files store them (make_stored_equilibrium).
+  d["stored"] = equilibrium_dict(make_stored_equilibrium(m, r, "default", mode));
   return d;
 }
 
@@ -183,7 +186,7 @@ void bind_spine(py::module_& m) {
           py::gil_scoped_release release;
           r = solve_equilibrium(*model, posture, o);
         }
-        return result_dict(*model, r);
+        return result_dict(*model, r, o.mode);
       },
       py::arg("model"), py::arg("posture"), py::arg("mode") = "rhythm",
       py::arg("posture_stiffness") = EquilibriumOptions{}.posture_stiffness,
@@ -191,7 +194,8 @@ void bind_spine(py::module_& m) {
       py::arg("reserve_fraction") = EquilibriumOptions{}.reserve_fraction,
       py::arg("effort_weight") = std::vector<double>{},
       "Posture equilibrium (static optimisation): activations, muscle forces and the loads of "
-      "every spinal level. Returns a dict of NumPy arrays (SI units). Raises EquilibriumError "
+      "every spinal level. Returns a dict of NumPy arrays (SI units); 'stored' holds the "
+      "tables and geometry as equilibrium files store them. Raises EquilibriumError "
       "naming the level no activation can balance. The GIL is released while solving.");
 }
 

@@ -5,6 +5,12 @@ returns one phase as a plain ``dict`` in the schema that :func:`msk.simulate` pa
 and checks its arguments first so that a typo fails here with a clear :class:`ValueError` instead
 of after a long run.
 
+The core owns the schema: the phase types, their fields, units, ranges and defaults are those of
+its protocol parser (:func:`phase_schema`, C++ ``msk::phase_types()``). An argument left as
+``None`` takes the core's default (documented with each builder, and tested against the core);
+the builders check ranges against the core's and write the defaults into the phase, so that a
+phase reads the same in Python, in a run file and in a study's sweep.
+
 Units follow the names: durations and times in seconds, angles in degrees (``*_deg``), speeds in
 degrees per second (``*_deg_s``), torques in newton metres, efforts in percent of maximal voluntary
 contraction (``*_pct_mvc``), excitations normalised to [0, 1].
@@ -22,11 +28,15 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
+
+from msk._runtime import core_or_none
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +52,7 @@ __all__ = [
     "isometric",
     "passive_stretch",
     "phase_from_dict",
+    "phase_schema",
     "pir",
     "pir_summary",
     "ramp",
@@ -53,14 +64,72 @@ Phase = dict[str, Any]
 """One phase: a JSON-ready ``dict`` with a ``"type"`` key (see the builders)."""
 
 
+# --- the core's schema -----------------------------------------------------------------------
+
+_SCHEMA_SNAPSHOT = Path(__file__).with_name("phase_schema.json")
+"""The core's schema as ``msk._core.phase_schema()`` returns it, written by
+scripts/gen_phase_schema.py (a test keeps it equal to the core's): what the builders use on a
+machine without the compiled core."""
+
+_schema_cache: list[Any] = [None, None]  # [source it came from, schema by type]
+
+
+def _schema() -> dict[str, dict[str, Any]]:
+    """``{type: {"description": str, "fields": {name: field}}}`` from the core (its snapshot
+    without it)."""
+    core = core_or_none()
+    source = getattr(core, "phase_schema", None) if core is not None else None
+    if _schema_cache[0] is not source or _schema_cache[1] is None:
+        raw = source() if source is not None else json.loads(_SCHEMA_SNAPSHOT.read_text("utf-8"))
+        _schema_cache[1] = {
+            t["name"]: {
+                "description": t["description"],
+                "fields": {f["name"]: dict(f) for f in t["fields"]},
+            }
+            for t in raw
+        }
+        _schema_cache[0] = source
+    schema: dict[str, dict[str, Any]] = _schema_cache[1]
+    return schema
+
+
+def phase_schema() -> dict[str, dict[str, Any]]:
+    """The phase types of protocols, from the core's protocol parser (one owner of the schema).
+
+    Returns
+    -------
+    dict
+        ``{type: {"description": str, "fields": {name: field}}}`` in the core's order; each
+        field is a dict: ``kind`` (``"number"``, ``"whole_number"``, ``"name"``, ``"names"``,
+        ``"excitations"``, ``"path"``, ``"text"``), ``unit``, ``required``, ``default`` (None
+        for a required field or one that is not a number), ``low``, ``high`` (None: unbounded),
+        ``low_open`` (True: ``low`` itself is outside the range) and ``description``.
+
+    Raises
+    ------
+    Nothing
+        Without the compiled core, the schema comes from the snapshot shipped with msk.
+    """
+    return copy.deepcopy(_schema())
+
+
+def _field(kind: str, name: str) -> dict[str, Any]:
+    field: dict[str, Any] = _schema()[kind]["fields"][name]
+    return field
+
+
 # --- argument checks -------------------------------------------------------------------------
+
+
+def _suffix(unit: str) -> str:
+    return f" [{unit}]" if unit not in ("", "1") else ""
 
 
 def _number(name: str, value: Any, unit: str = "") -> float:
     """Return ``value`` as a finite float, or raise ``ValueError`` naming the argument."""
     import numpy as np
 
-    suffix = f" [{unit}]" if unit else ""
+    suffix = _suffix(unit)
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}: expected a number{suffix}, got {value!r}")
     number = float(value)
@@ -69,31 +138,33 @@ def _number(name: str, value: Any, unit: str = "") -> float:
     return number
 
 
-def _positive(name: str, value: Any, unit: str = "") -> float:
-    """Return ``value`` as a float > 0."""
+def _checked(name: str, value: Any, field: Mapping[str, Any]) -> float:
+    """``value`` as a float within the core's range for ``field``, or ``ValueError`` saying the
+    range; None gives the core's default."""
+    if value is None and field["default"] is not None:
+        return float(field["default"])
+    unit = str(field["unit"])
     number = _number(name, value, unit)
-    if number <= 0.0:
-        suffix = f" [{unit}]" if unit else ""
-        raise ValueError(f"{name}: expected a positive number{suffix}, got {value!r}")
-    return number
+    low = -math.inf if field["low"] is None else float(field["low"])
+    high = math.inf if field["high"] is None else float(field["high"])
+    open_low = bool(field["low_open"])
+    if (number > low if open_low else number >= low) and number <= high:
+        return number
+    suffix = _suffix(unit)
+    interval = f"{'(' if open_low else '['}{low:g}, {high:g}]"
+    wide = high >= 1e6  # a sanity limit (durations), not one a user meets: not worth a mention
+    if number <= 0 and low >= 0 and (low > 0 or open_low):
+        expected = f"a positive number{suffix}" + ("" if wide else f" in {interval}")
+    elif number < 0 and low == 0 and wide:
+        expected = f"a number >= 0{suffix}"
+    else:
+        expected = f"a number in {interval}{suffix}"
+    raise ValueError(f"{name}: expected {expected}, got {value!r}")
 
 
-def _non_negative(name: str, value: Any, unit: str = "") -> float:
-    """Return ``value`` as a float >= 0."""
-    number = _number(name, value, unit)
-    if number < 0.0:
-        suffix = f" [{unit}]" if unit else ""
-        raise ValueError(f"{name}: expected a number >= 0{suffix}, got {value!r}")
-    return number
-
-
-def _in_range(name: str, value: Any, low: float, high: float, unit: str = "") -> float:
-    """Return ``value`` as a float in the closed interval [low, high]."""
-    number = _number(name, value, unit)
-    if not low <= number <= high:
-        suffix = f" [{unit}]" if unit else ""
-        raise ValueError(f"{name}: expected a number in [{low:g}, {high:g}]{suffix}, got {value!r}")
-    return number
+def _value(kind: str, field: str, value: Any) -> float:
+    """A number field of phase type ``kind``, checked (None: the core's default)."""
+    return _checked(f"{kind}.{field}", value, _field(kind, field))
 
 
 def _name(name: str, value: Any) -> str:
@@ -116,12 +187,20 @@ def _names(name: str, values: Any) -> list[str]:
     return result
 
 
-def _count(name: str, value: Any) -> int:
-    """Return ``value`` as an int >= 1."""
+def _count(kind: str, field: str, value: Any) -> int:
+    """A whole-number field (None: the core's default), within the core's range."""
     import numpy as np
 
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
+    spec = _field(kind, field)
+    if value is None:
+        return int(spec["default"])
+    low, high = int(spec["low"]), int(spec["high"])
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{kind}.{field}: expected a whole number >= {low}, got {value!r}")
+    if value > high:
+        raise ValueError(
+            f"{kind}.{field}: expected a whole number in [{low}, {high}], got {value!r}"
+        )
     return int(value)
 
 
@@ -134,7 +213,7 @@ def rest(duration: float) -> Phase:
     Parameters
     ----------
     duration : float
-        Length of the phase [s], > 0.
+        Length of the phase [s], in (0, 1e7].
 
     Returns
     -------
@@ -147,7 +226,7 @@ def rest(duration: float) -> Phase:
         An argument out of its range;
         the message names it, with the range and units.
     """
-    return {"type": "rest", "duration": _positive("rest.duration", duration, "s")}
+    return {"type": "rest", "duration": _value("rest", "duration", duration)}
 
 
 EXCITATION_FILE_SUFFIXES = (".sto", ".mot", ".csv")
@@ -157,7 +236,7 @@ EXCITATION_FILE_SUFFIXES = (".sto", ".mot", ".csv")
 def voluntary(
     duration: float,
     excitation: Mapping[str, float] | None = None,
-    rise_s: float = 0.05,
+    rise_s: float | None = None,
     excitation_file: str | os.PathLike[str] | None = None,
 ) -> Phase:
     """Voluntary contraction with the joints free.
@@ -165,12 +244,12 @@ def voluntary(
     Parameters
     ----------
     duration : float
-        Length of the phase [s], > 0.
+        Length of the phase [s], in (0, 1e7].
     excitation : mapping of str to float, optional
         Target voluntary excitation per muscle [1], each in [0, 1]; e.g. ``{"BIClong": 0.2}``.
-    rise_s : float
-        Time to ramp from the previous excitation to the target [s], >= 0 (not used with
-        ``excitation_file``).
+    rise_s : float, optional
+        Time to ramp from the previous excitation to the target [s], in [0, 60]; default 0.05
+        (not used with ``excitation_file``).
     excitation_file : str or path, optional
         Instead of ``excitation``: excitations over time from an OpenSim storage file (``.sto``,
         e.g. OpenSim's ``controls`` output) or a CSV file, with a ``time`` column [s, from the
@@ -209,7 +288,7 @@ def voluntary(
             raise FileNotFoundError(f"voluntary.excitation_file: no such file {path!r}")
         return {
             "type": "voluntary",
-            "duration": _positive("voluntary.duration", duration, "s"),
+            "duration": _value("voluntary", "duration", duration),
             "excitation_file": os.path.abspath(path),
         }
     if not isinstance(excitation, Mapping) or not excitation:
@@ -217,15 +296,16 @@ def voluntary(
             f"voluntary.excitation: expected a mapping of muscle name to excitation in [0, 1], "
             f"got {excitation!r}"
         )
+    level = _field("voluntary", "excitation")
     targets = {
-        _name("voluntary.excitation key", m): _in_range(f"voluntary.excitation[{m!r}]", e, 0, 1)
+        _name("voluntary.excitation key", m): _checked(f"voluntary.excitation[{m!r}]", e, level)
         for m, e in excitation.items()
     }
     return {
         "type": "voluntary",
-        "duration": _positive("voluntary.duration", duration, "s"),
+        "duration": _value("voluntary", "duration", duration),
         "excitation": targets,
-        "rise_s": _non_negative("voluntary.rise_s", rise_s, "s"),
+        "rise_s": _value("voluntary", "rise_s", rise_s),
     }
 
 
@@ -275,12 +355,12 @@ def hold(
     ----------
     {where}
     duration : float
-        Length of the phase [s], > 0.
+        Length of the phase [s], in (0, 1e7].
 
     Returns
     -------
-    Phase
-        ``{{"type": "hold", ...}}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
@@ -289,11 +369,11 @@ def hold(
         the message names it, with the range and units.
     """
     if duration is None:
-        raise ValueError("hold.duration: expected a positive number [s], got None")
+        raise ValueError("hold.duration: expected a number in (0, 1e+07] [s], got None")
     return {
         "type": "hold",
         **_where("hold", joint, region, hold_others),
-        "duration": _positive("hold.duration", duration, "s"),
+        "duration": _value("hold", "duration", duration),
     }
 
 
@@ -305,20 +385,21 @@ def ramp(
     region: str | None = None,
     hold_others: bool | None = None,
 ) -> Phase:
-    """The examiner moves ``joint`` (or ``region``) at constant speed to a target angle.
+    """The examiner moves ``joint`` (or ``region``) at constant speed to ``to_deg``.
 
     Parameters
     ----------
     {where}
     to_deg : float
-        Target angle [deg] (a region's: its total flexion).
+        Target angle [deg], in [-360, 360] (a region's: its total flexion).
     speed_deg_s : float
-        Angular speed [deg/s], > 0; the direction follows from the current and target angles.
+        Angular speed [deg/s], in [0.001, 5000]; the direction follows from the current and
+        target angles.
 
     Returns
     -------
-    Phase
-        ``{{"type": "ramp", ...}}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
@@ -326,20 +407,23 @@ def ramp(
         An argument out of its range, both or neither of joint and region;
         the message names it, with the range and units.
     """
+    for name, value in (("to_deg", to_deg), ("speed_deg_s", speed_deg_s)):
+        if value is None:
+            raise ValueError(f"ramp.{name}: expected a number, got None")
     return {
         "type": "ramp",
         **_where("ramp", joint, region, hold_others),
-        "to_deg": _number("ramp.to_deg", to_deg, "deg"),
-        "speed_deg_s": _positive("ramp.speed_deg_s", speed_deg_s, "deg/s"),
+        "to_deg": _value("ramp", "to_deg", to_deg),
+        "speed_deg_s": _value("ramp", "speed_deg_s", speed_deg_s),
     }
 
 
 def isometric(
     joint: str | None = None,
     muscles: Sequence[str] | None = None,
-    effort_pct_mvc: float = 20.0,
-    duration: float = 5.0,
-    rise_s: float = 0.2,
+    effort_pct_mvc: float | None = None,
+    duration: float | None = None,
+    rise_s: float | None = None,
     *,
     region: str | None = None,
     hold_others: bool | None = None,
@@ -352,17 +436,17 @@ def isometric(
     {where}
     muscles : sequence of str
         Muscles excited voluntarily.
-    effort_pct_mvc : float
-        Voluntary effort [% MVC], in [0, 100].
-    duration : float
-        Length of the contraction [s], > 0.
-    rise_s : float
-        Time to reach the effort [s], >= 0.
+    effort_pct_mvc : float, optional
+        Voluntary effort [% MVC], in [0, 100]; default 20.
+    duration : float, optional
+        Length of the contraction [s], in (0, 1e7]; default 5.
+    rise_s : float, optional
+        Time to reach the effort [s], in [0, 60]; default 0.2.
 
     Returns
     -------
-    Phase
-        ``{{"type": "isometric", ...}}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
@@ -374,67 +458,57 @@ def isometric(
         "type": "isometric",
         **_where("isometric", joint, region, hold_others),
         "muscles": _names("isometric.muscles", muscles),
-        "effort_pct_mvc": _in_range("isometric.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
-        "duration": _positive("isometric.duration", duration, "s"),
-        "rise_s": _non_negative("isometric.rise_s", rise_s, "s"),
+        "effort_pct_mvc": _value("isometric", "effort_pct_mvc", effort_pct_mvc),
+        "duration": _value("isometric", "duration", duration),
+        "rise_s": _value("isometric", "rise_s", rise_s),
     }
 
 
-def _barrier(kind: str, barrier_torque: float, barrier_stiffness_nm_per_deg: float) -> Phase:
-    fields: Phase = {"barrier_torque": _positive(f"{kind}.barrier_torque", barrier_torque, "N m")}
-    if barrier_stiffness_nm_per_deg:
-        fields["barrier_stiffness_nm_per_deg"] = _non_negative(
-            f"{kind}.barrier_stiffness_nm_per_deg", barrier_stiffness_nm_per_deg, "N m/deg"
-        )
-    return fields
-
-
-_BARRIER_DOC = """barrier_torque : float
-        The examiner's barrier torque [N m], > 0: the resisting torque the person tolerates at
-        baseline. The stretch stops where the resisting torque reaches it times the stretched
-        muscles' mean stretch tolerance (law ``stretch_tolerance``, 1 at baseline; it rises while
-        stretching and fades at rest), and, with ``barrier_stiffness_nm_per_deg``, where the
-        tissues also resist with that stiffness (end-feel).
-    barrier_stiffness_nm_per_deg : float
-        End-feel: the stiffness the resisting torque must also reach along the stretch [N m/deg],
-        >= 0 (0: torque alone). It puts the barrier on the rise of the torque-angle curve, not on
-        a plateau."""
+_BARRIER_DOC = """barrier_torque : float, optional
+        The examiner's barrier torque [N m], in [1e-06, 10000]; default 2: the resisting torque
+        the person tolerates at baseline. The stretch stops where the resisting torque reaches it
+        times the stretched muscles' mean stretch tolerance (law ``stretch_tolerance``, 1 at
+        baseline; it rises while stretching and fades at rest), and, with
+        ``barrier_stiffness_nm_per_deg``, where the tissues also resist with that stiffness.
+    barrier_stiffness_nm_per_deg : float, optional
+        End-feel: the stiffness the resisting torque must also reach along the stretch
+        [N m/deg], in [0, 10000]; default 0 (torque alone). It puts the barrier on the rise of the
+        torque-angle curve, not on a plateau."""
 
 
 def passive_stretch(
     joint: str | None = None,
     muscles: Sequence[str] | None = None,
-    speed_deg_s: float = 5.0,
-    barrier_torque: float = 2.0,
-    max_duration: float = 60.0,
+    speed_deg_s: float | None = None,
+    barrier_torque: float | None = None,
+    max_duration: float | None = None,
     *,
     region: str | None = None,
     hold_others: bool | None = None,
-    barrier_stiffness_nm_per_deg: float = 0.0,
+    barrier_stiffness_nm_per_deg: float | None = None,
 ) -> Phase:
     """Passive stretch to the barrier.
 
-    The examiner moves ``joint`` (or ``region``) in the direction that lengthens ``muscles`` until
-    the barrier; the phase then ends with the event ``barrier:<joint or region>``. A stretch that
-    starts past its barrier does not move: it records ``barrier_exceeded:<...>`` and a warning
-    (:attr:`msk.Results.warnings`).
+    The examiner moves ``joint`` (or ``region``) in the direction that lengthens ``muscles``
+    until the barrier is reached (event ``barrier:<joint or region>``) or ``max_duration``
+    passes.
 
     Parameters
     ----------
     {where}
     muscles : sequence of str
         Muscles to lengthen; they set the direction of the stretch.
-    speed_deg_s : float
-        Stretch speed [deg/s], > 0.
+    speed_deg_s : float, optional
+        Stretch speed [deg/s], in [0.001, 5000]; default 5.
     {barrier}
-    max_duration : float
-        The phase ends after this time even without reaching the barrier [s], > 0.
+    max_duration : float, optional
+        The phase ends after this time even without reaching the barrier [s], in [0.001, 1e7];
+        default 60.
 
     Returns
     -------
-    Phase
-        ``{{"type": "passive_stretch", ...}}``: the checked arguments, in SI or the units of
-        their names.
+    dict
+        The phase.
 
     Raises
     ------
@@ -446,25 +520,28 @@ def passive_stretch(
         "type": "passive_stretch",
         **_where("passive_stretch", joint, region, hold_others),
         "muscles": _names("passive_stretch.muscles", muscles),
-        "speed_deg_s": _positive("passive_stretch.speed_deg_s", speed_deg_s, "deg/s"),
-        **_barrier("passive_stretch", barrier_torque, barrier_stiffness_nm_per_deg),
-        "max_duration": _positive("passive_stretch.max_duration", max_duration, "s"),
+        "speed_deg_s": _value("passive_stretch", "speed_deg_s", speed_deg_s),
+        "barrier_torque": _value("passive_stretch", "barrier_torque", barrier_torque),
+        "barrier_stiffness_nm_per_deg": _value(
+            "passive_stretch", "barrier_stiffness_nm_per_deg", barrier_stiffness_nm_per_deg
+        ),
+        "max_duration": _value("passive_stretch", "max_duration", max_duration),
     }
 
 
 def pir(
     joint: str | None = None,
     muscles: Sequence[str] | None = None,
-    cycles: int = 3,
-    effort_pct_mvc: float = 20.0,
-    contraction_s: float = 5.0,
-    relaxation_s: float = 2.0,
-    stretch_speed_deg_s: float = 5.0,
-    barrier_torque: float = 2.0,
+    cycles: int | None = None,
+    effort_pct_mvc: float | None = None,
+    contraction_s: float | None = None,
+    relaxation_s: float | None = None,
+    stretch_speed_deg_s: float | None = None,
+    barrier_torque: float | None = None,
     *,
     region: str | None = None,
     hold_others: bool | None = None,
-    barrier_stiffness_nm_per_deg: float = 0.0,
+    barrier_stiffness_nm_per_deg: float | None = None,
     max_duration: float | None = None,
 ) -> Phase:
     """Post-isometric relaxation (muscle energy technique) on ``muscles`` about ``joint`` or a
@@ -473,31 +550,32 @@ def pir(
     An initial stretch to the barrier, then ``cycles`` times: an isometric contraction at
     ``effort_pct_mvc``, a relaxation hold, and a stretch to the new barrier. Events
     ``barrier:<joint or region>`` mark each barrier and ``pir_cycle_start:<k>`` each cycle; see
-    :func:`pir_summary`.
+    :func:`pir_summary`. (A run file's or a phase dict's ``pir`` may also set ``rise_s``, with
+    the core's default 0.05 s otherwise.)
 
     Parameters
     ----------
     {where}
     muscles : sequence of str
         Muscles treated (contracted, then stretched).
-    cycles : int
-        Number of contraction-relaxation-stretch cycles, >= 1.
-    effort_pct_mvc : float
-        Contraction effort [% MVC], in [0, 100].
-    contraction_s : float
-        Contraction length [s], > 0.
-    relaxation_s : float
-        Relaxation hold after each contraction [s], > 0.
-    stretch_speed_deg_s : float
-        Stretch speed [deg/s], > 0.
+    cycles : int, optional
+        Number of contraction-relaxation-stretch cycles, in [1, 100]; default 3.
+    effort_pct_mvc : float, optional
+        Contraction effort [% MVC], in [0, 100]; default 20.
+    contraction_s : float, optional
+        Contraction length [s], in (0, 600]; default 5.
+    relaxation_s : float, optional
+        Relaxation hold after each contraction [s], in (0, 600]; default 2.
+    stretch_speed_deg_s : float, optional
+        Stretch speed [deg/s], in [0.001, 5000]; default 5.
     {barrier}
     max_duration : float, optional
-        Time limit of each stretch [s], > 0 (default 60).
+        Time limit of each stretch [s], in [0.001, 1e7]; default 60.
 
     Returns
     -------
-    Phase
-        ``{{"type": "pir", ...}}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
@@ -505,20 +583,21 @@ def pir(
         An argument out of its range, both or neither of joint and region, an empty muscle list;
         the message names it, with the range and units.
     """
-    phase: Phase = {
+    return {
         "type": "pir",
         **_where("pir", joint, region, hold_others),
         "muscles": _names("pir.muscles", muscles),
-        "cycles": _count("pir.cycles", cycles),
-        "effort_pct_mvc": _in_range("pir.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
-        "contraction_s": _positive("pir.contraction_s", contraction_s, "s"),
-        "relaxation_s": _positive("pir.relaxation_s", relaxation_s, "s"),
-        "stretch_speed_deg_s": _positive("pir.stretch_speed_deg_s", stretch_speed_deg_s, "deg/s"),
-        **_barrier("pir", barrier_torque, barrier_stiffness_nm_per_deg),
+        "cycles": _count("pir", "cycles", cycles),
+        "effort_pct_mvc": _value("pir", "effort_pct_mvc", effort_pct_mvc),
+        "contraction_s": _value("pir", "contraction_s", contraction_s),
+        "relaxation_s": _value("pir", "relaxation_s", relaxation_s),
+        "stretch_speed_deg_s": _value("pir", "stretch_speed_deg_s", stretch_speed_deg_s),
+        "barrier_torque": _value("pir", "barrier_torque", barrier_torque),
+        "barrier_stiffness_nm_per_deg": _value(
+            "pir", "barrier_stiffness_nm_per_deg", barrier_stiffness_nm_per_deg
+        ),
+        "max_duration": _value("pir", "max_duration", max_duration),
     }
-    if max_duration is not None:
-        phase["max_duration"] = _positive("pir.max_duration", max_duration, "s")
-    return phase
 
 
 for _builder in (hold, ramp, isometric, passive_stretch, pir):

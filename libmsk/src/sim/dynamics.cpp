@@ -2,16 +2,15 @@
 
 #include <Eigen/Geometry>
 
+#include "body_motion.hpp"
+
 namespace msk {
 
 namespace {
 
 /// Per-body buffers of the recursive Newton-Euler pass (size n_bodies each).
 struct NewtonEulerBuffers {
-  std::vector<Eigen::Vector3d>& omega;
-  std::vector<Eigen::Vector3d>& alpha;
-  std::vector<Eigen::Vector3d>& acc_ref;
-  std::vector<Eigen::Vector3d>& ref;
+  detail::BodyMotion motion;
   std::vector<Eigen::Vector3d>& force;
   std::vector<Eigen::Vector3d>& moment;
 };
@@ -21,44 +20,23 @@ void newton_euler(const Model& model, const Data& data, const Eigen::VectorXd& q
                   const Eigen::VectorXd& qdd, bool with_gravity, NewtonEulerBuffers& w,
                   Eigen::VectorXd& tau) {
   const int nb = model.n_bodies();
-  // Forward pass: angular velocity and acceleration of each body, linear acceleration of its
-  // joint centre (the reference point), all in ground. Gravity enters as a ground acceleration -g.
-  const Eigen::Vector3d ground_acc =
-      with_gravity ? Eigen::Vector3d(-model.gravity()) : Eigen::Vector3d::Zero();
+  // Forward pass (body_motion.hpp); gravity enters as a ground acceleration -g.
+  const detail::BodyMotion& m = w.motion;
+  detail::compute_body_motion(
+      model, data, qd, qdd,
+      with_gravity ? Eigen::Vector3d(-model.gravity()) : Eigen::Vector3d::Zero(), w.motion);
+  // Backward pass: forces and moments (about the joint centre) transmitted to the parent.
   for (int b = 0; b < nb; ++b) {
-    const int p = model.body_parent()[b];
-    const Eigen::Vector3d w_p = p < 0 ? Eigen::Vector3d::Zero() : w.omega[p];
-    const Eigen::Vector3d al_p = p < 0 ? Eigen::Vector3d::Zero() : w.alpha[p];
-    // The joint centre in ground, as a point of the parent.
-    w.ref[b] = data.body_position[b] + data.body_rotation[b] * model.joint_location_in_child()[b];
-    Eigen::Vector3d a_ref = ground_acc;
-    if (p >= 0) {
-      const Eigen::Vector3d r = w.ref[b] - w.ref[p];
-      a_ref = w.acc_ref[p] + al_p.cross(r) + w_p.cross(w_p.cross(r));
-    }
-    w.acc_ref[b] = a_ref;
-    w.omega[b] = w_p;
-    w.alpha[b] = al_p;
-    const int d = model.body_dof()[b];
-    if (d >= 0) {
-      const Eigen::Vector3d axis = model.joint_ratio()[b] * data.joint_axis[b];
-      w.omega[b] += axis * qd[d];
-      w.alpha[b] += axis * qdd[d] + w_p.cross(axis * qd[d]);
-    }
     w.force[b].setZero();
     w.moment[b].setZero();
   }
-  // Backward pass: forces and moments (about the joint centre) transmitted to the parent.
   tau.setZero(model.n_dofs());
   for (int b = nb - 1; b >= 0; --b) {
-    const Eigen::Vector3d com = data.body_position[b] + data.body_rotation[b] * model.body_com()[b];
-    const Eigen::Vector3d c = com - w.ref[b];
-    const Eigen::Vector3d a_com =
-        w.acc_ref[b] + w.alpha[b].cross(c) + w.omega[b].cross(w.omega[b].cross(c));
+    const Eigen::Vector3d c = m.com[b] - m.ref[b];
     const Eigen::Matrix3d inertia =
         data.body_rotation[b] * model.body_inertia()[b] * data.body_rotation[b].transpose();
-    const Eigen::Vector3d f = model.body_mass()[b] * a_com;
-    const Eigen::Vector3d n = inertia * w.alpha[b] + w.omega[b].cross(inertia * w.omega[b]);
+    const Eigen::Vector3d f = model.body_mass()[b] * m.acc_com[b];
+    const Eigen::Vector3d n = inertia * m.alpha[b] + m.omega[b].cross(inertia * m.omega[b]);
     w.force[b] += f;
     w.moment[b] += n + c.cross(f);
     const int d = model.body_dof()[b];
@@ -66,7 +44,7 @@ void newton_euler(const Model& model, const Data& data, const Eigen::VectorXd& q
     const int p = model.body_parent()[b];
     if (p >= 0) {
       w.force[p] += w.force[b];
-      w.moment[p] += w.moment[b] + (w.ref[b] - w.ref[p]).cross(w.force[b]);
+      w.moment[p] += w.moment[b] + (m.ref[b] - m.ref[p]).cross(w.force[b]);
     }
   }
 }
@@ -105,8 +83,9 @@ void compute_mass_matrix(const Model& model, Data& data) {
 Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eigen::VectorXd& qd,
                                  const Eigen::VectorXd& qdd, bool with_gravity) {
   const std::size_t nb = static_cast<std::size_t>(model.n_bodies());
-  std::vector<Eigen::Vector3d> omega(nb), alpha(nb), acc_ref(nb), ref(nb), force(nb), moment(nb);
-  NewtonEulerBuffers w{omega, alpha, acc_ref, ref, force, moment};
+  std::vector<Eigen::Vector3d> omega(nb), alpha(nb), ref(nb), acc_ref(nb), com(nb), acc_com(nb),
+      force(nb), moment(nb);
+  NewtonEulerBuffers w{{omega, alpha, ref, acc_ref, com, acc_com}, force, moment};
   Eigen::VectorXd tau(model.n_dofs());
   newton_euler(model, data, qd, qdd, with_gravity, w, tau);
   return tau;
@@ -114,7 +93,9 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
 
 void compute_bias(const Model& model, const Eigen::VectorXd& qd, Data& data) {
   Data::Workspace& ws = data.work;
-  NewtonEulerBuffers w{ws.omega, ws.alpha, ws.acc_ref, ws.ref, ws.force, ws.moment};
+  NewtonEulerBuffers w{{ws.omega, ws.alpha, ws.ref, ws.acc_ref, ws.com, ws.acc_com},
+                       ws.force,
+                       ws.moment};
   newton_euler(model, data, qd, ws.zero_dofs, true, w, data.bias);
 }
 

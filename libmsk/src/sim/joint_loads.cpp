@@ -3,6 +3,7 @@
 #include <Eigen/Geometry>
 #include <cmath>
 
+#include "body_motion.hpp"
 #include "msk/error.hpp"
 #include "path_pieces.hpp"
 
@@ -61,29 +62,10 @@ void compute_joint_reactions(const Model& model, const Eigen::Vector3d& gravity,
   std::vector<Eigen::Vector3d>&omega = w.omega, &alpha = w.alpha, &acc_ref = w.acc_ref,
   &ref = w.ref, &com = w.com, &acc_com = w.acc_com;
   // Forward pass: angular velocity and acceleration of each body and the linear acceleration of
-  // its centre of mass, in ground (as in inverse_dynamics, without the gravity trick).
-  for (int b = 0; b < nb; ++b) {
-    const int p = model.body_parent()[b];
-    const Eigen::Vector3d w_p = p < 0 ? Eigen::Vector3d::Zero() : omega[p];
-    const Eigen::Vector3d al_p = p < 0 ? Eigen::Vector3d::Zero() : alpha[p];
-    ref[b] = data.body_position[b] + data.body_rotation[b] * model.joint_location_in_child()[b];
-    acc_ref[b] = Eigen::Vector3d::Zero();
-    if (p >= 0) {
-      const Eigen::Vector3d r = ref[b] - ref[p];
-      acc_ref[b] = acc_ref[p] + al_p.cross(r) + w_p.cross(w_p.cross(r));
-    }
-    omega[b] = w_p;
-    alpha[b] = al_p;
-    const int d = model.body_dof()[b];
-    if (d >= 0) {
-      const Eigen::Vector3d axis = model.joint_ratio()[b] * data.joint_axis[b];
-      omega[b] += axis * qd[d];
-      alpha[b] += axis * qdd[d] + w_p.cross(axis * qd[d]);
-    }
-    com[b] = data.body_position[b] + data.body_rotation[b] * model.body_com()[b];
-    const Eigen::Vector3d c = com[b] - ref[b];
-    acc_com[b] = acc_ref[b] + alpha[b].cross(c) + omega[b].cross(omega[b].cross(c));
-  }
+  // its centre of mass, in ground (as in inverse_dynamics, with the weights added below instead
+  // of a ground acceleration).
+  detail::BodyMotion motion{omega, alpha, ref, acc_ref, com, acc_com};
+  detail::compute_body_motion(model, data, qd, qdd, Eigen::Vector3d::Zero(), motion);
   // What each body needs (mass times acceleration minus gravity) and the point loads, per body:
   // force and moment about the ground origin.
   std::vector<Eigen::Vector3d>&sub_f = w.sub_force, &sub_m = w.sub_moment;

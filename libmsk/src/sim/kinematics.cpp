@@ -76,11 +76,9 @@ bool wrap_segment(const Model& model, const Data& data, int w, const Eigen::Vect
                   const Eigen::Vector3d& b, Eigen::Vector3d& tangent_in,
                   Eigen::Vector3d& tangent_out, double& arc_length) {
   // Surface frame in ground: origin and rotation.
-  const int body = model.wrap_body()[w];
-  const Eigen::Vector3d origin = point_in_ground(data, body, model.wrap_centre()[w]);
-  const Eigen::Matrix3d rotation =
-      (body < 0 ? Eigen::Matrix3d::Identity() : data.body_rotation[body]) *
-      model.wrap_rotation()[w];
+  Eigen::Vector3d origin;
+  Eigen::Matrix3d rotation;
+  detail::wrap_surface_frame(model, data, w, origin, rotation);
   const Eigen::Vector3d pa = rotation.transpose() * (a - origin);
   const Eigen::Vector3d pb = rotation.transpose() * (b - origin);
   const WrapSide side{model.wrap_side_axis()[w], model.wrap_side_sign()[w]};

@@ -4,6 +4,7 @@
 // against a Model and expands compound phases (PIR) into elementary ones.
 #pragma once
 
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,7 +14,47 @@
 
 namespace msk {
 
-/// One phase as written in the file (names unresolved).
+/// How a field of a phase is written in a protocol.
+enum class PhaseFieldKind {
+  Number,       ///< a finite number in [low, high] (or (low, high] when low_open), in `unit`
+  WholeNumber,  ///< a whole number in [low, high]
+  Name,         ///< a joint (coordinate) or spinal region name
+  Names,        ///< a non-empty list of distinct muscle names
+  Excitations,  ///< a mapping of muscle name to excitation in [low, high]
+  Path,         ///< a file path (relative to the protocol's directory)
+  Text,         ///< free text
+  Flag          ///< yes or no
+};
+
+/// "number", "whole_number", "name", "names", "excitations", "path", "text" or "flag".
+const char* phase_field_kind_name(PhaseFieldKind kind);
+
+/// One field of a phase type: the one description of what a protocol may write, used by
+/// parse_protocol and, through the bindings, by Python's msk.protocols.
+struct PhaseField {
+  std::string name;  ///< as written, e.g. "duration"
+  PhaseFieldKind kind = PhaseFieldKind::Number;
+  std::string unit;       ///< "s", "deg", "deg/s", "% MVC", "N m", "1" or "" (names, text)
+  bool required = false;  ///< a phase of this type must give it
+  /// Value when the phase does not give it (Number, WholeNumber); NaN for the other fields.
+  double default_value = std::numeric_limits<double>::quiet_NaN();
+  double low = -std::numeric_limits<double>::infinity();  ///< range (Number, WholeNumber,
+  double high = std::numeric_limits<double>::infinity();  ///< Excitations)
+  bool low_open = false;                                  ///< true: low itself is outside the range
+  std::string description;                                ///< one line
+};
+
+/// One phase type: its name, what it does, and its fields (besides "type").
+struct PhaseType {
+  std::string name;  ///< rest, voluntary, hold, ramp, isometric, passive_stretch, pir
+  std::string description;
+  std::vector<PhaseField> fields;
+};
+
+/// Every phase type a protocol may use, in the order the documentation lists them.
+const std::vector<PhaseType>& phase_types();
+
+/// One phase as written in the file (names unresolved). Defaults are those of phase_types().
 struct PhaseSpec {
   std::string type;       ///< rest, voluntary, hold, ramp, isometric, passive_stretch, pir
   double duration = 0.0;  ///< [s] (rest, voluntary, hold, isometric)
@@ -30,7 +71,7 @@ struct PhaseSpec {
   /// time relative to the phase start), read when the protocol is parsed. Path as written.
   std::string excitation_file;
   io::TimeSeries excitation_series;  ///< its content (empty without excitation_file)
-  double rise_s = 0.05;              ///< ramp-up of voluntary excitation [s]
+  double rise_s = 0.05;              ///< ramp-up of voluntary excitation [s] (isometric: 0.2)
   double to_deg = 0.0;               ///< ramp target [deg]
   double speed_deg_s = 5.0;          ///< ramp or stretch speed [deg/s]
   double effort_pct_mvc = 20.0;      ///< isometric effort [% MVC]
@@ -55,7 +96,8 @@ struct Protocol {
   std::string file;  ///< source name
 };
 
-/// Parses a protocol from YAML or JSON text: {initial: {angles_deg: {...}}, phases: [...]}.
+/// Parses a protocol from YAML or JSON text: {initial: {angles_deg: {...}}, phases: [...]}; each
+/// phase as phase_types() describes it (fields, ranges, defaults).
 /// An excitation_file is read now, relative to the directory of `file` when `file` is a path
 /// (else to the working directory).
 /// @throws ModelError naming file, line and field (an unreadable or malformed excitation file
