@@ -174,8 +174,8 @@ TEST(SpineModels, CervicalLevelsReproduceMoroneyStiffness) {
   const double angle = 5.0 * kDeg;
   for (int k = 0; k < m.n_segments(); ++k) {
     msk::spine::SegmentLoads flexed, extended;
-    msk::spine::compute_segment(m.segment_params()[k], angle, 0.0, 1.0, flexed);
-    msk::spine::compute_segment(m.segment_params()[k], -angle, 0.0, 1.0, extended);
+    msk::spine::compute_segment(m.segment_params()[k], angle, 0.0, 0.0, 1.0, flexed);
+    msk::spine::compute_segment(m.segment_params()[k], -angle, 0.0, 0.0, 1.0, extended);
     const std::string& level = m.segment_names()[k];
     EXPECT_NEAR(-flexed.disc_moment / 5.0, 0.21, 0.21 * 0.02) << level;
     EXPECT_NEAR(extended.disc_moment / 5.0, 0.32, 0.32 * 0.02) << level;
