@@ -106,6 +106,13 @@ struct CoreChannel {
     SegmentDiscHeight,
     SegmentForamenHeight,
     SegmentMoment,
+    SegmentPosteriorDiscHeight,
+    SegmentDiscShear,
+    SegmentFacetShear,
+    SegmentForamenWidth,
+    SegmentForamenArea,
+    SegmentNerveRootRisk,
+    SegmentDegeneration,
     SegmentHydration
   };
   Kind kind;
