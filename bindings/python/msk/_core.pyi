@@ -146,3 +146,11 @@ def solve_equilibrium(
     reserve_fraction: float = 0.05,
     effort_weight: list[float] = ...,
 ) -> dict[str, Any]: ...
+def segment_loads(
+    model: Model,
+    level: str,
+    angle: float,
+    compression: float,
+    shear: float = 0.0,
+    hydration: float = 1.0,
+) -> dict[str, Any]: ...

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GROUP_UNITS",
+    "LEVEL_FLAGS",
     "LEVEL_UNITS",
     "MODES",
     "MUSCLE_UNITS",
@@ -34,6 +35,7 @@ __all__ = [
     "SpineGeometry",
     "SpinePicture",
     "equilibrium",
+    "level_loads",
 ]
 
 MODES = ("fixed", "rhythm", "relaxed")
@@ -56,7 +58,31 @@ LEVEL_UNITS = {
     "stenosis": "",
     "passive_moment_N_m": "N m",
     "reserve_N_m": "N m",
+    "degeneration": "1",
+    "load_pressure_MPa": "MPa",
+    "swelling_pressure_MPa": "MPa",
+    "shear_disc_N": "N",
+    "shear_facet_N": "N",
+    "shear_facet_share": "1",
+    "shear_ultimate_ratio": "1",
+    "shear_over_repetitive_limit": "",
+    "shear_over_action_limit": "",
+    "foramen_width_mm": "mm",
+    "foramen_area_mm2": "mm^2",
+    "flavum_buckling_mm": "mm",
+    "nerve_root_risk": "1",
+    "stenosis_foramen": "",
+    "stenosis_posterior_disc": "",
 }
+
+#: The flag (boolean) columns of :attr:`EquilibriumResult.levels`.
+LEVEL_FLAGS = (
+    "stenosis",
+    "stenosis_foramen",
+    "stenosis_posterior_disc",
+    "shear_over_repetitive_limit",
+    "shear_over_action_limit",
+)
 
 #: Units of the columns of :attr:`EquilibriumResult.muscles`.
 MUSCLE_UNITS = {
@@ -75,6 +101,51 @@ GROUP_UNITS = {
     "max_activation": "1",
     "mean_tone_activation": "1",
 }
+
+
+def _levels_frame(
+    names: list[str], regions: list[str], seg: Mapping[str, Any], reserve: Any
+) -> pd.DataFrame:
+    """The levels table (columns of :data:`LEVEL_UNITS`, index ``level``) from the core's
+    per-level arrays (SI units)."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "region": regions,
+            "angle_deg": np.degrees(seg["angle"]),
+            "compression_N": seg["compression"],
+            "shear_N": seg["shear"],
+            "disc_force_N": seg["disc_force"],
+            "pressure_MPa": seg["pressure"] / 1e6,
+            "facet_force_N": seg["facet_force"],
+            "facet_share": seg["facet_share"],
+            "ligament_force_N": seg["ligament_force"],
+            "disc_height_mm": seg["disc_height"] * 1e3,
+            "posterior_disc_height_mm": seg["posterior_disc_height"] * 1e3,
+            "foramen_height_mm": seg["foramen_height"] * 1e3,
+            "stenosis": seg["stenosis"] > 0.5,
+            "passive_moment_N_m": seg["moment"],
+            "reserve_N_m": reserve,
+            "degeneration": seg["degeneration"],
+            "load_pressure_MPa": seg["load_pressure"] / 1e6,
+            "swelling_pressure_MPa": seg["swelling_pressure"] / 1e6,
+            "shear_disc_N": seg["disc_shear"],
+            "shear_facet_N": seg["facet_shear"],
+            "shear_facet_share": seg["facet_shear_share"],
+            "shear_ultimate_ratio": seg["shear_ultimate_ratio"],
+            "shear_over_repetitive_limit": seg["shear_over_repetitive_limit"] > 0.5,
+            "shear_over_action_limit": seg["shear_over_action_limit"] > 0.5,
+            "foramen_width_mm": seg["foramen_width"] * 1e3,
+            "foramen_area_mm2": seg["foramen_area"] * 1e6,
+            "flavum_buckling_mm": seg["flavum_buckling"] * 1e3,
+            "nerve_root_risk": seg["nerve_root_risk"],
+            "stenosis_foramen": seg["stenosis_foramen"] > 0.5,
+            "stenosis_posterior_disc": seg["stenosis_posterior_disc"] > 0.5,
+        },
+        index=pd.Index(names, name="level"),
+    )
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -254,25 +325,8 @@ class EquilibriumResult(SpinePicture):
         self.raw = raw
         seg = raw["segments"]
         names = list(model.segment_names)
-        levels = pd.DataFrame(
-            {
-                "region": list(model.segment_regions),
-                "angle_deg": np.degrees(seg["angle"]),
-                "compression_N": seg["compression"],
-                "shear_N": seg["shear"],
-                "disc_force_N": seg["disc_force"],
-                "pressure_MPa": seg["pressure"] / 1e6,
-                "facet_force_N": seg["facet_force"],
-                "facet_share": seg["facet_share"],
-                "ligament_force_N": seg["ligament_force"],
-                "disc_height_mm": seg["disc_height"] * 1e3,
-                "posterior_disc_height_mm": seg["posterior_disc_height"] * 1e3,
-                "foramen_height_mm": seg["foramen_height"] * 1e3,
-                "stenosis": seg["stenosis"] > 0.5,
-                "passive_moment_N_m": seg["moment"],
-                "reserve_N_m": seg["reserve_moment"],
-            },
-            index=pd.Index(names, name="level"),
+        levels = _levels_frame(
+            list(model.segment_names), list(model.segment_regions), seg, seg["reserve_moment"]
         )
         levels.attrs["units"] = dict(LEVEL_UNITS)
         levels.attrs["posture"] = posture.name
@@ -356,7 +410,8 @@ class EquilibriumResult(SpinePicture):
         import xarray as xr
 
         levels = self.levels.drop(columns=["region"]).copy()
-        levels["stenosis"] = levels["stenosis"].astype(float)
+        for flag in LEVEL_FLAGS:
+            levels[flag] = levels[flag].astype(float)
         ds = xr.Dataset.from_dataframe(levels)
         mus = xr.Dataset.from_dataframe(self.muscles.drop(columns=["group"]))
         ds = ds.merge(mus)
@@ -464,3 +519,65 @@ def equilibrium(
         weights,
     )
     return EquilibriumResult(m, p, raw, mode)
+
+
+def level_loads(
+    model: Model | str,
+    level: str,
+    *,
+    angle_deg: float = 0.0,
+    compression_N: float,
+    shear_N: float = 0.0,
+    hydration: float | None = None,
+) -> pd.Series:
+    """The loads of one spinal level at a prescribed state, as on a testing machine.
+
+    A cadaveric motion segment loaded in a rig has no muscles and no posture: its angle and the
+    forces on it are set. This gives the same for one level of a model: the disc/facet/ligament
+    balance, pressure, shear shares and foramen (docs/theory/spine.md), with the level's
+    parameters (degeneration included).
+
+    Parameters
+    ----------
+    model : msk.Model or str
+        A spine model (or a bundled model's name, e.g. ``"lumbar"``).
+    level : str
+        The level, e.g. ``"L4-L5"``.
+    angle_deg : float
+        Flexion from the model's geometry (its standing shape) [deg]; negative is extension.
+    compression_N : float
+        Compression along the disc axis [N] (negative pulls the level apart).
+    shear_N : float
+        Anterior shear on the upper vertebra [N].
+    hydration : float, optional
+        Disc fluid content [1] (default: the model's).
+
+    Returns
+    -------
+    pandas.Series
+        One row of the levels table (the columns of :data:`LEVEL_UNITS`; ``reserve_N_m`` is
+        NaN: no muscles), named after the level; units in ``attrs["units"]``.
+
+    Raises
+    ------
+    ValueError
+        The model has no level of that name (the message suggests the closest).
+    msk.InvalidArgument
+        A non-finite angle, force or hydration.
+    """
+    import math
+
+    m = as_model(model)
+    names = list(m.segment_names)
+    if level not in names:
+        raise ValueError(unknown_name("level", level, names))
+    core = require_core()
+    k = names.index(level)
+    key = f"segments.{level}.hydration"
+    h = float(m.parameters([key])[key]) if hydration is None else float(hydration)
+    seg = core.segment_loads(
+        m.core, level, math.radians(angle_deg), float(compression_N), float(shear_N), h
+    )
+    row = _levels_frame([level], [list(m.segment_regions)[k]], seg, [float("nan")]).iloc[0]
+    row.attrs["units"] = dict(LEVEL_UNITS)
+    return row
