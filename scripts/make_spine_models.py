@@ -521,13 +521,13 @@ SACRAL_SLOPE_DEG = 39.0  # standing sacral slope 35-40 deg (Roussouly-type cohor
 # Facet contact stiffness [N/m^1.5] of the lumbar levels, with the 0.5 mm gap of FE models: chosen
 # so that the facets carry 16 % of L4-L5's compression in standing_relaxed at hydration 0.7
 # (Adams & Hutton 1980: about 16 % in erect standing after creep); healthy standing at full
-# hydration then gives 3 % (Pollintine et al. 2004: < 5 % with non-degenerated discs). Tangent
-# stiffness 100 N/mm at 0.5 mm (10^2-10^3 N/mm in rigid-body models, unverified). Calibration.
-FACET_STIFFNESS = 3.0e6
+# hydration then gives 2 % (Pollintine et al. 2004: < 5 % with non-degenerated discs). Tangent
+# stiffness 74 N/mm at 0.5 mm (10^2-10^3 N/mm in rigid-body models, unverified). Calibration.
+FACET_STIFFNESS = 2.2e6
 # Disc height lost at degeneration index 1, as a fraction of h_0: chosen so that a severely
 # degenerated L4-L5 at the standing shape under 2 kN gives the facets 40 % of the compression
 # (Pollintine et al. 2004). Calibration.
-DEGENERATION_HEIGHT_LOSS = 0.3
+DEGENERATION_HEIGHT_LOSS = 0.37
 
 
 def rotate(angle: float, p: list[float], origin: list[float]) -> list[float]:

@@ -21,7 +21,7 @@ namespace msk::spine {
 
 /// How the degeneration index maps onto the disc [1 each].
 struct DegenerationParams {
-  double height_loss = 0.3;           ///< c_h, fraction of h_0 lost at D = 1 [1]
+  double height_loss = 0.37;          ///< c_h, fraction of h_0 lost at D = 1 [1]
   double height_exponent = 4.0;       ///< q, concentrates the loss at severe grades [1]
   double swelling_loss = 0.5;         ///< c_sw, fraction of the swelling pressure lost at D = 1
   double pressure_factor_loss = 0.3;  ///< c_N, fraction of Nachemson's factor lost at D = 1
