@@ -261,6 +261,10 @@ io::EquilibriumLabel label_from(const std::string& name, const std::string& mode
 
 }  // namespace
 
+py::dict table_as_dict(const io::Table& table) {
+  return table_dict(table);
+}
+
 py::dict attributes_dict(const io::Attributes& attributes) {
   py::dict d;
   for (const auto& [name, value] : attributes)

@@ -19,6 +19,8 @@ void bind_drawing(pybind11::module_& m);
 
 /// Attributes as a dict {name: str, int or float}, in order (bind_equilibrium_file.cpp).
 pybind11::dict attributes_dict(const io::Attributes& attributes);
+/// A table of the core as {"index_name", "index", "columns": [(name, units, values)]}.
+pybind11::dict table_as_dict(const io::Table& table);
 /// A stored equilibrium as a dict of plain values and NumPy arrays (bind_equilibrium_file.cpp).
 pybind11::dict equilibrium_dict(const io::StoredEquilibrium& equilibrium);
 

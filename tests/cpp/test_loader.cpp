@@ -159,6 +159,23 @@ TEST(Loader, BadOverridesNameThePath) {
       "muscles[0=flexor].max_isometric_force");
 }
 
+TEST(Loader, TheOldPreloadKeysNameTheirReplacements) {
+  // The unbounded preload power law (preload_gain, preload_exponent, preload_reference) was
+  // replaced by the bounded law (preload_gain_max, preload_force).
+  const std::string lumbar = std::string(MSK_MODELS_DIR) + "/lumbar.yaml";
+  try {
+    msk::load_model(lumbar, R"({"segments.L4-L5.disc.preload_gain": 0.71})");
+    ADD_FAILURE() << "no ModelError";
+  } catch (const msk::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("preload_gain_max"), std::string::npos) << e.what();
+  }
+  const msk::Model m = msk::load_model(lumbar, R"({"segments.L4-L5.disc.preload_gain_max": 1.0,
+                                  "segments.L4-L5.degeneration": 0.5})");
+  const int k = m.find_segment("L4-L5");
+  EXPECT_EQ(m.segment_params()[k].disc.preload_gain_max, 1.0);
+  EXPECT_EQ(m.segment_params()[k].degeneration, 0.5);
+}
+
 TEST(Loader, TonePresetsResolveRelativeToHabitualLength) {
   const msk::Model hyper = msk::load_model_text(msk::test::kPendulum, "p.yaml",
                                                 R"({"muscles.flexor.tone": "hypertonic"})");

@@ -181,3 +181,11 @@ def body_frames(
 def muscle_paths(
     model: Model, q: list[float] | NDArray[np.float64], arc_points: int = 8
 ) -> list[NDArray[np.float64]]: ...
+def segment_loads(
+    model: Model,
+    level: str,
+    angle: float,
+    compression: float,
+    shear: float = 0.0,
+    hydration: float = 1.0,
+) -> dict[str, Any]: ...

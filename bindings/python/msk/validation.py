@@ -96,6 +96,7 @@ _COLUMNS = (
     "kind_note",
     "what_was_run",
     "meaning",
+    "calibrations",
     "values",
     "tables",
 )
@@ -150,6 +151,10 @@ def _check_case(case: Any, where: str) -> dict[str, Any]:
         raise ValueError(f"{where}: metric.name: expected one of {sorted(_METRICS)}, got {name!r}")
     if not isinstance(case["overrides"] or {}, Mapping):
         raise ValueError(f"{where}: overrides: expected a mapping of field paths to values")
+    try:
+        _calibrations(case)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
     checked = dict(case)
     checked["overrides"] = dict(case["overrides"] or {})
     checked["_file"] = where
@@ -1090,59 +1095,105 @@ def _level_value(case: Mapping[str, Any], model: Model, spec: Mapping[str, Any])
 @_metric("equilibrium_ratio")
 def _equilibrium_ratio(case: Mapping[str, Any]) -> _Outcome:
     """A level's value in one posture over its value in a reference posture, against a
-    published ratio with a relative tolerance."""
+    published ratio with a relative tolerance, or against ``tolerance.min`` / ``max``."""
     metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
     model = _model(case)
     value = _level_value(case, model, metric["posture"])
     reference = _level_value(case, model, metric["reference"])
     ratio = value / reference
+    column = str(metric["column"])
+    unit = "" if column.endswith(("share", "risk", "ratio")) else column.rsplit("_", 1)[-1]
+    head = (
+        f"{column} at {metric['level']}: {value:.3f} {unit} against {reference:.3f} {unit} in "
+        f"the reference posture, a ratio of {ratio:.2f}"
+    )
+    values = {"value": value, "reference": reference, "ratio": ratio}
+    if "ratio" not in published:
+        lo = float(tolerance.get("min", -math.inf))
+        hi = float(tolerance.get("max", math.inf))
+        detail = f"{head} (accepted {lo:g} to {hi:g})."
+        return _Outcome(f"{ratio:.2f}", _status(lo <= ratio <= hi), detail, values)
     target = float(published["ratio"])
     error = ratio / target - 1.0
     ok = abs(error) <= float(tolerance["relative"])
-    unit = "" if metric["column"].endswith("share") else metric["column"].rsplit("_", 1)[-1]
-    detail = (
-        f"{metric['column']} at {metric['level']}: {value:.3f} {unit} against {reference:.3f} "
-        f"{unit} in the reference posture, a ratio of {ratio:.2f} (published {target:.2f}; "
-        f"{100 * error:+.0f} %)."
-    )
-    values = {"value": value, "reference": reference, "ratio": ratio, "error_pct": 100 * error}
+    detail = f"{head} (published {target:.2f}; {100 * error:+.0f} %)."
+    values["error_pct"] = 100 * error
     return _Outcome(f"{ratio:.2f} ({100 * error:+.0f} %)", _status(ok), detail, values)
+
+
+def _value_outcome(case: Mapping[str, Any], value: float, where: str) -> _Outcome:
+    """A value against ``published.value`` with ``tolerance.relative``, or against
+    ``tolerance.min`` / ``tolerance.max``."""
+    metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
+    column = str(metric["column"])
+    unit = "" if column.endswith(("share", "risk", "ratio")) else column.rsplit("_", 1)[-1]
+    if "value" in published and "relative" in tolerance:
+        target = float(published["value"])
+        error = value / target - 1.0
+        ok = abs(error) <= float(tolerance["relative"])
+        detail = (
+            f"{column} at {where}: {value:.3f} {unit} against the published {target:g} {unit} "
+            f"({100 * error:+.0f} %; accepted within {100 * float(tolerance['relative']):g} %)."
+        )
+        values = {"value": value, "published": target, "error_pct": 100 * error}
+        return _Outcome(f"{value:.3g} ({100 * error:+.0f} %)", _status(ok), detail, values)
+    lo = float(tolerance.get("min", -math.inf))
+    hi = float(tolerance.get("max", math.inf))
+    detail = f"{column} at {where}: {value:.4g} (accepted {lo:g} to {hi:g})."
+    return _Outcome(f"{value:.3g}", _status(lo <= value <= hi), detail, {"value": value})
 
 
 @_metric("equilibrium_value")
 def _equilibrium_value(case: Mapping[str, Any]) -> _Outcome:
-    """A level's value in a posture, against ``tolerance.min`` / ``tolerance.max``."""
-    metric, tolerance = case["metric"], case["tolerance"]
+    """A level's value in a posture, against ``published.value`` within ``tolerance.relative``
+    or against ``tolerance.min`` / ``tolerance.max``."""
+    metric = case["metric"]
     model = _model(case)
     value = _level_value(case, model, metric["posture"])
-    lo = float(tolerance.get("min", -math.inf))
-    hi = float(tolerance.get("max", math.inf))
-    detail = f"{metric['column']} at {metric['level']}: {value:.4g} (accepted {lo:g} to {hi:g})."
-    return _Outcome(f"{value:.3g}", _status(lo <= value <= hi), detail, {"value": value})
+    return _value_outcome(case, value, str(metric["level"]))
+
+
+@_metric("level_value")
+def _level_state_value(case: Mapping[str, Any]) -> _Outcome:
+    """One column of :func:`msk.spine.level_loads`: a level at a prescribed angle, compression,
+    shear and hydration (``metric.state``), as on a testing machine; tolerances as
+    ``equilibrium_value``."""
+    from msk.spine import level_loads
+
+    metric = case["metric"]
+    state = dict(metric.get("state") or {})
+    row = level_loads(_model(case), str(metric["level"]), **state)
+    value = float(row[str(metric["column"])])
+    return _value_outcome(case, value, f"{metric['level']} ({_short(state)})")
 
 
 @_metric("equilibrium_thresholds")
 def _equilibrium_thresholds(case: Mapping[str, Any]) -> _Outcome:
-    """A level's value in several postures, each above or below a threshold."""
+    """A level's value in several postures, each above or below a threshold; an item may add
+    its own model ``overrides``."""
     metric = case["metric"]
-    model = _model(case)
+    base = _model(case)
     parts, unmet, values = [], [], {}
     for item in metric["postures"]:
+        model = _model(case, item["overrides"]) if item.get("overrides") else base
         value = _level_value(case, model, item["posture"])
         name = str(item.get("label", item["posture"].get("preset", "posture")))
         values[name] = value
+        digits = ".0f" if abs(value) >= 10 else ".3g"
         if "above" in item:
             ok = value > float(item["above"])
-            parts.append(f"{name} {value:.0f} (> {float(item['above']):g})")
+            parts.append(f"{name} {value:{digits}} (> {float(item['above']):g})")
         else:
             ok = value < float(item["below"])
-            parts.append(f"{name} {value:.0f} (< {float(item['below']):g})")
+            parts.append(f"{name} {value:{digits}} (< {float(item['below']):g})")
         if not ok:
             unmet.append(name)
     detail = f"{metric['column']} at {metric['level']}: " + ", ".join(parts) + "."
     if unmet:
         detail += " Not met: " + ", ".join(unmet) + "."
-    predicted = ", ".join(f"{k} {v:.0f}" for k, v in values.items())
+    predicted = ", ".join(
+        f"{k} {v:.0f}" if abs(v) >= 10 else f"{k} {v:.3g}" for k, v in values.items()
+    )
     return _Outcome(predicted, _status(not unmet), detail, values)
 
 
@@ -1204,7 +1255,10 @@ def _conditions(case: Mapping[str, Any]) -> str:
     for item in metric.get("postures") or []:
         if isinstance(item, Mapping):
             label = item.get("label", "posture")
-            parts.append(f"posture {label}: {_posture_text(item.get('posture'))}")
+            extra = f" with overrides {_short(item['overrides'])}" if item.get("overrides") else ""
+            parts.append(f"posture {label}: {_posture_text(item.get('posture'))}{extra}")
+    if "state" in metric:
+        parts.append(f"level state {_short(metric['state'])} (no muscles, no posture)")
     if "mode" in metric:
         parts.append(f"mode {metric['mode']}")
     if "column" in metric and "level" in metric:
@@ -1215,6 +1269,26 @@ def _conditions(case: Mapping[str, Any]) -> str:
 def _text(value: Any) -> str:
     """Fold a YAML text value onto one line."""
     return " ".join(str(value or "").split())
+
+
+def _calibrations(case: Mapping[str, Any]) -> str:
+    """The case's ``calibrations`` (the fitted parameters it depends on, each with the data it
+    was fitted to) on one line: ``NAME = VALUE (where): fitted to DATA; ...``."""
+    items = case.get("calibrations") or []
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        raise ValueError(f"{case.get('id')}: calibrations: expected a list of mappings")
+    parts = []
+    for item in items:
+        if not isinstance(item, Mapping) or not {"parameter", "value", "fitted_to"} <= set(item):
+            raise ValueError(
+                f"{case.get('id')}: calibrations: each entry needs parameter, value and fitted_to"
+            )
+        where = f" ({_text(item['where'])})" if item.get("where") else ""
+        parts.append(
+            f"{_text(item['parameter'])} = {_text(item['value'])}{where}: fitted to "
+            f"{_text(item['fitted_to'])}"
+        )
+    return "; ".join(parts)
 
 
 def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
@@ -1232,10 +1306,12 @@ def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
         ``tolerance`` (text), ``status`` (``"pass"``, ``"fail"`` or ``"reported"``), ``detail``
         (what the run gave, with units), and also ``expected_status``, ``quantity``,
         ``kind_note``, ``what_was_run``, ``meaning`` (the case's interpretation filled with the
-        numbers of this run), ``conditions`` (model, overrides, protocol or postures, from the
-        case file), ``values`` (the raw numbers, by name) and ``error`` (``""``, or the
-        exception of a run that raised: its status is then ``"fail"`` with the error in
-        ``detail``, and :func:`errored` lists it whatever its expected status).
+        numbers of this run), ``calibrations`` (the fitted parameters the case depends on, each
+        with the data it was fitted to; ``""`` when none), ``conditions`` (model, overrides,
+        protocol or postures, from the case file), ``values`` (the raw numbers, by name) and
+        ``error`` (``""``, or the exception of a run that raised: its status is then ``"fail"``
+        with the error in ``detail``, and :func:`errored` lists it whatever its expected
+        status).
 
     Raises
     ------
@@ -1272,6 +1348,7 @@ def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
         "kind_note": _text(case.get("kind_note")),
         "what_was_run": _text(case.get("what_was_run")),
         "meaning": meaning,
+        "calibrations": _calibrations(case),
         "values": dict(outcome.values),
         "tables": "\n\n".join(outcome.tables),
     }
@@ -1446,6 +1523,9 @@ def to_text(table: pd.DataFrame, width: int = 100) -> str:
         conditions_text = getattr(row, "conditions", "")
         if conditions_text:
             lines += wrapped("conditions: ", conditions_text)
+        calibrations_text = getattr(row, "calibrations", "")
+        if calibrations_text:
+            lines += wrapped("calibrated: ", calibrations_text)
         lines += wrapped("msk: ", row.detail)
     n_pass = sum(s == "pass" for s in table["status"])
     n_expected = sum(
@@ -1478,7 +1558,8 @@ and this page is generated from the same files and runs with
 comes from those runs. The kind of each case says what a pass means: **measurement**, compared with
 independent data; **calibration**, the model parameter was fitted to these same data, so a pass
 checks the fit and its implementation, not the physiology; **prediction**, a qualitative claim the
-model is tested on.
+model is tested on. A case whose numbers also rest on parameters fitted elsewhere lists them,
+each with the data it was fitted to, under *Calibrated parameters it depends on*.
 """
 
 
@@ -1548,6 +1629,10 @@ def to_markdown(table: pd.DataFrame) -> str:
             *([str(row.tables), ""] if getattr(row, "tables", "") else []),
             f"**What it means.** {row.meaning}",
             "",
+        ]
+        if row.calibrations:
+            lines += [f"**Calibrated parameters it depends on.** {row.calibrations}.", ""]
+        lines += [
             f"**Source.** {row.source}",
         ]
     return "\n".join(lines) + "\n"

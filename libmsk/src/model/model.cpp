@@ -191,7 +191,7 @@ std::string entity_prefix(const detail::ModelStructure& S, LawDomain domain, int
 /// Number of core channels per coordinate, per muscle (plus 2 per coordinate), per pair and per
 /// segment (make_channels).
 constexpr std::size_t kJointChannels = 5, kMuscleChannels = 8, kPairChannels = 4,
-                      kSegmentChannels = 11;
+                      kSegmentChannels = 18;
 
 /// Refuses models whose channel list would be unreasonably long, before building it.
 void check_channel_count(const ModelSpec& spec, const detail::ModelStructure& S, const Laws& laws) {
@@ -206,7 +206,7 @@ void check_channel_count(const ModelSpec& spec, const detail::ModelStructure& S,
     throw ModelError(S.file, spec.muscles.empty() ? 0 : spec.muscles.front().loc.line, "muscles",
                      "at most " + std::to_string(kMaxChannels) +
                          " output channels (5 per coordinate, 8 + 2 per coordinate per muscle, 4 "
-                         "per pair, 11 per level, plus the laws' channels)",
+                         "per pair, 18 per level, plus the laws' channels)",
                      std::to_string(n) + " channels");
 }
 
@@ -314,7 +314,8 @@ void make_channels(detail::ModelStructure& S, Laws& laws) {
              k);
     add_core(p + "shear", "N", "anterior shear load on the upper vertebra", K::SegmentShear, k);
     add_core(p + "disc_force", "N", "axial force in the disc", K::SegmentDiscForce, k);
-    add_core(p + "pressure", "Pa", "intradiscal pressure incl. swelling pressure",
+    add_core(p + "pressure", "Pa",
+             "intradiscal pressure (Nachemson's total under load, swelling pressure unloaded)",
              K::SegmentPressure, k);
     add_core(p + "facet_force", "N", "axial force in the facet joints", K::SegmentFacetForce, k);
     add_core(p + "facet_share", "1", "facet force / (disc force + facet force)",
@@ -325,6 +326,18 @@ void make_channels(detail::ModelStructure& S, Laws& laws) {
              k);
     add_core(p + "moment", "N m", "passive restoring moment of the level (flexion axis)",
              K::SegmentMoment, k);
+    add_core(p + "posterior_disc_height", "m", "posterior disc height",
+             K::SegmentPosteriorDiscHeight, k);
+    add_core(p + "disc_shear", "N", "anterior shear carried by the disc", K::SegmentDiscShear, k);
+    add_core(p + "facet_shear", "N", "anterior shear carried by the facets", K::SegmentFacetShear,
+             k);
+    add_core(p + "foramen_width", "m", "intervertebral foramen width", K::SegmentForamenWidth, k);
+    add_core(p + "foramen_area", "m^2", "intervertebral foramen area", K::SegmentForamenArea, k);
+    add_core(p + "nerve_root_risk", "1",
+             "nerve-root compression risk from foramen and posterior disc height",
+             K::SegmentNerveRootRisk, k);
+    add_core(p + "degeneration", "1", "degeneration index (0 healthy ... 1 severe)",
+             K::SegmentDegeneration, k);
     add_laws(S.segment_laws[k], p);
   }
   for (std::size_t r = 0; r < S.region_names.size(); ++r) {

@@ -327,6 +327,20 @@ double core_value(const Model& m, const Data& d, const Eigen::VectorXd& x, const
       return d.segment[static_cast<std::size_t>(e)].foramen_height;
     case K::SegmentMoment:
       return d.segment[static_cast<std::size_t>(e)].moment;
+    case K::SegmentPosteriorDiscHeight:
+      return d.segment[static_cast<std::size_t>(e)].posterior_disc_height;
+    case K::SegmentDiscShear:
+      return d.segment[static_cast<std::size_t>(e)].disc_shear;
+    case K::SegmentFacetShear:
+      return d.segment[static_cast<std::size_t>(e)].facet_shear;
+    case K::SegmentForamenWidth:
+      return d.segment[static_cast<std::size_t>(e)].foramen_width;
+    case K::SegmentForamenArea:
+      return d.segment[static_cast<std::size_t>(e)].foramen_area;
+    case K::SegmentNerveRootRisk:
+      return d.segment[static_cast<std::size_t>(e)].nerve_root_risk;
+    case K::SegmentDegeneration:
+      return d.segment[static_cast<std::size_t>(e)].degeneration;
     case K::SegmentHydration:
       return d.segment_hydration[e];
     case K::RegionAngle:

@@ -30,16 +30,7 @@ Column floats(const std::vector<std::pair<std::string, std::string>>& units,
 }
 
 Table level_table(const Model& model, const EquilibriumResult& r) {
-  const auto& units = equilibrium_level_units();
   const std::size_t n = r.segments.size();
-  // One value per level from the level's loads.
-  auto per_level = [&](const std::string& name, auto&& field) {
-    std::vector<double> values(n);
-    for (std::size_t k = 0; k < n; ++k)
-      values[k] = field(r.segments[k]);
-    return floats(units, name, std::move(values));
-  };
-  using L = spine::SegmentLoads;
   // The reserve moment of each level's joint, in the level's flexion sense (0 when the joint was
   // not balanced).
   std::vector<double> reserve(n, 0.0);
@@ -48,32 +39,10 @@ Table level_table(const Model& model, const EquilibriumResult& r) {
     if (k >= 0)
       reserve[k] = model.segment_flexion_sign()[k] * r.reserve_moment[static_cast<Eigen::Index>(j)];
   }
-  std::vector<bool> stenosis(n);
+  std::vector<int> levels(n);
   for (std::size_t k = 0; k < n; ++k)
-    stenosis[k] = r.segments[k].stenosis;
-  Table t;
-  t.index_name = "level";
-  t.index = model.segment_names();
-  t.columns = {
-      Column::of_strings("region", units_of(units, "region"), model.segment_region()),
-      per_level("angle_deg", [](const L& s) { return s.angle * kRadToDeg; }),
-      per_level("compression_N", [](const L& s) { return s.compression; }),
-      floats(units, "shear_N",
-             std::vector<double>(r.segment_shear.data(), r.segment_shear.data() + n)),
-      per_level("disc_force_N", [](const L& s) { return s.disc_force; }),
-      per_level("pressure_MPa", [](const L& s) { return s.pressure / 1e6; }),
-      per_level("facet_force_N", [](const L& s) { return s.facet_force; }),
-      per_level("facet_share", [](const L& s) { return s.facet_share; }),
-      per_level("ligament_force_N", [](const L& s) { return s.ligament_force_total; }),
-      per_level("disc_height_mm", [](const L& s) { return s.disc_height * 1e3; }),
-      per_level("posterior_disc_height_mm",
-                [](const L& s) { return s.posterior_disc_height * 1e3; }),
-      per_level("foramen_height_mm", [](const L& s) { return s.foramen_height * 1e3; }),
-      Column::of_bools("stenosis", units_of(units, "stenosis"), stenosis),
-      per_level("passive_moment_N_m", [](const L& s) { return s.moment; }),
-      floats(units, "reserve_N_m", reserve),
-  };
-  return t;
+    levels[k] = static_cast<int>(k);
+  return make_level_table(model, levels, r.segments, reserve);
 }
 
 Table muscle_table(const Model& model, const EquilibriumResult& r) {
@@ -165,6 +134,73 @@ Table ligament_table(const Model& model, const EquilibriumResult& r) {
 
 }  // namespace
 
+io::Table make_level_table(const Model& model, const std::vector<int>& levels,
+                           const std::vector<spine::SegmentLoads>& segments,
+                           const std::vector<double>& reserve) {
+  const auto& units = equilibrium_level_units();
+  const std::size_t n = levels.size();
+  if (segments.size() != n || reserve.size() != n)
+    throw InvalidArgument("make_level_table: expected as many loads and reserves as levels");
+  using L = spine::SegmentLoads;
+  // One value per level from the level's loads.
+  auto per_level = [&](const std::string& name, auto&& field) {
+    std::vector<double> values(n);
+    for (std::size_t k = 0; k < n; ++k)
+      values[k] = field(segments[k]);
+    return floats(units, name, std::move(values));
+  };
+  auto flag = [&](const std::string& name, bool L::*member) {
+    std::vector<bool> values(n);
+    for (std::size_t k = 0; k < n; ++k)
+      values[k] = segments[k].*member;
+    return Column::of_bools(name, units_of(units, name), values);
+  };
+  Table t;
+  t.index_name = "level";
+  std::vector<std::string> regions(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const int level = levels[k];
+    if (level < 0 || level >= model.n_segments())
+      throw InvalidArgument("make_level_table: expected level indices of the model");
+    t.index.push_back(model.segment_names()[static_cast<std::size_t>(level)]);
+    regions[k] = model.segment_region()[static_cast<std::size_t>(level)];
+  }
+  t.columns = {
+      Column::of_strings("region", units_of(units, "region"), regions),
+      per_level("angle_deg", [](const L& s) { return s.angle * kRadToDeg; }),
+      per_level("compression_N", [](const L& s) { return s.compression; }),
+      per_level("shear_N", [](const L& s) { return s.shear; }),
+      per_level("disc_force_N", [](const L& s) { return s.disc_force; }),
+      per_level("pressure_MPa", [](const L& s) { return s.pressure / 1e6; }),
+      per_level("facet_force_N", [](const L& s) { return s.facet_force; }),
+      per_level("facet_share", [](const L& s) { return s.facet_share; }),
+      per_level("ligament_force_N", [](const L& s) { return s.ligament_force_total; }),
+      per_level("disc_height_mm", [](const L& s) { return s.disc_height * 1e3; }),
+      per_level("posterior_disc_height_mm",
+                [](const L& s) { return s.posterior_disc_height * 1e3; }),
+      per_level("foramen_height_mm", [](const L& s) { return s.foramen_height * 1e3; }),
+      flag("stenosis", &L::stenosis),
+      per_level("passive_moment_N_m", [](const L& s) { return s.moment; }),
+      floats(units, "reserve_N_m", reserve),
+      per_level("degeneration", [](const L& s) { return s.degeneration; }),
+      per_level("load_pressure_MPa", [](const L& s) { return s.load_pressure / 1e6; }),
+      per_level("swelling_pressure_MPa", [](const L& s) { return s.swelling_pressure / 1e6; }),
+      per_level("shear_disc_N", [](const L& s) { return s.disc_shear; }),
+      per_level("shear_facet_N", [](const L& s) { return s.facet_shear; }),
+      per_level("shear_facet_share", [](const L& s) { return s.facet_shear_share; }),
+      per_level("shear_ultimate_ratio", [](const L& s) { return s.shear_ultimate_ratio; }),
+      flag("shear_over_repetitive_limit", &L::shear_over_repetitive_limit),
+      flag("shear_over_action_limit", &L::shear_over_action_limit),
+      per_level("foramen_width_mm", [](const L& s) { return s.foramen_width * 1e3; }),
+      per_level("foramen_area_mm2", [](const L& s) { return s.foramen_area * 1e6; }),
+      per_level("flavum_buckling_mm", [](const L& s) { return s.flavum_buckling * 1e3; }),
+      per_level("nerve_root_risk", [](const L& s) { return s.nerve_root_risk; }),
+      flag("stenosis_foramen", &L::stenosis_foramen),
+      flag("stenosis_posterior_disc", &L::stenosis_posterior_disc),
+  };
+  return t;
+}
+
 const std::vector<std::pair<std::string, std::string>>& equilibrium_level_units() {
   static const std::vector<std::pair<std::string, std::string>> units = {
       {"region", ""},
@@ -182,6 +218,21 @@ const std::vector<std::pair<std::string, std::string>>& equilibrium_level_units(
       {"stenosis", ""},
       {"passive_moment_N_m", "N m"},
       {"reserve_N_m", "N m"},
+      {"degeneration", "1"},
+      {"load_pressure_MPa", "MPa"},
+      {"swelling_pressure_MPa", "MPa"},
+      {"shear_disc_N", "N"},
+      {"shear_facet_N", "N"},
+      {"shear_facet_share", "1"},
+      {"shear_ultimate_ratio", "1"},
+      {"shear_over_repetitive_limit", ""},
+      {"shear_over_action_limit", ""},
+      {"foramen_width_mm", "mm"},
+      {"foramen_area_mm2", "mm^2"},
+      {"flavum_buckling_mm", "mm"},
+      {"nerve_root_risk", "1"},
+      {"stenosis_foramen", ""},
+      {"stenosis_posterior_disc", ""},
   };
   return units;
 }

@@ -130,8 +130,8 @@ void compute_segment_loads(const Model& model, const Eigen::VectorXd& hydration,
     // The lower vertebra pushes the upper one along +n with the compression; the loads push the
     // upper vertebra forward with the shear the joint resists.
     data.segment_shear[k] = -reaction.dot(anterior);
-    spine::compute_segment(model.segment_params()[k], theta, reaction.dot(n), hydration[k],
-                           data.segment[k]);
+    spine::compute_segment(model.segment_params()[k], theta, reaction.dot(n), data.segment_shear[k],
+                           hydration[k], data.segment[k]);
   }
 }
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GROUP_UNITS",
+    "LEVEL_FLAGS",
     "LEVEL_UNITS",
     "MODES",
     "MUSCLE_UNITS",
@@ -35,6 +36,7 @@ __all__ = [
     "SpinePicture",
     "equilibrium",
     "frame_from_table",
+    "level_loads",
     "table_from_frame",
 ]
 
@@ -58,7 +60,31 @@ LEVEL_UNITS = {
     "stenosis": "",
     "passive_moment_N_m": "N m",
     "reserve_N_m": "N m",
+    "degeneration": "1",
+    "load_pressure_MPa": "MPa",
+    "swelling_pressure_MPa": "MPa",
+    "shear_disc_N": "N",
+    "shear_facet_N": "N",
+    "shear_facet_share": "1",
+    "shear_ultimate_ratio": "1",
+    "shear_over_repetitive_limit": "",
+    "shear_over_action_limit": "",
+    "foramen_width_mm": "mm",
+    "foramen_area_mm2": "mm^2",
+    "flavum_buckling_mm": "mm",
+    "nerve_root_risk": "1",
+    "stenosis_foramen": "",
+    "stenosis_posterior_disc": "",
 }
+
+#: The flag (boolean) columns of :attr:`EquilibriumResult.levels`.
+LEVEL_FLAGS = (
+    "stenosis",
+    "stenosis_foramen",
+    "stenosis_posterior_disc",
+    "shear_over_repetitive_limit",
+    "shear_over_action_limit",
+)
 
 #: Units of the columns of :attr:`EquilibriumResult.muscles`.
 MUSCLE_UNITS = {
@@ -393,7 +419,8 @@ class EquilibriumResult(SpinePicture):
         import xarray as xr
 
         levels = self.levels.drop(columns=["region"]).copy()
-        levels["stenosis"] = levels["stenosis"].astype(float)
+        for flag in LEVEL_FLAGS:
+            levels[flag] = levels[flag].astype(float)
         ds = xr.Dataset.from_dataframe(levels)
         mus = xr.Dataset.from_dataframe(self.muscles.drop(columns=["group"]))
         ds = ds.merge(mus)
@@ -501,3 +528,65 @@ def equilibrium(
         weights,
     )
     return EquilibriumResult(m, p, raw, mode)
+
+
+def level_loads(
+    model: Model | str,
+    level: str,
+    *,
+    angle_deg: float = 0.0,
+    compression_N: float,
+    shear_N: float = 0.0,
+    hydration: float | None = None,
+) -> pd.Series:
+    """The loads of one spinal level at a prescribed state, as on a testing machine.
+
+    A cadaveric motion segment loaded in a rig has no muscles and no posture: its angle and the
+    forces on it are set. This gives the same for one level of a model: the disc/facet/ligament
+    balance, pressure, shear shares and foramen (docs/theory/spine.md), with the level's
+    parameters (degeneration included).
+
+    Parameters
+    ----------
+    model : msk.Model or str
+        A spine model (or a bundled model's name, e.g. ``"lumbar"``).
+    level : str
+        The level, e.g. ``"L4-L5"``.
+    angle_deg : float
+        Flexion from the model's geometry (its standing shape) [deg]; negative is extension.
+    compression_N : float
+        Compression along the disc axis [N] (negative pulls the level apart).
+    shear_N : float
+        Anterior shear on the upper vertebra [N].
+    hydration : float, optional
+        Disc fluid content [1] (default: the model's).
+
+    Returns
+    -------
+    pandas.Series
+        One row of the levels table (the columns of :data:`LEVEL_UNITS`; ``reserve_N_m`` is
+        NaN: no muscles), named after the level; units in ``attrs["units"]``.
+
+    Raises
+    ------
+    ValueError
+        The model has no level of that name (the message suggests the closest).
+    msk.InvalidArgument
+        A non-finite angle, force or hydration.
+    """
+    import math
+
+    m = as_model(model)
+    names = list(m.segment_names)
+    if level not in names:
+        raise ValueError(unknown_name("level", level, names))
+    core = require_core()
+    key = f"segments.{level}.hydration"
+    h = float(m.parameters([key])[key]) if hydration is None else float(hydration)
+    seg = core.segment_loads(
+        m.core, level, math.radians(angle_deg), float(compression_N), float(shear_N), h
+    )
+    frame = frame_from_table(seg)
+    row = frame.iloc[0]
+    row.attrs["units"] = dict(frame.attrs["units"])
+    return row

@@ -107,6 +107,13 @@ struct CoreChannel {
     SegmentForamenHeight,
     SegmentMoment,
     SegmentHydration,
+    SegmentPosteriorDiscHeight,
+    SegmentDiscShear,
+    SegmentFacetShear,
+    SegmentForamenWidth,
+    SegmentForamenArea,
+    SegmentNerveRootRisk,
+    SegmentDegeneration,
     RegionAngle,
     RegionResistingTorque,
     RegionExaminerTorque

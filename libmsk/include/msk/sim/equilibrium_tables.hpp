@@ -20,7 +20,10 @@ namespace msk {
 /// The columns of the levels table and their units, in order: region, angle_deg, compression_N,
 /// shear_N, disc_force_N, pressure_MPa, facet_force_N, facet_share, ligament_force_N,
 /// disc_height_mm, posterior_disc_height_mm, foramen_height_mm, stenosis, passive_moment_N_m,
-/// reserve_N_m.
+/// reserve_N_m, degeneration, load_pressure_MPa, swelling_pressure_MPa, shear_disc_N,
+/// shear_facet_N, shear_facet_share, shear_ultimate_ratio, shear_over_repetitive_limit,
+/// shear_over_action_limit, foramen_width_mm, foramen_area_mm2, flavum_buckling_mm,
+/// nerve_root_risk, stenosis_foramen, stenosis_posterior_disc (docs/theory/spine.md).
 const std::vector<std::pair<std::string, std::string>>& equilibrium_level_units();
 /// The columns of the muscles table and their units: group, force_N, activation,
 /// tone_activation, voluntary_activation.
@@ -35,6 +38,14 @@ io::StoredPosture stored_posture(const Posture& posture);
 /// The msk::Posture (SI units) of a stored posture. A posture without `supported` is supported
 /// when it lies (orientation other than "upright"), as Python's msk.Posture decides.
 Posture to_posture(const io::StoredPosture& posture);
+
+/// The levels table (columns: equilibrium_level_units()) of the model's levels `levels`
+/// (indices) with loads `segments` and reserve moments [N m] in each level's flexion sense (NaN:
+/// none, e.g. a level loaded alone).
+/// @throws InvalidArgument for sizes that differ or an index that is not a level of the model
+io::Table make_level_table(const Model& model, const std::vector<int>& levels,
+                           const std::vector<spine::SegmentLoads>& segments,
+                           const std::vector<double>& reserve);
 
 /// The tables and geometry of a solved posture:
 ///   - levels: per spinal level (model.segment_names(), bottom up): region, angle_deg,
