@@ -257,9 +257,28 @@ std::string read_string_attribute(hid_t obj, const std::string& name, const Wher
   return read_strings(attr.get(), true, 1, where).front();
 }
 
+/// Refuses a numeric attribute type that HDF5 1.10 cannot convert safely: wider than 64 bits
+/// (msk writes none), or whose bit field (offset + precision) does not fit in its size, a corrupt
+/// type that HDF5 1.12 refuses but 1.10 converts with a stack overflow in H5T__bit_get_d (found
+/// by fuzzing: tests/fuzz/corpus/results_reader/regression_format_version_overflow.h5).
+void require_convertible_number(hid_t attr, const Where& where) {
+  Handle type = where.checked(H5Aget_type(attr), H5Tclose);
+  const std::size_t size = H5Tget_size(type.get());
+  if (size == 0) where.check(-1);
+  if (size > 8) where.fail("a number of at most 64 bits", std::to_string(8 * size) + " bits");
+  const std::size_t precision = H5Tget_precision(type.get());
+  const int offset = H5Tget_offset(type.get());
+  if (precision == 0 || offset < 0) where.check(-1);
+  if (static_cast<std::size_t>(offset) + precision > 8 * size)
+    where.fail("a number type whose bits fit in its size",
+               "offset " + std::to_string(offset) + " + precision " + std::to_string(precision) +
+                   " bits in " + std::to_string(8 * size) + " bits");
+}
+
 /// Reads a scalar numeric (integer or float) attribute, converted to double.
 double read_number_attribute(hid_t attr, const Where& where) {
   require_single_element(attr, where);
+  require_convertible_number(attr, where);
   double value = 0.0;
   where.check(H5Aread(attr, H5T_NATIVE_DOUBLE, &value));
   return value;
