@@ -11,5 +11,6 @@ void bind_model(pybind11::module_& m);
 void bind_sim(pybind11::module_& m);
 void bind_io(pybind11::module_& m);
 void bind_spine(pybind11::module_& m);
+void bind_spine_elements(pybind11::module_& m);
 
 }  // namespace msk::python
