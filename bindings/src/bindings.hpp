@@ -23,5 +23,6 @@ pybind11::dict attributes_dict(const io::Attributes& attributes);
 pybind11::dict table_as_dict(const io::Table& table);
 /// A stored equilibrium as a dict of plain values and NumPy arrays (bind_equilibrium_file.cpp).
 pybind11::dict equilibrium_dict(const io::StoredEquilibrium& equilibrium);
+void bind_spine_elements(pybind11::module_& m);
 
 }  // namespace msk::python

@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   msk::python::bind_spine(m);
   msk::python::bind_equilibrium_file(m);
   msk::python::bind_drawing(m);
+  msk::python::bind_spine_elements(m);
 }

@@ -231,6 +231,33 @@ TEST_F(ReaderTest, FormatVersionBeyondLongLongIsReportedWithoutOverflow) {
   expect_io_error(path_, {"/@format_version", "expected 1, got 1e+19"});
 }
 
+TEST_F(ReaderTest, FormatVersionWiderThan64BitsIsRefusedBeforeConversion) {
+  // A 128-bit integer: refused before HDF5 converts it (msk writes none).
+  edit([](hid_t file) {
+    const hid_t type = H5Tcopy(H5T_STD_I64LE);
+    H5Tset_size(type, 16);
+    H5Tset_precision(type, 128);
+    const hid_t space = H5Screate(H5S_SCALAR);
+    H5Adelete(file, "format_version");
+    const hid_t attr = H5Acreate2(file, "format_version", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    const unsigned char one[16] = {1};
+    H5Awrite(attr, type, one);
+    H5Aclose(attr);
+    H5Sclose(space);
+    H5Tclose(type);
+  });
+  expect_io_error(path_, {"/@format_version", "a number of at most 64 bits", "128 bits"});
+}
+
+TEST_F(ReaderTest, CorruptIntegerTypeIsRefusedBeforeConversion) {
+  // Found by scripts/fuzz.sh once it stopped excusing crashes that do not replay alone: an integer
+  // type whose offset + precision exceed its size made HDF5 1.10's conversion overflow its stack
+  // (H5T__bit_get_d), detected only now and then. The type is refused before conversion.
+  expect_io_error(std::string(MSK_TEST_DATA_DIR) +
+                      "/../fuzz/corpus/results_reader/regression_format_version_overflow.h5",
+                  {"/@format_version", "whose bits fit in its size", "precision 288 bits"});
+}
+
 TEST_F(ReaderTest, FormatVersionOfWrongTypeThrows) {
   edit([](hid_t file) { put_string_attribute(file, "format_version", "1"); });
   expect_io_error(path_, {"/@format_version", "an integer", "a string"});

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from . import _core_curves as curves  # noqa: F401  (the submodule msk._core.curves)
+from . import _core_spine as spine  # noqa: F401  (the submodule msk._core.spine)
 
 __version__: str
 
@@ -77,6 +78,12 @@ class Model:
     def parameter_names(self) -> list[str]: ...
     def parameter_values(self, names: list[str]) -> list[float]: ...
     def with_parameters(self, changes: dict[str, float]) -> Model: ...
+    def derivatives(
+        self, values: ArrayLike, t: float = 0.0, voluntary: ArrayLike | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(xdot, row) at one state: state derivatives, shape (n_states,), and every recorded
+        channel, shape (n_channels,), as an episode computes them at time t [s] with the given
+        voluntary excitation per muscle in [0, 1] (None: none) and nothing driven."""
 
 class EpisodeResult:
     @property

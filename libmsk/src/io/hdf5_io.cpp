@@ -273,8 +273,27 @@ std::string read_string_attribute(hid_t obj, const std::string& name, const Wher
   return read_strings(attr.get(), true, 1, where).front();
 }
 
+/// Refuses a numeric attribute type that HDF5 1.10 cannot convert safely: wider than 64 bits
+/// (msk writes none), or whose bit field (offset + precision) does not fit in its size, a corrupt
+/// type that HDF5 1.12 refuses but 1.10 converts with a stack overflow in H5T__bit_get_d (found
+/// by fuzzing: tests/fuzz/corpus/results_reader/regression_format_version_overflow.h5).
+void require_convertible_number(hid_t attr, const Where& where) {
+  Handle type = where.checked(H5Aget_type(attr), H5Tclose);
+  const std::size_t size = H5Tget_size(type.get());
+  if (size == 0) where.check(-1);
+  if (size > 8) where.fail("a number of at most 64 bits", std::to_string(8 * size) + " bits");
+  const std::size_t precision = H5Tget_precision(type.get());
+  const int offset = H5Tget_offset(type.get());
+  if (precision == 0 || offset < 0) where.check(-1);
+  if (static_cast<std::size_t>(offset) + precision > 8 * size)
+    where.fail("a number type whose bits fit in its size",
+               "offset " + std::to_string(offset) + " + precision " + std::to_string(precision) +
+                   " bits in " + std::to_string(8 * size) + " bits");
+}
+
 double read_number_attribute(hid_t attr, const Where& where) {
   require_single_element(attr, where);
+  require_convertible_number(attr, where);
   double value = 0.0;
   where.check(H5Aread(attr, H5T_NATIVE_DOUBLE, &value));
   return value;
@@ -288,7 +307,8 @@ AttributeValue read_attribute_value(hid_t obj, const std::string& name, const Wh
   if (type_class == H5T_FLOAT) return read_number_attribute(attr.get(), where);
   if (type_class == H5T_INTEGER || (type_class == H5T_ENUM && is_bool_enum(type.get()))) {
     require_single_element(attr.get(), where);
-    // Integers that fit int64 exactly; wider or unsigned values beyond it as doubles.
+    // Integers that fit int64 exactly; unsigned 64-bit values beyond it as doubles (wider types
+    // are refused: require_convertible_number).
     Handle base = type_class == H5T_ENUM ? where.checked(H5Tget_super(type.get()), H5Tclose)
                                          : where.checked(H5Tcopy(type.get()), H5Tclose);
     const bool is_signed = H5Tget_sign(base.get()) == H5T_SGN_2;
@@ -307,6 +327,7 @@ AttributeValue read_attribute_value(hid_t obj, const std::string& name, const Wh
       std::memcpy(&value, buffer.data(), sizeof value);
       return value;
     }
+    require_convertible_number(attr.get(), where);
     std::int64_t value = 0;
     where.check(H5Aread(attr.get(), H5T_NATIVE_INT64, &value));
     return value;

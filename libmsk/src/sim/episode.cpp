@@ -802,6 +802,11 @@ void check_options(const EpisodeOptions& o) {
 
 }  // namespace
 
+void compute_channels(const Model& model, Data& data, const Eigen::VectorXd& x, double t,
+                      double* row) {
+  fill_row(model, data, x, t, row);
+}
+
 EpisodeOptions parse_episode_options(const std::string& text, const std::string& file) {
   EpisodeOptions o;
   if (text.empty()) return o;

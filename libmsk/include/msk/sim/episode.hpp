@@ -90,6 +90,13 @@ struct EpisodeResult {
   std::vector<double> channel(const std::string& name) const;
 };
 
+/// The recorded row at (t, x): every channel of model.channels(), in that order, as an episode
+/// records it, from the workspace that compute_derivatives (sim/rhs.hpp) filled at (t, x).
+/// @param x    state, size model.layout().n_states
+/// @param row  out: size model.channels().size()
+void compute_channels(const Model& model, Data& data, const Eigen::VectorXd& x, double t,
+                      double* row);
+
 /// Integrates the model through the protocol's phases from the protocol's initial posture at rest
 /// (or from options.initial_state). The state it ends in is result.final_state and, in the file,
 /// /state/final.
