@@ -236,8 +236,8 @@ void bind_spine(py::module_& m) {
         const spine::SegmentParams& params = model->segment_params()[static_cast<std::size_t>(k)];
         std::vector<spine::SegmentLoads> out(1);
         spine::compute_segment(params, angle, compression, shear, hydration, out[0]);
-        return table_as_dict(make_level_table(*model, {k}, out,
-                                              {std::numeric_limits<double>::quiet_NaN()}));
+        return table_as_dict(
+            make_level_table(*model, {k}, out, {std::numeric_limits<double>::quiet_NaN()}));
       },
       py::arg("model"), py::arg("level"), py::arg("angle"), py::arg("compression"),
       py::arg("shear") = 0.0, py::arg("hydration") = 1.0,

@@ -542,6 +542,8 @@ TEST(Episode, AnEndFeelStiffnessPutsTheBarrierOnTheRise) {
   EXPECT_LT(with_end_feel, torque_only - 1.0);  // further into the stretch (smaller angle)
   EXPECT_LT(slope_torque_only, 0.08);
   EXPECT_GT(slope_end_feel, 0.06);
+}
+
 TEST(Episode, LooseTolerancesRunArm26ToTheEnd) {
   // Arm26's compliant tendons at rtol up to 1e-3: a trial stage that takes a fibre length below
   // zero makes the step retry shorter instead of stopping the run.

@@ -329,7 +329,15 @@ TEST_F(EquilibriumFileTest, ReadsAFileWrittenByThePythonWriterOfMsk01) {
   // The numbers are the core's equilibrium of that posture.
   const msk::EquilibriumResult r = msk::solve_equilibrium(m, msk::to_posture(wet.posture));
   const StoredEquilibrium now = msk::make_stored_equilibrium(m, r, "normal");
-  expect_same_table(now.levels, wet.levels, 1e-6, "levels");
+  // The columns msk 0.1 wrote, except the disc pressure, whose law was re-founded since (no
+  // double-counted swelling intercept): every other column is still the core's answer.
+  for (const Column& c : wet.levels.columns) {
+    if (c.name == "pressure_MPa") continue;
+    Table a = now.levels, b = wet.levels;
+    a.columns = {now.levels.column(c.name)};
+    b.columns = {c};
+    expect_same_table(a, b, 1e-6, "levels");
+  }
   expect_same_table(now.muscles, wet.muscles, 1e-6, "muscles");
   expect_same_points(now.joint_origin, wet.joint_origin, 1e-9, "joint_origin");
   // The failure keeps its posture and message.

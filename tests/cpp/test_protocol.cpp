@@ -1,6 +1,6 @@
 // Protocols: parsing, name resolution and PIR expansion.
-#include <algorithm>
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include <cmath>
 #include <fstream>
@@ -236,10 +236,10 @@ TEST(Protocol, SchemaDefaultsAreWhatTheParserUses) {
                          : f.name == "max_duration"   ? spec.max_duration
                          : f.name == "barrier_stiffness_nm_per_deg"
                              ? spec.barrier_stiffness_nm_per_deg
-                         : f.name == "contraction_s"  ? spec.contraction_s
-                         : f.name == "relaxation_s"   ? spec.relaxation_s
-                         : f.name == "cycles"         ? spec.cycles
-                                                      : spec.speed_deg_s;
+                         : f.name == "contraction_s" ? spec.contraction_s
+                         : f.name == "relaxation_s"  ? spec.relaxation_s
+                         : f.name == "cycles"        ? spec.cycles
+                                                     : spec.speed_deg_s;
       EXPECT_EQ(got, f.default_value) << type.name << "." << f.name;
     }
   }

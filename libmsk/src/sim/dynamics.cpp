@@ -93,9 +93,8 @@ Eigen::VectorXd inverse_dynamics(const Model& model, const Data& data, const Eig
 
 void compute_bias(const Model& model, const Eigen::VectorXd& qd, Data& data) {
   Data::Workspace& ws = data.work;
-  NewtonEulerBuffers w{{ws.omega, ws.alpha, ws.ref, ws.acc_ref, ws.com, ws.acc_com},
-                       ws.force,
-                       ws.moment};
+  NewtonEulerBuffers w{
+      {ws.omega, ws.alpha, ws.ref, ws.acc_ref, ws.com, ws.acc_com}, ws.force, ws.moment};
   newton_euler(model, data, qd, ws.zero_dofs, true, w, data.bias);
 }
 

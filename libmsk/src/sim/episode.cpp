@@ -137,34 +137,33 @@ struct Jacobian {
       column(x, jac, t, j);
   }
 
-  /// dqdd/dF at the point of f0: M_ff^-1 R_f^T on the free coordinates, 0 on a driven one.
+  /// dqdd/dF at the point of f0: M_ff^-1 R_f^T on the free coordinates, 0 on the ones the
+  /// examiner drives or holds (data.constrained, set by the evaluation of f0).
   void acceleration_per_force() const {
     const Model& m = *w->model;
     const Data& d = *system.data;
     const int nd = m.n_dofs();
-    const int driven = (system.drive->phase != nullptr && system.drive->phase->dof >= 0)
-                           ? system.drive->phase->dof
-                           : -1;
+    std::vector<int> free;
+    for (int a = 0; a < nd; ++a)
+      if (!d.constrained[static_cast<std::size_t>(a)]) free.push_back(a);
+    const int nf = static_cast<int>(free.size());
     w->accel_per_force.setZero();
-    if (driven < 0) {
+    if (nf == nd) {
       w->free_factor.compute(d.mass_matrix);
       w->accel_per_force = w->free_factor.solve(d.moment_arm.transpose());
       return;
     }
-    if (nd < 2) return;
-    Eigen::MatrixXd mff(nd - 1, nd - 1), rf(nd - 1, m.n_muscles());
-    for (int a = 0, ra = 0; a < nd; ++a) {
-      if (a == driven) continue;
-      for (int b = 0, rb = 0; b < nd; ++b) {
-        if (b == driven) continue;
-        mff(ra, rb++) = d.mass_matrix(a, b);
-      }
-      rf.row(ra++) = d.moment_arm.col(a).transpose();
+    if (nf == 0) return;
+    Eigen::MatrixXd mff(nf, nf), rf(nf, m.n_muscles());
+    for (int a = 0; a < nf; ++a) {
+      for (int b = 0; b < nf; ++b)
+        mff(a, b) = d.mass_matrix(free[a], free[b]);
+      rf.row(a) = d.moment_arm.col(free[a]).transpose();
     }
     w->free_factor.compute(mff);
     const Eigen::MatrixXd g = w->free_factor.solve(rf);
-    for (int a = 0, ra = 0; a < nd; ++a)
-      if (a != driven) w->accel_per_force.row(a) = g.row(ra++);
+    for (int a = 0; a < nf; ++a)
+      w->accel_per_force.row(free[a]) = g.row(a);
   }
 
   void grouped(const Vec& x, Mat& jac, double t) const {

@@ -198,7 +198,8 @@ std::vector<PhaseType> make_phase_types() {
       {"passive_stretch", "the examiner stretches muscles about a joint (or region) to the barrier",
        fields({target("joint moved"),
                {muscles("muscles lengthened: they set the direction"), speed("speed_deg_s", false)},
-               barrier(), {max_duration(), label()}})},
+               barrier(),
+               {max_duration(), label()}})},
       {"pir",
        "post-isometric relaxation: a stretch to the barrier, then cycles of contraction, "
        "relaxation and stretch to the new barrier",
@@ -335,7 +336,7 @@ PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
   }
   if (p.type == "voluntary") read_excitations(r, base_dir, p);
   const bool has_target = std::any_of(type->fields.begin(), type->fields.end(),
-                                       [](const PhaseField& f) { return f.name == "joint"; });
+                                      [](const PhaseField& f) { return f.name == "joint"; });
   if (has_target && r.has("joint") == r.has("region"))
     r.fail("either joint (a coordinate) or region (a spinal region)",
            r.has("joint") ? "both" : "neither");
