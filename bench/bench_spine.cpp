@@ -116,7 +116,7 @@ void BM_Segment(benchmark::State& state) {
   const msk::spine::SegmentParams& p = m.segment_params().at(m.find_segment("L4-L5"));
   msk::spine::SegmentLoads out;
   for (auto _ : state) {
-    msk::spine::compute_segment(p, 0.035, 500.0, 1.0, out);
+    msk::spine::compute_segment(p, 0.035, 500.0, 50.0, 1.0, out);
     benchmark::DoNotOptimize(out.disc_force);
   }
 }

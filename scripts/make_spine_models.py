@@ -555,6 +555,7 @@ def lumbar_yaml() -> str:
     # Segments.
     w("segment_defaults:")
     w("  region: lumbar")
+    w("  degeneration: 0.0  # healthy (0 ... 1 severe; Pfirrmann grade G -> (G - 1) / 4)")
     w("  disc:")
     w("    stiffness_toe: 5.0e5  # 0.5 kN/mm near zero load (in-vitro, unverified)")
     w(
@@ -564,11 +565,17 @@ def lumbar_yaml() -> str:
     w("    toe_compression: 2.0e-4")
     w("    moment_coefficients_deg: [0.4726, 0.0141, 0.002]  # Han 2010 via AMMR DiscStiffness.any")
     w(
-        "    preload_stiffening: true  # x1.71 at 250 N, x2.11 at 500 N (Gardner-Morse & Stokes"
-        " 2004)"
+        "    preload_stiffening: true  # bounded: x1.71 at 250 N, x2.11 at 500 N (Gardner-Morse &"
+        " Stokes 2004), at most x2.63"
     )
-    w("    pressure_factor: 1.5  # Nachemson 1981")
-    w("    swelling_pressure: 1.0e5  # Urban & McMullin 1988: 0.10-0.23 MPa; Wilke 1999 prone 0.10")
+    w("    preload_gain_max: 1.6261  # s_max, through both points (derived)")
+    w("    preload_force: 435.69  # F_s [N], through both points (derived)")
+    w("    pressure_factor: 1.5  # Nachemson 1981: total nucleus pressure under load")
+    w(
+        "    swelling_pressure: 1.0e5  # unloaded disc; calibration: Wilke 1999 prone 0.10 MPa"
+        " (Urban & McMullin 1988: 0.10-0.23)"
+    )
+    w("    pressure_blend: 4.0  # p-norm joining load and swelling pressure (assumption)")
     w("    osmotic_pressure: 1.5e5  # fluid-model calibration targets, docs/theory/spine.md")
     w("    osmotic_exponent: 2.22  # half the fluid lost at 0.7 MPa (Urban & McMullin 1988)")
     w("    fluid_time_constant: 16000.0  # creep over hours (O'Connell 2011)")
@@ -576,14 +583,45 @@ def lumbar_yaml() -> str:
     w("    damping: 1.0  # [N m s/rad] assumption (Crisco 2007: damping rises with load)")
     w("  facet:")
     w("    lever_arm: 0.035  # 30-40 mm behind the disc centre (anatomical estimate)")
-    w("    gap: 1.2e-3  # axial (tip) clearance; see docs/theory/spine.md, Facets")
-    w("    stiffness: 6.0e6  # [N/m^1.5] 200 N/mm at 0.5 mm (10^2-10^3 N/mm in models)")
+    w("    gap: 5.0e-4  # the 0.5 mm initial gap of FE models (0.2-1 mm; unverified)")
+    w(
+        f"    stiffness: {fmt(FACET_STIFFNESS)}  # [N/m^1.5] calibration: 16 % of L4-L5"
+        " compression in standing at hydration 0.7 (Adams & Hutton 1980, after creep)"
+    )
     w("    exponent: 1.5")
     w("  foramen:")
     w("    disc_gain: 1.0  # follows the disc height 1:1 (pedicle-bounded)")
     w("    angle_gain: 0.0229  # 0.4 mm per degree of flexion (inference from Inufusa 1996)")
     w("    stenosis_height: 0.015  # Hasegawa 1995")
     w("    stenosis_posterior_disc_height: 0.004  # Hasegawa 1995")
+    w("    width: 0.008  # osseous width 6.0-8.1 mm (Gkasdaris 2018)")
+    w("    flavum_moment_arm: 0.033  # the LF's moment arm (ligaments below)")
+    w("    flavum_length: 0.0077  # AMMR L4L5Ligaments.any LF slack length")
+    w("    risk_height_width: 1.155e-3  # risk 0.8 at 15 mm, 0.05 at 20 mm (inference)")
+    w("    risk_posterior_width: 0.693e-3  # risk 0.8 at 4 mm, 0.05 at 7 mm (inference)")
+    w("  shear:")
+    w(
+        "    disc_stiffness: 3.0e4  # [N/m] with the facets 100 N/mm (intact 53-140 N/mm,"
+        " Miller 1986)"
+    )
+    w(
+        "    facet_stiffness: 7.0e4  # [N/m] facets resist most shear erect (Hutton, Stott &"
+        " Cyron 1977; assumption: 70 %)"
+    )
+    w("    engagement_opening: 7.5e-3  # half engaged at 7.5 mm opening (assumption)")
+    w("    engagement_width: 1.5e-3  # (assumption)")
+    w("    repetitive_limit: 700.0  # [N] repeated loading (Gallagher & Marras 2012; unverified)")
+    w("    action_limit: 1000.0  # [N] occasional loading (Gallagher & Marras 2012; unverified)")
+    w("    ultimate: 2000.0  # [N] 1.99 +- 0.64 kN (Belwadi & Yang 2008)")
+    w("  degeneration_effects:")
+    w(
+        f"    height_loss: {fmt(DEGENERATION_HEIGHT_LOSS)}  # of h_0 at index 1; calibration:"
+        " Pollintine 2004 (40 % neural-arch share, severe, erect, 2 kN)"
+    )
+    w("    height_exponent: 4.0  # height lower only at grade V (Salamat 2016)")
+    w("    swelling_loss: 0.5  # lower swelling pressure (Urban & McMullin 1988; assumption)")
+    w("    pressure_factor_loss: 0.3  # nucleus pressure -30 % (Adams, McNally & Dolan 1996)")
+    w("    laxity: 0.3  # neutral-zone laxity, largest at grade III (hypothesis H17)")
     w("segments:")
     nz = math.radians(NEUTRAL_ZONE_DEG)
     for level in LEVELS:
@@ -623,6 +661,16 @@ def lumbar_yaml() -> str:
 
 
 SACRAL_SLOPE_DEG = 39.0  # standing sacral slope 35-40 deg (Roussouly-type cohorts, unverified)
+# Facet contact stiffness [N/m^1.5] of the lumbar levels, with the 0.5 mm gap of FE models: chosen
+# so that the facets carry 16 % of L4-L5's compression in standing_relaxed at hydration 0.7
+# (Adams & Hutton 1980: about 16 % in erect standing after creep); healthy standing at full
+# hydration then gives 2 % (Pollintine et al. 2004: < 5 % with non-degenerated discs). Tangent
+# stiffness 74 N/mm at 0.5 mm (10^2-10^3 N/mm in rigid-body models, unverified). Calibration.
+FACET_STIFFNESS = 2.2e6
+# Disc height lost at degeneration index 1, as a fraction of h_0: chosen so that a severely
+# degenerated L4-L5 at the standing shape under 2 kN gives the facets 40 % of the compression
+# (Pollintine et al. 2004). Calibration.
+DEGENERATION_HEIGHT_LOSS = 0.37
 
 
 def rotate(angle: float, p: list[float], origin: list[float]) -> list[float]:
@@ -1076,6 +1124,7 @@ def cervical_yaml() -> str:
     nz = math.radians(NECK_NEUTRAL_ZONE_DEG)
     w("segment_defaults:")
     w("  region: cervical")
+    w("  degeneration: 0.0  # healthy; the degeneration effects are the lumbar defaults")
     w("  disc:")
     w("    stiffness_toe: 5.0e5  # as lumbar: Moroney 1988 found cervical compression stiffness")
     w("    stiffness: 1.5e6  # similar to thoracic and lumbar segments")
@@ -1087,6 +1136,7 @@ def cervical_yaml() -> str:
     w("    preload_stiffening: false  # Moroney's values hold without preload; lumbar-only law")
     w("    pressure_factor: 1.5  # Nachemson 1981 (lumbar; assumption)")
     w("    swelling_pressure: 1.0e5  # as lumbar (Urban & McMullin 1988; assumption)")
+    w("    pressure_blend: 4.0  # as lumbar (assumption)")
     w("    osmotic_pressure: 1.5e5  # as lumbar (fluid-model calibration targets)")
     w("    osmotic_exponent: 2.22  # as lumbar")
     w("    fluid_time_constant: 16000.0  # as lumbar (O'Connell 2011)")
@@ -1110,6 +1160,16 @@ def cervical_yaml() -> str:
         "    stenosis_posterior_disc_height: 0.002  # half of normal, as Hasegawa's 4 of 8.5 mm"
         " lumbar (assumption)"
     )
+    w("    width: 0.005  # estimate (assumption)")
+    lf_length, lf_arm = NECK_LIGAMENTS["LF"][1], NECK_LIGAMENTS["LF"][2]
+    w(f"    flavum_moment_arm: {fmt(lf_arm / 1000.0)}  # the LF's moment arm (ligaments below)")
+    w(f"    flavum_length: {fmt(lf_length / 1000.0)}  # the LF's length (ligaments below)")
+    w("    risk_height_width: 0.462e-3  # the lumbar width x 6/15 (assumption)")
+    w("    risk_posterior_width: 0.347e-3  # the lumbar width x 2/4 (assumption)")
+    w("  shear:  # lumbar values (assumption)")
+    w("    repetitive_limit: 700.0  # lumbar limits; no cervical limit in the sources")
+    w("    action_limit: 1000.0")
+    w("    ultimate: 2000.0")
     w(
         f"  ligaments:  # Yoganandan 2000 stiffness x {fmt(NECK_LIGAMENT_SCALE)} (Moroney 1988"
         " calibration) and lengths"

@@ -28,8 +28,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.msk-requirements
 # distributed (with dask) lets tests/python/test_study.py run its Dask path; msk needs it only for
-# msk.study with client= (the extra msk[parallel]).
-reqs="scikit-build-core>=0.10 pybind11>=2.12 numpy h5py pandas xarray matplotlib tqdm pyyaml pytest nbmake ruff==0.17.6 ipykernel ipywidgets distributed>=2023.1"
+# msk.study with client= (the extra msk[parallel]). hypothesis runs the property tests
+# (tests/python/test_law_properties.py); msk itself never imports it.
+reqs="scikit-build-core>=0.10 pybind11>=2.12 numpy h5py pandas xarray matplotlib tqdm pyyaml pytest nbmake ruff==0.17.6 ipykernel ipywidgets distributed>=2023.1 hypothesis>=6.0"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$reqs" ]; then
   echo "setup: installing Python requirements into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check $reqs

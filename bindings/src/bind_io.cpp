@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "msk/io/hdf5_file.hpp"
 #include "msk/io/reader.hpp"
 
 namespace py = pybind11;
@@ -31,11 +32,7 @@ void bind_io(py::module_& m) {
           units.push_back(c.units);
           descriptions.push_back(c.description);
         }
-        py::dict meta;
-        for (const auto& kv : r.meta_strings)
-          meta[py::str(kv.first)] = kv.second;
-        for (const auto& kv : r.meta_numbers)
-          meta[py::str(kv.first)] = kv.second;
+        py::dict meta = attributes_dict(r.meta);
         py::dict out;
         out["time"] = py::array_t<double>(n, r.time.data());
         out["values"] = values;
@@ -56,13 +53,23 @@ void bind_io(py::module_& m) {
           states[py::str(name)] = e;
         }
         out["states"] = states;
+        out["stats"] = attributes_dict(r.stats);
+        out["msk_version"] = r.msk_version;
         return out;
       },
       py::arg("path"),
       "Reads an msk results file with the C++ reader: dict with time (n,), values (n, n_ch), "
-      "channel_names, channel_units, channel_descriptions, meta, event_times, event_labels, "
-      "states ({name: {time, names, values}}, e.g. the final state). "
+      "channel_names, channel_units, channel_descriptions, meta ({name: str, int or float}, in "
+      "the file's order), event_times, event_labels, states ({name: {time, names, values}}, "
+      "e.g. the final state), stats (the /stats attributes, {} without) and msk_version. "
       "Raises IoError naming the file and dataset.");
+  m.def(
+      "is_hdf5_file",
+      [](const std::string& path) {
+        py::gil_scoped_release release;
+        return io::is_hdf5_file(path);
+      },
+      py::arg("path"), "Whether path is a readable file in the HDF5 format.");
 }
 
 }  // namespace msk::python

@@ -1,7 +1,11 @@
 // Models: loading with overrides, and the compiled model's names and parameters.
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
+#include <optional>
 
 #include "bindings.hpp"
 #include "msk/error.hpp"
@@ -9,6 +13,9 @@
 #include "msk/model/loader.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/data.hpp"
+#include "msk/sim/episode.hpp"
+#include "msk/sim/protocol.hpp"
+#include "msk/sim/rhs.hpp"
 
 namespace py = pybind11;
 
@@ -62,6 +69,52 @@ py::dict muscle_parameters(const Model& m, const std::string& name) {
   }
   d["habitual_norm_fibre_length"] = data.reflex_reference_length[i];
   return d;
+}
+
+/// The right-hand side and the recorded row at one state (see Model.derivatives).
+py::tuple derivatives(const Model& m, const std::vector<double>& values, double t,
+                      const std::optional<std::vector<double>>& voluntary) {
+  const std::size_t n = static_cast<std::size_t>(m.layout().n_states);
+  if (values.size() != n)
+    throw InvalidArgument("values: expected " + std::to_string(n) +
+                          " state values (Model.state_names), got " +
+                          std::to_string(values.size()));
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(values[i]))
+      throw InvalidArgument("values[" + std::to_string(i) + "] (" + m.layout().names[i] +
+                            "): expected a finite number, got " + std::to_string(values[i]));
+  if (!std::isfinite(t)) throw InvalidArgument("t: expected a finite time [s]");
+  // A phase that holds the voluntary excitation from its start (no ramp), nothing driven.
+  Phase phase;
+  phase.type = "voluntary";
+  phase.rise_s = 0.0;
+  Drive drive;
+  if (voluntary) {
+    if (voluntary->size() != static_cast<std::size_t>(m.n_muscles()))
+      throw InvalidArgument("voluntary: expected " + std::to_string(m.n_muscles()) +
+                            " excitations (Model.muscle_names), got " +
+                            std::to_string(voluntary->size()));
+    for (double u : *voluntary)
+      if (!(u >= 0.0 && u <= 1.0))
+        throw InvalidArgument("voluntary: expected excitations in [0, 1], got " +
+                              std::to_string(u));
+    phase.voluntary = *voluntary;
+    drive.phase = &phase;
+    drive.phase_start = t;
+  }
+  const Eigen::VectorXd x = Eigen::Map<const Eigen::VectorXd>(values.data(), n);
+  py::array_t<double> xdot(static_cast<py::ssize_t>(n));
+  py::array_t<double> row(static_cast<py::ssize_t>(m.channels().size()));
+  double* xdot_out = xdot.mutable_data();
+  double* row_out = row.mutable_data();
+  {
+    py::gil_scoped_release release;
+    Data data = make_data(m);
+    compute_derivatives(m, drive, t, x, data);
+    std::copy(data.xdot.data(), data.xdot.data() + n, xdot_out);
+    compute_channels(m, data, x, t, row_out);
+  }
+  return py::make_tuple(xdot, row);
 }
 
 /// Law documentation as a dict (registry entry or attached law).
@@ -149,6 +202,32 @@ void bind_model(py::module_& m) {
             return d;
           },
           "coordinate ranges {name: (min, max)} [rad]")
+      .def_property_readonly(
+          "joint_defaults",
+          [](const Model& x) {
+            py::dict d;
+            for (int j = 0; j < x.n_dofs(); ++j)
+              d[py::str(x.dof_names()[j])] = x.dof_default()[j];
+            return d;
+          },
+          "default coordinate values {name: value} [rad]")
+      .def_property_readonly(
+          "regions",
+          [](const Model& x) {
+            py::dict d;
+            for (std::size_t r = 0; r < x.region_names().size(); ++r) {
+              py::dict e;
+              std::vector<std::string> joints;
+              for (int dof : x.region_dofs()[r])
+                joints.push_back(x.dof_names()[dof]);
+              e["joints"] = joints;
+              e["weights"] = x.region_weights()[r];
+              d[py::str(x.region_names()[r])] = e;
+            }
+            return d;
+          },
+          "spinal regions {name: {joints, weights}}: an examiner moves a region's joints by "
+          "these shares (the levels' rhythm, summing to 1)")
       .def_property_readonly(
           "pairs",
           [](const Model& x) {
@@ -284,6 +363,15 @@ void bind_model(py::module_& m) {
           py::arg("changes"),
           "A model with parameters changed, without recompiling its text; raises "
           "InvalidArgument for unknown names or values out of range.")
+      .def("derivatives", &derivatives, py::arg("values"), py::arg("t") = 0.0,
+           py::arg("voluntary") = py::none(),
+           "The right-hand side at one state: (xdot, row), xdot the time derivative of each state "
+           "(shape (n_states,), units of state_names per second) and row every recorded channel "
+           "(shape (n_channels,), channel_names order), as an episode computes them at time t "
+           "[s] with the voluntary excitation given per muscle (in [0, 1], muscle_names order; "
+           "None: none) and nothing driven. values: the state, shape (n_states,). Raises "
+           "InvalidArgument for a wrong size or a non-finite value, and whatever a law raises for "
+           "a state outside its domain.")
       .def("__repr__", [](const Model& x) {
         return "<msk._core.Model '" + x.name() + "': " + std::to_string(x.n_dofs()) + " joints, " +
                std::to_string(x.n_muscles()) + " muscles, " + std::to_string(x.n_pairs()) +

@@ -3,11 +3,14 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <memory>
 
 #include "bindings.hpp"
 #include "msk/error.hpp"
 #include "msk/sim/episode.hpp"
+#include "msk/sim/protocol.hpp"
+#include "msk/sim/session_outcome.hpp"
 #include "msk/sim/state.hpp"
 
 namespace py = pybind11;
@@ -70,6 +73,35 @@ std::shared_ptr<EpisodeResult> simulate(const std::shared_ptr<Model>& model,
   return result;
 }
 
+/// A state of `model` from a {time, names, values} dict.
+State state_of(const Model& model, const py::dict& d) {
+  return named_state(model, d["time"].cast<double>(), d["names"].cast<std::vector<std::string>>(),
+                     d["values"].cast<std::vector<double>>());
+}
+
+/// The session outcome as a list of per-muscle dicts.
+py::list session_outcome(const std::shared_ptr<Model>& model, const py::dict& before,
+                         const py::dict& after) {
+  const SessionOutcome o =
+      compute_session_outcome(*model, state_of(*model, before), state_of(*model, after));
+  py::list out;
+  for (const MuscleOutcome& m : o.muscles) {
+    py::dict d;
+    d["muscle"] = m.muscle;
+    d["tolerance_change"] = m.tolerance_change;
+    d["tolerance_lasts_s"] = m.tolerance_lasts_s;
+    d["reflex_gain_change"] = m.reflex_gain_change;
+    d["reflex_lasts_s"] = m.reflex_lasts_s;
+    d["passive_slack_shift"] = m.passive_slack_shift;
+    d["passive_lasts_s"] = m.passive_lasts_s;
+    d["tendon_elongation"] = m.tendon_elongation;
+    d["tendon_lasts_s"] = m.tendon_lasts_s;
+    d["resting_length_change"] = m.resting_length_change;
+    out.append(d);
+  }
+  return out;
+}
+
 }  // namespace
 
 void bind_sim(py::module_& m) {
@@ -121,6 +153,8 @@ void bind_sim(py::module_& m) {
           },
           "event times [s], shape (m,)")
       .def_readonly("event_labels", &EpisodeResult::event_labels)
+      .def_readonly("warnings", &EpisodeResult::warnings,
+                    "what the run noticed and went on with: 't = <time> s: <message>'")
       .def_property_readonly(
           "final_state",
           [](const EpisodeResult& r) { return state_dict(nullptr, r.final_state, r.state_names); },
@@ -132,6 +166,7 @@ void bind_sim(py::module_& m) {
                                d["steps"] = r.stats.steps;
                                d["rhs_calls"] = r.stats.rhs_calls;
                                d["jacobian_calls"] = r.stats.jacobian_calls;
+                               d["retries"] = r.stats.retries;
                                d["wall_time_s"] = r.stats.wall_time_s;
                                d["stepper"] = r.stats.stepper;
                                return d;
@@ -141,6 +176,12 @@ void bind_sim(py::module_& m) {
                std::to_string(r.n_channels()) + " channels>";
       });
 
+  m.def("session_outcome", &session_outcome, py::arg("model"), py::arg("before"), py::arg("after"),
+        "What a session left behind, per muscle (msk/sim/session_outcome.hpp): before and after "
+        "are states {time, names, values}; returns one dict per muscle: muscle, "
+        "tolerance_change [1], tolerance_lasts_s, reflex_gain_change [1], reflex_lasts_s, "
+        "passive_slack_shift [L_opt], passive_lasts_s, tendon_elongation [m], tendon_lasts_s, "
+        "resting_length_change [m].");
   m.def("simulate", &simulate, py::arg("model"), py::arg("protocol_json"),
         py::arg("options_json") = "", py::arg("output") = "", py::arg("progress") = nullptr,
         py::arg("initial_state") = py::none(),
@@ -175,6 +216,41 @@ void bind_sim(py::module_& m) {
       },
       py::arg("model"), py::arg("protocol_json"),
       "Parses and resolves a protocol against a model; returns the number of elementary phases.");
+  m.def(
+      "phase_schema",
+      []() {
+        // The parser's own table (msk::phase_types): what Python's builders check and default.
+        auto bound = [](double x) {
+          return std::isfinite(x) ? py::object(py::float_(x)) : py::object(py::none());
+        };
+        py::list types;
+        for (const PhaseType& t : phase_types()) {
+          py::list fields;
+          for (const PhaseField& f : t.fields) {
+            py::dict d;
+            d["name"] = f.name;
+            d["kind"] = phase_field_kind_name(f.kind);
+            d["unit"] = f.unit;
+            d["required"] = f.required;
+            d["default"] = std::isnan(f.default_value) ? py::object(py::none())
+                                                       : py::object(py::float_(f.default_value));
+            d["low"] = bound(f.low);
+            d["high"] = bound(f.high);
+            d["low_open"] = f.low_open;
+            d["description"] = f.description;
+            fields.append(d);
+          }
+          py::dict d;
+          d["name"] = t.name;
+          d["description"] = t.description;
+          d["fields"] = fields;
+          types.append(d);
+        }
+        return types;
+      },
+      "The phase types of protocols and their fields, from the parser's own table: "
+      "[{name, description, fields: [{name, kind, unit, required, default, low, high, low_open, "
+      "description}]}] (default None: required or not a number; low/high None: unbounded).");
 }
 
 }  // namespace msk::python

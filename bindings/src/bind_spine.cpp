@@ -9,7 +9,9 @@
 #include "msk/error.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/equilibrium.hpp"
+#include "msk/sim/equilibrium_tables.hpp"
 #include "msk/sim/posture.hpp"
+#include "msk/spine/segment.hpp"
 
 namespace py = pybind11;
 
@@ -34,14 +36,70 @@ py::array_t<double> points(const std::vector<Eigen::Vector3d>& p) {
 
 /// One column of the per-segment loads as an array, shape (n_segments,).
 template <class F>
-py::array_t<double> segment_column(const EquilibriumResult& r, F&& field) {
-  py::array_t<double> a(static_cast<py::ssize_t>(r.segments.size()));
-  for (std::size_t k = 0; k < r.segments.size(); ++k)
-    a.mutable_at(k) = field(r.segments[k]);
+py::array_t<double> segment_column(const std::vector<spine::SegmentLoads>& segments, F&& field) {
+  py::array_t<double> a(static_cast<py::ssize_t>(segments.size()));
+  for (std::size_t k = 0; k < segments.size(); ++k)
+    a.mutable_at(k) = field(segments[k]);
   return a;
 }
 
-py::dict result_dict(const Model& m, const EquilibriumResult& r) {
+/// The loads of the levels `params` describes, one array per quantity (flags as 0/1) and the
+/// ligament tensions per level.
+py::dict segments_dict(const std::vector<spine::SegmentParams>& params,
+                       const std::vector<spine::SegmentLoads>& r) {
+  py::dict seg;
+  using L = spine::SegmentLoads;
+  auto column = [&](auto&& field) { return segment_column(r, field); };
+  auto flag = [&](bool L::*member) {
+    return segment_column(r, [member](const L& s) { return s.*member ? 1.0 : 0.0; });
+  };
+  seg["angle"] = column([](const L& s) { return s.angle; });
+  seg["angle_from_neutral"] = column([](const L& s) { return s.angle_from_neutral; });
+  seg["compression"] = column([](const L& s) { return s.compression; });
+  seg["disc_compression"] = column([](const L& s) { return s.disc_compression; });
+  seg["disc_force"] = column([](const L& s) { return s.disc_force; });
+  seg["facet_force"] = column([](const L& s) { return s.facet_force; });
+  seg["facet_share"] = column([](const L& s) { return s.facet_share; });
+  seg["facet_closure"] = column([](const L& s) { return s.facet_closure; });
+  seg["ligament_force"] = column([](const L& s) { return s.ligament_force_total; });
+  seg["disc_height"] = column([](const L& s) { return s.disc_height; });
+  seg["posterior_disc_height"] = column([](const L& s) { return s.posterior_disc_height; });
+  seg["pressure"] = column([](const L& s) { return s.pressure; });
+  seg["load_pressure"] = column([](const L& s) { return s.load_pressure; });
+  seg["swelling_pressure"] = column([](const L& s) { return s.swelling_pressure; });
+  seg["foramen_height"] = column([](const L& s) { return s.foramen_height; });
+  seg["foramen_width"] = column([](const L& s) { return s.foramen_width; });
+  seg["foramen_area"] = column([](const L& s) { return s.foramen_area; });
+  seg["flavum_buckling"] = column([](const L& s) { return s.flavum_buckling; });
+  seg["nerve_root_risk"] = column([](const L& s) { return s.nerve_root_risk; });
+  seg["stenosis"] = flag(&L::stenosis);
+  seg["stenosis_foramen"] = flag(&L::stenosis_foramen);
+  seg["stenosis_posterior_disc"] = flag(&L::stenosis_posterior_disc);
+  seg["shear"] = column([](const L& s) { return s.shear; });
+  seg["disc_shear"] = column([](const L& s) { return s.disc_shear; });
+  seg["facet_shear"] = column([](const L& s) { return s.facet_shear; });
+  seg["facet_shear_share"] = column([](const L& s) { return s.facet_shear_share; });
+  seg["shear_ultimate_ratio"] = column([](const L& s) { return s.shear_ultimate_ratio; });
+  seg["shear_over_repetitive_limit"] = flag(&L::shear_over_repetitive_limit);
+  seg["shear_over_action_limit"] = flag(&L::shear_over_action_limit);
+  seg["degeneration"] = column([](const L& s) { return s.degeneration; });
+  seg["disc_moment"] = column([](const L& s) { return s.disc_moment; });
+  seg["ligament_moment"] = column([](const L& s) { return s.ligament_moment; });
+  seg["facet_moment"] = column([](const L& s) { return s.facet_moment; });
+  seg["moment"] = column([](const L& s) { return s.moment; });
+  py::list ligaments;
+  for (std::size_t k = 0; k < r.size(); ++k) {
+    py::dict lig;
+    const auto& ligament_params = params[k].ligaments;
+    for (std::size_t j = 0; j < ligament_params.size(); ++j)
+      lig[py::str(ligament_params[j].name)] = r[k].ligament_force[j];
+    ligaments.append(lig);
+  }
+  seg["ligaments"] = ligaments;
+  return seg;
+}
+
+py::dict result_dict(const Model& m, const EquilibriumResult& r, PostureMode mode) {
   py::dict d;
   d["q"] = vector(r.q);
   d["gravity"] = vector(r.gravity);
@@ -59,36 +117,7 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r) {
   d["voluntary_activation"] = vector(r.voluntary_activation);
   d["activation"] = vector(r.activation);
   d["muscle_force"] = vector(r.muscle_force);
-  py::dict seg;
-  using L = spine::SegmentLoads;
-  seg["angle"] = segment_column(r, [](const L& s) { return s.angle; });
-  seg["angle_from_neutral"] = segment_column(r, [](const L& s) { return s.angle_from_neutral; });
-  seg["compression"] = segment_column(r, [](const L& s) { return s.compression; });
-  seg["disc_compression"] = segment_column(r, [](const L& s) { return s.disc_compression; });
-  seg["disc_force"] = segment_column(r, [](const L& s) { return s.disc_force; });
-  seg["facet_force"] = segment_column(r, [](const L& s) { return s.facet_force; });
-  seg["facet_share"] = segment_column(r, [](const L& s) { return s.facet_share; });
-  seg["ligament_force"] = segment_column(r, [](const L& s) { return s.ligament_force_total; });
-  seg["disc_height"] = segment_column(r, [](const L& s) { return s.disc_height; });
-  seg["posterior_disc_height"] =
-      segment_column(r, [](const L& s) { return s.posterior_disc_height; });
-  seg["pressure"] = segment_column(r, [](const L& s) { return s.pressure; });
-  seg["foramen_height"] = segment_column(r, [](const L& s) { return s.foramen_height; });
-  seg["stenosis"] = segment_column(r, [](const L& s) { return s.stenosis ? 1.0 : 0.0; });
-  seg["disc_moment"] = segment_column(r, [](const L& s) { return s.disc_moment; });
-  seg["ligament_moment"] = segment_column(r, [](const L& s) { return s.ligament_moment; });
-  seg["facet_moment"] = segment_column(r, [](const L& s) { return s.facet_moment; });
-  seg["moment"] = segment_column(r, [](const L& s) { return s.moment; });
-  seg["shear"] = vector(r.segment_shear);
-  py::list ligaments;
-  for (std::size_t k = 0; k < r.segments.size(); ++k) {
-    py::dict lig;
-    const auto& params = m.segment_params()[k].ligaments;
-    for (std::size_t j = 0; j < params.size(); ++j)
-      lig[py::str(params[j].name)] = r.segments[k].ligament_force[j];
-    ligaments.append(lig);
-  }
-  seg["ligaments"] = ligaments;
+  py::dict seg = segments_dict(m.segment_params(), r.segments);
   d["segments"] = seg;
   // Reserves and demands per balanced joint, also keyed by segment where there is one.
   std::vector<std::string> joints;
@@ -129,6 +158,8 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r) {
   d["qp_iterations"] = r.qp_iterations;
   d["load_iterations"] = r.load_iterations;
   d["relax_iterations"] = r.relax_iterations;
+  // The tables and geometry as equilibrium files store them (make_stored_equilibrium).
+  d["stored"] = equilibrium_dict(make_stored_equilibrium(m, r, "default", mode));
   return d;
 }
 
@@ -183,7 +214,7 @@ void bind_spine(py::module_& m) {
           py::gil_scoped_release release;
           r = solve_equilibrium(*model, posture, o);
         }
-        return result_dict(*model, r);
+        return result_dict(*model, r, o.mode);
       },
       py::arg("model"), py::arg("posture"), py::arg("mode") = "rhythm",
       py::arg("posture_stiffness") = EquilibriumOptions{}.posture_stiffness,
@@ -191,8 +222,29 @@ void bind_spine(py::module_& m) {
       py::arg("reserve_fraction") = EquilibriumOptions{}.reserve_fraction,
       py::arg("effort_weight") = std::vector<double>{},
       "Posture equilibrium (static optimisation): activations, muscle forces and the loads of "
-      "every spinal level. Returns a dict of NumPy arrays (SI units). Raises EquilibriumError "
+      "every spinal level. Returns a dict of NumPy arrays (SI units); 'stored' holds the "
+      "tables and geometry as equilibrium files store them. Raises EquilibriumError "
       "naming the level no activation can balance. The GIL is released while solving.");
+  m.def(
+      "segment_loads",
+      [](const std::shared_ptr<Model>& model, const std::string& level, double angle,
+         double compression, double shear, double hydration) {
+        const int k = model->find_segment(level);
+        if (k < 0)
+          throw InvalidArgument("level: expected a spinal level of model '" + model->name() +
+                                "', got '" + level + "'");
+        const spine::SegmentParams& params = model->segment_params()[static_cast<std::size_t>(k)];
+        std::vector<spine::SegmentLoads> out(1);
+        spine::compute_segment(params, angle, compression, shear, hydration, out[0]);
+        return table_as_dict(
+            make_level_table(*model, {k}, out, {std::numeric_limits<double>::quiet_NaN()}));
+      },
+      py::arg("model"), py::arg("level"), py::arg("angle"), py::arg("compression"),
+      py::arg("shear") = 0.0, py::arg("hydration") = 1.0,
+      "The loads of one spinal level at a prescribed flexion from the model's geometry [rad], "
+      "compression and anterior shear [N] and hydration [1], as on a testing machine (no "
+      "muscles, no posture). Returns the dict of solve_equilibrium's 'segments' for that level "
+      "(arrays of length 1).");
 }
 
 }  // namespace msk::python

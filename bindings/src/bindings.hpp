@@ -3,6 +3,9 @@
 
 #include <pybind11/pybind11.h>
 
+#include "msk/io/attributes.hpp"
+#include "msk/io/equilibrium_file.hpp"
+
 namespace msk::python {
 
 void bind_errors(pybind11::module_& m);
@@ -11,5 +14,15 @@ void bind_model(pybind11::module_& m);
 void bind_sim(pybind11::module_& m);
 void bind_io(pybind11::module_& m);
 void bind_spine(pybind11::module_& m);
+void bind_equilibrium_file(pybind11::module_& m);
+void bind_drawing(pybind11::module_& m);
+
+/// Attributes as a dict {name: str, int or float}, in order (bind_equilibrium_file.cpp).
+pybind11::dict attributes_dict(const io::Attributes& attributes);
+/// A table of the core as {"index_name", "index", "columns": [(name, units, values)]}.
+pybind11::dict table_as_dict(const io::Table& table);
+/// A stored equilibrium as a dict of plain values and NumPy arrays (bind_equilibrium_file.cpp).
+pybind11::dict equilibrium_dict(const io::StoredEquilibrium& equilibrium);
+void bind_spine_elements(pybind11::module_& m);
 
 }  // namespace msk::python

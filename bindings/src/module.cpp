@@ -11,4 +11,7 @@ PYBIND11_MODULE(_core, m) {
   msk::python::bind_sim(m);
   msk::python::bind_io(m);
   msk::python::bind_spine(m);
+  msk::python::bind_equilibrium_file(m);
+  msk::python::bind_drawing(m);
+  msk::python::bind_spine_elements(m);
 }

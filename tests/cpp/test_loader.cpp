@@ -40,9 +40,10 @@ TEST(Loader, PendulumCompiles) {
   EXPECT_EQ(m.n_muscles(), 1);
   EXPECT_EQ(m.dof_names()[0], "hinge");
   EXPECT_NEAR(m.dof_range_min()[0], -170.0 * M_PI / 180.0, 1e-12);
-  // Angle and speed, then the laws' states: activation, the reflex, two depression stages and
-  // two viscoelastic branches (thixotropy is off by default; the rigid tendon has no state).
-  EXPECT_EQ(m.layout().n_states, 2 + 6);
+  // Angle and speed, then the laws' states: activation, tendon creep, the reflex, two depression
+  // stages, two viscoelastic branches, the passive creep, the stretch depression and the stretch
+  // tolerance (thixotropy is off by default; the rigid tendon has no state).
+  EXPECT_EQ(m.layout().n_states, 2 + 10);
   EXPECT_EQ(m.layout().names[2], "muscle.flexor.activation");
   EXPECT_EQ(m.layout().laws[2], "first_order_activation");
 }
@@ -156,6 +157,23 @@ TEST(Loader, BadOverridesNameThePath) {
   EXPECT_EQ(
       load_error(msk::test::kPendulum, R"({"muscles.flexor.max_isometric_force": -5})").field(),
       "muscles[0=flexor].max_isometric_force");
+}
+
+TEST(Loader, TheOldPreloadKeysNameTheirReplacements) {
+  // The unbounded preload power law (preload_gain, preload_exponent, preload_reference) was
+  // replaced by the bounded law (preload_gain_max, preload_force).
+  const std::string lumbar = std::string(MSK_MODELS_DIR) + "/lumbar.yaml";
+  try {
+    msk::load_model(lumbar, R"({"segments.L4-L5.disc.preload_gain": 0.71})");
+    ADD_FAILURE() << "no ModelError";
+  } catch (const msk::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("preload_gain_max"), std::string::npos) << e.what();
+  }
+  const msk::Model m = msk::load_model(lumbar, R"({"segments.L4-L5.disc.preload_gain_max": 1.0,
+                                  "segments.L4-L5.degeneration": 0.5})");
+  const int k = m.find_segment("L4-L5");
+  EXPECT_EQ(m.segment_params()[k].disc.preload_gain_max, 1.0);
+  EXPECT_EQ(m.segment_params()[k].degeneration, 0.5);
 }
 
 TEST(Loader, TonePresetsResolveRelativeToHabitualLength) {

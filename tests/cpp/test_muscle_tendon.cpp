@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -64,6 +65,46 @@ double equilibrium_residual(const MuscleTendonState& s) {
 }
 
 const std::vector<double> kActivations = {0.0, 1e-3, 0.01, 0.1, 0.5, 1.0};
+
+// De Groote 2016 (supplementary material) at optimal length and zero velocity, evaluated from the
+// published equations and constants: f_L(1) = sum_k b1k exp(-(1 - b2k)^2 / (2 (b3k + b4k)^2)),
+// f_V(0) = d1 ln(d3 + sqrt(d3^2 + 1)) + d4 (printed as 0.9994 and 1.002 in curves.hpp).
+constexpr double kDeGrooteActiveAtOptimal = 0.999433461432387;
+constexpr double kDeGrooteVelocityAtZero = 1.0021192193371349;
+
+// Tendon force [N] of a compliant unit held isometric at full activation, solved from the curves
+// alone (not from muscle_tendon.cpp): the fibre length l where the fibre force along the tendon,
+// F0 (f_L(l~) f_V(0) + max(0, f_PE(l~))) cos(alpha), equals the tendon force
+// F0 max(0, f_T(l_T / L_s)), l_T = l_MT - l cos(alpha), sin(alpha) = L_opt sin(alpha_0) / l
+// (Millard et al. 2013 at zero velocity, constant-thickness pennation), by bisection.
+double full_activation_tendon_force(const MuscleTendonParams& p, double mtu) {
+  const double h = p.optimal_fibre_length * std::sin(p.pennation_at_optimal);
+  const auto tendon = [&](double l) {
+    const double projection = std::sqrt(l * l - h * h);
+    return p.max_isometric_force *
+           std::max(0.0, tendon_force_length(p.curves, (mtu - projection) / p.tendon_slack_length));
+  };
+  const auto residual = [&](double l) {
+    const double cos_alpha = std::sqrt(l * l - h * h) / l;
+    const double norm = l / p.optimal_fibre_length;
+    const double fibre = p.max_isometric_force *
+                         (active_force_length(p.curves, norm) * force_velocity(p.curves, 0.0) +
+                          std::max(0.0, passive_force_length(p.curves, norm)));
+    return fibre * cos_alpha - tendon(l);
+  };
+  // Short fibre: a long, pulling tendon (residual < 0); the fibre spanning all but a slack tendon:
+  // residual > 0.
+  double lo = std::max(1.001 * h, 0.5 * p.optimal_fibre_length);
+  const double slack_projection = mtu - tendon_zero_force_length(p.curves) * p.tendon_slack_length;
+  double hi = std::sqrt(slack_projection * slack_projection + h * h);
+  EXPECT_LT(residual(lo), 0.0);
+  EXPECT_GT(residual(hi), 0.0);
+  for (int it = 0; it < 200 && hi - lo > 1e-15 * p.optimal_fibre_length; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (residual(mid) < 0.0 ? lo : hi) = mid;
+  }
+  return tendon(0.5 * (lo + hi));
+}
 
 // ---- Validation ---------------------------------------------------------------------------------
 
@@ -185,12 +226,13 @@ TEST(RigidTendon, GeometryAndForceAtOptimalLength) {
       EXPECT_NEAR(s.norm_tendon_length, 1.0, 1e-12) << m.name;
       EXPECT_EQ(s.fibre_velocity, 0.0);
       EXPECT_NEAR(s.passive_fibre_force, 0.0, 1e-9 * p.max_isometric_force);
-      const double f_act = active_force_length(p.curves, 1.0);
-      const double f_v0 = force_velocity(p.curves, 0.0);
-      EXPECT_NEAR(s.tendon_force, p.max_isometric_force * f_act * f_v0 * std::cos(alpha0),
-                  1e-9 * p.max_isometric_force)
+      // F0 f_L(1) f_V(0) cos(alpha_0), with the published values of the curves at l = 1, v = 0.
+      const double f_act = set == CurveSet::DeGroote2016 ? kDeGrooteActiveAtOptimal : 1.0;
+      const double f_v0 = set == CurveSet::DeGroote2016 ? kDeGrooteVelocityAtZero : 1.0;
+      const double expected = p.max_isometric_force * f_act * f_v0 * std::cos(alpha0);
+      EXPECT_NEAR(s.tendon_force, expected, 1e-9 * p.max_isometric_force) << m.name;
+      EXPECT_NEAR(max_isometric_tendon_force_at(p, mtu), expected, 1e-9 * p.max_isometric_force)
           << m.name;
-      EXPECT_NEAR(max_isometric_tendon_force_at(p, mtu), s.tendon_force, 1e-12 * s.tendon_force);
     }
   }
 }
@@ -487,12 +529,13 @@ TEST(MaxIsometricForce, CompliantIsTheFullActivationEquilibrium) {
       const MuscleTendonParams& p = m.params;
       const double mtu = 1.02 * p.tendon_slack_length + p.optimal_fibre_length;
       const double force = max_isometric_tendon_force_at(p, mtu);
-      MuscleTendonState s;
-      compute_compliant_tendon(p, mtu, 0.0, 1.0, equilibrium_fibre_length(p, mtu, 1.0), s);
-      EXPECT_EQ(force, s.tendon_force);
+      // The same equilibrium solved here from the curves alone.
+      EXPECT_NEAR(force, full_activation_tendon_force(p, mtu), 1e-9 * p.max_isometric_force)
+          << m.name;
       EXPECT_GT(force, 0.0);
       EXPECT_LT(force, 2.0 * p.max_isometric_force);
       // Lower activation, lower force.
+      MuscleTendonState s;
       compute_compliant_tendon(p, mtu, 0.0, 0.3, equilibrium_fibre_length(p, mtu, 0.3), s);
       EXPECT_LT(s.tendon_force, force) << m.name;
     }

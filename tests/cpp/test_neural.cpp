@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "msk/error.hpp"
 #include "msk/model/model.hpp"
@@ -66,19 +67,45 @@ TEST(Neural, FastStretchProvokesTheReflexSlowStretchDoesNot) {
 TEST(Neural, PostActivationDepressionFollowsAContractionAndDecays) {
   const auto p = msk::parse_protocol(R"(initial: {angles_deg: {r_elbow_flex: 90}}
 phases:
-  - {type: isometric, joint: r_elbow_flex, muscles: [BIClong, BICshort, BRA], effort_pct_mvc: 20, duration: 5}
+  - {type: isometric, joint: r_elbow_flex, muscles: [BIClong, BICshort, BRA], effort_pct_mvc: 70, duration: 10}
   - {type: hold, joint: r_elbow_flex, duration: 12}
 )");
   const auto r = msk::simulate_episode(elbow(kHypertonicFlexors), p);
-  // No depression while contracting (suppressed by the voluntary drive) ...
-  EXPECT_NEAR(value_at(r, "muscle.BIClong.pad_factor", 4.0), 1.0, 1e-3);
-  // ... then the two-stage recovery D (1 + t/tau) exp(-t/tau), D = 0.83, tau = 2.5 s.
-  const double tau = 2.5, depth = 0.83;
+  // After a long, strong contraction both stages are nearly charged (c = 0.7/0.2 / (0.7/0.2 +
+  // 1/2.35) = 0.89) and the depression decays as D c (1 + t/tau) exp(-t/tau).
+  const double tau = 2.35, charge = 3.5 / (3.5 + 1.0 / tau);
+  EXPECT_NEAR(1.0 - value_at(r, "muscle.BIClong.pad_factor", 10.0), charge, 0.03);
   for (double after : {1.0, 5.0, 10.0}) {
-    const double expected = depth * (1.0 + after / tau) * std::exp(-after / tau);
-    EXPECT_NEAR(1.0 - value_at(r, "muscle.BIClong.pad_factor", 5.0 + after), expected, 0.03)
+    const double expected = charge * (1.0 + after / tau) * std::exp(-after / tau);
+    EXPECT_NEAR(1.0 - value_at(r, "muscle.BIClong.pad_factor", 10.0 + after), expected, 0.03)
         << after << " s after the contraction";
   }
+}
+
+TEST(Neural, PostActivationDepressionIsGradedByEffortAndLengthWithoutAThreshold) {
+  // Depression 1 s after contractions of different effort and length: it grows with both and
+  // never jumps (no threshold of voluntary excitation).
+  auto depression = [](double effort, double duration) {
+    const auto p = msk::parse_protocol(
+        "initial: {angles_deg: {r_elbow_flex: 90}}\nphases:\n"
+        "  - {type: isometric, joint: r_elbow_flex, muscles: [BIClong], effort_pct_mvc: " +
+        std::to_string(effort) + ", duration: " + std::to_string(duration) +
+        "}\n  - {type: hold, joint: r_elbow_flex, duration: 1.5}\n");
+    msk::EpisodeOptions o;
+    o.output_dt = 0.05;
+    const auto r = msk::simulate_episode(elbow(), p, o);
+    return 1.0 - value_at(r, "muscle.BIClong.pad_factor", duration + 1.0);
+  };
+  std::vector<double> by_effort;
+  for (double effort : {2.0, 5.0, 10.0, 25.0, 50.0, 100.0})
+    by_effort.push_back(depression(effort, 5.0));
+  for (std::size_t k = 1; k < by_effort.size(); ++k) {
+    EXPECT_GT(by_effort[k], by_effort[k - 1] + 0.02) << k;
+    EXPECT_LT(by_effort[k] - by_effort[k - 1], 0.3) << k;  // smooth: no jump
+  }
+  EXPECT_GT(by_effort.front(), 0.02);  // even 2 % MVC depresses a little
+  EXPECT_GT(depression(20.0, 10.0), depression(20.0, 5.0) + 0.03);
+  EXPECT_GT(depression(20.0, 5.0), depression(20.0, 1.0) + 0.1);
 }
 
 TEST(Neural, ReciprocalInhibitionLowersTheAntagonistReflex) {
@@ -112,11 +139,11 @@ phases:
   EXPECT_GT(start, 0.5);
   EXPECT_LT(end, 0.85 * start);  // relaxes ...
   EXPECT_GT(end, 0.4 * start);   // ... towards the elastic curve, not to nothing
+  // Without the viscoelastic branches, the passive creep (the slack shift) and the tendon creep
+  // nothing relaxes.
   const auto no_visco = msk::simulate_episode(
-      elbow(
-          R"({"muscles.BIClong.viscoelastic.enabled": false, "muscles.BICshort.viscoelastic.enabled": false,
-                "muscles.BRA.viscoelastic.enabled": false, "muscles.TRIlong.viscoelastic.enabled": false,
-                "muscles.TRIlat.viscoelastic.enabled": false, "muscles.TRImed.viscoelastic.enabled": false})"),
+      elbow(R"({"law_defaults": {"muscles": {"viscoelasticity": "none", "passive_creep": "none",
+                                             "tendon_creep": "none"}}})"),
       p);
   EXPECT_NEAR(value_at(no_visco, "examiner.r_elbow_flex.resisting_torque", t_hold),
               value_at(no_visco, "examiner.r_elbow_flex.resisting_torque", t_hold + 90.0), 1e-6);

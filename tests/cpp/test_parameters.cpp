@@ -61,10 +61,11 @@ TEST(Parameters, LevelParametersEqualTheSameOverride) {
   const msk::Model base = msk::load_model(kLumbar);
   const msk::Model overridden = msk::load_model(
       kLumbar, R"({"segments.L4-L5.disc.height": 0.009, "segments.L4-L5.hydration": 0.8,
-                   "segments.L3-L4.facet.gap": 0.0008})");
+                   "segments.L3-L4.facet.gap": 0.0008, "segments.L5-S1.degeneration": 0.75})");
   const msk::Model set = base.with_parameters({{"segments.L4-L5.disc.height", 0.009},
                                                {"segments.L4-L5.hydration", 0.8},
-                                               {"segments.L3-L4.facet.gap", 0.0008}});
+                                               {"segments.L3-L4.facet.gap", 0.0008},
+                                               {"segments.L5-S1.degeneration", 0.75}});
   msk::EquilibriumOptions o;
   o.mode = msk::PostureMode::Fixed;
   const msk::Posture p = msk::posture_preset("standing_flexed");
@@ -74,9 +75,13 @@ TEST(Parameters, LevelParametersEqualTheSameOverride) {
     EXPECT_EQ(a.segments[k].compression, b.segments[k].compression) << set.segment_names()[k];
     EXPECT_EQ(a.segments[k].disc_height, b.segments[k].disc_height) << set.segment_names()[k];
     EXPECT_EQ(a.segments[k].facet_force, b.segments[k].facet_force) << set.segment_names()[k];
+    EXPECT_EQ(a.segments[k].degeneration, b.segments[k].degeneration) << set.segment_names()[k];
   }
   const int k = set.find_segment("L4-L5");
   EXPECT_NE(base.segment_params()[k].disc.height, set.segment_params()[k].disc.height);
+  EXPECT_EQ(a.segments[set.find_segment("L5-S1")].degeneration, 0.75);
+  // The index is bounded to [0, 1].
+  EXPECT_THROW(base.with_parameters({{"segments.L4-L5.degeneration", 1.5}}), msk::InvalidArgument);
 }
 
 TEST(Parameters, GroupsExpandToTheirMembers) {

@@ -74,8 +74,10 @@ void expect_balanced(const msk::Model& m, const msk::EquilibriumResult& r,
 }
 
 /// Every preset is held (no EquilibriumError), with reserves within the solver's tolerance,
-/// activations between their tone floors and 1, and the moment balance recomputed.
-void expect_every_preset_held(const std::string& model, const std::string& overrides) {
+/// activations between their tone floors and 1, and the moment balance recomputed. A preset in
+/// `may_fail` may instead be refused with an EquilibriumError that names a level.
+void expect_every_preset_held(const std::string& model, const std::string& overrides,
+                              const std::vector<std::string>& may_fail = {}) {
   const msk::Model m = load(model, overrides);
   const msk::EquilibriumOptions o;
   for (const std::string& name : msk::posture_preset_names()) {
@@ -84,6 +86,11 @@ void expect_every_preset_held(const std::string& model, const std::string& overr
     msk::EquilibriumResult r;
     try {
       r = msk::solve_equilibrium(m, msk::posture_preset(name), o);
+    } catch (const msk::EquilibriumError& e) {
+      const bool allowed = std::find(may_fail.begin(), may_fail.end(), name) != may_fail.end();
+      if (!allowed) ADD_FAILURE() << what << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find("level "), std::string::npos) << what;
+      continue;
     } catch (const std::exception& e) {
       ADD_FAILURE() << what << ": " << e.what();
       continue;
@@ -174,8 +181,8 @@ TEST(SpineModels, CervicalLevelsReproduceMoroneyStiffness) {
   const double angle = 5.0 * kDeg;
   for (int k = 0; k < m.n_segments(); ++k) {
     msk::spine::SegmentLoads flexed, extended;
-    msk::spine::compute_segment(m.segment_params()[k], angle, 0.0, 1.0, flexed);
-    msk::spine::compute_segment(m.segment_params()[k], -angle, 0.0, 1.0, extended);
+    msk::spine::compute_segment(m.segment_params()[k], angle, 0.0, 0.0, 1.0, flexed);
+    msk::spine::compute_segment(m.segment_params()[k], -angle, 0.0, 0.0, 1.0, extended);
     const std::string& level = m.segment_names()[k];
     EXPECT_NEAR(-flexed.disc_moment / 5.0, 0.21, 0.21 * 0.02) << level;
     EXPECT_NEAR(extended.disc_moment / 5.0, 0.32, 0.32 * 0.02) << level;
@@ -197,8 +204,11 @@ TEST(SpineModels, LumbarHoldsEveryPresetWithHypertonicExtensors) {
 }
 
 TEST(SpineModels, LumbarHoldsEveryPresetWithHypertonicAbdominals) {
-  // The lumbar model's flexors are its abdominals (its `abdominals` group).
-  expect_every_preset_held("lumbar", R"({"groups.abdominals.tone": "hypertonic"})");
+  // The lumbar model's flexors are its abdominals (its `abdominals` group). Holding 20 kg close
+  // with hypertonic abdominals is at the edge of what the extended L2-L3 can hold: with the
+  // bounded preload stiffening (x2.6 instead of x3.8 at 2.7 kN) and the softer facets the
+  // muscles lack about 5 N m of its 72 N m, and the solver says so, naming the level.
+  expect_every_preset_held("lumbar", R"({"groups.abdominals.tone": "hypertonic"})", {"lift_close"});
 }
 
 TEST(SpineModels, CervicalHoldsEveryPresetWithNormalTone) {

@@ -33,6 +33,14 @@ if importlib.util.find_spec("msk") is None:
     sys.path.insert(0, str(SOURCE_PACKAGE_DIR))
 
 import h5py  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests (test_law_properties.py): the CI profile is deterministic (the same examples on
+# every run, no example database) with moderate counts; MSK_HYPOTHESIS_PROFILE=explore searches
+# at random, longer. No deadline: the suite makes no timing assertions.
+settings.register_profile("ci", max_examples=40, derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("MSK_HYPOTHESIS_PROFILE", "ci"))
 
 JOINT = "r_elbow_flex"
 MUSCLES = ("BIClong", "TRIlong")

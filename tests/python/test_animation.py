@@ -66,6 +66,65 @@ def test_skeleton_follows_the_joint_angle(arm_run: Results) -> None:
     assert np.linalg.norm(hand_flexed - elbow) == pytest.approx(np.linalg.norm(hand - elbow))
 
 
+# An arm whose revolute joint has no name: the core calls its coordinate "link_joint".
+UNNAMED_JOINT = """\
+name: unnamed
+gravity: [0, -9.81, 0]
+bodies:
+  - name: link
+    joint: {type: revolute, axis: [0, 0, 1], range_deg: [-170, 170], limit_stiffness: 0}
+    mass: 1.0
+    com: [0, -0.5, 0]
+    inertia: [0.01, 0.01, 0.01, 0, 0, 0]
+"""
+
+
+def test_an_unnamed_joint_is_drawn_where_the_core_turns_it() -> None:
+    # Held at 20 degrees, the link is drawn at 20 degrees (a drawing that read the model text
+    # itself named the joint "None", found no channel for it and drew the link hanging at 0).
+    pytest.importorskip("msk._core")
+    from msk import protocols as p
+
+    model = msk.Model.from_text(UNNAMED_JOINT)
+    assert model.joint_names == ["link_joint"]
+    held = msk.simulate(
+        model,
+        p.Protocol([p.hold("link_joint", 0.2)], initial_angles_deg={"link_joint": 20.0}),
+        progress=False,
+    )
+    np.testing.assert_allclose(held["joint.link_joint.angle"], np.radians(20.0), atol=1e-9)
+    scene = msk.plot.SagittalScene(held)
+    assert scene.skeleton.coordinates == ["link_joint"]
+    assert scene.angles(0.1) == pytest.approx({"link_joint": np.radians(20.0)})
+    ((body, start, end),) = scene.skeleton.segments(scene.angles(0.1))
+    assert body == "link"
+    np.testing.assert_allclose(start, [0.0, 0.0, 0.0], atol=1e-15)
+    # Twice the centre of mass from the joint: 1 m along the link, turned 20 degrees forward.
+    angle = np.radians(20.0)
+    np.testing.assert_allclose(end, [np.sin(angle), -np.cos(angle), 0.0], atol=1e-12)
+    title = msk.plot.snapshot(held, 0.1, trace=[]).axes[0].get_title()
+    assert "link_joint 20°" in title
+
+
+def test_skeleton_frames_are_the_cores(arm_run: Results) -> None:
+    model = msk.Model.from_text(arm_run.meta["model_text"])
+    skeleton = msk.plot.Skeleton(model)
+    q = [np.radians(70.0)]
+    frames = msk._core.body_frames(model.core, q)
+    drawn = skeleton.frames({JOINT: q[0]})
+    for b, name in enumerate(skeleton.bodies):
+        np.testing.assert_array_equal(drawn[name][0], frames["rotation"][b])
+        np.testing.assert_array_equal(drawn[name][1], frames["origin"][b])
+    # A wrapped muscle is drawn over its surface: its drawn length is close to the core's.
+    paths = skeleton.muscle_paths({JOINT: q[0]})
+    data_paths = msk._core.muscle_paths(model.core, q, 64)
+    fine = np.linalg.norm(np.diff(data_paths[model.muscle_names.index("TRIlong")], axis=0), axis=1)
+    coarse = np.linalg.norm(np.diff(paths["TRIlong"], axis=0), axis=1)
+    assert coarse.sum() == pytest.approx(fine.sum(), rel=1e-3)
+    with pytest.raises(ValueError, match="arc_points"):
+        msk.plot.Skeleton(model, arc_points=-1)
+
+
 # --- animation -----------------------------------------------------------------------------------
 
 

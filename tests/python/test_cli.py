@@ -273,11 +273,12 @@ def test_run_prints_the_pir_summary(
     run_file.write_text(RUN_FILE)
     assert main(["run", str(run_file), "-o", str(tmp_path / "s.h5"), "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert f"PIR on {JOINT}: barrier angle after each cycle" in out
+    assert f"PIR on {JOINT}: barrier after each cycle" in out
+    assert "barrier: resisting torque >=" in out  # the barrier definition, from the protocol
     rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     # The synthetic episode: barriers at 60, 55, 52, 50 deg (conftest.BARRIER_ANGLES_DEG).
     assert [float(r[2]) for r in rows] == [60.0, 55.0, 52.0, 50.0]
-    assert "range gained: 10.00 deg over 3 cycle(s)" in out
+    assert "range gained: 10.00 deg toward the stretch over 3 cycle(s)" in out
 
 
 def test_run_several_run_files(

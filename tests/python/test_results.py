@@ -107,6 +107,70 @@ def test_newer_format_version_asks_for_an_upgrade(tmp_path: Path, episode: dict[
         Results.load(path)
 
 
+def _same_results(a: Results, b: Results) -> None:
+    """Identical arrays, channels, meta (values and types), events, statistics and final state."""
+    np.testing.assert_array_equal(a.time, b.time)
+    np.testing.assert_array_equal(a.values, b.values)
+    assert a.values.dtype == b.values.dtype and a.values.shape == b.values.shape
+    assert a.channels == b.channels and a.units == b.units and a.descriptions == b.descriptions
+    assert a.meta == b.meta
+    assert {k: type(v) for k, v in a.meta.items()} == {k: type(v) for k, v in b.meta.items()}
+    assert a.stats == b.stats
+    assert {k: type(v) for k, v in a.stats.items()} == {k: type(v) for k, v in b.stats.items()}
+    assert a.events.equals(b.events)
+    assert (a.final_state is None) == (b.final_state is None)
+    if a.final_state is not None and b.final_state is not None:
+        assert a.final_state.time == b.final_state.time
+        assert a.final_state.names == b.final_state.names
+        np.testing.assert_array_equal(a.final_state.values, b.final_state.values)
+
+
+@pytest.mark.core
+@pytest.mark.parametrize(
+    "kind", ["h5py", "ordered", "fixed_labels", "no_events", "saved", "core_written"]
+)
+def test_the_core_and_h5py_read_the_same(
+    kind: str, tmp_path: Path, episode: dict[str, Any]
+) -> None:
+    # Results.load reads through the core; the h5py reader, for machines without it, must give
+    # the same on every file msk (or a tool following the layout) writes.
+    pytest.importorskip("msk._core")
+    path = tmp_path / f"{kind}.h5"
+    if kind in ("h5py", "ordered", "fixed_labels", "no_events"):
+        write_results_file(
+            path,
+            episode,
+            track_order=kind == "ordered",
+            fixed_length_labels=kind == "fixed_labels",
+            with_events=kind != "no_events",
+        )
+    else:
+        session = p.Protocol([p.rest(0.2), p.voluntary(0.2, {"BIClong": 0.3})])
+        run = msk.simulate("elbow", session, output=path if kind == "core_written" else None)
+        if kind == "saved":  # statistics and the final state, written by Results.save (h5py)
+            run.meta["seed"] = 11
+            run.meta["converged"] = True
+            run.save(path)
+    through_core = Results.load(path)
+    with_h5py = Results._load_with_h5py(path)
+    _same_results(through_core, with_h5py)
+    if kind in ("saved", "core_written"):
+        assert through_core.final_state is not None and through_core.final_state.names
+    if kind == "saved":
+        assert through_core.stats and through_core.meta["seed"] == 11
+        assert through_core.meta["converged"] == 1
+
+
+def test_without_the_core_load_reads_with_h5py(
+    results_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import msk.results
+
+    monkeypatch.setattr(msk.results, "core_or_none", lambda: None)
+    results = Results.load(results_file)
+    assert results.meta["seed"] == 7 and results.n_samples == 3101
+
+
 def test_constructor_checks_shapes() -> None:
     with pytest.raises(ValueError, match=r"values: expected shape \(n, n_channels\) = \(3, 2\)"):
         Results(np.arange(3.0), np.zeros((3, 1)), ["a.b.c", "a.b.d"], ["1", "1"])
@@ -379,6 +443,7 @@ def test_simulate_sends_protocol_and_options_and_returns_results(
         "atol": 1e-8,
         "max_steps": 10_000_000,
         "seed": 3,
+        "max_step": 0.05,
     }
     assert output == str(tmp_path / "run.h5") and callable(callback)
     assert isinstance(results, Results)

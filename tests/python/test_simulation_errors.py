@@ -1,4 +1,5 @@
-"""Numerical faults through the package: a step limit or a step-size underflow raises
+"""Numerical faults through the package: loose tolerances run to the end; a state a law refuses,
+a step limit or a step-size underflow raises
 ``msk.SimulationError`` whose message names the time, the channel and the law
 (``t = TIME s: CHANNEL (LAW): MESSAGE``), and the results file keeps every row recorded before
 the fault; ``msk run`` exits with status 3 and keeps the file too.
@@ -85,6 +86,34 @@ def test_step_size_underflow(tmp_path: Path) -> None:
     assert found["what"] == "step size underflow"
     assert float(found["time"]) == pytest.approx(0.3, abs=1e-6)
     check_rows_before(path, float(found["time"]))
+
+
+ARM26_DATA = Path(__file__).resolve().parents[1] / "data" / "opensim"
+
+
+@pytest.mark.parametrize("stepper", ["dopri5", "rosenbrock4"])
+@pytest.mark.parametrize("rtol", [1e-3, 1e-4])
+def test_loose_tolerances_run_to_the_end(stepper: str, rtol: float) -> None:
+    # Arm26's compliant tendons: a trial stage with a negative fibre length retries the step.
+    model = msk.load_model(ARM26_DATA / "arm26.osim")
+    phase = msk.protocols.voluntary(1.0, excitation_file=ARM26_DATA / "forward_controls.sto")
+    results = msk.simulate(
+        model, {"phases": [phase]}, stepper=stepper, rtol=rtol, atol=1e-6, progress=False
+    )
+    assert results.time[-1] == pytest.approx(1.0)
+    assert np.all(np.isfinite(results["joint.r_elbow_flex.angle"]))
+
+
+def test_a_state_a_law_refuses_names_the_state_and_the_law() -> None:
+    model = msk.load_model(ARM26_DATA / "arm26.osim")
+    state = msk.simulate(model, duration=0.01, progress=False).final_state.to_dict()
+    state["values"][state["names"].index("muscle.BIClong.fibre_length")] = -0.01
+    with pytest.raises(msk.SimulationError) as info:
+        msk.simulate(model, duration=0.1, state=state, progress=False)
+    found = parts(info.value)
+    assert found["channel"] == "muscle.BIClong.fibre_length"
+    assert found["law"] == "compliant_tendon"
+    assert "fibre_length" in found["what"]
 
 
 def test_msk_run_exits_3_and_keeps_the_rows(

@@ -31,14 +31,16 @@ def public(obj: object) -> set[str]:
 
 def test_core_stub_matches_the_module() -> None:
     stub = stub_names(STUBS / "_core.pyi")
-    exported = public(core) - {"curves"}
+    exported = public(core) - {"curves", "spine"}
     assert exported == set(stub) - {"__version__"}
     for name in ("Model", "EpisodeResult"):
         assert public(getattr(core, name)) == stub[name], name
 
 
-def test_curves_stub_matches_the_submodule() -> None:
-    stub = stub_names(STUBS / "_core_curves.pyi")
-    assert public(core.curves) == set(stub)
+@pytest.mark.parametrize("submodule", ["curves", "spine"])
+def test_submodule_stub_matches_the_submodule(submodule: str) -> None:
+    stub = stub_names(STUBS / f"_core_{submodule}.pyi")
+    module = getattr(core, submodule)
+    assert public(module) == set(stub)
     for name in stub:
-        assert inspect.isroutine(getattr(core.curves, name))
+        assert inspect.isroutine(getattr(module, name))

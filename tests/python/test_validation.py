@@ -22,12 +22,31 @@ REPO_CASES = Path(__file__).resolve().parents[2] / "tests" / "validation"
 EXPECTED_IDS = {
     "adams_hutton1980_facet_share_sitting",
     "adams_hutton1980_facet_share_standing",
+    "adams_hutton1985_facet_share_degenerated_standing",
     "degroote2016_curves",
+    "depino2000_acute_duration",
+    "fryer2004_contraction_duration",
+    "hutton1977_facet_shear_erect",
+    "kay2015_contract_relax_rom",
+    "kay2020_tolerated_moment",
+    "kwak2015_intensity",
     "magnusson1996_stress_relaxation",
     "moore_kukulka1991_pad",
     "niosh_lifting",
-    "pir_hypertonic_gains_rom",
+    "pir_sensitivity",
+    "pir_spine_regions",
+    "pir_time_course",
+    "pollintine2004_facet_share_degenerated",
+    "pollintine2004_facet_share_healthy",
+    "revel1988_nerve_root_collapse_extension",
+    "ryan2008_stiffness_recovery",
+    "schmid1999_foramen_area_posture",
     "stretch_reflex_velocity",
+    "wilke1999_absolute_lift_close",
+    "wilke1999_absolute_lying_prone",
+    "wilke1999_absolute_sitting_relaxed",
+    "wilke1999_absolute_standing_flexed",
+    "wilke1999_absolute_standing_relaxed",
     "wilke1999_lift_close",
     "wilke1999_lying_prone",
     "wilke1999_sitting_relaxed",
@@ -107,10 +126,17 @@ def test_a_broken_run_is_a_failed_case() -> None:
     assert result["detail"].startswith("Error:")
 
 
-def test_pir_ablation_values_are_reported() -> None:
-    values = validation.run_case(_case("pir_hypertonic_gains_rom"))["values"]
-    for key in ("gain_deg", "share_pad_pct", "share_visco_pct", "lasting_gain_deg"):
+def test_pir_time_course_reports_retests_ablation_and_outcome() -> None:
+    result = validation.run_case(_case("pir_time_course"))
+    values = result["values"]
+    for key in ("tight_gain_0_deg", "tight_gain_60_deg", "hypertonic_gain_1_deg"):
         assert math.isfinite(values[key]), key
+    # The gain fades: what is left at 60 min is less than what is left at 1 min.
+    assert values["tight_gain_60_deg"] < values["tight_gain_1_deg"] < values["tight_gain_0_deg"]
+    # On hypertonic flexors the immediate gain is mostly post-activation depression.
+    assert values["hypertonic_share_depression_0_pct"] > 50.0
+    assert "session outcome per treated muscle" in result["tables"]
+    assert "without stretch tolerance" in result["tables"]
 
 
 def test_load_cases_rejects_bad_files(tmp_path: Path) -> None:
@@ -186,13 +212,51 @@ def test_an_expected_failure_that_errors_fails_msk_validate(
     assert "fail (expected)" in capsys.readouterr().out
 
 
+def test_facet_cases_run_at_plain_conditions() -> None:
+    """No facet case sets a posture angle or a hydration of its own."""
+    for case in CASES:
+        if "facet" not in case["id"]:
+            continue
+        metric = case["metric"]
+        for spec in [metric.get("posture"), metric.get("reference"), metric.get("state")]:
+            spec = dict(spec or {})
+            assert set(spec) <= {"preset", "angle_deg", "compression_N"}, case["id"]
+            assert spec.get("angle_deg", 0.0) == 0.0, case["id"]
+
+
+def test_every_lumbar_equilibrium_case_lists_the_strength_calibration() -> None:
+    """Muscle forces rest on STRENGTH_SCALE wherever the muscles carry a load (not in lying)."""
+    for case in CASES:
+        posture = str((case["metric"].get("posture") or {}).get("preset", ""))
+        if posture.startswith("lying") and "reference" not in case["metric"]:
+            continue
+        if case["model"] == "lumbar" and case["metric"]["name"].startswith("equilibrium"):
+            names = [c["parameter"] for c in case.get("calibrations") or []]
+            assert "STRENGTH_SCALE" in names, case["id"]
+
+
+def test_calibrations_must_name_the_data() -> None:
+    case = _case("niosh_lifting")
+    case["calibrations"] = [{"parameter": "STRENGTH_SCALE", "value": 2}]
+    with pytest.raises(ValueError, match="fitted_to"):
+        validation._check_case(case, "case.yaml")
+
+
+def test_level_value_runs_a_level_on_a_testing_machine() -> None:
+    case = _case("pollintine2004_facet_share_degenerated")
+    result = validation.run_case(case)
+    assert "level state" in result["conditions"]
+    assert abs(result["values"]["value"] - 0.40) < 0.1
+
+
 def test_validate_prints_conditions_in_aligned_columns() -> None:
     import pandas as pd
 
     case = _case("adams_hutton1980_facet_share_standing")
     row = validation.run_case(case)
-    assert "posture standing_relaxed (lumbar_flexion_deg=-2, hydration=0.7)" in row["conditions"]
+    assert "posture standing_relaxed" in row["conditions"]
     assert "model lumbar" in row["conditions"]
+    assert "STRENGTH_SCALE = 2" in row["calibrations"]
     long_row = {**row, "id": "a_case_whose_name_is_far_longer_than_the_old_column_of_34"}
     table = pd.DataFrame([row, long_row])
     text = validation.to_text(table)

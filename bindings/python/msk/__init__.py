@@ -11,7 +11,8 @@ Quick start::
     results = msk.simulate(model, session, output="pir.h5")
     results.to_pandas()                       # one column per channel, units in df.attrs
     results.plot(path="pir.png")              # dashboard figure
-    p.pir_summary(results, "r_elbow_flex")    # barrier angle per cycle
+    p.pir_summary(results, "r_elbow_flex")    # barrier angle, torque, stiffness per cycle
+    msk.sessions.time_course(model, session)  # re-tests minutes later, the session outcome
 
     # a sweep: one dimension per parameter, a scalar summary per run (xarray.Dataset)
     ds = msk.study.sweep(model, session, {"muscles.BIClong.tone.gain": [1.0, 3.0]},
@@ -63,6 +64,7 @@ __all__ = [
     "load_model",
     "plot",
     "protocols",
+    "sessions",
     "simulate",
     "spine",
     "study",
@@ -71,7 +73,7 @@ __all__ = [
 _CORE_NAMES = frozenset(
     {"Error", "ModelError", "SimulationError", "EquilibriumError", "IoError", "InvalidArgument"}
 )
-_LAZY_SUBMODULES = frozenset({"plot", "curves", "study", "validation"})
+_LAZY_SUBMODULES = frozenset({"plot", "curves", "study", "validation", "sessions"})
 
 
 def __getattr__(name: str) -> object:

@@ -7,8 +7,10 @@ drawn by a *scene*, and (optionally) time series with a moving time cursor. A sc
 results, projected on the sagittal plane, with muscles coloured by activation. A spine drawing (or
 any other picture) plugs in as its own ``draw_frame``.
 
-The geometry of :class:`SagittalScene` is the forward kinematics of docs/theory/geometry.md,
-computed from the model text in ``results.meta["model_text"]`` and the joint angle channels.
+The geometry of :class:`SagittalScene` is the core's (``msk._core.body_frames`` and
+``muscle_paths``: the forward kinematics of docs/theory/geometry.md), for the model compiled from
+``results.meta["model_text"]`` at the joint angle channels; nothing here re-reads model text or
+re-computes kinematics.
 """
 
 from __future__ import annotations
@@ -32,45 +34,27 @@ DrawFrame = Callable[["Axes", float], Any]
 """``draw_frame(ax, t)``: draw the picture at time ``t`` [s] on a cleared axes."""
 
 
-# --- kinematics ------------------------------------------------------------------------------
-
-
-def _rotation(axis: np.ndarray, angle: float) -> np.ndarray:
-    """Rotation matrix (3, 3) by ``angle`` [rad] about the unit vector ``axis`` (Rodrigues)."""
-    x, y, z = axis
-    k = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
-    return np.eye(3) + np.sin(angle) * k + (1.0 - np.cos(angle)) * (k @ k)
-
-
-def _rotation_xyz(angles: Sequence[float]) -> np.ndarray:
-    """Rotation matrix (3, 3) of body-fixed x-y-z angles [rad]: Rx(a) Ry(b) Rz(c)."""
-    a, b, c = angles
-    return (
-        _rotation(np.array([1.0, 0.0, 0.0]), a)
-        @ _rotation(np.array([0.0, 1.0, 0.0]), b)
-        @ _rotation(np.array([0.0, 0.0, 1.0]), c)
-    )
-
-
-def _vector(value: Any, where: str, default: Sequence[float] = (0.0, 0.0, 0.0)) -> np.ndarray:
-    array = np.asarray(default if value is None else value, dtype=float)
-    if array.shape != (3,):
-        raise ValueError(f"model text: {where}: expected 3 numbers, got {value!r}")
-    return array
+# --- geometry from the core ------------------------------------------------------------------
 
 
 class Skeleton:
-    """Bodies, joints and muscle paths of a model text, for drawing (NumPy, no compiled core).
+    """Bodies, joints and muscle paths of a model, for drawing: the core's kinematics
+    (``msk._core.body_frames`` and ``muscle_paths``) at given joint angles.
 
     Parameters
     ----------
-    model_text : str
-        Model YAML (``Model.text``, or ``results.meta["model_text"]``).
+    model : msk.Model or str
+        A model, or model text (``Model.text``, or ``results.meta["model_text"]``) that the core
+        compiles.
+    arc_points : int
+        Points drawn along each arc where a muscle wraps over a surface, >= 0.
 
     Raises
     ------
     ValueError
-        The text is not a model with bodies.
+        The text is not a model the core compiles (the message has the core's).
+    ImportError
+        The compiled core is not available.
 
     Attributes
     ----------
@@ -79,55 +63,54 @@ class Skeleton:
     parents : dict of str to str
         Parent of each body (``"ground"`` for the root bodies).
     coordinates : list of str
-        Joint coordinates (the ``joint.<name>.angle`` channels), in model order.
+        Joint coordinates (the ``joint.<name>.angle`` channels), in model order: the core's
+        names (a revolute joint without a name is ``<body>_joint``).
     muscles : list of str
         Muscle names.
     """
 
-    def __init__(self, model_text: str) -> None:
-        import yaml
+    def __init__(self, model: Any, *, arc_points: int = 8) -> None:
+        from msk._runtime import require_core
 
-        try:
-            spec = yaml.safe_load(model_text) if isinstance(model_text, str) else None
-        except yaml.YAMLError as error:
-            raise ValueError(f"model text: not YAML ({error})") from None
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("bodies"), list):
-            raise ValueError("model text: expected a model with a list of bodies")
-        self.bodies: list[str] = []
-        self.parents: dict[str, str] = {}
-        self.coordinates: list[str] = []
-        self._joints: dict[str, dict[str, Any]] = {}
-        self._com: dict[str, np.ndarray] = {}
-        for i, body in enumerate(spec["bodies"]):
-            name = str(body["name"])
-            joint = dict(body.get("joint") or {})
-            kind = joint.get("type", "weld")
-            coordinate = joint.get("coordinate") or joint.get("name")
-            axis = _vector(joint.get("axis"), f"bodies[{i}].joint.axis", (0.0, 0.0, 1.0))
-            self.bodies.append(name)
-            self.parents[name] = str(body.get("parent", "ground"))
-            self._joints[name] = {
-                "coordinate": str(coordinate) if kind == "revolute" else None,
-                "axis": axis / np.linalg.norm(axis),
-                "ratio": float(joint.get("ratio", 1.0)),
-                "offset": float(joint.get("offset", 0.0)),
-                "in_parent": _vector(joint.get("location_in_parent"), f"bodies[{i}].joint"),
-                "in_child": _vector(joint.get("location_in_child"), f"bodies[{i}].joint"),
-                "orientation": _rotation_xyz(_vector(joint.get("orientation"), f"bodies[{i}]")),
-            }
-            if kind == "revolute" and coordinate not in self.coordinates:
-                self.coordinates.append(str(coordinate))
-            self._com[name] = _vector(body.get("com"), f"bodies[{i}].com")
-        self._paths: dict[str, list[tuple[str, np.ndarray, Any]]] = {}
-        for i, muscle in enumerate(spec.get("muscles") or []):
-            points = []
-            for k, point in enumerate(muscle.get("path") or []):
-                where = f"muscles[{i}].path[{k}]"
-                points.append(
-                    (str(point["body"]), _vector(point["point"], where), _condition(point))
-                )
-            self._paths[str(muscle["name"])] = points
-        self.muscles: list[str] = list(self._paths)
+        core = require_core()
+        if isinstance(model, str):
+            try:
+                compiled = core.load_model_text(model, "<model text>")
+            except core.ModelError as error:
+                raise ValueError(
+                    f"model text: expected a model with a list of bodies ({error})"
+                ) from None
+        else:
+            compiled = getattr(model, "core", model)  # an msk.Model wraps the core's
+        if isinstance(arc_points, bool) or not isinstance(arc_points, int) or arc_points < 0:
+            raise ValueError(f"arc_points: expected a whole number >= 0, got {arc_points!r}")
+        self._core = core
+        self._model = compiled
+        self._arc_points = arc_points
+        self.bodies: list[str] = list(compiled.body_names)
+        self.parents: dict[str, str] = dict(zip(self.bodies, compiled.body_parents))
+        self.coordinates: list[str] = list(compiled.joint_names)
+        self.muscles: list[str] = list(compiled.muscle_names)
+        self._children = {b: [c for c in self.bodies if self.parents[c] == b] for b in self.bodies}
+        self._cache: dict[tuple[str, tuple[float, ...]], Any] = {}
+
+    def _q(self, angles: Mapping[str, float]) -> tuple[float, ...]:
+        """The coordinates [rad] in model order; missing ones at 0."""
+        return tuple(float(angles.get(c, 0.0)) for c in self.coordinates)
+
+    def _computed(self, what: str, angles: Mapping[str, float]) -> Any:
+        """The core's body frames or muscle paths at ``angles`` (the last few are kept)."""
+        key = (what, self._q(angles))
+        if key not in self._cache:
+            if len(self._cache) > 64:
+                self._cache.clear()
+            q = list(key[1])
+            self._cache[key] = (
+                self._core.body_frames(self._model, q)
+                if what == "frames"
+                else self._core.muscle_paths(self._model, q, self._arc_points)
+            )
+        return self._cache[key]
 
     def frames(self, angles: Mapping[str, float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Rotation (3, 3) and origin (3,) [m] of every body in ground, and of ``"ground"``.
@@ -146,17 +129,10 @@ class Skeleton:
         ------
         Nothing
         """
+        computed = self._computed("frames", angles)
         frames = {"ground": (np.eye(3), np.zeros(3))}
-        for name in self.bodies:
-            joint = self._joints[name]
-            parent_rotation, parent_origin = frames[self.parents[name]]
-            rotation = np.eye(3)
-            if joint["coordinate"] is not None:
-                q = float(angles.get(joint["coordinate"], 0.0))
-                rotation = _rotation(joint["axis"], joint["ratio"] * q + joint["offset"])
-            centre = parent_origin + parent_rotation @ joint["in_parent"]
-            body_rotation = parent_rotation @ rotation @ joint["orientation"]
-            frames[name] = (body_rotation, centre - body_rotation @ joint["in_child"])
+        for b, name in enumerate(self.bodies):
+            frames[name] = (computed["rotation"][b], computed["origin"][b])
         return frames
 
     def joint_centres(self, angles: Mapping[str, float]) -> dict[str, np.ndarray]:
@@ -176,12 +152,8 @@ class Skeleton:
         ------
         Nothing
         """
-        frames = self.frames(angles)
-        return {
-            name: frames[self.parents[name]][1]
-            + frames[self.parents[name]][0] @ self._joints[name]["in_parent"]
-            for name in self.bodies
-        }
+        centres = self._computed("frames", angles)["joint_centre"]
+        return {name: centres[b] for b, name in enumerate(self.bodies)}
 
     def segments(self, angles: Mapping[str, float]) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """One line per body [m], ground frame: from the joint that carries it to each child's
@@ -202,22 +174,41 @@ class Skeleton:
         ------
         Nothing
         """
-        frames = self.frames(angles)
-        centres = self.joint_centres(angles)
+        computed = self._computed("frames", angles)
+        centres = {name: computed["joint_centre"][b] for b, name in enumerate(self.bodies)}
         lines = []
-        for name in self.bodies:
-            children = [c for c in self.bodies if self.parents[c] == name]
-            for child in children:
+        for b, name in enumerate(self.bodies):
+            for child in self._children[name]:
                 lines.append((name, centres[name], centres[child]))
-            if not children:
-                rotation, origin = frames[name]
-                com = origin + rotation @ self._com[name]
+            if not self._children[name]:
+                com = computed["centre_of_mass"][b]
                 lines.append((name, centres[name], centres[name] + 2.0 * (com - centres[name])))
         return lines
 
+    def muscle_paths(self, angles: Mapping[str, float]) -> dict[str, np.ndarray]:
+        """Path of every muscle in ground [m], shape (k, 3) each: the active path points, and
+        where the path wraps over a surface, points along the arc on it.
+
+        Parameters
+        ----------
+        angles : mapping of str to float
+            Angle of each coordinate [rad]; missing coordinates are at 0.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``{muscle: points (k, 3) [m]}``, in model order.
+
+        Raises
+        ------
+        Nothing
+        """
+        paths = self._computed("paths", angles)
+        return dict(zip(self.muscles, paths))
+
     def muscle_path(self, muscle: str, angles: Mapping[str, float]) -> np.ndarray:
-        """Path points of ``muscle`` in ground [m], shape (k, 3): straight segments between the
-        active points (wrapping over surfaces is not drawn).
+        """Path points of ``muscle`` in ground [m], shape (k, 3): the active path points, and
+        where the path wraps over a surface, points along the arc on it.
 
         Parameters
         ----------
@@ -234,30 +225,9 @@ class Skeleton:
         Raises
         ------
         KeyError
-            ``muscle`` is not a muscle of the model text.
+            ``muscle`` is not a muscle of the model.
         """
-        frames = self.frames(angles)
-        points = []
-        for body, local, condition in self._paths[muscle]:
-            if condition is not None:
-                coordinate, low, high = condition
-                if not low <= float(angles.get(coordinate, 0.0)) <= high:
-                    continue
-            rotation, origin = frames[body]
-            points.append(origin + rotation @ local)
-        return np.array(points).reshape(-1, 3)
-
-
-def _condition(point: Mapping[str, Any]) -> tuple[str, float, float] | None:
-    """(coordinate, low, high) [rad] of a conditional path point, or None."""
-    when = point.get("active_when")
-    if not when:
-        return None
-    if "range_deg" in when:
-        low, high = np.radians(np.asarray(when["range_deg"], dtype=float))
-    else:
-        low, high = np.asarray(when["range"], dtype=float)
-    return str(when["coordinate"]), float(low), float(high)
+        return self.muscle_paths(angles)[muscle]
 
 
 # --- scenes ----------------------------------------------------------------------------------
@@ -286,7 +256,9 @@ class SagittalScene:
     Raises
     ------
     ValueError
-        The results carry no model text with bodies.
+        The results carry no model text the core compiles.
+    ImportError
+        The compiled core is not available.
     """
 
     def __init__(
@@ -360,7 +332,8 @@ class SagittalScene:
         for t in time[picks] if time.size else [0.0]:
             angles = self.angles(float(t))
             points += [np.array([a, b]) for _, a, b in self.skeleton.segments(angles)]
-            points += [self.skeleton.muscle_path(m, angles) for m in self.muscles]
+            paths = self.skeleton.muscle_paths(angles)
+            points += [paths[m] for m in self.muscles]
         cloud = np.vstack(points)[:, self._axes]
         low, high = cloud.min(axis=0), cloud.max(axis=0)
         centre, half = (low + high) / 2.0, max(float((high - low).max()) / 2.0, 0.05) * 1.1
@@ -373,8 +346,9 @@ class SagittalScene:
         h, v = self._axes
         angles = self.angles(t)
         palette = colormaps[self.cmap]
+        paths = self.skeleton.muscle_paths(angles)
         for muscle in self.muscles:
-            path = self.skeleton.muscle_path(muscle, angles)
+            path = paths[muscle]
             ax.plot(
                 path[:, h],
                 path[:, v],

@@ -480,20 +480,26 @@ def _is_opensim_path(name_or_path: str | os.PathLike[str]) -> bool:
 
 
 def solver_options(
-    output_dt: float, stepper: str, rtol: float, atol: float, max_steps: int, seed: int
+    output_dt: float,
+    stepper: str,
+    rtol: float,
+    atol: float,
+    max_steps: int,
+    seed: int,
+    max_step: float = 0.05,
 ) -> dict[str, Any]:
     """Check the solver options of :func:`simulate` and return them as the dict the core expects.
 
     Parameters
     ----------
-    output_dt, stepper, rtol, atol, max_steps, seed
-        As in :func:`simulate` (``output_dt`` [s]).
+    output_dt, stepper, rtol, atol, max_steps, seed, max_step
+        As in :func:`simulate` (``output_dt`` and ``max_step`` [s]).
 
     Returns
     -------
     dict
         ``{"output_dt": float, "stepper": str, "rtol": float, "atol": float, "max_steps": int,
-        "seed": int}``.
+        "seed": int, "max_step": float}``.
 
     Raises
     ------
@@ -502,7 +508,12 @@ def solver_options(
     """
     import numpy as np
 
-    for name, value in (("output_dt", output_dt), ("rtol", rtol), ("atol", atol)):
+    for name, value in (
+        ("output_dt", output_dt),
+        ("rtol", rtol),
+        ("atol", atol),
+        ("max_step", max_step),
+    ):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
             raise ValueError(f"{name}: expected a positive number, got {value!r}")
         if not math.isfinite(float(value)) or float(value) <= 0:
@@ -520,6 +531,7 @@ def solver_options(
         "atol": float(atol),
         "max_steps": int(max_steps),
         "seed": int(seed),
+        "max_step": float(max_step),
     }
 
 
@@ -606,6 +618,7 @@ def simulate(
     seed: int = 0,
     progress: bool | ProgressCallback | None = None,
     state: State | Mapping[str, Any] | None = None,
+    max_step: float = 0.05,
 ) -> Results:
     """Run one episode.
 
@@ -630,6 +643,10 @@ def simulate(
         Relative and absolute error tolerances of the adaptive step, > 0.
     max_steps : int
         The run fails with ``msk.SimulationError`` after this many steps.
+    max_step : float
+        Largest step [s], > 0. A long rest with the stiff stepper (``"rosenbrock4"``) can take
+        steps of seconds (e.g. ``max_step=10`` for the minutes between a session and its
+        re-test).
     seed : int
         Seed of the random parts of the model, >= 0 (recorded in the metadata).
     progress : bool or callable, optional
@@ -677,7 +694,7 @@ def simulate(
             "state: the protocol sets initial angles too; an episode that continues from a state "
             "starts where that state is"
         )
-    options = solver_options(output_dt, stepper, rtol, atol, max_steps, seed)
+    options = solver_options(output_dt, stepper, rtol, atol, max_steps, seed, max_step)
     protocol_text = json.dumps(protocol_dict)
     options_text = json.dumps(options)
     output_path = os.fspath(output) if output is not None else ""
@@ -726,4 +743,11 @@ def simulate(
         "output_dt": float(output_dt),
         "msk_version": installed_version(),
     }
-    return Results.from_episode(episode, meta=meta)
+    results = Results.from_episode(episode, meta=meta)
+    if results.warnings:
+        import warnings
+
+        results.meta["warnings"] = "\n".join(results.warnings)
+        for message in results.warnings:
+            warnings.warn(f"msk.simulate: {message}", RuntimeWarning, stacklevel=2)
+    return results

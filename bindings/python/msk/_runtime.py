@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-__all__ = ["installed_version", "io_error", "require_core"]
+__all__ = ["core_or_none", "installed_version", "io_error", "require_core"]
 
 
 def require_core() -> ModuleType:
@@ -36,6 +36,27 @@ def require_core() -> ModuleType:
             "Reading results files, protocols and plots work without it."
         ) from error
     return _core
+
+
+def core_or_none() -> ModuleType | None:
+    """Return the compiled extension ``msk._core``, or None where it is not available.
+
+    What readers of msk's files use to read through the core, and with h5py alone on a machine
+    without it.
+
+    Returns
+    -------
+    module or None
+        ``msk._core``, or None when it cannot be imported.
+
+    Raises
+    ------
+    Nothing
+    """
+    try:
+        return require_core()
+    except ImportError:
+        return None
 
 
 def installed_version() -> str:

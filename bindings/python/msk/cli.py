@@ -376,29 +376,41 @@ def _execute(
 
 
 def _print_pir_summaries(protocol: Mapping[str, Any], results: Any) -> None:
-    """For each joint a ``pir`` phase works on: the barrier angle after each cycle and the range
-    gained (:func:`msk.protocols.pir_summary`)."""
+    """For each joint or region a ``pir`` phase works on: the barrier after each cycle (angle,
+    torque, stiffness) and the range gained (:func:`msk.protocols.pir_summary`)."""
     from msk.protocols import pir_summary
 
     joints = [
-        str(phase["joint"])
+        str(phase.get("joint") or phase.get("region"))
         for phase in protocol.get("phases") or []
-        if isinstance(phase, Mapping) and phase.get("type") == "pir" and "joint" in phase
+        if isinstance(phase, Mapping)
+        and phase.get("type") == "pir"
+        and ("joint" in phase or "region" in phase)
     ]
     for joint in dict.fromkeys(joints):
         table = pir_summary(results, joint)
-        print(f"\nPIR on {joint}: barrier angle after each cycle")
+        print(f"\nPIR on {joint}: barrier after each cycle")
         if not len(table):
             print("  no barrier was reached")
             continue
-        print(f"  {'cycle':>5}  {'time [s]':>8}  {'barrier [deg]':>13}  {'gain [deg]':>10}")
+        print(f"  barrier: {table.attrs['barrier_definition']}")
+        print(
+            f"  {'cycle':>5}  {'time [s]':>8}  {'barrier [deg]':>13}  {'torque [N m]':>12}  "
+            f"{'stiffness [N m/deg]':>19}  {'gain [deg]':>10}"
+        )
         for row in table.itertuples(index=False):
             print(
                 f"  {row.cycle:>5}  {row.time_s:>8.2f}  {row.barrier_angle_deg:>13.2f}  "
+                f"{row.barrier_torque_nm:>12.2f}  {row.barrier_stiffness_nm_per_deg:>19.3f}  "
                 f"{row.gain_deg:>10.2f}"
             )
         total = float(table["cumulative_gain_deg"].iloc[-1])
-        print(f"  range gained: {total:.2f} deg over {int(table['cycle'].iloc[-1])} cycle(s)")
+        print(
+            f"  range gained: {total:.2f} deg toward the stretch over "
+            f"{int(table['cycle'].iloc[-1])} cycle(s)"
+        )
+        for t in table.attrs.get("exceeded", []):
+            print(f"  warning: at t = {t:.2f} s a stretch started past its barrier")
 
 
 def _execute_equilibrium(

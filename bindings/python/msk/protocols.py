@@ -5,6 +5,12 @@ returns one phase as a plain ``dict`` in the schema that :func:`msk.simulate` pa
 and checks its arguments first so that a typo fails here with a clear :class:`ValueError` instead
 of after a long run.
 
+The core owns the schema: the phase types, their fields, units, ranges and defaults are those of
+its protocol parser (:func:`phase_schema`, C++ ``msk::phase_types()``). An argument left as
+``None`` takes the core's default (documented with each builder, and tested against the core);
+the builders check ranges against the core's and write the defaults into the phase, so that a
+phase reads the same in Python, in a run file and in a study's sweep.
+
 Units follow the names: durations and times in seconds, angles in degrees (``*_deg``), speeds in
 degrees per second (``*_deg_s``), torques in newton metres, efforts in percent of maximal voluntary
 contraction (``*_pct_mvc``), excitations normalised to [0, 1].
@@ -22,11 +28,15 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
+
+from msk._runtime import core_or_none
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +52,7 @@ __all__ = [
     "isometric",
     "passive_stretch",
     "phase_from_dict",
+    "phase_schema",
     "pir",
     "pir_summary",
     "ramp",
@@ -53,14 +64,72 @@ Phase = dict[str, Any]
 """One phase: a JSON-ready ``dict`` with a ``"type"`` key (see the builders)."""
 
 
+# --- the core's schema -----------------------------------------------------------------------
+
+_SCHEMA_SNAPSHOT = Path(__file__).with_name("phase_schema.json")
+"""The core's schema as ``msk._core.phase_schema()`` returns it, written by
+scripts/gen_phase_schema.py (a test keeps it equal to the core's): what the builders use on a
+machine without the compiled core."""
+
+_schema_cache: list[Any] = [None, None]  # [source it came from, schema by type]
+
+
+def _schema() -> dict[str, dict[str, Any]]:
+    """``{type: {"description": str, "fields": {name: field}}}`` from the core (its snapshot
+    without it)."""
+    core = core_or_none()
+    source = getattr(core, "phase_schema", None) if core is not None else None
+    if _schema_cache[0] is not source or _schema_cache[1] is None:
+        raw = source() if source is not None else json.loads(_SCHEMA_SNAPSHOT.read_text("utf-8"))
+        _schema_cache[1] = {
+            t["name"]: {
+                "description": t["description"],
+                "fields": {f["name"]: dict(f) for f in t["fields"]},
+            }
+            for t in raw
+        }
+        _schema_cache[0] = source
+    schema: dict[str, dict[str, Any]] = _schema_cache[1]
+    return schema
+
+
+def phase_schema() -> dict[str, dict[str, Any]]:
+    """The phase types of protocols, from the core's protocol parser (one owner of the schema).
+
+    Returns
+    -------
+    dict
+        ``{type: {"description": str, "fields": {name: field}}}`` in the core's order; each
+        field is a dict: ``kind`` (``"number"``, ``"whole_number"``, ``"name"``, ``"names"``,
+        ``"excitations"``, ``"path"``, ``"text"``), ``unit``, ``required``, ``default`` (None
+        for a required field or one that is not a number), ``low``, ``high`` (None: unbounded),
+        ``low_open`` (True: ``low`` itself is outside the range) and ``description``.
+
+    Raises
+    ------
+    Nothing
+        Without the compiled core, the schema comes from the snapshot shipped with msk.
+    """
+    return copy.deepcopy(_schema())
+
+
+def _field(kind: str, name: str) -> dict[str, Any]:
+    field: dict[str, Any] = _schema()[kind]["fields"][name]
+    return field
+
+
 # --- argument checks -------------------------------------------------------------------------
+
+
+def _suffix(unit: str) -> str:
+    return f" [{unit}]" if unit not in ("", "1") else ""
 
 
 def _number(name: str, value: Any, unit: str = "") -> float:
     """Return ``value`` as a finite float, or raise ``ValueError`` naming the argument."""
     import numpy as np
 
-    suffix = f" [{unit}]" if unit else ""
+    suffix = _suffix(unit)
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}: expected a number{suffix}, got {value!r}")
     number = float(value)
@@ -69,31 +138,33 @@ def _number(name: str, value: Any, unit: str = "") -> float:
     return number
 
 
-def _positive(name: str, value: Any, unit: str = "") -> float:
-    """Return ``value`` as a float > 0."""
+def _checked(name: str, value: Any, field: Mapping[str, Any]) -> float:
+    """``value`` as a float within the core's range for ``field``, or ``ValueError`` saying the
+    range; None gives the core's default."""
+    if value is None and field["default"] is not None:
+        return float(field["default"])
+    unit = str(field["unit"])
     number = _number(name, value, unit)
-    if number <= 0.0:
-        suffix = f" [{unit}]" if unit else ""
-        raise ValueError(f"{name}: expected a positive number{suffix}, got {value!r}")
-    return number
+    low = -math.inf if field["low"] is None else float(field["low"])
+    high = math.inf if field["high"] is None else float(field["high"])
+    open_low = bool(field["low_open"])
+    if (number > low if open_low else number >= low) and number <= high:
+        return number
+    suffix = _suffix(unit)
+    interval = f"{'(' if open_low else '['}{low:g}, {high:g}]"
+    wide = high >= 1e6  # a sanity limit (durations), not one a user meets: not worth a mention
+    if number <= 0 and low >= 0 and (low > 0 or open_low):
+        expected = f"a positive number{suffix}" + ("" if wide else f" in {interval}")
+    elif number < 0 and low == 0 and wide:
+        expected = f"a number >= 0{suffix}"
+    else:
+        expected = f"a number in {interval}{suffix}"
+    raise ValueError(f"{name}: expected {expected}, got {value!r}")
 
 
-def _non_negative(name: str, value: Any, unit: str = "") -> float:
-    """Return ``value`` as a float >= 0."""
-    number = _number(name, value, unit)
-    if number < 0.0:
-        suffix = f" [{unit}]" if unit else ""
-        raise ValueError(f"{name}: expected a number >= 0{suffix}, got {value!r}")
-    return number
-
-
-def _in_range(name: str, value: Any, low: float, high: float, unit: str = "") -> float:
-    """Return ``value`` as a float in the closed interval [low, high]."""
-    number = _number(name, value, unit)
-    if not low <= number <= high:
-        suffix = f" [{unit}]" if unit else ""
-        raise ValueError(f"{name}: expected a number in [{low:g}, {high:g}]{suffix}, got {value!r}")
-    return number
+def _value(kind: str, field: str, value: Any) -> float:
+    """A number field of phase type ``kind``, checked (None: the core's default)."""
+    return _checked(f"{kind}.{field}", value, _field(kind, field))
 
 
 def _name(name: str, value: Any) -> str:
@@ -116,12 +187,20 @@ def _names(name: str, values: Any) -> list[str]:
     return result
 
 
-def _count(name: str, value: Any) -> int:
-    """Return ``value`` as an int >= 1."""
+def _count(kind: str, field: str, value: Any) -> int:
+    """A whole-number field (None: the core's default), within the core's range."""
     import numpy as np
 
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
+    spec = _field(kind, field)
+    if value is None:
+        return int(spec["default"])
+    low, high = int(spec["low"]), int(spec["high"])
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{kind}.{field}: expected a whole number >= {low}, got {value!r}")
+    if value > high:
+        raise ValueError(
+            f"{kind}.{field}: expected a whole number in [{low}, {high}], got {value!r}"
+        )
     return int(value)
 
 
@@ -134,7 +213,7 @@ def rest(duration: float) -> Phase:
     Parameters
     ----------
     duration : float
-        Length of the phase [s], > 0.
+        Length of the phase [s], in (0, 1e7].
 
     Returns
     -------
@@ -147,7 +226,7 @@ def rest(duration: float) -> Phase:
         An argument out of its range;
         the message names it, with the range and units.
     """
-    return {"type": "rest", "duration": _positive("rest.duration", duration, "s")}
+    return {"type": "rest", "duration": _value("rest", "duration", duration)}
 
 
 EXCITATION_FILE_SUFFIXES = (".sto", ".mot", ".csv")
@@ -157,7 +236,7 @@ EXCITATION_FILE_SUFFIXES = (".sto", ".mot", ".csv")
 def voluntary(
     duration: float,
     excitation: Mapping[str, float] | None = None,
-    rise_s: float = 0.05,
+    rise_s: float | None = None,
     excitation_file: str | os.PathLike[str] | None = None,
 ) -> Phase:
     """Voluntary contraction with the joints free.
@@ -165,12 +244,12 @@ def voluntary(
     Parameters
     ----------
     duration : float
-        Length of the phase [s], > 0.
+        Length of the phase [s], in (0, 1e7].
     excitation : mapping of str to float, optional
         Target voluntary excitation per muscle [1], each in [0, 1]; e.g. ``{"BIClong": 0.2}``.
-    rise_s : float
-        Time to ramp from the previous excitation to the target [s], >= 0 (not used with
-        ``excitation_file``).
+    rise_s : float, optional
+        Time to ramp from the previous excitation to the target [s], in [0, 60]; default 0.05
+        (not used with ``excitation_file``).
     excitation_file : str or path, optional
         Instead of ``excitation``: excitations over time from an OpenSim storage file (``.sto``,
         e.g. OpenSim's ``controls`` output) or a CSV file, with a ``time`` column [s, from the
@@ -209,7 +288,7 @@ def voluntary(
             raise FileNotFoundError(f"voluntary.excitation_file: no such file {path!r}")
         return {
             "type": "voluntary",
-            "duration": _positive("voluntary.duration", duration, "s"),
+            "duration": _value("voluntary", "duration", duration),
             "excitation_file": os.path.abspath(path),
         }
     if not isinstance(excitation, Mapping) or not excitation:
@@ -217,226 +296,324 @@ def voluntary(
             f"voluntary.excitation: expected a mapping of muscle name to excitation in [0, 1], "
             f"got {excitation!r}"
         )
+    level = _field("voluntary", "excitation")
     targets = {
-        _name("voluntary.excitation key", m): _in_range(f"voluntary.excitation[{m!r}]", e, 0, 1)
+        _name("voluntary.excitation key", m): _checked(f"voluntary.excitation[{m!r}]", e, level)
         for m, e in excitation.items()
     }
     return {
         "type": "voluntary",
-        "duration": _positive("voluntary.duration", duration, "s"),
+        "duration": _value("voluntary", "duration", duration),
         "excitation": targets,
-        "rise_s": _non_negative("voluntary.rise_s", rise_s, "s"),
+        "rise_s": _value("voluntary", "rise_s", rise_s),
     }
 
 
-def hold(joint: str, duration: float) -> Phase:
-    """The examiner holds ``joint`` at its current angle.
+def _where(kind: str, joint: str | None, region: str | None, hold_others: bool | None) -> Phase:
+    """The ``joint`` or ``region`` fields of an examiner phase (exactly one of them), and
+    ``hold_others`` when given."""
+    if (joint is None) == (region is None):
+        raise ValueError(
+            f"{kind}: expected either joint (a coordinate) or region (a spinal region such as "
+            f"'lumbar'), got {'both' if joint is not None else 'neither'}"
+        )
+    fields: Phase = (
+        {"joint": _name(f"{kind}.joint", joint)}
+        if joint is not None
+        else {"region": _name(f"{kind}.region", region)}
+    )
+    if hold_others is not None:
+        if not isinstance(hold_others, bool):
+            raise ValueError(f"{kind}.hold_others: expected True or False, got {hold_others!r}")
+        fields["hold_others"] = hold_others
+    return fields
+
+
+_WHERE_DOC = """joint : str, optional
+        Joint name, e.g. ``"r_elbow_flex"``.
+    region : str, optional
+        Instead of ``joint``: a spinal region of the model (``"lumbar"``, ``"cervical"``). The
+        examiner moves its levels together by the model's rhythm and holds every other
+        coordinate; the phase's angle is the region's total flexion (channel
+        ``region.<name>.angle``) and its torque the rhythm-weighted sum (channel
+        ``examiner.<name>.resisting_torque``).
+    hold_others : bool, optional
+        Whether the examiner also holds the coordinates the phase does not move (default: yes for
+        a region, no for a joint)."""
+
+
+def hold(
+    joint: str | None = None,
+    duration: float | None = None,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+) -> Phase:
+    """The examiner holds ``joint`` (or ``region``) at its current angle.
 
     Parameters
     ----------
-    joint : str
-        Joint name, e.g. ``"r_elbow_flex"``.
+    {where}
     duration : float
-        Length of the phase [s], > 0.
+        Length of the phase [s], in (0, 1e7].
 
     Returns
     -------
-    Phase
-        ``{"type": "hold", ...}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
     ValueError
-        An argument out of its range, or an empty joint name;
+        An argument out of its range, both or neither of joint and region;
         the message names it, with the range and units.
     """
+    if duration is None:
+        raise ValueError("hold.duration: expected a number in (0, 1e+07] [s], got None")
     return {
         "type": "hold",
-        "joint": _name("hold.joint", joint),
-        "duration": _positive("hold.duration", duration, "s"),
+        **_where("hold", joint, region, hold_others),
+        "duration": _value("hold", "duration", duration),
     }
 
 
-def ramp(joint: str, to_deg: float, speed_deg_s: float) -> Phase:
-    """The examiner moves ``joint`` at constant speed to a target angle.
+def ramp(
+    joint: str | None = None,
+    to_deg: float | None = None,
+    speed_deg_s: float | None = None,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+) -> Phase:
+    """The examiner moves ``joint`` (or ``region``) at constant speed to ``to_deg``.
 
     Parameters
     ----------
-    joint : str
-        Joint name.
+    {where}
     to_deg : float
-        Target joint angle [deg].
+        Target angle [deg], in [-360, 360] (a region's: its total flexion).
     speed_deg_s : float
-        Angular speed [deg/s], > 0; the direction follows from the current and target angles.
+        Angular speed [deg/s], in [0.001, 5000]; the direction follows from the current and
+        target angles.
 
     Returns
     -------
-    Phase
-        ``{"type": "ramp", ...}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
     ValueError
-        An argument out of its range, or an empty joint name;
+        An argument out of its range, both or neither of joint and region;
         the message names it, with the range and units.
     """
+    for name, value in (("to_deg", to_deg), ("speed_deg_s", speed_deg_s)):
+        if value is None:
+            raise ValueError(f"ramp.{name}: expected a number, got None")
     return {
         "type": "ramp",
-        "joint": _name("ramp.joint", joint),
-        "to_deg": _number("ramp.to_deg", to_deg, "deg"),
-        "speed_deg_s": _positive("ramp.speed_deg_s", speed_deg_s, "deg/s"),
+        **_where("ramp", joint, region, hold_others),
+        "to_deg": _value("ramp", "to_deg", to_deg),
+        "speed_deg_s": _value("ramp", "speed_deg_s", speed_deg_s),
     }
 
 
 def isometric(
-    joint: str,
-    muscles: Sequence[str],
-    effort_pct_mvc: float = 20.0,
-    duration: float = 5.0,
-    rise_s: float = 0.2,
+    joint: str | None = None,
+    muscles: Sequence[str] | None = None,
+    effort_pct_mvc: float | None = None,
+    duration: float | None = None,
+    rise_s: float | None = None,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
 ) -> Phase:
-    """Isometric contraction: the joint is held while the listed muscles are excited voluntarily.
+    """Isometric contraction: the joint (or region) is held while the listed muscles are excited
+    voluntarily.
 
     Parameters
     ----------
-    joint : str
-        Joint held by the examiner.
+    {where}
     muscles : sequence of str
         Muscles excited voluntarily.
-    effort_pct_mvc : float
-        Voluntary effort [% MVC], in [0, 100].
-    duration : float
-        Length of the contraction [s], > 0.
-    rise_s : float
-        Time to reach the effort [s], >= 0.
+    effort_pct_mvc : float, optional
+        Voluntary effort [% MVC], in [0, 100]; default 20.
+    duration : float, optional
+        Length of the contraction [s], in (0, 1e7]; default 5.
+    rise_s : float, optional
+        Time to reach the effort [s], in [0, 60]; default 0.2.
 
     Returns
     -------
-    Phase
-        ``{"type": "isometric", ...}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
     ValueError
-        An argument out of its range, an empty joint name or muscle list;
+        An argument out of its range, both or neither of joint and region, an empty muscle list;
         the message names it, with the range and units.
     """
     return {
         "type": "isometric",
-        "joint": _name("isometric.joint", joint),
+        **_where("isometric", joint, region, hold_others),
         "muscles": _names("isometric.muscles", muscles),
-        "effort_pct_mvc": _in_range("isometric.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
-        "duration": _positive("isometric.duration", duration, "s"),
-        "rise_s": _non_negative("isometric.rise_s", rise_s, "s"),
+        "effort_pct_mvc": _value("isometric", "effort_pct_mvc", effort_pct_mvc),
+        "duration": _value("isometric", "duration", duration),
+        "rise_s": _value("isometric", "rise_s", rise_s),
     }
 
 
+_BARRIER_DOC = """barrier_torque : float, optional
+        The examiner's barrier torque [N m], in [1e-06, 10000]; default 2: the resisting torque
+        the person tolerates at baseline. The stretch stops where the resisting torque reaches it
+        times the stretched muscles' mean stretch tolerance (law ``stretch_tolerance``, 1 at
+        baseline; it rises while stretching and fades at rest), and, with
+        ``barrier_stiffness_nm_per_deg``, where the tissues also resist with that stiffness.
+    barrier_stiffness_nm_per_deg : float, optional
+        End-feel: the stiffness the resisting torque must also reach along the stretch
+        [N m/deg], in [0, 10000]; default 0 (torque alone). It puts the barrier on the rise of the
+        torque-angle curve, not on a plateau."""
+
+
 def passive_stretch(
-    joint: str,
-    muscles: Sequence[str],
-    speed_deg_s: float = 5.0,
-    barrier_torque: float = 2.0,
-    max_duration: float = 60.0,
+    joint: str | None = None,
+    muscles: Sequence[str] | None = None,
+    speed_deg_s: float | None = None,
+    barrier_torque: float | None = None,
+    max_duration: float | None = None,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+    barrier_stiffness_nm_per_deg: float | None = None,
 ) -> Phase:
     """Passive stretch to the barrier.
 
-    The examiner moves ``joint`` in the direction that lengthens ``muscles`` until the resisting
-    torque reaches ``barrier_torque``; the phase then ends with the event ``barrier:<joint>``.
+    The examiner moves ``joint`` (or ``region``) in the direction that lengthens ``muscles``
+    until the barrier is reached (event ``barrier:<joint or region>``) or ``max_duration``
+    passes.
 
     Parameters
     ----------
-    joint : str
-        Joint moved by the examiner.
+    {where}
     muscles : sequence of str
         Muscles to lengthen; they set the direction of the stretch.
-    speed_deg_s : float
-        Stretch speed [deg/s], > 0.
-    barrier_torque : float
-        Resisting torque that defines the barrier [N m], > 0.
-    max_duration : float
-        The phase ends after this time even without reaching the barrier [s], > 0.
+    speed_deg_s : float, optional
+        Stretch speed [deg/s], in [0.001, 5000]; default 5.
+    {barrier}
+    max_duration : float, optional
+        The phase ends after this time even without reaching the barrier [s], in [0.001, 1e7];
+        default 60.
 
     Returns
     -------
-    Phase
-        ``{"type": "passive_stretch", ...}``: the checked arguments, in SI or the units of
-        their names.
+    dict
+        The phase.
 
     Raises
     ------
     ValueError
-        An argument out of its range, an empty joint name or muscle list;
+        An argument out of its range, both or neither of joint and region, an empty muscle list;
         the message names it, with the range and units.
     """
     return {
         "type": "passive_stretch",
-        "joint": _name("passive_stretch.joint", joint),
+        **_where("passive_stretch", joint, region, hold_others),
         "muscles": _names("passive_stretch.muscles", muscles),
-        "speed_deg_s": _positive("passive_stretch.speed_deg_s", speed_deg_s, "deg/s"),
-        "barrier_torque": _positive("passive_stretch.barrier_torque", barrier_torque, "N m"),
-        "max_duration": _positive("passive_stretch.max_duration", max_duration, "s"),
+        "speed_deg_s": _value("passive_stretch", "speed_deg_s", speed_deg_s),
+        "barrier_torque": _value("passive_stretch", "barrier_torque", barrier_torque),
+        "barrier_stiffness_nm_per_deg": _value(
+            "passive_stretch", "barrier_stiffness_nm_per_deg", barrier_stiffness_nm_per_deg
+        ),
+        "max_duration": _value("passive_stretch", "max_duration", max_duration),
     }
 
 
 def pir(
-    joint: str,
-    muscles: Sequence[str],
-    cycles: int = 3,
-    effort_pct_mvc: float = 20.0,
-    contraction_s: float = 5.0,
-    relaxation_s: float = 2.0,
-    stretch_speed_deg_s: float = 5.0,
-    barrier_torque: float = 2.0,
+    joint: str | None = None,
+    muscles: Sequence[str] | None = None,
+    cycles: int | None = None,
+    effort_pct_mvc: float | None = None,
+    contraction_s: float | None = None,
+    relaxation_s: float | None = None,
+    stretch_speed_deg_s: float | None = None,
+    barrier_torque: float | None = None,
+    *,
+    region: str | None = None,
+    hold_others: bool | None = None,
+    barrier_stiffness_nm_per_deg: float | None = None,
+    max_duration: float | None = None,
 ) -> Phase:
-    """Post-isometric relaxation (muscle energy technique) on ``muscles`` about ``joint``.
+    """Post-isometric relaxation (muscle energy technique) on ``muscles`` about ``joint`` or a
+    spinal ``region``.
 
     An initial stretch to the barrier, then ``cycles`` times: an isometric contraction at
     ``effort_pct_mvc``, a relaxation hold, and a stretch to the new barrier. Events
-    ``barrier:<joint>`` mark each barrier and ``pir_cycle_start:<k>`` each cycle; see
-    :func:`pir_summary`.
+    ``barrier:<joint or region>`` mark each barrier and ``pir_cycle_start:<k>`` each cycle; see
+    :func:`pir_summary`. (A run file's or a phase dict's ``pir`` may also set ``rise_s``, with
+    the core's default 0.05 s otherwise.)
 
     Parameters
     ----------
-    joint : str
-        Joint moved and held by the examiner.
+    {where}
     muscles : sequence of str
         Muscles treated (contracted, then stretched).
-    cycles : int
-        Number of contraction-relaxation-stretch cycles, >= 1.
-    effort_pct_mvc : float
-        Contraction effort [% MVC], in [0, 100].
-    contraction_s : float
-        Contraction length [s], > 0.
-    relaxation_s : float
-        Relaxation hold after each contraction [s], > 0.
-    stretch_speed_deg_s : float
-        Stretch speed [deg/s], > 0.
-    barrier_torque : float
-        Resisting torque that defines the barrier [N m], > 0.
+    cycles : int, optional
+        Number of contraction-relaxation-stretch cycles, in [1, 100]; default 3.
+    effort_pct_mvc : float, optional
+        Contraction effort [% MVC], in [0, 100]; default 20.
+    contraction_s : float, optional
+        Contraction length [s], in (0, 600]; default 5.
+    relaxation_s : float, optional
+        Relaxation hold after each contraction [s], in (0, 600]; default 2.
+    stretch_speed_deg_s : float, optional
+        Stretch speed [deg/s], in [0.001, 5000]; default 5.
+    {barrier}
+    max_duration : float, optional
+        Time limit of each stretch [s], in [0.001, 1e7]; default 60.
 
     Returns
     -------
-    Phase
-        ``{"type": "pir", ...}``: the checked arguments, in SI or the units of their names.
+    dict
+        The phase.
 
     Raises
     ------
     ValueError
-        An argument out of its range, an empty joint name or muscle list;
+        An argument out of its range, both or neither of joint and region, an empty muscle list;
         the message names it, with the range and units.
     """
     return {
         "type": "pir",
-        "joint": _name("pir.joint", joint),
+        **_where("pir", joint, region, hold_others),
         "muscles": _names("pir.muscles", muscles),
-        "cycles": _count("pir.cycles", cycles),
-        "effort_pct_mvc": _in_range("pir.effort_pct_mvc", effort_pct_mvc, 0, 100, "% MVC"),
-        "contraction_s": _positive("pir.contraction_s", contraction_s, "s"),
-        "relaxation_s": _positive("pir.relaxation_s", relaxation_s, "s"),
-        "stretch_speed_deg_s": _positive("pir.stretch_speed_deg_s", stretch_speed_deg_s, "deg/s"),
-        "barrier_torque": _positive("pir.barrier_torque", barrier_torque, "N m"),
+        "cycles": _count("pir", "cycles", cycles),
+        "effort_pct_mvc": _value("pir", "effort_pct_mvc", effort_pct_mvc),
+        "contraction_s": _value("pir", "contraction_s", contraction_s),
+        "relaxation_s": _value("pir", "relaxation_s", relaxation_s),
+        "stretch_speed_deg_s": _value("pir", "stretch_speed_deg_s", stretch_speed_deg_s),
+        "barrier_torque": _value("pir", "barrier_torque", barrier_torque),
+        "barrier_stiffness_nm_per_deg": _value(
+            "pir", "barrier_stiffness_nm_per_deg", barrier_stiffness_nm_per_deg
+        ),
+        "max_duration": _value("pir", "max_duration", max_duration),
     }
 
+
+for _builder in (hold, ramp, isometric, passive_stretch, pir):
+    _builder.__doc__ = (_builder.__doc__ or "").format(where=_WHERE_DOC, barrier=_BARRIER_DOC)
+del _builder
+
+
+# Fields a phase needs although its builder gives them a default (None) to allow either a joint
+# or a region first.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "hold": ("duration",),
+    "ramp": ("to_deg", "speed_deg_s"),
+    "isometric": ("muscles",),
+    "passive_stretch": ("muscles",),
+    "pir": ("muscles",),
+}
 
 _BUILDERS: dict[str, Callable[..., Phase]] = {
     "rest": rest,
@@ -447,6 +624,23 @@ _BUILDERS: dict[str, Callable[..., Phase]] = {
     "passive_stretch": passive_stretch,
     "pir": pir,
 }
+
+
+def _builder_fields(builder: Callable[..., Phase]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The argument names of a phase builder and those it requires (no default, or _REQUIRED)."""
+    import inspect
+
+    parameters = inspect.signature(builder).parameters
+    required = tuple(
+        name
+        for name, p in parameters.items()
+        if p.default is inspect.Parameter.empty or name in _REQUIRED.get(builder.__name__, ())
+    )
+    return tuple(parameters), required
+
+
+# Read once: inspect.signature costs more than the rest of a phase's checks.
+_BUILDER_FIELDS = {kind: _builder_fields(builder) for kind, builder in _BUILDERS.items()}
 
 
 def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
@@ -469,26 +663,20 @@ def phase_from_dict(phase: Mapping[str, Any], where: str = "phase") -> Phase:
     ValueError
         Unknown type, unknown or missing field, or a value out of range.
     """
-    import inspect
-
     if not isinstance(phase, Mapping):
         raise ValueError(f"{where}: expected a mapping with a 'type' key, got {phase!r}")
     fields = dict(phase)
     kind = fields.pop("type", None)
-    if kind not in _BUILDERS:
+    if not isinstance(kind, str) or kind not in _BUILDERS:
         raise ValueError(f"{where}.type: expected one of {sorted(_BUILDERS)}, got {kind!r}")
     builder = _BUILDERS[kind]
-    parameters = inspect.signature(builder).parameters
+    parameters, required = _BUILDER_FIELDS[kind]
     unknown = sorted(set(fields) - set(parameters))
     if unknown:
         raise ValueError(
             f"{where} ({kind}): unknown field(s) {unknown}; expected some of {list(parameters)}"
         )
-    missing = [
-        name
-        for name, p in parameters.items()
-        if p.default is inspect.Parameter.empty and name not in fields
-    ]
+    missing = [name for name in required if name not in fields]
     if missing:
         raise ValueError(f"{where} ({kind}): missing field(s) {missing}")
     try:
@@ -682,8 +870,57 @@ def as_protocol_dict(protocol: ProtocolLike) -> dict[str, Any]:
 # --- analysis --------------------------------------------------------------------------------
 
 
+def _stretch_phases(results: Results, target: str) -> list[Mapping[str, Any]]:
+    """The stretch and PIR phases of the results' protocol that work on ``target`` (a joint or a
+    region), from the metadata (empty when the results carry no protocol)."""
+    text = results.meta.get("protocol") if hasattr(results, "meta") else None
+    if not text:
+        return []
+    try:
+        protocol = json.loads(text) if isinstance(text, str) else dict(text)
+    except (ValueError, TypeError):
+        return []
+    return [
+        phase
+        for phase in protocol.get("phases") or []
+        if isinstance(phase, Mapping)
+        and phase.get("type") in ("pir", "passive_stretch")
+        and target in (phase.get("joint"), phase.get("region"))
+    ]
+
+
+def _stretch_direction(
+    results: Results,
+    target: str,
+    angle_deg: Any,
+    starts: Sequence[float],
+    barriers: Sequence[float],
+    phases: Sequence[Mapping[str, Any]],
+) -> int:
+    """+1 when the stretch increases the angle of ``target``, -1 when it decreases it.
+
+    From the stretched muscles' moment arms when the target is a joint (lengthening needs
+    dq of the sign opposite to the summed moment arm), else from the motion between each
+    stretch's start and its barrier."""
+    import numpy as np
+
+    muscles = [m for phase in phases for m in phase.get("muscles", [])]
+    if barriers and muscles:
+        arms = [f"muscle.{m}.moment_arm.{target}" for m in muscles]
+        if all(a in results for a in arms):
+            total = sum(float(np.interp(barriers[0], results.time, results[a])) for a in arms)
+            if total != 0.0:
+                return -1 if total > 0.0 else 1
+    moved = [
+        float(np.interp(b, results.time, angle_deg)) - float(np.interp(s, results.time, angle_deg))
+        for s, b in zip(starts, barriers)
+    ]
+    largest = max(moved, key=abs, default=0.0)
+    return -1 if largest < 0.0 else 1
+
+
 def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.DataFrame:
-    """Barrier angles of a PIR session, one row per ``barrier:<joint>`` event.
+    """Barriers of a PIR session (or of any stretches), one row per ``barrier:<joint>`` event.
 
     Parameters
     ----------
@@ -691,8 +928,9 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
         Results of a run with barrier events (a ``pir`` or ``passive_stretch`` phase), or the path
         of its HDF5 file.
     joint : str
-        Joint name; the angle is read from channel ``joint.<joint>.angle`` at each event time
-        (linear interpolation).
+        Joint or region name; the angle is read from channel ``joint.<joint>.angle`` (a region:
+        ``region.<joint>.angle``, the region's total flexion) at each event time (linear
+        interpolation), the torque from ``examiner.<joint>.resisting_torque``.
 
     Returns
     -------
@@ -702,13 +940,21 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
         - ``cycle``: number of ``pir_cycle_start`` events before the barrier (0 is the initial
           stretch, k the barrier reached after cycle k),
         - ``time_s``: event time [s],
-        - ``barrier_angle_deg``: joint angle at the barrier [deg],
-        - ``gain_deg``: range gained since the previous barrier [deg], positive in the direction of
-          the stretch (0 for the first row),
+        - ``barrier_angle_deg``: joint (or region) angle at the barrier [deg],
+        - ``barrier_torque_nm``: resisting torque at the barrier [N m],
+        - ``barrier_stiffness_nm_per_deg``: slope of the resisting torque against the angle over
+          the last degree of the stretch before the barrier, while the examiner moves [N m/deg]
+          (NaN when the stretch moved less than 0.2 deg),
+        - ``tolerance_factor``: the stretched muscles' mean stretch tolerance at the barrier (1 at
+          baseline; NaN without the law),
+        - ``gain_deg``: range gained since the previous barrier [deg],
         - ``cumulative_gain_deg``: range gained since the first barrier [deg].
 
-        ``df.attrs["units"]`` maps the columns to units and ``df.attrs["stretch_direction"]`` is
-        +1 when the stretch increases the joint angle, -1 when it decreases it.
+        Gains are positive toward the stretch (lengthening the stretched muscles) in every case,
+        whatever the sign convention of the joint. ``df.attrs`` holds ``units`` (by column),
+        ``stretch_direction`` (+1 when the stretch increases the angle, -1 when it decreases it),
+        ``joint``, ``barrier_definition`` (the barrier as the protocol defined it, in words) and
+        ``exceeded`` (times [s] of stretches that started past their barrier).
 
     Raises
     ------
@@ -722,38 +968,75 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
 
     if not isinstance(results, Results):
         results = Results.load(results)
-    angle_rad = results[f"joint.{joint}.angle"]
+    angle_channel = f"joint.{joint}.angle"
+    if angle_channel not in results and f"region.{joint}.angle" in results:
+        angle_channel = f"region.{joint}.angle"
+    angle_deg = np.degrees(results[angle_channel])
     time = results.time
+    torque_channel = f"examiner.{joint}.resisting_torque"
+    torque = results[torque_channel] if torque_channel in results else None
 
     # Events in time order, ties kept in the order they were recorded.
     events = results.events.sort_values("time", kind="stable")
     barrier_label = f"barrier:{joint}"
-    rows: list[tuple[int, float]] = []
+    rows: list[tuple[int, float, float]] = []
+    exceeded: list[float] = []
     cycle = 0
+    last_start = float(time[0]) if len(time) else 0.0
     for t, label in zip(events["time"].to_numpy(float), events["label"]):
-        if str(label).startswith("pir_cycle_start"):
+        label = str(label)
+        if label.startswith("pir_cycle_start"):
             cycle += 1
+            last_start = float(t)
+        elif label == "pir_start":
+            last_start = float(t)
+        elif label == f"barrier_exceeded:{joint}":
+            exceeded.append(float(t))
         elif label == barrier_label:
-            rows.append((cycle, float(t)))
+            rows.append((cycle, float(t), last_start))
+            last_start = float(t)
 
     cycles = np.array([r[0] for r in rows], dtype=int)
     times_s = np.array([r[1] for r in rows], dtype=float)
-    angles_deg = np.degrees(np.interp(times_s, time, angle_rad)) if rows else np.zeros(0)
+    angles = np.interp(times_s, time, angle_deg) if rows else np.zeros(0)
+    phases = _stretch_phases(results, joint)
+    direction = _stretch_direction(
+        results, joint, angle_deg, [r[2] for r in rows], list(times_s), phases
+    )
+    gain = np.diff(angles, prepend=angles[:1]) * direction + 0.0  # + 0.0: no -0.0
+    cumulative = (angles - angles[:1]) * direction + 0.0 if rows else np.zeros(0)
 
-    # Direction of the stretch: how the angle moved over the half second before the first barrier.
-    direction = 1
-    if rows:
-        before_deg = np.degrees(np.interp(max(times_s[0] - 0.5, time[0]), time, angle_rad))
-        if angles_deg[0] < before_deg:
-            direction = -1
-    gain = np.diff(angles_deg, prepend=angles_deg[:1]) * direction + 0.0  # + 0.0: no -0.0
-    cumulative = (angles_deg - angles_deg[:1]) * direction + 0.0 if rows else np.zeros(0)
+    # Torque, stiffness over the last degree before each barrier, tolerance factor.
+    torques, stiffness, tolerance = [], [], []
+    muscles = sorted({m for phase in phases for m in phase.get("muscles", [])})
+    factors = [f"muscle.{m}.tolerance_factor" for m in muscles]
+    factors = [f for f in factors if f in results]
+    # Rows where the examiner moves toward the stretch (not the holds and contractions).
+    moving = np.gradient(angle_deg, time) * direction > 0.05 if len(time) > 1 else time > 0
+    for (_, t, start), barrier_angle in zip(rows, angles):
+        torques.append(float(np.interp(t, time, torque)) if torque is not None else float("nan"))
+        window = (time >= start) & (time <= t + 1e-9) & moving
+        window &= np.abs(angle_deg - barrier_angle) <= 1.0 + 1e-9
+        slope = float("nan")
+        if torque is not None and np.count_nonzero(window) >= 3:
+            x, y = angle_deg[window], torque[window]
+            if np.ptp(x) > 0.2:
+                slope = float(np.polyfit(x * direction, y, 1)[0])
+        stiffness.append(slope)
+        tolerance.append(
+            float(np.mean([np.interp(t, time, results[f]) for f in factors]))
+            if factors
+            else float("nan")
+        )
 
     frame = pd.DataFrame(
         {
             "cycle": cycles,
             "time_s": times_s,
-            "barrier_angle_deg": angles_deg,
+            "barrier_angle_deg": angles,
+            "barrier_torque_nm": np.array(torques, dtype=float),
+            "barrier_stiffness_nm_per_deg": np.array(stiffness, dtype=float),
+            "tolerance_factor": np.array(tolerance, dtype=float),
             "gain_deg": gain,
             "cumulative_gain_deg": cumulative,
         }
@@ -762,9 +1045,33 @@ def pir_summary(results: Results | str | os.PathLike[str], joint: str) -> pd.Dat
         "cycle": "1",
         "time_s": "s",
         "barrier_angle_deg": "deg",
+        "barrier_torque_nm": "N m",
+        "barrier_stiffness_nm_per_deg": "N m/deg",
+        "tolerance_factor": "1",
         "gain_deg": "deg",
         "cumulative_gain_deg": "deg",
     }
     frame.attrs["stretch_direction"] = direction
     frame.attrs["joint"] = joint
+    frame.attrs["barrier_definition"] = _barrier_definition(phases)
+    frame.attrs["exceeded"] = exceeded
     return frame
+
+
+def _barrier_definition(phases: Sequence[Mapping[str, Any]]) -> str:
+    """The barrier of the stretches, in words, from their protocol fields."""
+    if not phases:
+        return "barrier: as recorded (the results carry no protocol)"
+    texts = []
+    for phase in phases:
+        torque = float(phase.get("barrier_torque", 2.0))
+        stiffness = float(phase.get("barrier_stiffness_nm_per_deg", 0.0))
+        text = (
+            f"resisting torque >= {torque:g} N m x the stretched muscles' stretch tolerance "
+            f"(the tolerated torque)"
+        )
+        if stiffness > 0.0:
+            text += f" and resisting stiffness >= {stiffness:g} N m/deg (end-feel)"
+        if text not in texts:
+            texts.append(text)
+    return "; ".join(texts)

@@ -2,7 +2,8 @@
 
 :class:`Results` is what :func:`msk.simulate` returns and what :meth:`Results.load` reads back from
 an HDF5 file written by msk (by the core while it integrates, or by :meth:`Results.save`). It reads
-files with h5py alone, so results can be inspected on a machine without the compiled extension.
+files with the core's reader (``msk::io::load_results``), and with h5py alone on a machine without
+the compiled extension, so that results can be inspected there too.
 
 HDF5 layout (``format = "msk-results"``, ``format_version = 1``)::
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msk._hdf5 import attr_value, plain, read_strings
-from msk._runtime import installed_version, io_error
+from msk._runtime import core_or_none, installed_version, io_error
 from msk.state import State
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ class Results:
         File these results were read from or written to.
     final_state : State, optional
         The state the episode ended in (to continue from with ``msk.simulate(..., state=...)``).
+    warnings : sequence of str, optional
+        What the run noticed and went on with (see the attribute).
 
     Attributes
     ----------
@@ -92,6 +95,9 @@ class Results:
         Where the results live on disk, if anywhere.
     final_state : State or None
         The state the episode ended in; None for files written before msk stored it.
+    warnings : list of str
+        What the run noticed and went on with, each ``"t = <time> s: <message>"`` (e.g. a stretch
+        that started past its barrier); ``msk.simulate`` also issues each as a Python warning.
     """
 
     def __init__(
@@ -107,6 +113,7 @@ class Results:
         stats: Mapping[str, Any] | None = None,
         path: str | os.PathLike[str] | None = None,
         final_state: State | None = None,
+        warnings: Sequence[str] | None = None,
     ) -> None:
         import numpy as np
 
@@ -147,6 +154,7 @@ class Results:
         self.stats: dict[str, Any] = dict(stats or {})
         self.path: Path | None = Path(path) if path else None
         self.final_state: State | None = final_state
+        self.warnings: list[str] = [str(w) for w in (warnings or [])]
         self._index = {c: i for i, c in enumerate(self.channels)}
 
     # --- construction --------------------------------------------------------------------------
@@ -188,11 +196,15 @@ class Results:
                 if getattr(episode, "final_state", None) is not None
                 else None
             ),
+            warnings=list(getattr(episode, "warnings", []) or []),
         )
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Results:
         """Read a results file written by msk.
+
+        Reads with the core's reader (``msk._core.load_results``, which checks the whole layout
+        and names the dataset at fault); on a machine without the compiled extension, with h5py.
 
         Parameters
         ----------
@@ -212,12 +224,42 @@ class Results:
             Not an HDF5 file, not an msk results file, a newer format, or inconsistent datasets
             (``OSError`` when the compiled extension is not installed).
         """
-        import h5py
-        import numpy as np
-
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such results file")
+        core = core_or_none()
+        if core is None:
+            return cls._load_with_h5py(path)
+        if not core.is_hdf5_file(os.fspath(path)):
+            raise io_error(f"{path}: not a readable HDF5 file")
+        data = core.load_results(os.fspath(path))
+        meta = dict(data["meta"])
+        meta.setdefault("msk_version", data["msk_version"])
+        final = data["states"].get("final")
+        return cls(
+            data["time"],
+            data["values"],
+            data["channel_names"],
+            data["channel_units"],
+            data["channel_descriptions"],
+            data["event_times"],
+            data["event_labels"],
+            meta=meta,
+            stats=data["stats"],
+            path=path,
+            final_state=(
+                State(float(final["time"]), tuple(final["names"]), final["values"])
+                if final is not None
+                else None
+            ),
+        )
+
+    @classmethod
+    def _load_with_h5py(cls, path: Path) -> Results:
+        """:meth:`load` with h5py alone, for machines without the compiled core."""
+        import h5py
+        import numpy as np
+
         try:
             handle = h5py.File(path, "r")
         except OSError as error:
@@ -286,6 +328,7 @@ class Results:
             stats=stats,
             path=path,
             final_state=final_state,
+            warnings=[w for w in str(meta.get("warnings", "") or "").split("\n") if w],
         )
 
     # --- saving --------------------------------------------------------------------------------

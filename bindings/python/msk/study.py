@@ -115,8 +115,7 @@ FIELD_UNITS: dict[str, str] = {
     "reflex_time_constant": "s",
     "pad_depth": "1",
     "pad_recovery_time_constant": "s",
-    "pad_rise_time_constant": "s",
-    "pad_voluntary_threshold": "1",
+    "pad_charge_time_constant": "s",
     "reciprocal_inhibition": "1",
     "branch_gain": "1",
     "branch_time_constant": "s",
@@ -652,7 +651,7 @@ def _study(
     if not isinstance(model, Model):
         model = load_model(model)
     options = dict(options or {})
-    known = ("output_dt", "stepper", "rtol", "atol", "max_steps", "seed")
+    known = ("output_dt", "stepper", "rtol", "atol", "max_steps", "seed", "max_step")
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ValueError(f"options: unknown {unknown}; expected some of {list(known)}")

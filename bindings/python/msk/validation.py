@@ -96,7 +96,9 @@ _COLUMNS = (
     "kind_note",
     "what_was_run",
     "meaning",
+    "calibrations",
     "values",
+    "tables",
 )
 
 _INSTALLED_CASES = "validation_cases"
@@ -149,6 +151,10 @@ def _check_case(case: Any, where: str) -> dict[str, Any]:
         raise ValueError(f"{where}: metric.name: expected one of {sorted(_METRICS)}, got {name!r}")
     if not isinstance(case["overrides"] or {}, Mapping):
         raise ValueError(f"{where}: overrides: expected a mapping of field paths to values")
+    try:
+        _calibrations(case)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
     checked = dict(case)
     checked["overrides"] = dict(case["overrides"] or {})
     checked["_file"] = where
@@ -215,6 +221,7 @@ class _Outcome:
     status: str
     detail: str
     values: dict[str, Any] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)  # Markdown tables for the report
 
 
 _METRICS: dict[str, Callable[[Mapping[str, Any]], _Outcome]] = {}
@@ -402,90 +409,89 @@ def _relaxation(
 
 @_metric("stress_relaxation_drop")
 def _stress_relaxation_drop(case: Mapping[str, Any]) -> _Outcome:
-    """Relative drop of the resisting torque over a static hold that follows a stretch."""
+    """Relative drop of the resisting torque over a static hold that follows a stretch, at
+    several end angles; the published range applies where the stretched muscles carry the
+    torque (the antagonists' share at the end of the hold below ``antagonist_share_max``)."""
     metric, tolerance = case["metric"], case["tolerance"]
     joint = metric["joint"]
     hold_index = int(metric["hold_phase"])
     hold = float(metric["hold_duration_s"])
     times = [float(t) for t in metric["fraction_times_s"]]
     by = tolerance["fraction_of_drop_by"]
+    share_max = float(tolerance["antagonist_share_max"])
     protocol = case["protocol"]
     torque = [f"examiner.{joint}.resisting_torque"]
     stretched = [f"muscle.{m}.moment.{joint}" for m in metric["muscles"]]
+    low, high = (float(v) for v in case["published"]["range"])
+    max_excitation = float(tolerance["max_excitation"])
+    model = _model(case)
 
-    def relax(variant: Mapping[str, Any], results: Results) -> dict[str, Any]:
+    rows, unmet, values = [], [], {}
+    for angle in [float(a) for a in metric["end_angles_deg"]]:
+        variant = copy.deepcopy(dict(protocol))
+        variant["phases"][hold_index - 1]["to_deg"] = angle
+        results = _simulate(case, variant, model)
         t_start = _phase_end_times(variant)[hold_index - 1]
         start, end, drop, fractions = _relaxation(
             results, torque, t_start, hold, [*times, float(by["time_s"])]
         )
-        own = _relaxation(results, stretched, t_start, hold, [])[2]
+        own = _relaxation(results, stretched, t_start, hold, [])
+        share = abs(end - own[1]) / abs(end)  # the antagonists' share at the end of the hold
         in_hold = (results.time >= t_start - 1e-9) & (results.time <= t_start + hold + 1e-9)
         excitation = max(
             float(np.max(results[f"muscle.{m}.excitation"][in_hold])) for m in metric["muscles"]
         )
-        return {
-            "start": start,
-            "end": end,
-            "drop": drop,
-            "fractions": fractions[:-1],
-            "fraction_by": fractions[-1],
-            "own": own,
-            "excitation": excitation,
-        }
-
-    model = _model(case)
-    base = relax(protocol, _simulate(case, protocol, model))
-    drop = base["drop"]
-
-    low, high = (float(v) for v in case["published"]["range"])
-    max_excitation = float(tolerance["max_excitation"])
-    checks = {
-        f"drop inside {low:g}-{high:g}": low <= drop <= high,
-        f"{float(by['min']):.0%} of the drop by {float(by['time_s']):g} s": base["fraction_by"]
-        >= float(by["min"]),
-        f"excitation below {max_excitation:g}": base["excitation"] < max_excitation,
-    }
-    unmet = [name for name, ok in checks.items() if not ok]
-
-    start_angle = float(protocol["initial"]["angles_deg"][joint])
-    end_angle = float(protocol["phases"][hold_index - 1]["to_deg"])
-    others = [f"{end_angle:g} deg: {drop:.3f}, stretched muscles alone {base['own']:.3f}"]
-    for angle in metric.get("also_report_end_angles_deg", []):
-        variant = copy.deepcopy(dict(protocol))
-        variant["phases"][hold_index - 1]["to_deg"] = float(angle)
-        other = relax(variant, _simulate(case, variant, model))
-        others.append(
-            f"{float(angle):g} deg: {other['drop']:.3f}, stretched muscles alone {other['own']:.3f}"
+        applies = share < share_max
+        ok_own = low <= own[2] <= high
+        ok_joint = (low <= drop <= high) or not applies
+        ok_by = fractions[-1] >= float(by["min"])
+        ok_exc = excitation < max_excitation
+        if not (ok_own and ok_joint and ok_by and ok_exc):
+            unmet.append(f"{angle:g} deg")
+        rows.append(
+            f"| {angle:g} | {start:.2f} | {drop:.3f} | {own[2]:.3f} | {share:.2f} | "
+            f"{'yes' if applies else 'no'} | {100 * fractions[-1]:.0f} % | {excitation:.1e} |"
         )
-
-    values: dict[str, Any] = {
-        "drop": drop,
-        "drop_pct": 100.0 * drop,
-        "own_drop_pct": 100.0 * base["own"],
-        "torque_start": abs(base["start"]),
-        "torque_end": abs(base["end"]),
-        "max_excitation": base["excitation"],
-        "end_angle_report": "; ".join(others),
-    }
-    for t, fraction in zip(times, base["fractions"]):
-        values[f"fraction_{t:g}s_pct"] = 100.0 * fraction
-    fraction_text = ", ".join(
-        f"{100 * f:.0f} % at {t:g} s" for t, f in zip(times, base["fractions"])
+        key = f"{angle:g}"
+        values[f"drop_{key}"] = drop
+        values[f"own_drop_{key}"] = own[2]
+        values[f"share_{key}"] = share
+        if angle == float(metric["main_end_angle_deg"]):
+            values.update(
+                {
+                    "drop": drop,
+                    "drop_pct": 100.0 * drop,
+                    "own_drop_pct": 100.0 * own[2],
+                    "torque_start": abs(start),
+                    "torque_end": abs(end),
+                    "max_excitation": excitation,
+                }
+            )
+            for t, fraction in zip(times, fractions[:-1]):
+                values[f"fraction_{t:g}s_pct"] = 100.0 * fraction
+    table = "\n".join(
+        [
+            "| end angle [deg] | resisting torque at the start [N m] | joint drop in "
+            f"{hold:g} s | stretched muscles' drop | antagonists' share at the end | range "
+            f"applies | drop reached by {float(by['time_s']):g} s | largest excitation |",
+            "|---|---|---|---|---|---|---|---|",
+            *rows,
+        ]
     )
+    own_all = [values[f"own_drop_{float(a):g}"] for a in metric["end_angles_deg"]]
     detail = (
-        f"resisting torque {base['start']:.3f} N m at the start of the hold, {base['end']:.3f} "
-        f"N m after {hold:g} s: drop {drop:.3f}; share of that drop reached: {fraction_text}; "
-        f"largest excitation of the stretched muscles during the hold {base['excitation']:.1e}. "
-        f"The moment of the stretched muscles ({', '.join(metric['muscles'])}) alone drops "
-        f"{base['own']:.3f}; the rest of the drop is the passive moment of the shortened "
-        f"antagonists coming back as their viscoelastic branches relax. Reported only, the drop "
-        f"after a stretch from {start_angle:g} deg to {'; to '.join(others)}."
+        f"joint drop at {float(metric['main_end_angle_deg']):g} deg {values['drop']:.3f}; the "
+        f"stretched muscles' own drop {min(own_all):.3f}-{max(own_all):.3f} at every end angle; "
+        f"the joint drop is compared with {low:g}-{high:g} where the antagonists carry less than "
+        f"{100 * share_max:.0f} % of the torque at the end of the hold (table)."
     )
     if unmet:
-        detail += " Not met: " + "; ".join(unmet) + "."
-    time_30 = next((f for t, f in zip(times, base["fractions"]) if t == 30.0), None)
-    predicted = f"{drop:.3f}" + (f" ({100 * time_30:.0f} % of it by 30 s)" if time_30 else "")
-    return _Outcome(predicted, _status(not unmet), detail, values)
+        detail += " Not met at: " + ", ".join(unmet) + "."
+    predicted = (
+        f"{values['drop']:.3f} at {float(metric['main_end_angle_deg']):g} deg; stretched muscles "
+        f"{min(own_all):.2f}-{max(own_all):.2f}"
+    )
+    return _Outcome(predicted, _status(not unmet), detail, values, [table])
 
 
 # --- metric: post-activation depression ----------------------------------------------------------
@@ -521,88 +527,476 @@ def _pad_depression_time_course(case: Mapping[str, Any]) -> _Outcome:
     return _Outcome(predicted, _status(not outside), detail, values)
 
 
-# --- metric: PIR range-of-motion gain ------------------------------------------------------------
+# --- metrics: stretching and PIR sessions (docs/theory/pir.md) -----------------------------------
+
+_COURSE_CACHE: dict[str, Any] = {}
+"""Time courses and ablations by (model text, protocol, settings): the report and the tests run
+the same cases more than once in one process."""
 
 
-def _pir_gains(results: Results, joint: str) -> tuple[float, list[float], list[float], float]:
-    """Cumulative gain [deg], gains per cycle [deg], barrier angles [deg] of a PIR run, and the
-    time of its first barrier [s]."""
+def _cached(key: Any, compute: Callable[[], Any]) -> Any:
+    import json
+
+    text = json.dumps(key, sort_keys=True, default=str)
+    if text not in _COURSE_CACHE:
+        _COURSE_CACHE[text] = compute()
+    return _COURSE_CACHE[text]
+
+
+def _target_of(protocol: Mapping[str, Any]) -> str:
+    """The joint or region of the protocol's (last) pir or passive_stretch phase."""
+    phases = [p for p in protocol["phases"] if p.get("type") in ("pir", "passive_stretch")]
+    if not phases:
+        raise ValueError("protocol: expected a pir or passive_stretch phase")
+    return str(phases[-1].get("joint") or phases[-1].get("region"))
+
+
+def _session_gain(case: Mapping[str, Any], protocol: Mapping[str, Any], model: Model) -> float:
+    """Range gained by a session: its last barrier past its first, toward the stretch [deg]."""
     from msk.protocols import pir_summary
 
-    summary = pir_summary(results, joint)
+    summary = pir_summary(_simulate(case, protocol, model), _target_of(protocol))
     if len(summary) < 2:
-        raise ValueError(f"the run reached {len(summary)} barrier(s); a PIR needs at least 2")
-    return (
-        float(summary["cumulative_gain_deg"].iloc[-1]),
-        [float(g) for g in summary["gain_deg"].iloc[1:]],
-        [float(a) for a in summary["barrier_angle_deg"]],
-        float(summary["time_s"].iloc[0]),
+        raise ValueError(f"the run reached {len(summary)} barrier(s); a session needs 2 or more")
+    return float(summary["cumulative_gain_deg"].iloc[-1])
+
+
+def _with_field(protocol: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``protocol`` with ``fields`` set on its pir phase(s)."""
+    variant = copy.deepcopy(dict(protocol))
+    for phase in variant["phases"]:
+        if phase.get("type") == "pir":
+            phase.update(fields)
+    return variant
+
+
+def _markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return "n/a" if not math.isfinite(value) else f"{value:.2f}"
+        return _cell(value)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@_metric("contract_relax_session")
+def _contract_relax_session(case: Mapping[str, Any]) -> _Outcome:
+    """A contract-relax session: change of the tolerated (peak passive) moment, range gained,
+    resisting torque at the first barrier's angle, tendon creep; one of them against the
+    published range (``metric.quantity``)."""
+    from msk.protocols import pir_summary
+
+    metric, tolerance = case["metric"], case["tolerance"]
+    protocol = case["protocol"]
+    target = _target_of(protocol)
+    results = _simulate(case, protocol, _model(case))
+    summary = pir_summary(results, target)
+    if len(summary) < 2:
+        raise ValueError("the session reached fewer than 2 barriers")
+    first, last = summary.iloc[0], summary.iloc[-1]
+    moment_change = float(last["barrier_torque_nm"] / first["barrier_torque_nm"] - 1.0)
+    gain = float(last["cumulative_gain_deg"])
+    muscles = [m for p in protocol["phases"] if p.get("type") == "isometric" for m in p["muscles"]]
+    muscles = sorted(set(muscles)) or sorted(
+        {m for p in protocol["phases"] for m in p.get("muscles", [])}
     )
-
-
-def _passive_share(results: Results, joint: str, muscles: Sequence[str], t: float) -> float:
-    """Share of the muscles' summed moment about ``joint`` at time ``t`` [s] that their passive
-    fibre force gives (passive force times moment arm; exact without pennation) [1]."""
-    passive = sum(
-        _at(results, f"muscle.{m}.passive_force", t)
-        * _at(results, f"muscle.{m}.moment_arm.{joint}", t)
+    elongation_mm = 1000.0 * max(
+        float(
+            results[f"muscle.{m}.tendon_elongation"][-1]
+            - results[f"muscle.{m}.tendon_elongation"][0]
+        )
         for m in muscles
+        if f"muscle.{m}.tendon_elongation" in results
     )
-    total = sum(_at(results, f"muscle.{m}.moment.{joint}", t) for m in muscles)
-    return passive / total
+    values = {
+        "moment_change": moment_change,
+        "moment_change_pct": 100.0 * moment_change,
+        "gain_deg": gain,
+        "tolerance_factor": float(last["tolerance_factor"]),
+        "tendon_elongation_mm": elongation_mm,
+        "first_barrier_deg": float(first["barrier_angle_deg"]),
+        "last_barrier_deg": float(last["barrier_angle_deg"]),
+        "first_torque_nm": float(first["barrier_torque_nm"]),
+        "last_torque_nm": float(last["barrier_torque_nm"]),
+        "stiffness_nm_per_deg": float(first["barrier_stiffness_nm_per_deg"]),
+    }
+    quantity = metric["quantity"]
+    value = {"tolerated_moment": moment_change, "rom_gain": gain}[quantity]
+    low, high = float(tolerance["min"]), float(tolerance["max"])
+    detail = (
+        f"first barrier {values['first_barrier_deg']:.2f} deg at {values['first_torque_nm']:.2f} "
+        f"N m (stiffness {values['stiffness_nm_per_deg']:.3f} N m/deg), last "
+        f"{values['last_barrier_deg']:.2f} deg at {values['last_torque_nm']:.2f} N m: range gained "
+        f"{gain:.2f} deg, tolerated moment {100 * moment_change:+.1f} % (stretch tolerance factor "
+        f"{float(last['tolerance_factor']):.3f}), largest tendon creep {elongation_mm:.2f} mm."
+    )
+    ok = low <= value <= high
+    if not ok:
+        detail += f" {quantity} {value:.3g} outside {low:g}-{high:g}."
+    unit = " deg" if quantity == "rom_gain" else ""
+    shown = f"{value:.2f}{unit}" if quantity == "rom_gain" else f"{100 * value:+.1f} %"
+    return _Outcome(shown, _status(ok), detail, values)
 
 
-@_metric("pir_rom_gain")
-def _pir_rom_gain(case: Mapping[str, Any]) -> _Outcome:
-    """Range gained by a PIR session; share lost with each mechanism off; lasting gain."""
+def _deficit_key(stretch_min: float, after_min: float) -> str:
+    """``deficit_2min_0p25`` for a 2 min stretch re-tested after 0.25 min (no dots: the key is
+    used in format strings)."""
+    return f"deficit_{stretch_min:g}min_{after_min:g}".replace(".", "p")
+
+
+@_metric("stiffness_recovery")
+def _stiffness_recovery(case: Mapping[str, Any]) -> _Outcome:
+    """Resisting torque at a fixed angle of a test stretch before and at times after static
+    stretches of several lengths: how much it drops and how soon it comes back."""
+    from msk._api import simulate
+
+    metric, tolerance = case["metric"], case["tolerance"]
+    joint = metric["joint"]
+    start = float(metric["start_deg"])
+    test_to = float(metric["test_to_deg"])
+    test_at = float(metric["test_angle_deg"])
+    speed = float(metric["speed_deg_s"])
+    stretch_to = float(metric["stretch_to_deg"])
+    model = _model(case)
+
+    def measured(state: Any = None) -> float:
+        phases = [{"type": "ramp", "joint": joint, "to_deg": test_to, "speed_deg_s": speed}]
+        protocol = {"phases": phases}
+        if state is None:
+            protocol["initial"] = {"angles_deg": {joint: start}}
+        results = simulate(model, protocol, state=state, progress=False, output_dt=0.05)
+        angle = np.degrees(results[f"joint.{joint}.angle"])
+        torque = results[f"examiner.{joint}.resisting_torque"]
+        order = np.argsort(angle)
+        return float(np.interp(test_at, angle[order], torque[order]))
+
+    baseline = measured()
+    rows, values, unmet = [], {"baseline_nm": baseline}, []
+    waits = [float(w) for w in metric["after_min"]]
+    for minutes in [float(m) for m in metric["stretch_min"]]:
+        protocol = {
+            "initial": {"angles_deg": {joint: start}},
+            "phases": [
+                {"type": "ramp", "joint": joint, "to_deg": stretch_to, "speed_deg_s": speed},
+                {"type": "hold", "joint": joint, "duration": 60.0 * minutes},
+                {"type": "ramp", "joint": joint, "to_deg": start, "speed_deg_s": 20.0},
+            ],
+        }
+        rest_options = {
+            "stepper": "rosenbrock4",
+            "max_step": 10.0,
+            "output_dt": 10.0,
+            "rtol": 1e-4,
+            "atol": 1e-6,
+            "progress": False,
+        }
+        state = simulate(model, protocol, progress=False, output_dt=1.0).final_state
+        waited, deficits = 0.0, []
+        for wait in waits:
+            if wait * 60.0 > waited:
+                hold = {"type": "hold", "joint": joint, "duration": 60.0 * wait - waited}
+                rest = {"phases": [hold]}
+                state = simulate(model, rest, state=state, **rest_options).final_state
+                waited = 60.0 * wait
+            deficits.append(1.0 - measured(state) / baseline)
+        for wait, deficit in zip(waits, deficits):
+            values[_deficit_key(minutes, wait)] = deficit
+        rows.append([f"{minutes:g} min", *[f"{100 * d:.1f} %" for d in deficits]])
+    for check in tolerance["checks"]:
+        key = _deficit_key(float(check["stretch_min"]), float(check["after_min"]))
+        value = values[key]
+        if "max" in check and value > float(check["max"]):
+            unmet.append(f"{key} = {value:.3f} > {float(check['max']):g}")
+        if "min" in check and value < float(check["min"]):
+            unmet.append(f"{key} = {value:.3f} < {float(check['min']):g}")
+    table = _markdown_table(
+        ["static stretch", *[f"deficit at {w:g} min" for w in waits]],
+        rows,
+    )
+    detail = (
+        f"resisting torque at {test_at:g} deg of the test stretch at baseline {baseline:.2f} N m; "
+        f"its deficit after each static stretch at {stretch_to:g} deg, at each time after it, is "
+        f"in the table."
+    )
+    if unmet:
+        detail += " Not met: " + "; ".join(unmet) + "."
+    first = [float(m) for m in metric["stretch_min"]][0]
+    predicted = ", ".join(
+        f"{100 * values[_deficit_key(first, w)]:.1f} % at {w:g} min" for w in waits
+    )
+    return _Outcome(predicted, _status(not unmet), detail, values, [table])
+
+
+def _time_course(case: Mapping[str, Any], condition: Mapping[str, Any], retest: Sequence[float]):
+    from msk import sessions
+
+    overrides = {**dict(case.get("overrides") or {}), **dict(condition.get("overrides") or {})}
+    protocol = condition.get("protocol") or case["protocol"]
+    key = ("course", case["model"], overrides, protocol, list(retest))
+
+    def compute() -> Any:
+        return sessions.time_course(_model(case, condition.get("overrides")), protocol, retest)
+
+    return _cached(key, compute)
+
+
+@_metric("acute_gain_duration")
+def _acute_gain_duration(case: Mapping[str, Any]) -> _Outcome:
+    """Range gained by a session and left at re-tests, against published time courses."""
+    metric, tolerance = case["metric"], case["tolerance"]
+    retest = [float(t) for t in metric["retest_min"]]
+    course = _time_course(case, {}, retest)
+    table = course.retests
+    gains = dict(zip(table["after_min"], table["gain_deg"]))
+    ratio = gains[float(metric["ratio_of"][0])] / gains[float(metric["ratio_of"][1])]
+    values = {"ratio": ratio, "immediate_deg": course.immediate_gain_deg}
+    for t, g in gains.items():
+        values[f"gain_{t:g}min_deg"] = g
+    low, high = (float(v) for v in tolerance["ratio_range"])
+    unmet = [] if low <= ratio <= high else [f"ratio {ratio:.2f} outside {low:g}-{high:g}"]
+    for t in tolerance.get("positive_at_min", []):
+        if not gains[float(t)] > 0.0:
+            unmet.append(f"no gain left at {float(t):g} min")
+    rows = [
+        [f"{r.after_min:g}", r.gain_deg, r.share_left, r.tolerance_factor, r.barrier_torque_nm]
+        for r in table.itertuples()
+    ]
+    markdown = _markdown_table(
+        [
+            "after [min]",
+            "gain [deg]",
+            "share of the immediate gain",
+            "tolerance factor",
+            "barrier torque [N m]",
+        ],
+        rows,
+    )
+    a, b = (float(t) for t in metric["ratio_of"])
+    detail = (
+        f"immediate gain {course.immediate_gain_deg:.2f} deg; "
+        + ", ".join(f"{g:.2f} deg at {t:g} min" for t, g in gains.items() if t > 0)
+        + f"; gain at {a:g} min over gain at {b:g} min {ratio:.2f}."
+    )
+    if unmet:
+        detail += " Not met: " + "; ".join(unmet) + "."
+    return _Outcome(
+        f"{ratio:.2f} ({gains[a]:.2f} / {gains[b]:.2f} deg)",
+        _status(not unmet),
+        detail,
+        values,
+        [markdown],
+    )
+
+
+@_metric("pir_time_course")
+def _pir_time_course(case: Mapping[str, Any]) -> _Outcome:
+    """Sessions, their re-tests, each mechanism's share (ablation) and the session outcome."""
+    from msk import sessions
+
+    metric = case["metric"]
+    retest = [float(t) for t in metric["retest_min"]]
+    labels = ["0"] + [f"{t:g}" for t in retest]
+    tables, values, lines = [], {}, []
+    for condition in metric["conditions"]:
+        name = str(condition["label"])
+        key = str(condition["key"])
+        course = _time_course(case, condition, retest)
+        overrides = {**dict(case.get("overrides") or {}), **dict(condition.get("overrides") or {})}
+        protocol = condition.get("protocol") or case["protocol"]
+        ablation = _cached(
+            ("ablation", case["model"], overrides, protocol, retest),
+            lambda c=condition, pr=protocol: sessions.ablation(
+                _model(case, c.get("overrides")), pr, retest
+            ),
+        )
+        gains = [float(ablation[f"gain_{t}_deg"].iloc[0]) for t in labels]
+        for t, g in zip(labels, gains):
+            values[f"{key}_gain_{t}_deg"] = g
+        rows = []
+        for condition_name, row in ablation.iterrows():
+            cells: list[Any] = [condition_name]
+            for t in labels:
+                gain = float(row[f"gain_{t}_deg"])
+                share = float(row[f"share_{t}"])
+                text = f"{gain:.2f}"
+                if math.isfinite(share):
+                    text += f" ({100 * share:.0f} %)"
+                cells.append(text)
+            rows.append(cells)
+            if row["role"]:
+                for t in labels:
+                    values[f"{key}_share_{row['role']}_{t}_pct"] = 100.0 * float(row[f"share_{t}"])
+        header = ["condition", "immediate"] + [f"at {t} min" for t in labels[1:]]
+        tables.append(
+            f"**{name}: gain [deg] (share of the full model's gain lost without the mechanism)**"
+            "\n\n" + _markdown_table(header, rows)
+        )
+        treated = sorted({m for p in protocol["phases"] for m in p.get("muscles", [])})
+        outcome = course.outcome.loc[treated]
+        tables.append(
+            f"**{name}: session outcome per treated muscle (after minus before)**\n\n"
+            + _markdown_table(
+                [
+                    "muscle",
+                    "tolerated torque [%]",
+                    "lasts [min]",
+                    "reflex gain factor",
+                    "lasts [s]",
+                    "passive slack [mm]",
+                    "lasts [min]",
+                    "tendon [mm]",
+                    "lasts [min]",
+                ],
+                [
+                    [
+                        m,
+                        100 * r.tolerance_change,
+                        r.tolerance_lasts_s / 60,
+                        r.reflex_gain_change,
+                        r.reflex_lasts_s,
+                        1000 * r.resting_length_change - 1000 * r.tendon_elongation,
+                        r.passive_lasts_s / 60,
+                        1000 * r.tendon_elongation,
+                        r.tendon_lasts_s / 60,
+                    ]
+                    for m, r in outcome.iterrows()
+                ],
+            )
+        )
+        lines.append(
+            f"{name}: immediate {gains[0]:.2f} deg, then "
+            + ", ".join(f"{g:.2f} deg at {t} min" for t, g in zip(labels[1:], gains[1:]))
+        )
+    detail = "; ".join(lines) + ". Ablation and session outcome in the tables."
+    predicted = "; ".join(
+        f"{c['key']}: {values[c['key'] + '_gain_0_deg']:.1f} deg, "
+        f"{values[c['key'] + '_gain_' + labels[-1] + '_deg']:.2f} deg at {labels[-1]} min"
+        for c in metric["conditions"]
+    )
+    return _Outcome(predicted, "reported", detail, values, tables)
+
+
+@_metric("pir_sensitivity")
+def _pir_sensitivity(case: Mapping[str, Any]) -> _Outcome:
+    """Range gained by a PIR session as one protocol field varies, the others as in the case."""
+    metric = case["metric"]
+    tables, values, lines = [], {}, []
+    for condition in metric["conditions"]:
+        model = _model(case, condition.get("overrides"))
+        protocol = condition.get("protocol") or case["protocol"]
+        rows = []
+        for field_name, options in metric["sweeps"].items():
+            gains = [
+                _session_gain(case, _with_field(protocol, {field_name: v}), model) for v in options
+            ]
+            for v, g in zip(options, gains):
+                values[f"{condition['key']}_{field_name}_{v:g}"] = g
+            rows.append(
+                [
+                    f"{field_name} = {', '.join(f'{v:g}' for v in options)}",
+                    ", ".join(f"{g:.2f}" for g in gains),
+                ]
+            )
+            lines.append(f"{condition['key']} {field_name}: {gains[0]:.2f} to {gains[-1]:.2f} deg")
+        tables.append(
+            f"**{condition['label']}: range gained after the session [deg]**\n\n"
+            + _markdown_table(["protocol field and values", "gain [deg]"], rows)
+        )
+    detail = "; ".join(lines) + "."
+    return _Outcome("tables below", "reported", detail, values, tables)
+
+
+@_metric("pir_field_comparison")
+def _pir_field_comparison(case: Mapping[str, Any]) -> _Outcome:
+    """Range gained by a session at two or more values of one protocol field, against a
+    published comparison: ``increasing`` (each value gains more than the first) or
+    ``not_more_than`` (no value gains more than ``ratio`` times the first)."""
+    metric, tolerance = case["metric"], case["tolerance"]
+    model = _model(case)
+    field_name = metric["field"]
+    options = [float(v) for v in metric["values"]]
+    gains = [
+        _session_gain(case, _with_field(case["protocol"], {field_name: v}), model) for v in options
+    ]
+    values = {f"gain_{v:g}": g for v, g in zip(options, gains)}
+    claim = tolerance["claim"]
+    if claim == "increasing":
+        ok = all(g > gains[0] for g in gains[1:])
+    elif claim == "not_more_than":
+        ratio = float(tolerance["ratio"])
+        ok = all(g <= ratio * gains[0] for g in gains[1:])
+    else:
+        raise ValueError(f"tolerance.claim: expected increasing or not_more_than, got {claim!r}")
+    ratios = [g / gains[0] for g in gains[1:]]
+    values["ratio"] = ratios[-1]
+    detail = (
+        f"range gained with {field_name} = "
+        + ", ".join(f"{v:g}: {g:.2f} deg" for v, g in zip(options, gains))
+        + f" (ratios to the first: {', '.join(f'{r:.2f}' for r in ratios)})."
+    )
+    predicted = ", ".join(f"{g:.2f}" for g in gains) + " deg"
+    return _Outcome(predicted, _status(ok), detail, values)
+
+
+@_metric("pir_regions")
+def _pir_regions(case: Mapping[str, Any]) -> _Outcome:
+    """PIR sessions from bundled run files (a region or a joint of the spine models): barriers,
+    gains, warnings."""
+    import yaml
+
+    from msk._api import load_model, simulate
     from msk.protocols import pir_summary
 
     metric = case["metric"]
-    joint = metric["joint"]
-    protocol = case["protocol"]
-    results = _simulate(case, protocol, _model(case))
-    gain, per_cycle, barriers, t_first = _pir_gains(results, joint)
-    treated = next(p["muscles"] for p in protocol["phases"] if p["type"] == "pir")
-    start_angle = float(protocol["initial"]["angles_deg"][joint])
-    values: dict[str, Any] = {
-        "gain_deg": gain,
-        "gain_per_cycle_text": ", ".join(f"{g:.2f}" for g in per_cycle),
-        "first_stretch_deg": abs(barriers[0] - start_angle),
-        "passive_share_pct": 100.0 * _passive_share(results, joint, treated, t_first),
-    }
-    lines: list[str] = []
-    for variant in metric.get("variants", []):
-        key = variant["key"]
-        other = _pir_gains(_simulate(case, protocol, _model(case, variant["overrides"])), joint)[0]
-        share = (gain - other) / gain if gain != 0 else float("nan")
-        values[f"gain_without_{key}_deg"] = other
-        values[f"share_{key}_pct"] = 100.0 * share
-        lines.append(f"{variant['label']}: {other:.2f} deg ({100 * share:.0f} % of the gain lost)")
-
-    retest = metric.get("retest_phases")
-    if retest:
-        extended = copy.deepcopy(dict(protocol))
-        extended["phases"] = list(extended["phases"]) + copy.deepcopy(list(retest))
-        summary = pir_summary(_simulate(case, extended, _model(case)), joint)
-        if len(summary) != len(barriers) + 1:
-            raise ValueError("the re-test stretch did not reach the barrier")
-        lasting = float(summary["cumulative_gain_deg"].iloc[-1])
-        values["lasting_gain_deg"] = lasting
-        values["retest_barrier_deg"] = float(summary["barrier_angle_deg"].iloc[-1])
-        lines.append(
-            f"re-test after the session: barrier at {values['retest_barrier_deg']:.2f} deg, "
-            f"lasting gain {lasting:.2f} deg"
+    runs_dir = Path(__file__).resolve().parent / "models" / "runs"
+    if not runs_dir.is_dir():
+        runs_dir = Path(__file__).resolve().parents[3] / "models" / "runs"
+    rows, values, lines, warnings_seen = [], {}, [], []
+    for entry in metric["runs"]:
+        run = yaml.safe_load((runs_dir / entry["file"]).read_text(encoding="utf-8"))
+        model = load_model(
+            str(run["model"]),
+            {**dict(run.get("overrides") or {}), **dict(entry.get("overrides") or {})} or None,
+            overrides_source=f"{entry['file']}: overrides",
         )
-
-    minimum = float(case["tolerance"]["min_gain_deg"])
-    detail = (
-        f"barriers at {', '.join(f'{a:.2f}' for a in barriers)} deg (start {start_angle:g} deg); "
-        f"cumulative gain {gain:.2f} deg, per cycle {values['gain_per_cycle_text']} deg; at the "
-        f"first barrier the passive fibre force gives {values['passive_share_pct']:.1f} % of the "
-        f"treated muscles' moment. " + ". ".join(line[0].upper() + line[1:] for line in lines) + "."
+        options = dict(run.get("options") or {})
+        results = simulate(model, run["protocol"], progress=False, **options)
+        target = _target_of(run["protocol"])
+        summary = pir_summary(results, target)
+        warnings_seen += results.warnings
+        gain = float(summary["cumulative_gain_deg"].iloc[-1]) if len(summary) else float("nan")
+        label = str(entry.get("label", entry["file"]))
+        values[f"gain_{entry['key']}_deg"] = gain
+        rows.append(
+            [
+                label,
+                target,
+                float(summary["barrier_angle_deg"].iloc[0]),
+                float(summary["barrier_torque_nm"].iloc[0]),
+                float(summary["barrier_stiffness_nm_per_deg"].iloc[0]),
+                gain,
+                len(results.warnings),
+            ]
+        )
+        lines.append(f"{label}: {gain:.2f} deg")
+    table = _markdown_table(
+        [
+            "session",
+            "joint or region",
+            "first barrier [deg]",
+            "torque [N m]",
+            "stiffness [N m/deg]",
+            "gain [deg]",
+            "warnings",
+        ],
+        rows,
     )
-    predicted = f"{gain:.2f} deg (per cycle {values['gain_per_cycle_text']})"
-    return _Outcome(predicted, _status(gain > minimum), detail, values)
+    detail = "; ".join(lines) + "."
+    if warnings_seen:
+        detail += " Warnings: " + " ".join(warnings_seen)
+    return _Outcome(", ".join(lines), "reported", detail, values, [table])
 
 
 # --- metric: velocity-dependent stretch reflex ---------------------------------------------------
@@ -701,59 +1095,105 @@ def _level_value(case: Mapping[str, Any], model: Model, spec: Mapping[str, Any])
 @_metric("equilibrium_ratio")
 def _equilibrium_ratio(case: Mapping[str, Any]) -> _Outcome:
     """A level's value in one posture over its value in a reference posture, against a
-    published ratio with a relative tolerance."""
+    published ratio with a relative tolerance, or against ``tolerance.min`` / ``max``."""
     metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
     model = _model(case)
     value = _level_value(case, model, metric["posture"])
     reference = _level_value(case, model, metric["reference"])
     ratio = value / reference
+    column = str(metric["column"])
+    unit = "" if column.endswith(("share", "risk", "ratio")) else column.rsplit("_", 1)[-1]
+    head = (
+        f"{column} at {metric['level']}: {value:.3f} {unit} against {reference:.3f} {unit} in "
+        f"the reference posture, a ratio of {ratio:.2f}"
+    )
+    values = {"value": value, "reference": reference, "ratio": ratio}
+    if "ratio" not in published:
+        lo = float(tolerance.get("min", -math.inf))
+        hi = float(tolerance.get("max", math.inf))
+        detail = f"{head} (accepted {lo:g} to {hi:g})."
+        return _Outcome(f"{ratio:.2f}", _status(lo <= ratio <= hi), detail, values)
     target = float(published["ratio"])
     error = ratio / target - 1.0
     ok = abs(error) <= float(tolerance["relative"])
-    unit = "" if metric["column"].endswith("share") else metric["column"].rsplit("_", 1)[-1]
-    detail = (
-        f"{metric['column']} at {metric['level']}: {value:.3f} {unit} against {reference:.3f} "
-        f"{unit} in the reference posture, a ratio of {ratio:.2f} (published {target:.2f}; "
-        f"{100 * error:+.0f} %)."
-    )
-    values = {"value": value, "reference": reference, "ratio": ratio, "error_pct": 100 * error}
+    detail = f"{head} (published {target:.2f}; {100 * error:+.0f} %)."
+    values["error_pct"] = 100 * error
     return _Outcome(f"{ratio:.2f} ({100 * error:+.0f} %)", _status(ok), detail, values)
+
+
+def _value_outcome(case: Mapping[str, Any], value: float, where: str) -> _Outcome:
+    """A value against ``published.value`` with ``tolerance.relative``, or against
+    ``tolerance.min`` / ``tolerance.max``."""
+    metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
+    column = str(metric["column"])
+    unit = "" if column.endswith(("share", "risk", "ratio")) else column.rsplit("_", 1)[-1]
+    if "value" in published and "relative" in tolerance:
+        target = float(published["value"])
+        error = value / target - 1.0
+        ok = abs(error) <= float(tolerance["relative"])
+        detail = (
+            f"{column} at {where}: {value:.3f} {unit} against the published {target:g} {unit} "
+            f"({100 * error:+.0f} %; accepted within {100 * float(tolerance['relative']):g} %)."
+        )
+        values = {"value": value, "published": target, "error_pct": 100 * error}
+        return _Outcome(f"{value:.3g} ({100 * error:+.0f} %)", _status(ok), detail, values)
+    lo = float(tolerance.get("min", -math.inf))
+    hi = float(tolerance.get("max", math.inf))
+    detail = f"{column} at {where}: {value:.4g} (accepted {lo:g} to {hi:g})."
+    return _Outcome(f"{value:.3g}", _status(lo <= value <= hi), detail, {"value": value})
 
 
 @_metric("equilibrium_value")
 def _equilibrium_value(case: Mapping[str, Any]) -> _Outcome:
-    """A level's value in a posture, against ``tolerance.min`` / ``tolerance.max``."""
-    metric, tolerance = case["metric"], case["tolerance"]
+    """A level's value in a posture, against ``published.value`` within ``tolerance.relative``
+    or against ``tolerance.min`` / ``tolerance.max``."""
+    metric = case["metric"]
     model = _model(case)
     value = _level_value(case, model, metric["posture"])
-    lo = float(tolerance.get("min", -math.inf))
-    hi = float(tolerance.get("max", math.inf))
-    detail = f"{metric['column']} at {metric['level']}: {value:.4g} (accepted {lo:g} to {hi:g})."
-    return _Outcome(f"{value:.3g}", _status(lo <= value <= hi), detail, {"value": value})
+    return _value_outcome(case, value, str(metric["level"]))
+
+
+@_metric("level_value")
+def _level_state_value(case: Mapping[str, Any]) -> _Outcome:
+    """One column of :func:`msk.spine.level_loads`: a level at a prescribed angle, compression,
+    shear and hydration (``metric.state``), as on a testing machine; tolerances as
+    ``equilibrium_value``."""
+    from msk.spine import level_loads
+
+    metric = case["metric"]
+    state = dict(metric.get("state") or {})
+    row = level_loads(_model(case), str(metric["level"]), **state)
+    value = float(row[str(metric["column"])])
+    return _value_outcome(case, value, f"{metric['level']} ({_short(state)})")
 
 
 @_metric("equilibrium_thresholds")
 def _equilibrium_thresholds(case: Mapping[str, Any]) -> _Outcome:
-    """A level's value in several postures, each above or below a threshold."""
+    """A level's value in several postures, each above or below a threshold; an item may add
+    its own model ``overrides``."""
     metric = case["metric"]
-    model = _model(case)
+    base = _model(case)
     parts, unmet, values = [], [], {}
     for item in metric["postures"]:
+        model = _model(case, item["overrides"]) if item.get("overrides") else base
         value = _level_value(case, model, item["posture"])
         name = str(item.get("label", item["posture"].get("preset", "posture")))
         values[name] = value
+        digits = ".0f" if abs(value) >= 10 else ".3g"
         if "above" in item:
             ok = value > float(item["above"])
-            parts.append(f"{name} {value:.0f} (> {float(item['above']):g})")
+            parts.append(f"{name} {value:{digits}} (> {float(item['above']):g})")
         else:
             ok = value < float(item["below"])
-            parts.append(f"{name} {value:.0f} (< {float(item['below']):g})")
+            parts.append(f"{name} {value:{digits}} (< {float(item['below']):g})")
         if not ok:
             unmet.append(name)
     detail = f"{metric['column']} at {metric['level']}: " + ", ".join(parts) + "."
     if unmet:
         detail += " Not met: " + ", ".join(unmet) + "."
-    predicted = ", ".join(f"{k} {v:.0f}" for k, v in values.items())
+    predicted = ", ".join(
+        f"{k} {v:.0f}" if abs(v) >= 10 else f"{k} {v:.3g}" for k, v in values.items()
+    )
     return _Outcome(predicted, _status(not unmet), detail, values)
 
 
@@ -815,7 +1255,10 @@ def _conditions(case: Mapping[str, Any]) -> str:
     for item in metric.get("postures") or []:
         if isinstance(item, Mapping):
             label = item.get("label", "posture")
-            parts.append(f"posture {label}: {_posture_text(item.get('posture'))}")
+            extra = f" with overrides {_short(item['overrides'])}" if item.get("overrides") else ""
+            parts.append(f"posture {label}: {_posture_text(item.get('posture'))}{extra}")
+    if "state" in metric:
+        parts.append(f"level state {_short(metric['state'])} (no muscles, no posture)")
     if "mode" in metric:
         parts.append(f"mode {metric['mode']}")
     if "column" in metric and "level" in metric:
@@ -826,6 +1269,26 @@ def _conditions(case: Mapping[str, Any]) -> str:
 def _text(value: Any) -> str:
     """Fold a YAML text value onto one line."""
     return " ".join(str(value or "").split())
+
+
+def _calibrations(case: Mapping[str, Any]) -> str:
+    """The case's ``calibrations`` (the fitted parameters it depends on, each with the data it
+    was fitted to) on one line: ``NAME = VALUE (where): fitted to DATA; ...``."""
+    items = case.get("calibrations") or []
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        raise ValueError(f"{case.get('id')}: calibrations: expected a list of mappings")
+    parts = []
+    for item in items:
+        if not isinstance(item, Mapping) or not {"parameter", "value", "fitted_to"} <= set(item):
+            raise ValueError(
+                f"{case.get('id')}: calibrations: each entry needs parameter, value and fitted_to"
+            )
+        where = f" ({_text(item['where'])})" if item.get("where") else ""
+        parts.append(
+            f"{_text(item['parameter'])} = {_text(item['value'])}{where}: fitted to "
+            f"{_text(item['fitted_to'])}"
+        )
+    return "; ".join(parts)
 
 
 def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
@@ -843,10 +1306,12 @@ def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
         ``tolerance`` (text), ``status`` (``"pass"``, ``"fail"`` or ``"reported"``), ``detail``
         (what the run gave, with units), and also ``expected_status``, ``quantity``,
         ``kind_note``, ``what_was_run``, ``meaning`` (the case's interpretation filled with the
-        numbers of this run), ``conditions`` (model, overrides, protocol or postures, from the
-        case file), ``values`` (the raw numbers, by name) and ``error`` (``""``, or the
-        exception of a run that raised: its status is then ``"fail"`` with the error in
-        ``detail``, and :func:`errored` lists it whatever its expected status).
+        numbers of this run), ``calibrations`` (the fitted parameters the case depends on, each
+        with the data it was fitted to; ``""`` when none), ``conditions`` (model, overrides,
+        protocol or postures, from the case file), ``values`` (the raw numbers, by name) and
+        ``error`` (``""``, or the exception of a run that raised: its status is then ``"fail"``
+        with the error in ``detail``, and :func:`errored` lists it whatever its expected
+        status).
 
     Raises
     ------
@@ -883,7 +1348,9 @@ def run_case(case: Mapping[str, Any]) -> dict[str, Any]:
         "kind_note": _text(case.get("kind_note")),
         "what_was_run": _text(case.get("what_was_run")),
         "meaning": meaning,
+        "calibrations": _calibrations(case),
         "values": dict(outcome.values),
+        "tables": "\n\n".join(outcome.tables),
     }
 
 
@@ -1056,6 +1523,9 @@ def to_text(table: pd.DataFrame, width: int = 100) -> str:
         conditions_text = getattr(row, "conditions", "")
         if conditions_text:
             lines += wrapped("conditions: ", conditions_text)
+        calibrations_text = getattr(row, "calibrations", "")
+        if calibrations_text:
+            lines += wrapped("calibrated: ", calibrations_text)
         lines += wrapped("msk: ", row.detail)
     n_pass = sum(s == "pass" for s in table["status"])
     n_expected = sum(
@@ -1088,7 +1558,8 @@ and this page is generated from the same files and runs with
 comes from those runs. The kind of each case says what a pass means: **measurement**, compared with
 independent data; **calibration**, the model parameter was fitted to these same data, so a pass
 checks the fit and its implementation, not the physiology; **prediction**, a qualitative claim the
-model is tested on.
+model is tested on. A case whose numbers also rest on parameters fitted elsewhere lists them,
+each with the data it was fitted to, under *Calibrated parameters it depends on*.
 """
 
 
@@ -1155,8 +1626,13 @@ def to_markdown(table: pd.DataFrame) -> str:
             "",
             f"**What msk predicts.** {row.detail}",
             "",
+            *([str(row.tables), ""] if getattr(row, "tables", "") else []),
             f"**What it means.** {row.meaning}",
             "",
+        ]
+        if row.calibrations:
+            lines += [f"**Calibrated parameters it depends on.** {row.calibrations}.", ""]
+        lines += [
             f"**Source.** {row.source}",
         ]
     return "\n".join(lines) + "\n"

@@ -21,6 +21,8 @@ const char* law_domain_name(LawDomain domain) {
 
 const char* law_stage_name(LawStage stage) {
   switch (stage) {
+    case LawStage::Series:
+      return "series";
     case LawStage::Mechanics:
       return "mechanics";
     case LawStage::Tissue:

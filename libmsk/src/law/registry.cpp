@@ -4,12 +4,16 @@
 
 #include "msk/error.hpp"
 #include "msk/laws/muscle/activation.hpp"
+#include "msk/laws/muscle/passive_creep.hpp"
 #include "msk/laws/muscle/tendon.hpp"
+#include "msk/laws/muscle/tendon_creep.hpp"
 #include "msk/laws/muscle/thixotropy.hpp"
 #include "msk/laws/muscle/viscoelasticity.hpp"
 #include "msk/laws/neural/post_activation_depression.hpp"
 #include "msk/laws/neural/reciprocal_inhibition.hpp"
+#include "msk/laws/neural/stretch_depression.hpp"
 #include "msk/laws/neural/stretch_reflex.hpp"
+#include "msk/laws/neural/stretch_tolerance.hpp"
 #include "msk/laws/spine/disc_fluid.hpp"
 
 namespace msk {
@@ -78,10 +82,14 @@ LawRegistry builtin_laws() {
   r.add<laws::FirstOrderActivation>();
   r.add<laws::RigidTendon>();
   r.add<laws::CompliantTendon>();
+  r.add<laws::TendonCreep>();
   r.add<laws::QlvViscoelasticity>();
+  r.add<laws::PassiveCreep>();
   r.add<laws::Thixotropy>();
   r.add<laws::TonicStretchReflex>();
   r.add<laws::PostActivationDepression>();
+  r.add<laws::StretchReflexDepression>();
+  r.add<laws::StretchTolerance>();
   r.add<laws::ReciprocalInhibition>();
   r.add<laws::DiscFluidOsmotic>();
   // Default roles, in the order a muscle's laws are attached. The tendon role's law follows the
@@ -92,6 +100,11 @@ LawRegistry builtin_laws() {
   r.set_default(LawDomain::Muscle, "depression", "post_activation_depression");
   r.set_default(LawDomain::Muscle, "viscoelasticity", "qlv_viscoelasticity");
   r.set_default(LawDomain::Muscle, "thixotropy", "none");
+  // The mechanisms of a stretching or PIR session (docs/theory/pir.md).
+  r.set_default(LawDomain::Muscle, "tendon_creep", "tendon_creep");
+  r.set_default(LawDomain::Muscle, "passive_creep", "passive_creep");
+  r.set_default(LawDomain::Muscle, "stretch_depression", "stretch_reflex_depression");
+  r.set_default(LawDomain::Muscle, "tolerance", "stretch_tolerance");
   r.set_default(LawDomain::Pair, "inhibition", "reciprocal_inhibition");
   r.set_default(LawDomain::Segment, "fluid", "disc_fluid_osmotic");
   return r;

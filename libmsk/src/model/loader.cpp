@@ -150,8 +150,8 @@ void read_muscle_legacy_laws(const NodeReader& r, const LawRegistry& registry,
   }
   if (r.has("tone")) {
     // tone: PRESET, or {preset, threshold | threshold_offset, gain, velocity_sensitivity,
-    // reflex_time_constant, pad_depth, pad_recovery_time_constant, pad_rise_time_constant,
-    // pad_voluntary_threshold}: the stretch reflex's preset and parameters, and the depression's.
+    // reflex_time_constant, pad_depth, pad_recovery_time_constant, pad_charge_time_constant}: the
+    // stretch reflex's preset and parameters, and the depression's.
     const NodeReader t = r.child("tone");
     LawSpec& reflex = law_spec(laws, "reflex", t);
     reflex.field = t.path();
@@ -165,7 +165,7 @@ void read_muscle_legacy_laws(const NodeReader& r, const LawRegistry& registry,
     } else {
       t.require_map({"preset", "threshold", "threshold_offset", "gain", "velocity_sensitivity",
                      "reflex_time_constant", "pad_depth", "pad_recovery_time_constant",
-                     "pad_rise_time_constant", "pad_voluntary_threshold", "source"});
+                     "pad_charge_time_constant", "source"});
       if (t.has("preset")) {
         reflex.preset = t.child("preset").as_string();
         if (reflex.preset != "hypertonic" && reflex.preset != "normal" &&
@@ -477,7 +477,8 @@ PairSpec read_pair(const NodeReader& r, const LawRegistry& registry) {
   return p;
 }
 
-/// Reads the scalar fields of a level under `prefix` ("disc.", "facet.", "foramen.") present in r
+/// Reads the scalar fields of a level under `prefix` ("disc.", "facet.", "foramen.", "shear.",
+/// "degeneration_effects.") present in r
 /// (detail::segment_fields).
 void read_segment_scalars(const NodeReader& r, const std::string& prefix, spine::SegmentParams& p) {
   for (const detail::SegmentField& f : detail::segment_fields()) {
@@ -507,14 +508,24 @@ void read_disc_fields(const NodeReader& r, spine::SegmentParams& p, const LawReg
                  "preload_gain",
                  "preload_exponent",
                  "preload_reference",
+                 "preload_gain_max",
+                 "preload_force",
                  "pressure_factor",
                  "swelling_pressure",
+                 "pressure_blend",
                  "osmotic_pressure",
                  "osmotic_exponent",
                  "fluid_time_constant",
                  "recovery_factor",
                  "damping",
                  "source"});
+  // The unbounded power law of earlier versions is gone: say what replaced it.
+  for (const char* old : {"preload_gain", "preload_exponent", "preload_reference"})
+    if (r.has(old))
+      r.child(old).fail(
+          "preload_gain_max and preload_force (the bounded preload stiffening, "
+          "docs/theory/spine.md)",
+          old);
   read_segment_scalars(r, "disc.", p);
   spine::DiscParams& d = p.disc;
   if (r.has("moment_coefficients") && r.has("moment_coefficients_deg"))
@@ -546,8 +557,21 @@ void read_facet_fields(const NodeReader& r, spine::SegmentParams& p) {
 
 void read_foramen_fields(const NodeReader& r, spine::SegmentParams& p) {
   r.require_map({"height", "disc_gain", "angle_gain", "stenosis_height",
-                 "stenosis_posterior_disc_height", "source"});
+                 "stenosis_posterior_disc_height", "width", "shape_factor", "flavum_moment_arm",
+                 "flavum_length", "risk_height_width", "risk_posterior_width", "source"});
   read_segment_scalars(r, "foramen.", p);
+}
+
+void read_shear_fields(const NodeReader& r, spine::SegmentParams& p) {
+  r.require_map({"disc_stiffness", "facet_stiffness", "engagement_opening", "engagement_width",
+                 "repetitive_limit", "action_limit", "ultimate", "source"});
+  read_segment_scalars(r, "shear.", p);
+}
+
+void read_degeneration_fields(const NodeReader& r, spine::SegmentParams& p) {
+  r.require_map({"height_loss", "height_exponent", "swelling_loss", "pressure_factor_loss",
+                 "laxity", "source"});
+  read_segment_scalars(r, "degeneration_effects.", p);
 }
 
 /// Ligaments are merged by name: an entry updates the ligament of that name (from the defaults)
@@ -595,9 +619,13 @@ void read_segment_fields(const NodeReader& r, SegmentSpec& s, const LawRegistry&
   if (r.has("hydration")) s.hydration = r.child("hydration").as_double(0.05, 2.0);
   if (r.has("region")) s.region = r.child("region").as_identifier();
   if (r.has("rhythm")) s.rhythm = r.child("rhythm").as_double(0.0, 1.0);
+  if (r.has("degeneration")) s.params.degeneration = r.child("degeneration").as_double(0.0, 1.0);
   if (r.has("disc")) read_disc_fields(r.child("disc"), s.params, registry, s.laws);
   if (r.has("facet")) read_facet_fields(r.child("facet"), s.params);
   if (r.has("foramen")) read_foramen_fields(r.child("foramen"), s.params);
+  if (r.has("shear")) read_shear_fields(r.child("shear"), s.params);
+  if (r.has("degeneration_effects"))
+    read_degeneration_fields(r.child("degeneration_effects"), s.params);
   if (r.has("ligaments")) read_ligament_fields(r.child("ligaments"), s.params.ligaments);
   if (r.has("laws")) read_laws(r.child("laws"), LawDomain::Segment, registry, s.laws);
 }
@@ -605,8 +633,9 @@ void read_segment_fields(const NodeReader& r, SegmentSpec& s, const LawRegistry&
 SegmentSpec read_segment(const NodeReader& r, const SegmentSpec& defaults,
                          const LawRegistry& registry) {
   r.require_map({"name", "joint", "axis_tilt", "axis_tilt_deg", "neutral_angle",
-                 "neutral_angle_deg", "hydration", "region", "rhythm", "disc", "facet", "ligaments",
-                 "foramen", "laws", "source"});
+                 "neutral_angle_deg", "hydration", "region", "rhythm", "degeneration", "disc",
+                 "facet", "ligaments", "foramen", "shear", "degeneration_effects", "laws",
+                 "source"});
   SegmentSpec s = defaults;
   s.loc = r.location();
   s.name = r.child("name").as_identifier();
@@ -780,8 +809,8 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
     if (r.has("segment_defaults")) {
       const NodeReader d = r.child("segment_defaults");
       d.require_map({"axis_tilt", "axis_tilt_deg", "neutral_angle", "neutral_angle_deg",
-                     "hydration", "region", "rhythm", "disc", "facet", "ligaments", "foramen",
-                     "laws", "source"});
+                     "hydration", "region", "rhythm", "degeneration", "disc", "facet", "ligaments",
+                     "foramen", "shear", "degeneration_effects", "laws", "source"});
       read_segment_fields(d, defaults, registry);
     }
     const NodeReader segments = r.child("segments");

@@ -191,7 +191,7 @@ std::string entity_prefix(const detail::ModelStructure& S, LawDomain domain, int
 /// Number of core channels per coordinate, per muscle (plus 2 per coordinate), per pair and per
 /// segment (make_channels).
 constexpr std::size_t kJointChannels = 5, kMuscleChannels = 8, kPairChannels = 4,
-                      kSegmentChannels = 11;
+                      kSegmentChannels = 18;
 
 /// Refuses models whose channel list would be unreasonably long, before building it.
 void check_channel_count(const ModelSpec& spec, const detail::ModelStructure& S, const Laws& laws) {
@@ -206,7 +206,7 @@ void check_channel_count(const ModelSpec& spec, const detail::ModelStructure& S,
     throw ModelError(S.file, spec.muscles.empty() ? 0 : spec.muscles.front().loc.line, "muscles",
                      "at most " + std::to_string(kMaxChannels) +
                          " output channels (5 per coordinate, 8 + 2 per coordinate per muscle, 4 "
-                         "per pair, 11 per level, plus the laws' channels)",
+                         "per pair, 18 per level, plus the laws' channels)",
                      std::to_string(n) + " channels");
 }
 
@@ -314,7 +314,8 @@ void make_channels(detail::ModelStructure& S, Laws& laws) {
              k);
     add_core(p + "shear", "N", "anterior shear load on the upper vertebra", K::SegmentShear, k);
     add_core(p + "disc_force", "N", "axial force in the disc", K::SegmentDiscForce, k);
-    add_core(p + "pressure", "Pa", "intradiscal pressure incl. swelling pressure",
+    add_core(p + "pressure", "Pa",
+             "intradiscal pressure (Nachemson's total under load, swelling pressure unloaded)",
              K::SegmentPressure, k);
     add_core(p + "facet_force", "N", "axial force in the facet joints", K::SegmentFacetForce, k);
     add_core(p + "facet_share", "1", "facet force / (disc force + facet force)",
@@ -325,7 +326,30 @@ void make_channels(detail::ModelStructure& S, Laws& laws) {
              k);
     add_core(p + "moment", "N m", "passive restoring moment of the level (flexion axis)",
              K::SegmentMoment, k);
+    add_core(p + "posterior_disc_height", "m", "posterior disc height",
+             K::SegmentPosteriorDiscHeight, k);
+    add_core(p + "disc_shear", "N", "anterior shear carried by the disc", K::SegmentDiscShear, k);
+    add_core(p + "facet_shear", "N", "anterior shear carried by the facets", K::SegmentFacetShear,
+             k);
+    add_core(p + "foramen_width", "m", "intervertebral foramen width", K::SegmentForamenWidth, k);
+    add_core(p + "foramen_area", "m^2", "intervertebral foramen area", K::SegmentForamenArea, k);
+    add_core(p + "nerve_root_risk", "1",
+             "nerve-root compression risk from foramen and posterior disc height",
+             K::SegmentNerveRootRisk, k);
+    add_core(p + "degeneration", "1", "degeneration index (0 healthy ... 1 severe)",
+             K::SegmentDegeneration, k);
     add_laws(S.segment_laws[k], p);
+  }
+  for (std::size_t r = 0; r < S.region_names.size(); ++r) {
+    const std::string p = "region." + S.region_names[r] + ".";
+    const int e = static_cast<int>(r);
+    add_core(p + "angle", "rad", "sum of the region's level coordinates", K::RegionAngle, e);
+    add_core("examiner." + S.region_names[r] + ".resisting_torque", "N m",
+             "tissue torque resisting the examiner's motion of the region (rhythm-weighted sum)",
+             K::RegionResistingTorque, e);
+    add_core("examiner." + S.region_names[r] + ".torque", "N m",
+             "torque the examiner applies to the region (rhythm-weighted sum)",
+             K::RegionExaminerTorque, e);
   }
   for (std::size_t l = 0; l < laws.size(); ++l)
     laws[l]->set_layout(laws[l]->state_offset(), law_index[l]);
@@ -700,6 +724,31 @@ Model compile(const ModelSpec& spec, std::shared_ptr<const LawRegistry> registry
     S.segment_region.push_back(ss.region);
     S.segment_rhythm.push_back(ss.rhythm);
   }
+  // Regions: each level's coordinate with its rhythm, normalised per region.
+  for (int k = 0; k < S.n_segments; ++k) {
+    const std::string& region = S.segment_region[static_cast<std::size_t>(k)];
+    const int d = S.body_dof[static_cast<std::size_t>(S.segment_body[static_cast<std::size_t>(k)])];
+    if (region.empty() || d < 0) continue;
+    auto it = std::find(S.region_names.begin(), S.region_names.end(), region);
+    if (it == S.region_names.end()) {
+      S.region_names.push_back(region);
+      S.region_dofs.emplace_back();
+      S.region_weights.emplace_back();
+      it = S.region_names.end() - 1;
+    }
+    const std::size_t r = static_cast<std::size_t>(it - S.region_names.begin());
+    if (std::find(S.region_dofs[r].begin(), S.region_dofs[r].end(), d) != S.region_dofs[r].end())
+      continue;
+    S.region_dofs[r].push_back(d);
+    S.region_weights[r].push_back(S.segment_rhythm[static_cast<std::size_t>(k)]);
+  }
+  for (auto& weights : S.region_weights) {
+    double total = 0.0;
+    for (double w : weights)
+      total += w;
+    for (double& w : weights)
+      w = total > 0.0 ? w / total : 1.0 / static_cast<double>(weights.size());
+  }
   S.subject = spec.subject;
 
   // Postures.
@@ -871,6 +920,10 @@ int Model::find_muscle(const std::string& n) const {
 }
 int Model::find_segment(const std::string& n) const {
   return lookup(s_->segment_index, n);
+}
+int Model::find_region(const std::string& n) const {
+  const auto it = std::find(s_->region_names.begin(), s_->region_names.end(), n);
+  return it == s_->region_names.end() ? -1 : static_cast<int>(it - s_->region_names.begin());
 }
 int Model::find_pair(const std::string& n) const {
   return lookup(s_->pair_index, n);

@@ -60,7 +60,7 @@ ModelSpec scale_model_spec(const ModelSpec& spec, double mass, double height) {
     d.moment_c1 *= rh * rh * rh;
     d.moment_c2 *= rh * rh * rh;
     d.moment_c3 *= rh * rh * rh;
-    d.preload_reference *= rh * rh;
+    d.preload_force *= rh * rh;
     d.damping *= rh * rh * rh;
     for (spine::LigamentParams& l : s.params.ligaments) {
       l.stiffness *= rh;
@@ -72,8 +72,16 @@ ModelSpec scale_model_spec(const ModelSpec& spec, double mass, double height) {
     f.lever_arm *= rh;
     f.gap *= rh;
     f.stiffness *= std::pow(rh, 2.0 - f.exponent);
-    s.params.foramen.height *= rh;
-    s.params.foramen.angle_gain *= rh;
+    spine::ForamenParams& fo = s.params.foramen;
+    fo.height *= rh;
+    fo.angle_gain *= rh;
+    fo.width *= rh;
+    fo.flavum_moment_arm *= rh;
+    fo.flavum_length *= rh;
+    s.params.shear.disc_stiffness *= rh;  // G A / h
+    s.params.shear.facet_stiffness *= rh;
+    s.params.shear.engagement_opening *= rh;
+    s.params.shear.engagement_width *= rh;
   }
   scale3(out.posture.shoulder, rh);
   scale3(out.posture.seat_point, rh);

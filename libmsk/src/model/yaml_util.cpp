@@ -444,15 +444,19 @@ NodeReader NodeReader::child(const char* key) const {
 }
 
 void NodeReader::require_map(std::initializer_list<const char*> allowed) const {
+  require_map(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void NodeReader::require_map(const std::vector<std::string>& allowed) const {
   if (!node_.IsMap()) fail("a mapping", describe(node_));
   for (const auto& kv : node_) {
     const std::string key = kv.first.Scalar();
     const bool ok =
-        std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
+        std::any_of(allowed.begin(), allowed.end(), [&](const std::string& a) { return key == a; });
     if (!ok) {
       std::string list;
-      for (const char* a : allowed)
-        list += (list.empty() ? "" : ", ") + std::string(a);
+      for (const std::string& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
       const int l = kv.first.Mark().line;
       throw ModelError(
           file_, l >= 0 ? l + 1 : line(), printable(path_.empty() ? key : path_ + "." + key),

@@ -43,6 +43,8 @@ class NodeReader {
   NodeReader child(const char* key) const;
   /// Checks this is a mapping whose keys are all in `allowed`.
   void require_map(std::initializer_list<const char*> allowed) const;
+  /// The same with the allowed keys known at run time.
+  void require_map(const std::vector<std::string>& allowed) const;
   /// Checks this is a mapping (any keys).
   void require_mapping() const;
   /// Checks this is a sequence with at least `min_size` elements; returns its size.

@@ -26,7 +26,15 @@ namespace odeint = boost::numeric::odeint;
 using Vec = boost::numeric::ublas::vector<double>;
 using Mat = boost::numeric::ublas::matrix<double>;
 
+/// A trial stage of a step left the states' domain (a non-finite state, or a law refused its
+/// input): the step is retried shorter from the last accepted state; `error` is what is reported
+/// when no step short enough helps.
+struct StageFailure {
+  SimulationError error;
+};
+
 /// The ODE system seen by Boost.Odeint: copies between uBLAS and Eigen vectors and counts calls.
+/// Called only at the trial stages of steps (and Jacobian columns): its failures are StageFailure.
 struct System {
   const Model* model;
   Data* data;
@@ -40,40 +48,199 @@ struct System {
       // A stage of a step that overflowed: the laws would refuse their input (InvalidArgument);
       // name the state instead, as for a non-finite step result.
       if (!std::isfinite(x[i]))
-        throw SimulationError(t, model->layout().names[i], model->layout().laws[i],
-                              "non-finite state");
+        throw StageFailure{SimulationError(t, model->layout().names[i], model->layout().laws[i],
+                                           "non-finite state")};
       xe[static_cast<Eigen::Index>(i)] = x[i];
     }
-    compute_derivatives(*model, *drive, t, xe, *data);
+    try {
+      compute_derivatives(*model, *drive, t, xe, *data);
+    } catch (const SimulationError& error) {
+      throw StageFailure{error};
+    }
     for (std::size_t i = 0; i < x.size(); ++i)
       dxdt[i] = data->xdot[static_cast<Eigen::Index>(i)];
     ++*rhs_calls;
   }
 };
 
-/// Finite-difference Jacobian (forward differences, step sqrt(eps) scaled by the state) and
-/// time derivative, for the Rosenbrock stepper.
+/// The Jacobian of the right-hand side for the Rosenbrock stepper, by forward differences (step
+/// sqrt(eps) scaled by the state), grouped by the model's structure (Curtis, Powell & Reid 1974):
+///   - a muscle's states (activation, fibre length, reflex, depression, tissue branches) change
+///     only that muscle's rates and, through its force F_i alone, the accelerations. One
+///     evaluation perturbs the j-th state of every muscle at once and gives every muscle's own
+///     block; the acceleration rows follow from dqdd/dF_i = (M_ff^-1 R_f^T)_i times each muscle's
+///     dF_i (the spinal levels' moments, through their compression, are left out: a Rosenbrock
+///     step only needs an approximate Jacobian for stability, its error estimate keeps the
+///     accuracy);
+///   - every other state (coordinates, speeds, spinal-level states) is a column of its own.
+/// One Jacobian costs (largest number of states of a muscle) + (other states) + 2 evaluations
+/// instead of n_states + 2. At its first use it is checked against the plain one at the same
+/// point; a model whose laws couple muscles otherwise falls back to the plain one.
+struct JacobianWorkspace {
+  const Model* model = nullptr;
+  std::vector<std::vector<int>> muscle_states;  ///< per muscle: its state indices
+  std::vector<int> state_muscle;                ///< per state: its muscle, or -1
+  std::vector<int> other_states;                ///< states of no muscle
+  int n_slots = 0;                              ///< most states of one muscle
+  bool checked = false, grouped = true;
+  Vec f0, f1, xp;
+  Eigen::VectorXd force0;                    ///< muscle forces at x [N]
+  Eigen::MatrixXd accel_per_force;           ///< dqdd/dF [1/(kg m)], n_dofs x n_muscles
+  Eigen::LDLT<Eigen::MatrixXd> free_factor;  ///< factor of the free coordinates' mass matrix
+
+  explicit JacobianWorkspace(const Model& m) : model(&m) {
+    const int n = m.layout().n_states;
+    state_muscle.assign(static_cast<std::size_t>(n), -1);
+    muscle_states.resize(static_cast<std::size_t>(m.n_muscles()));
+    for (int i = 0; i < m.n_muscles(); ++i) {
+      for (const auto& [l, k] : m.muscle_laws(i))
+        for (int j = 0; j < m.law(l).n_states(); ++j) {
+          const int s = m.law(l).state_index(k, j);
+          muscle_states[static_cast<std::size_t>(i)].push_back(s);
+          state_muscle[static_cast<std::size_t>(s)] = i;
+        }
+      n_slots =
+          std::max(n_slots, static_cast<int>(muscle_states[static_cast<std::size_t>(i)].size()));
+    }
+    for (int s = 0; s < n; ++s)
+      if (state_muscle[static_cast<std::size_t>(s)] < 0) other_states.push_back(s);
+    f0.resize(static_cast<std::size_t>(n));
+    f1.resize(static_cast<std::size_t>(n));
+    xp.resize(static_cast<std::size_t>(n));
+    force0.setZero(m.n_muscles());
+    accel_per_force.setZero(m.n_dofs(), m.n_muscles());
+  }
+};
+
 struct Jacobian {
   System system;
   std::size_t* jacobian_calls;
+  JacobianWorkspace* w;
+
+  static double step_for(double x) {
+    return std::sqrt(std::numeric_limits<double>::epsilon()) * std::max(std::abs(x), 1e-3);
+  }
+
+  /// Column j by itself (all rows).
+  void column(const Vec& x, Mat& jac, double t, std::size_t j) const {
+    const std::size_t n = x.size();
+    const double h = step_for(x[j]);
+    w->xp[j] = x[j] + h;
+    system(w->xp, w->f1, t);
+    for (std::size_t i = 0; i < n; ++i)
+      jac(i, j) = (w->f1[i] - w->f0[i]) / h;
+    w->xp[j] = x[j];
+  }
+
+  void plain(const Vec& x, Mat& jac, double t) const {
+    for (std::size_t j = 0; j < x.size(); ++j)
+      column(x, jac, t, j);
+  }
+
+  /// dqdd/dF at the point of f0: M_ff^-1 R_f^T on the free coordinates, 0 on the ones the
+  /// examiner drives or holds (data.constrained, set by the evaluation of f0).
+  void acceleration_per_force() const {
+    const Model& m = *w->model;
+    const Data& d = *system.data;
+    const int nd = m.n_dofs();
+    std::vector<int> free;
+    for (int a = 0; a < nd; ++a)
+      if (!d.constrained[static_cast<std::size_t>(a)]) free.push_back(a);
+    const int nf = static_cast<int>(free.size());
+    w->accel_per_force.setZero();
+    if (nf == nd) {
+      w->free_factor.compute(d.mass_matrix);
+      w->accel_per_force = w->free_factor.solve(d.moment_arm.transpose());
+      return;
+    }
+    if (nf == 0) return;
+    Eigen::MatrixXd mff(nf, nf), rf(nf, m.n_muscles());
+    for (int a = 0; a < nf; ++a) {
+      for (int b = 0; b < nf; ++b)
+        mff(a, b) = d.mass_matrix(free[a], free[b]);
+      rf.row(a) = d.moment_arm.col(free[a]).transpose();
+    }
+    w->free_factor.compute(mff);
+    const Eigen::MatrixXd g = w->free_factor.solve(rf);
+    for (int a = 0; a < nf; ++a)
+      w->accel_per_force.row(free[a]) = g.row(a);
+  }
+
+  void grouped(const Vec& x, Mat& jac, double t) const {
+    const Model& m = *w->model;
+    const StateLayout& L = m.layout();
+    const std::size_t n = x.size();
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        jac(i, j) = 0.0;
+    // Columns of the states of no muscle, one at a time.
+    for (int s : w->other_states)
+      column(x, jac, t, static_cast<std::size_t>(s));
+    // The j-th state of every muscle at once.
+    for (int slot = 0; slot < w->n_slots; ++slot) {
+      for (const auto& states : w->muscle_states)
+        if (slot < static_cast<int>(states.size())) {
+          const std::size_t c = static_cast<std::size_t>(states[static_cast<std::size_t>(slot)]);
+          w->xp[c] = x[c] + step_for(x[c]);
+        }
+      system(w->xp, w->f1, t);
+      const Eigen::VectorXd& force1 = system.data->muscle_force;
+      for (int i = 0; i < m.n_muscles(); ++i) {
+        const auto& states = w->muscle_states[static_cast<std::size_t>(i)];
+        if (slot >= static_cast<int>(states.size())) continue;
+        const std::size_t c = static_cast<std::size_t>(states[static_cast<std::size_t>(slot)]);
+        const double h = w->xp[c] - x[c];
+        for (int r : states)
+          jac(static_cast<std::size_t>(r), c) =
+              (w->f1[static_cast<std::size_t>(r)] - w->f0[static_cast<std::size_t>(r)]) / h;
+        const double df = (force1[i] - w->force0[i]) / h;
+        for (int dof = 0; dof < m.n_dofs(); ++dof)
+          jac(static_cast<std::size_t>(L.qd_offset + dof), c) = w->accel_per_force(dof, i) * df;
+        w->xp[c] = x[c];
+      }
+    }
+  }
 
   void operator()(const Vec& x, Mat& jac, double t, Vec& dfdt) const {
     const std::size_t n = x.size();
-    Vec f0(n), f1(n), xp(x);
-    system(x, f0, t);
-    const double eps = std::sqrt(std::numeric_limits<double>::epsilon());
-    for (std::size_t j = 0; j < n; ++j) {
-      const double h = eps * std::max(std::abs(x[j]), 1e-3);
-      xp[j] = x[j] + h;
-      system(xp, f1, t);
-      for (std::size_t i = 0; i < n; ++i)
-        jac(i, j) = (f1[i] - f0[i]) / h;
-      xp[j] = x[j];
+    w->xp = x;
+    system(x, w->f0, t);
+    w->force0 = system.data->muscle_force;
+    acceleration_per_force();
+    if (!w->checked) {
+      // First use: the grouped Jacobian must match the plain one where the laws keep to their
+      // muscle (relative 1e-3 of the column's scale, finite differences being what they are).
+      w->checked = true;
+      Mat reference(n, n);
+      plain(x, reference, t);
+      grouped(x, jac, t);
+      const bool has_segments = w->model->n_segments() > 0;
+      for (std::size_t j = 0; j < n && w->grouped; ++j) {
+        double scale = 1e-8;
+        for (std::size_t i = 0; i < n; ++i)
+          scale = std::max(scale, std::abs(reference(i, j)));
+        for (std::size_t i = 0; i < n; ++i) {
+          const bool acceleration_row =
+              static_cast<int>(i) >= w->model->layout().qd_offset &&
+              static_cast<int>(i) < w->model->layout().qd_offset + w->model->n_dofs();
+          if (has_segments && (acceleration_row || w->state_muscle[i] < 0)) continue;
+          if (std::abs(jac(i, j) - reference(i, j)) > 1e-3 * scale) {
+            w->grouped = false;
+            break;
+          }
+        }
+      }
+      if (!w->grouped) jac = reference;
+    } else if (w->grouped) {
+      grouped(x, jac, t);
+    } else {
+      plain(x, jac, t);
     }
-    const double ht = eps * std::max(std::abs(t), 1.0);
-    system(x, f1, t + ht);
+    const double ht =
+        std::sqrt(std::numeric_limits<double>::epsilon()) * std::max(std::abs(t), 1.0);
+    system(x, w->f1, t + ht);
     for (std::size_t i = 0; i < n; ++i)
-      dfdt[i] = (f1[i] - f0[i]) / ht;
+      dfdt[i] = (w->f1[i] - w->f0[i]) / ht;
     ++*jacobian_calls;
   }
 };
@@ -159,8 +326,40 @@ double core_value(const Model& m, const Data& d, const Eigen::VectorXd& x, const
       return d.segment[static_cast<std::size_t>(e)].foramen_height;
     case K::SegmentMoment:
       return d.segment[static_cast<std::size_t>(e)].moment;
+    case K::SegmentPosteriorDiscHeight:
+      return d.segment[static_cast<std::size_t>(e)].posterior_disc_height;
+    case K::SegmentDiscShear:
+      return d.segment[static_cast<std::size_t>(e)].disc_shear;
+    case K::SegmentFacetShear:
+      return d.segment[static_cast<std::size_t>(e)].facet_shear;
+    case K::SegmentForamenWidth:
+      return d.segment[static_cast<std::size_t>(e)].foramen_width;
+    case K::SegmentForamenArea:
+      return d.segment[static_cast<std::size_t>(e)].foramen_area;
+    case K::SegmentNerveRootRisk:
+      return d.segment[static_cast<std::size_t>(e)].nerve_root_risk;
+    case K::SegmentDegeneration:
+      return d.segment[static_cast<std::size_t>(e)].degeneration;
     case K::SegmentHydration:
       return d.segment_hydration[e];
+    case K::RegionAngle:
+    case K::RegionResistingTorque:
+    case K::RegionExaminerTorque: {
+      // The region's angle is the sum of its coordinates; its torques are the rhythm-weighted
+      // sums, conjugate to that angle.
+      const auto& dofs = m.region_dofs()[static_cast<std::size_t>(e)];
+      const auto& weights = m.region_weights()[static_cast<std::size_t>(e)];
+      double value = 0.0;
+      for (std::size_t j = 0; j < dofs.size(); ++j) {
+        const int dof = dofs[j];
+        if (c.kind == K::RegionAngle)
+          value += x[L.q_offset + dof];
+        else
+          value += weights[j] * (c.kind == K::RegionResistingTorque ? d.resisting_torque[dof]
+                                                                    : d.examiner_torque[dof]);
+      }
+      return value;
+    }
   }
   return 0.0;
 }
@@ -219,20 +418,23 @@ class Runner {
       double duration = phase.duration;
       drive_.speed = 0.0;
       if (!phase.label.empty()) add_event(t, phase.label);
-      const int d = phase.dof;
-      if (d >= 0) {
-        const std::size_t qd = static_cast<std::size_t>(m_.layout().qd_offset + d);
-        const double q = x[static_cast<std::size_t>(m_.layout().q_offset + d)];
+      if (!phase.driven.empty()) {
+        const double angle = phase_angle(phase, x);
         if (phase.type == "ramp") {
-          const double dir = phase.target >= q ? 1.0 : -1.0;
+          const double dir = phase.target >= angle ? 1.0 : -1.0;
           drive_.speed = dir * std::abs(phase.speed);
           drive_.direction = dir;
-          duration = std::abs(phase.target - q) / std::abs(phase.speed);
+          duration = std::abs(phase.target - angle) / std::abs(phase.speed);
         } else if (phase.type == "passive_stretch") {
           drive_.direction = stretch_direction(phase, x, t);
           drive_.speed = drive_.direction * std::abs(phase.speed);
         }
-        x[qd] = drive_.speed;  // the examiner imposes the coordinate speed
+        // The examiner imposes the coordinates' speeds.
+        for (std::size_t j = 0; j < phase.driven.size(); ++j)
+          x[static_cast<std::size_t>(m_.layout().qd_offset + phase.driven[j])] =
+              drive_.speed * phase.weight[j];
+        for (int d : phase.held)
+          x[static_cast<std::size_t>(m_.layout().qd_offset + d)] = 0.0;
       }
       t = integrate_phase(stepper, system_arg, phase, x, t, t + duration);
       progress(t, true);
@@ -248,13 +450,55 @@ class Runner {
   std::size_t rhs_calls = 0;
   std::size_t jacobian_calls = 0;
   std::size_t steps = 0;
+  std::size_t retries = 0;         ///< steps retried shorter after a stage left the domain
+  std::size_t stage_failures = 0;  ///< consecutive ones
 
  private:
+  /// The phase's angle: the sum of its driven coordinates [rad].
+  double phase_angle(const Phase& phase, const Vec& x) const {
+    double angle = 0.0;
+    for (int d : phase.driven)
+      angle += x[static_cast<std::size_t>(m_.layout().q_offset + d)];
+    return angle;
+  }
+
+  /// The tissue torque resisting the phase's motion, conjugate to its angle: sum_d w_d T_d [N m]
+  /// (needs evaluate).
+  double phase_resisting_torque(const Phase& phase) const {
+    double torque = 0.0;
+    for (std::size_t j = 0; j < phase.driven.size(); ++j)
+      torque += phase.weight[j] * data_.resisting_torque[phase.driven[j]];
+    return torque;
+  }
+
+  /// The torque the person tolerates in this stretch: the examiner's barrier torque times the
+  /// stretched muscles' stretch tolerance, averaged with weights their share of the resisting
+  /// torque (the tissue that carries the stretch is the one felt; plain mean when none resists)
+  /// (needs evaluate) [N m].
+  double tolerated_torque(const Phase& phase) const {
+    double weighted = 0.0, total = 0.0, mean = 0.0;
+    for (int i : phase.stretched) {
+      double resisting = 0.0;  // muscle i's torque against the stretch, conjugate to its angle
+      for (std::size_t j = 0; j < phase.driven.size(); ++j)
+        resisting -= drive_.direction * phase.weight[j] * data_.moment_arm(i, phase.driven[j]) *
+                     data_.muscle_force[i];
+      const double w = std::max(resisting, 0.0);
+      weighted += w * data_.stretch_tolerance[i];
+      total += w;
+      mean += data_.stretch_tolerance[i];
+    }
+    if (phase.stretched.empty()) return phase.barrier_torque;
+    const double factor =
+        total > 0.0 ? weighted / total : mean / static_cast<double>(phase.stretched.size());
+    return phase.barrier_torque * factor;
+  }
+
   double stretch_direction(const Phase& phase, const Vec& x, double t) {
     evaluate(t, x);
     double r = 0.0;
     for (int i : phase.stretched)
-      r += data_.moment_arm(i, phase.dof);
+      for (std::size_t j = 0; j < phase.driven.size(); ++j)
+        r += phase.weight[j] * data_.moment_arm(i, phase.driven[j]);
     // Lengthening needs dl = -r dq > 0, i.e. dq of the sign opposite to the summed moment arm.
     return r > 0.0 ? -1.0 : 1.0;
   }
@@ -307,28 +551,73 @@ class Runner {
     }
   }
 
-  /// Event function of a stretch: resisting torque minus barrier (>= 0: barrier reached), or the
-  /// coordinate leaving its range.
+  /// Event function of a stretch (>= 0: barrier reached): the smaller of the resisting torque
+  /// minus the tolerated torque [N m] and, with an end-feel criterion, the resisting stiffness
+  /// along the stretch minus barrier_stiffness, per degree [N m/deg].
   double barrier_gap(const Phase& phase, double t, const Vec& x) {
     evaluate(t, x);
-    return data_.resisting_torque[phase.dof] - phase.barrier_torque;
+    const double torque = phase_resisting_torque(phase);
+    const double gap = torque - tolerated_torque(phase);
+    if (phase.barrier_stiffness <= 0.0) return gap;
+    return std::min(
+        gap, (resisting_stiffness(phase, t, x, torque) - phase.barrier_stiffness) * (M_PI / 180.0));
+  }
+
+  /// Stiffness the examiner feels along the stretch: the rate of the resisting torque over the
+  /// speed, (T(t + h, x + h xdot) - T(t, x)) / (h |speed|) [N m/rad], so that reflex and
+  /// viscoelastic responses to the motion count as they do for the examiner's hand. Needs
+  /// evaluate(t, x) just before (data_.xdot).
+  double resisting_stiffness(const Phase& phase, double t, const Vec& x, double torque) {
+    const double speed = std::abs(drive_.speed);
+    if (speed <= 0.0) return 0.0;
+    constexpr double h = 1e-4;  // [s]
+    Vec x1(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+      x1[i] = x[i] + h * data_.xdot[static_cast<Eigen::Index>(i)];
+    evaluate(t + h, x1);
+    const double stiffness = (phase_resisting_torque(phase) - torque) / (h * speed);
+    evaluate(t, x);  // the workspace back at (t, x)
+    return stiffness;
   }
 
   bool out_of_range(const Phase& phase, const Vec& x) const {
-    const double q = x[static_cast<std::size_t>(m_.layout().q_offset + phase.dof)];
-    return q < m_.dof_range_min()[phase.dof] || q > m_.dof_range_max()[phase.dof];
+    for (int d : phase.driven) {
+      const double q = x[static_cast<std::size_t>(m_.layout().q_offset + d)];
+      if (q < m_.dof_range_min()[d] || q > m_.dof_range_max()[d]) return true;
+    }
+    return false;
+  }
+
+  void warn(double t, const std::string& message) {
+    std::ostringstream s;
+    s.precision(4);
+    s << "t = " << std::fixed << t << " s: " << message;
+    res_.warnings.push_back(s.str());
   }
 
   template <class Stepper, class SystemArg>
   double integrate_phase(Stepper& stepper, const SystemArg& system_arg, const Phase& phase, Vec& x,
                          double t0, double t_end) {
     const bool is_stretch = phase.type == "passive_stretch";
-    const std::string joint = phase.dof >= 0 ? m_.dof_names()[phase.dof] : "";
+    const std::string joint = phase.target_name;
     if (t_end <= t0) return t0;
     update_event_values(t0, x);
-    if (is_stretch && barrier_gap(phase, t0, x) >= 0.0) {
-      add_event(t0, "barrier:" + joint);
-      return t0;
+    if (is_stretch) {
+      evaluate(t0, x);
+      const double torque = phase_resisting_torque(phase);
+      const double tolerated = tolerated_torque(phase);
+      if (torque >= tolerated) {
+        // Already past the barrier: no stretch. Said as an event and a warning, never silently.
+        std::ostringstream s;
+        s.precision(3);
+        s << "the stretch of " << joint << " starts past its barrier: resisting torque " << torque
+          << " N m >= tolerated " << tolerated << " N m (barrier torque " << phase.barrier_torque
+          << " N m); the examiner does not move it";
+        warn(t0, s.str());
+        add_event(t0, "barrier_exceeded:" + joint);
+        add_event(t0, "barrier:" + joint);
+        return t0;
+      }
     }
     stepper.initialize(x, t0, std::min(o_.initial_step, t_end - t0));
     Vec xi(x.size());
@@ -340,9 +629,23 @@ class Runner {
       std::pair<double, double> span;
       try {
         span = stepper.do_step(system_arg);
+        stage_failures = 0;
       } catch (const odeint::step_adjustment_error& e) {
         throw SimulationError(stepper.current_time(), "<step size>", o_.stepper,
                               std::string("step-size control failed: ") + e.what());
+      } catch (const StageFailure& failure) {
+        // A trial stage left the states' domain (the step was too long for the tolerance):
+        // retry from the last accepted state with a quarter of the step, as often as it takes
+        // to reach a step of 1e-12 of the time; then report the state and law at fault.
+        --steps;
+        const double t_now = stepper.current_time();
+        const double dt = 0.25 * stepper.current_time_step();
+        if (++stage_failures > 60 || dt < 1e-12 * std::max(1.0, std::abs(t_now)))
+          throw failure.error;
+        ++retries;
+        retry_state_ = stepper.current_state();
+        stepper.initialize(retry_state_, t_now, dt);
+        continue;
       }
       const double t_old = span.first, t_new = span.second;
       check_finite(t_new, stepper.current_state());
@@ -472,6 +775,7 @@ class Runner {
   Data data_;
   Drive drive_;
   Eigen::VectorXd scratch_;
+  Vec retry_state_;
   std::vector<double> row_;
   double t_total_ = 0.0;
   std::vector<std::size_t> event_channel_;  ///< channel index per EventSpec
@@ -496,6 +800,11 @@ void check_options(const EpisodeOptions& o) {
 }
 
 }  // namespace
+
+void compute_channels(const Model& model, Data& data, const Eigen::VectorXd& x, double t,
+                      double* row) {
+  fill_row(model, data, x, t, row);
+}
 
 EpisodeOptions parse_episode_options(const std::string& text, const std::string& file) {
   EpisodeOptions o;
@@ -630,7 +939,8 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
     } else {
       auto stepper = odeint::make_dense_output(options.atol, options.rtol, options.max_step,
                                                odeint::rosenbrock4<double>());
-      Jacobian jacobian{system, &runner.jacobian_calls};
+      JacobianWorkspace workspace(model);
+      Jacobian jacobian{system, &runner.jacobian_calls, &workspace};
       runner.run(stepper, std::make_pair(system, jacobian), phases, state, t_total);
     }
   } catch (...) {
@@ -646,6 +956,10 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   }
   if (recorder) {
     const std::vector<double> values(state.x.data(), state.x.data() + state.x.size());
+    std::string warnings;
+    for (const std::string& w : result.warnings)
+      warnings += (warnings.empty() ? "" : "\n") + w;
+    if (!warnings.empty()) recorder->set_meta("warnings", warnings);
     recorder->write_state("final", state.time, model.layout().names, values);
     recorder->set_meta("status", std::string("complete"));
     recorder->close();
@@ -653,6 +967,7 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   result.stats.steps = runner.steps;
   result.stats.rhs_calls = runner.rhs_calls;
   result.stats.jacobian_calls = runner.jacobian_calls;
+  result.stats.retries = runner.retries;
   result.stats.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.stats.stepper = options.stepper;

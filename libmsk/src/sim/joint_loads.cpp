@@ -3,6 +3,7 @@
 #include <Eigen/Geometry>
 #include <cmath>
 
+#include "body_motion.hpp"
 #include "msk/error.hpp"
 #include "path_pieces.hpp"
 
@@ -22,12 +23,13 @@ void compute_joint_muscle_geometry(const Model& model, Data& data) {
           const double length = seg.norm();
           if (length <= 1e-12) return;
           const Eigen::Vector3d e = seg / length;
-          for (int j = std::max(body_a, body_b); j >= 0; --j) {
-            if (model.body_dof()[j] < 0) continue;
-            const auto& moves = model.body_moves_with_joint()[j];
-            const bool a_in = body_a >= 0 && moves[body_a];
-            const bool b_in = body_b >= 0 && moves[body_b];
-            if (a_in == b_in) continue;
+          // The joints that move exactly one end (Data::work, decreasing joint order).
+          const Data::Workspace& w = data.work;
+          const std::size_t pair =
+              static_cast<std::size_t>((body_a + 1) * (model.n_bodies() + 1) + body_b + 1);
+          for (int n = w.crossing_begin[pair]; n < w.crossing_begin[pair + 1]; ++n) {
+            const int j = w.crossing_joint[static_cast<std::size_t>(n)];
+            const bool a_in = w.crossing_moves_b[static_cast<std::size_t>(n)] == 0;
             const Eigen::Vector3d& p = a_in ? a : b;
             const Eigen::Vector3d pull = a_in ? e : Eigen::Vector3d(-e);
             data.joint_muscle_force[j].col(i) += pull;
@@ -40,7 +42,8 @@ void compute_joint_muscle_geometry(const Model& model, Data& data) {
       data.joint_moment_arm.col(b).setZero();
       continue;
     }
-    data.joint_moment_arm.col(b) = data.joint_muscle_moment[b].transpose() * data.joint_axis[b];
+    data.joint_moment_arm.col(b).noalias() =
+        data.joint_muscle_moment[b].transpose() * data.joint_axis[b];
   }
 }
 
@@ -54,51 +57,34 @@ void compute_joint_reactions(const Model& model, const Eigen::Vector3d& gravity,
     throw InvalidArgument(
         "compute_joint_reactions: expected sizes n_muscles = " + std::to_string(model.n_muscles()) +
         ", n_dofs = " + std::to_string(model.n_dofs()));
+  // Per-body buffers of the workspace (no allocation per call).
+  Data::Workspace& w = data.work;
+  std::vector<Eigen::Vector3d>&omega = w.omega, &alpha = w.alpha, &acc_ref = w.acc_ref,
+  &ref = w.ref, &com = w.com, &acc_com = w.acc_com;
   // Forward pass: angular velocity and acceleration of each body and the linear acceleration of
-  // its centre of mass, in ground (as in inverse_dynamics, without the gravity trick).
-  std::vector<Eigen::Vector3d> omega(nb), alpha(nb), acc_ref(nb), ref(nb), com(nb), acc_com(nb);
-  for (int b = 0; b < nb; ++b) {
-    const int p = model.body_parent()[b];
-    const Eigen::Vector3d w_p = p < 0 ? Eigen::Vector3d::Zero() : omega[p];
-    const Eigen::Vector3d al_p = p < 0 ? Eigen::Vector3d::Zero() : alpha[p];
-    ref[b] = data.body_position[b] + data.body_rotation[b] * model.joint_location_in_child()[b];
-    acc_ref[b] = Eigen::Vector3d::Zero();
-    if (p >= 0) {
-      const Eigen::Vector3d r = ref[b] - ref[p];
-      acc_ref[b] = acc_ref[p] + al_p.cross(r) + w_p.cross(w_p.cross(r));
-    }
-    omega[b] = w_p;
-    alpha[b] = al_p;
-    const int d = model.body_dof()[b];
-    if (d >= 0) {
-      const Eigen::Vector3d axis = model.joint_ratio()[b] * data.joint_axis[b];
-      omega[b] += axis * qd[d];
-      alpha[b] += axis * qdd[d] + w_p.cross(axis * qd[d]);
-    }
-    com[b] = data.body_position[b] + data.body_rotation[b] * model.body_com()[b];
-    const Eigen::Vector3d c = com[b] - ref[b];
-    acc_com[b] = acc_ref[b] + alpha[b].cross(c) + omega[b].cross(omega[b].cross(c));
-  }
+  // its centre of mass, in ground (as in inverse_dynamics, with the weights added below instead
+  // of a ground acceleration).
+  detail::BodyMotion motion{omega, alpha, ref, acc_ref, com, acc_com};
+  detail::compute_body_motion(model, data, qd, qdd, Eigen::Vector3d::Zero(), motion);
   // What each body needs (mass times acceleration minus gravity) and the point loads, per body:
   // force and moment about the ground origin.
-  std::vector<Eigen::Vector3d> need_f(nb), need_m(nb);
+  std::vector<Eigen::Vector3d>&sub_f = w.sub_force, &sub_m = w.sub_moment;
   for (int b = 0; b < nb; ++b) {
     const Eigen::Matrix3d inertia =
         data.body_rotation[b] * model.body_inertia()[b] * data.body_rotation[b].transpose();
     const Eigen::Vector3d f = model.body_mass()[b] * (acc_com[b] - gravity);
-    need_f[b] = f;
-    need_m[b] = com[b].cross(f) + inertia * alpha[b] + omega[b].cross(inertia * omega[b]);
+    sub_f[b] = f;
+    sub_m[b] = com[b].cross(f) + inertia * alpha[b] + omega[b].cross(inertia * omega[b]);
   }
   for (const PointLoad& l : loads) {
     if (l.body < 0) continue;
     if (l.body >= nb) throw InvalidArgument("PointLoad.body: expected a body index");
     const Eigen::Vector3d p = data.body_position[l.body] + data.body_rotation[l.body] * l.point;
-    need_f[l.body] -= l.force;
-    need_m[l.body] -= p.cross(l.force);
+    sub_f[l.body] -= l.force;
+    sub_m[l.body] -= p.cross(l.force);
   }
   // Backward pass: accumulate over subtrees (children come after their parents), then subtract
   // the muscles' pull on the subtree and move the moment to the joint centre.
-  std::vector<Eigen::Vector3d> sub_f = need_f, sub_m = need_m;
   for (int b = nb - 1; b >= 0; --b) {
     const int p = model.body_parent()[b];
     if (p >= 0) {
@@ -144,8 +130,8 @@ void compute_segment_loads(const Model& model, const Eigen::VectorXd& hydration,
     // The lower vertebra pushes the upper one along +n with the compression; the loads push the
     // upper vertebra forward with the shear the joint resists.
     data.segment_shear[k] = -reaction.dot(anterior);
-    spine::compute_segment(model.segment_params()[k], theta, reaction.dot(n), hydration[k],
-                           data.segment[k]);
+    spine::compute_segment(model.segment_params()[k], theta, reaction.dot(n), data.segment_shear[k],
+                           hydration[k], data.segment[k]);
   }
 }
 

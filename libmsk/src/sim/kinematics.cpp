@@ -55,13 +55,14 @@ void add_segment(const Model& model, Data& data, int i, const Eigen::Vector3d& a
   const double seg_length = seg.norm();
   if (seg_length <= 1e-12) return;
   const Eigen::Vector3d e = seg / seg_length;
-  // Only joints that are ancestors of exactly one of the two bodies change the length.
-  for (int j = body_a > body_b ? body_a : body_b; j >= 0; --j) {
-    if (model.body_dof()[j] < 0) continue;
-    const auto& moves = model.body_moves_with_joint()[j];
-    const bool a_moves = body_a >= 0 && moves[body_a];
-    const bool b_moves = body_b >= 0 && moves[body_b];
-    if (a_moves == b_moves) continue;  // both fixed or both rigidly moving: no change
+  // Only joints that move exactly one of the two bodies change the length (precomputed in
+  // Data::work by make_data, in decreasing joint order).
+  const Data::Workspace& w = data.work;
+  const std::size_t pair =
+      static_cast<std::size_t>((body_a + 1) * (model.n_bodies() + 1) + body_b + 1);
+  for (int n = w.crossing_begin[pair]; n < w.crossing_begin[pair + 1]; ++n) {
+    const int j = w.crossing_joint[static_cast<std::size_t>(n)];
+    const bool b_moves = w.crossing_moves_b[static_cast<std::size_t>(n)] != 0;
     const Eigen::Vector3d& axis = data.joint_axis[j];
     const Eigen::Vector3d& o = data.joint_origin[j];
     const double dl = b_moves ? e.dot(axis.cross(b - o)) : -e.dot(axis.cross(a - o));
@@ -75,11 +76,9 @@ bool wrap_segment(const Model& model, const Data& data, int w, const Eigen::Vect
                   const Eigen::Vector3d& b, Eigen::Vector3d& tangent_in,
                   Eigen::Vector3d& tangent_out, double& arc_length) {
   // Surface frame in ground: origin and rotation.
-  const int body = model.wrap_body()[w];
-  const Eigen::Vector3d origin = point_in_ground(data, body, model.wrap_centre()[w]);
-  const Eigen::Matrix3d rotation =
-      (body < 0 ? Eigen::Matrix3d::Identity() : data.body_rotation[body]) *
-      model.wrap_rotation()[w];
+  Eigen::Vector3d origin;
+  Eigen::Matrix3d rotation;
+  detail::wrap_surface_frame(model, data, w, origin, rotation);
   const Eigen::Vector3d pa = rotation.transpose() * (a - origin);
   const Eigen::Vector3d pb = rotation.transpose() * (b - origin);
   const WrapSide side{model.wrap_side_axis()[w], model.wrap_side_sign()[w]};

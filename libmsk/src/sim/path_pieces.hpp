@@ -1,12 +1,24 @@
-// Private: the straight pieces of a muscle path, shared by the geometry and the joint loads.
+// Private: the straight pieces of a muscle path and where the wrap surfaces are, shared by the
+// geometry, the joint loads and the drawing geometry.
 #pragma once
 
 #include <Eigen/Core>
 
 #include "msk/model/model.hpp"
 #include "msk/sim/data.hpp"
+#include "msk/sim/kinematics.hpp"
 
 namespace msk::detail {
+
+/// Where wrap surface w is in ground: the origin of its frame [m] and the rotation from its frame
+/// to ground (the cylinder's axis is the frame's z). Needs compute_kinematics.
+inline void wrap_surface_frame(const Model& model, const Data& data, int w, Eigen::Vector3d& origin,
+                               Eigen::Matrix3d& rotation) {
+  const int body = model.wrap_body()[w];
+  origin = point_in_ground(data, body, model.wrap_centre()[w]);
+  rotation = (body < 0 ? Eigen::Matrix3d::Identity() : data.body_rotation[body]) *
+             model.wrap_rotation()[w];
+}
 
 /// Whether path point k of muscle i is active at coordinates q (conditional path points).
 inline bool path_point_active(const Model& model, const Eigen::VectorXd& q, int i, std::size_t k) {

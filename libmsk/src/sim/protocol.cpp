@@ -4,7 +4,9 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <set>
+#include <sstream>
 
 #include "../model/yaml_util.hpp"
 #include "msk/error.hpp"
@@ -17,21 +19,6 @@ using detail::describe;
 using detail::NodeReader;
 
 constexpr double kDeg = M_PI / 180.0;
-
-/// Checks that every field of phase `r` is one its type uses (a field of another phase type would
-/// be ignored: a ramp's duration, say, is set by its target and speed).
-void require_fields(const NodeReader& r, const std::string& type,
-                    std::initializer_list<const char*> used) {
-  std::string list;
-  for (const char* u : used)
-    list += (list.empty() ? "" : ", ") + std::string(u);
-  for (const auto& kv : r.node()) {
-    const std::string key = kv.first.Scalar();
-    if (std::none_of(used.begin(), used.end(), [&](const char* u) { return key == u; }))
-      NodeReader(kv.first, r.location().file, r.path() + "." + key, LoadLimits{})
-          .fail("only fields of a " + type + " phase (" + list + ")", "'" + key + "'");
-  }
-}
 
 /// A path relative to base_dir unless absolute (or base_dir is empty).
 std::string resolve_path(const std::string& path, const std::string& base_dir) {
@@ -55,121 +42,304 @@ bool is_table_file(const std::string& path) {
   return ext == ".sto" || ext == ".mot" || ext == ".csv";
 }
 
-PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
-  r.require_map({"type", "duration", "joint", "muscles", "excitation", "excitation_file", "rise_s",
-                 "to_deg", "speed_deg_s", "effort_pct_mvc", "barrier_torque", "max_duration",
-                 "cycles", "contraction_s", "relaxation_s", "stretch_speed_deg_s", "label"});
-  PhaseSpec p;
-  p.line = r.line();
-  p.type = r.child("type").as_string();
-  auto muscles = [&]() {
-    const NodeReader s = r.child("muscles");
-    std::set<std::string> seen;
-    for (std::size_t i = 0, n = s.sequence_size(1); i < n; ++i) {
-      p.muscles.push_back(s.element(i).as_identifier());
-      if (!seen.insert(p.muscles.back()).second)
-        s.element(i).fail("distinct muscle names", "'" + p.muscles.back() + "' again");
-    }
-  };
-  if (r.has("rise_s")) p.rise_s = r.child("rise_s").as_double(0.0, 60.0);
-  if (p.type == "rest") {
-    require_fields(r, p.type, {"type", "duration", "label"});
-    p.duration = r.child("duration").as_double(0.0, 1e7);
-  } else if (p.type == "voluntary") {
-    require_fields(r, p.type,
-                   {"type", "duration", "excitation", "excitation_file", "rise_s", "label"});
-    p.duration = r.child("duration").as_double(0.0, 1e7);
-    if (r.has("excitation") == r.has("excitation_file"))
-      r.fail("either excitation (a mapping) or excitation_file (a path)",
-             r.has("excitation") ? "both" : "neither");
-    if (r.has("excitation")) r.child("excitation").require_mapping();
-    if (r.has("excitation_file")) {
-      // Read now, so that a protocol is complete data once parsed.
-      p.excitation_file = r.child("excitation_file").as_string();
-      const NodeReader file_field = r.child("excitation_file");
-      // A protocol file may name files beside or below it only, so that a protocol from
-      // elsewhere cannot make msk read (and quote in its errors) any file of the machine.
-      if (!base_dir.empty() && !is_inside(p.excitation_file))
-        file_field.fail("a path relative to the protocol's directory, without '..'",
-                        "'" + p.excitation_file + "'");
-      const std::string path = resolve_path(p.excitation_file, base_dir);
-      std::error_code ec;
-      const auto status = std::filesystem::status(path, ec);
-      if (std::filesystem::is_directory(status))
-        r.child("excitation_file")
-            .fail("a readable OpenSim .sto or CSV file of excitations", path + ": a directory");
-      if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
-        r.child("excitation_file")
-            .fail("a readable OpenSim .sto or CSV file of excitations",
-                  path + ": a device, pipe or socket");
-      if (!is_table_file(p.excitation_file))
-        file_field.fail("a table of excitations ending in .sto, .mot or .csv",
-                        "'" + p.excitation_file + "'");
-      try {
-        p.excitation_series = io::load_time_series(path);
-      } catch (const IoError& e) {
-        r.child("excitation_file")
-            .fail("a readable OpenSim .sto or CSV file of excitations", e.what());
-      }
-    }
-  } else if (p.type == "hold") {
-    require_fields(r, p.type, {"type", "joint", "duration", "label"});
-    p.joint = r.child("joint").as_identifier();
-    p.duration = r.child("duration").as_double(0.0, 1e7);
-  } else if (p.type == "ramp") {
-    require_fields(r, p.type, {"type", "joint", "to_deg", "speed_deg_s", "label"});
-    p.joint = r.child("joint").as_identifier();
-    p.to_deg = r.child("to_deg").as_double(-360.0, 360.0);
-    p.speed_deg_s = r.child("speed_deg_s").as_double(1e-3, 5000.0);
-  } else if (p.type == "isometric") {
-    require_fields(r, p.type,
-                   {"type", "joint", "muscles", "effort_pct_mvc", "duration", "rise_s", "label"});
-    p.joint = r.child("joint").as_identifier();
-    muscles();
-    p.effort_pct_mvc = r.child("effort_pct_mvc").as_double(0.0, 100.0);
-    p.duration = r.child("duration").as_double(0.0, 1e7);
-  } else if (p.type == "passive_stretch") {
-    require_fields(
-        r, p.type,
-        {"type", "joint", "muscles", "speed_deg_s", "barrier_torque", "max_duration", "label"});
-    p.joint = r.child("joint").as_identifier();
-    muscles();
-    p.speed_deg_s = r.child("speed_deg_s").as_double(1e-3, 5000.0);
-    p.barrier_torque = r.child("barrier_torque").as_double(1e-6, 1e4);
-    if (r.has("max_duration")) p.max_duration = r.child("max_duration").as_double(1e-3, 1e7);
-  } else if (p.type == "pir") {
-    require_fields(
-        r, p.type,
-        {"type", "joint", "muscles", "cycles", "effort_pct_mvc", "contraction_s", "relaxation_s",
-         "stretch_speed_deg_s", "barrier_torque", "max_duration", "rise_s", "label"});
-    p.joint = r.child("joint").as_identifier();
-    muscles();
-    if (r.has("cycles")) {
-      const double cycles = r.child("cycles").as_double(1, 100);
-      if (std::floor(cycles) != cycles)
-        r.child("cycles").fail("a whole number of cycles", describe(r.child("cycles").node()));
-      p.cycles = static_cast<int>(cycles);
-    }
-    if (r.has("effort_pct_mvc")) p.effort_pct_mvc = r.child("effort_pct_mvc").as_double(0.0, 100.0);
-    if (r.has("contraction_s")) p.contraction_s = r.child("contraction_s").as_double(0.0, 600.0);
-    if (r.has("relaxation_s")) p.relaxation_s = r.child("relaxation_s").as_double(0.0, 600.0);
-    if (r.has("stretch_speed_deg_s"))
-      p.speed_deg_s = r.child("stretch_speed_deg_s").as_double(1e-3, 5000.0);
-    if (r.has("barrier_torque")) p.barrier_torque = r.child("barrier_torque").as_double(1e-6, 1e4);
-    if (r.has("max_duration")) p.max_duration = r.child("max_duration").as_double(1e-3, 1e7);
-  } else {
-    r.child("type").fail("one of rest, voluntary, hold, ramp, isometric, passive_stretch, pir",
-                         "'" + p.type + "'");
-  }
-  if (p.type == "voluntary" && r.has("excitation")) {
+/// A voluntary phase's excitations: a mapping of muscle to excitation, or a file of them over
+/// time (read now, so that a protocol is complete data once parsed).
+void read_excitations(const NodeReader& r, const std::string& base_dir, PhaseSpec& p) {
+  if (r.has("excitation") == r.has("excitation_file"))
+    r.fail("either excitation (a mapping) or excitation_file (a path)",
+           r.has("excitation") ? "both" : "neither");
+  if (r.has("excitation")) {
     const NodeReader excitation = r.child("excitation");
+    excitation.require_mapping();
     for (const auto& kv : excitation.node()) {
       const std::string name = kv.first.Scalar();
       NodeReader(kv.first, r.location().file, excitation.path() + "." + name, LoadLimits{})
           .as_identifier();
       p.excitation[name] = excitation.child(name.c_str()).as_double(0.0, 1.0);
     }
+    return;
   }
+  p.excitation_file = r.child("excitation_file").as_string();
+  const NodeReader file_field = r.child("excitation_file");
+  // A protocol file may name files beside or below it only, so that a protocol from
+  // elsewhere cannot make msk read (and quote in its errors) any file of the machine.
+  if (!base_dir.empty() && !is_inside(p.excitation_file))
+    file_field.fail("a path relative to the protocol's directory, without '..'",
+                    "'" + p.excitation_file + "'");
+  const std::string path = resolve_path(p.excitation_file, base_dir);
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status))
+    file_field.fail("a readable OpenSim .sto or CSV file of excitations", path + ": a directory");
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    file_field.fail("a readable OpenSim .sto or CSV file of excitations",
+                    path + ": a device, pipe or socket");
+  if (!is_table_file(p.excitation_file))
+    file_field.fail("a table of excitations ending in .sto, .mot or .csv",
+                    "'" + p.excitation_file + "'");
+  try {
+    p.excitation_series = io::load_time_series(path);
+  } catch (const IoError& e) {
+    file_field.fail("a readable OpenSim .sto or CSV file of excitations", e.what());
+  }
+}
+
+// ---- the schema: every phase type and its fields ----
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMaxDuration = 1e7;  // [s], about four months
+
+PhaseField number(const char* name, const char* unit, bool required, double default_value,
+                  double low, double high, bool low_open, const char* description) {
+  PhaseField f;
+  f.name = name;
+  f.kind = PhaseFieldKind::Number;
+  f.unit = unit;
+  f.required = required;
+  f.default_value = default_value;
+  f.low = low;
+  f.high = high;
+  f.low_open = low_open;
+  f.description = description;
+  return f;
+}
+
+PhaseField other(const char* name, PhaseFieldKind kind, bool required, const char* description) {
+  PhaseField f;
+  f.name = name;
+  f.kind = kind;
+  f.required = required;
+  f.description = description;
+  return f;
+}
+
+// The fields several phase types share (a required duration; a joint; the muscles).
+PhaseField duration() {
+  return number("duration", "s", true, kNone, 0.0, kMaxDuration, true, "length of the phase");
+}
+// What the examiner works on: a joint, or a spinal region moved by its levels' rhythm (exactly
+// one of the two), and whether the other coordinates are held.
+std::vector<PhaseField> target(const char* description) {
+  return {other("joint", PhaseFieldKind::Name, false,
+                (std::string(description) + " (or region, not both)").c_str()),
+          other("region", PhaseFieldKind::Name, false,
+                "a spinal region (the levels' `region:`, e.g. lumbar) moved by the model's rhythm "
+                "(or joint, not both)"),
+          other("hold_others", PhaseFieldKind::Flag, false,
+                "hold every other coordinate (default: yes for a region, no for a joint)")};
+}
+PhaseField muscles(const char* description) {
+  return other("muscles", PhaseFieldKind::Names, true, description);
+}
+PhaseField rise(double default_value, const char* description) {
+  return number("rise_s", "s", false, default_value, 0.0, 60.0, false, description);
+}
+PhaseField speed(const char* name, bool required) {
+  return number(name, "deg/s", required, required ? kNone : 5.0, 1e-3, 5000.0, false,
+                "angular speed of the examiner's move");
+}
+PhaseField effort() {
+  return number("effort_pct_mvc", "% MVC", false, 20.0, 0.0, 100.0, false,
+                "voluntary effort, as a fraction of maximal voluntary excitation");
+}
+std::vector<PhaseField> barrier() {
+  return {number("barrier_torque", "N m", false, 2.0, 1e-6, 1e4, false,
+                 "resisting torque that defines the barrier (times the stretch tolerance)"),
+          number("barrier_stiffness_nm_per_deg", "N m/deg", false, 0.0, 0.0, 1e4, false,
+                 "end-feel: the resisting stiffness the barrier also needs (0: torque alone)")};
+}
+PhaseField max_duration() {
+  return number("max_duration", "s", false, 60.0, 1e-3, kMaxDuration, false,
+                "a stretch ends after this time even without reaching the barrier");
+}
+PhaseField label() {
+  return other("label", PhaseFieldKind::Text, false, "a name for the phase (not used by the run)");
+}
+
+/// The fields of several lists, in order.
+std::vector<PhaseField> fields(std::initializer_list<std::vector<PhaseField>> lists) {
+  std::vector<PhaseField> out;
+  for (const auto& l : lists)
+    out.insert(out.end(), l.begin(), l.end());
+  return out;
+}
+
+std::vector<PhaseType> make_phase_types() {
+  PhaseField cycles =
+      number("cycles", "", false, 3.0, 1.0, 100.0, false, "contraction-relaxation-stretch cycles");
+  cycles.kind = PhaseFieldKind::WholeNumber;
+  PhaseField excitation =
+      other("excitation", PhaseFieldKind::Excitations, false,
+            "target voluntary excitation per muscle (or excitation_file, not both)");
+  excitation.unit = "1";
+  excitation.low = 0.0;
+  excitation.high = 1.0;
+  return {
+      {"rest", "joints free under gravity and muscles, no voluntary drive", {duration(), label()}},
+      {"voluntary",
+       "voluntary contraction with the joints free",
+       {duration(), excitation,
+        other("excitation_file", PhaseFieldKind::Path, false,
+              "excitations over time (.sto, .mot or .csv; or excitation, not both)"),
+        rise(0.05, "time to ramp from the previous excitation to the target"), label()}},
+      {"hold", "the examiner holds a joint (or region) at its current angle",
+       fields({target("joint held"), {duration(), label()}})},
+      {"ramp", "the examiner moves a joint (or region) at constant speed to a target angle",
+       fields({target("joint moved"),
+               {number("to_deg", "deg", true, kNone, -360.0, 360.0, false, "target joint angle"),
+                speed("speed_deg_s", true), label()}})},
+      {"isometric", "the joint (or region) is held while muscles contract voluntarily",
+       fields({target("joint held"),
+               {muscles("muscles excited voluntarily"), effort(),
+                number("duration", "s", false, 5.0, 0.0, kMaxDuration, true,
+                       "length of the contraction"),
+                rise(0.2, "time to reach the effort"), label()}})},
+      {"passive_stretch", "the examiner stretches muscles about a joint (or region) to the barrier",
+       fields({target("joint moved"),
+               {muscles("muscles lengthened: they set the direction"), speed("speed_deg_s", false)},
+               barrier(),
+               {max_duration(), label()}})},
+      {"pir",
+       "post-isometric relaxation: a stretch to the barrier, then cycles of contraction, "
+       "relaxation and stretch to the new barrier",
+       fields({target("joint moved and held"),
+               {muscles("muscles treated"), cycles, effort(),
+                number("contraction_s", "s", false, 5.0, 0.0, 600.0, true,
+                       "length of each contraction"),
+                number("relaxation_s", "s", false, 2.0, 0.0, 600.0, true,
+                       "relaxation hold after each contraction"),
+                speed("stretch_speed_deg_s", false)},
+               barrier(),
+               {max_duration(), rise(0.05, "time to reach the effort of each contraction"),
+                label()}})},
+  };
+}
+
+const PhaseType* find_phase_type(const std::string& name) {
+  for (const PhaseType& t : phase_types())
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+/// Every field any phase type has, "type" first, in order of first appearance.
+const std::vector<std::string>& all_phase_fields() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out{"type"};
+    for (const PhaseType& t : phase_types())
+      for (const PhaseField& f : t.fields)
+        if (std::find(out.begin(), out.end(), f.name) == out.end()) out.push_back(f.name);
+    return out;
+  }();
+  return names;
+}
+
+/// The PhaseSpec member a numeric field sets.
+double* number_slot(PhaseSpec& p, const std::string& name) {
+  if (name == "duration") return &p.duration;
+  if (name == "rise_s") return &p.rise_s;
+  if (name == "to_deg") return &p.to_deg;
+  if (name == "speed_deg_s" || name == "stretch_speed_deg_s") return &p.speed_deg_s;
+  if (name == "effort_pct_mvc") return &p.effort_pct_mvc;
+  if (name == "barrier_torque") return &p.barrier_torque;
+  if (name == "barrier_stiffness_nm_per_deg") return &p.barrier_stiffness_nm_per_deg;
+  if (name == "max_duration") return &p.max_duration;
+  if (name == "contraction_s") return &p.contraction_s;
+  if (name == "relaxation_s") return &p.relaxation_s;
+  return nullptr;
+}
+
+std::string bound_text(double x) {
+  std::ostringstream text;
+  text << x;
+  return text.str();
+}
+
+/// A number field's value, checked against its range.
+double read_number(const NodeReader& r, const PhaseField& f) {
+  if (!f.low_open) return r.as_double(f.low, f.high);
+  const double v =
+      r.as_double(-std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+  if (!(v > f.low && v <= f.high))
+    r.fail("a number in (" + bound_text(f.low) + ", " + bound_text(f.high) + "]",
+           describe(r.node()));
+  return v;
+}
+
+PhaseSpec read_phase(const NodeReader& r, const std::string& base_dir) {
+  r.require_map(all_phase_fields());
+  PhaseSpec p;
+  p.line = r.line();
+  p.type = r.child("type").as_string();
+  const PhaseType* type = find_phase_type(p.type);
+  if (type == nullptr) {
+    std::string names;
+    for (const PhaseType& t : phase_types())
+      names += (names.empty() ? "" : ", ") + t.name;
+    r.child("type").fail("one of " + names, "'" + p.type + "'");
+  }
+  // Only fields of this type: a field of another phase type would be ignored (a ramp's
+  // duration, say, is set by its target and speed).
+  std::vector<std::string> used{"type"};
+  for (const PhaseField& f : type->fields)
+    used.push_back(f.name);
+  std::string list;
+  for (const std::string& u : used)
+    list += (list.empty() ? "" : ", ") + u;
+  for (const auto& kv : r.node()) {
+    const std::string key = kv.first.Scalar();
+    if (std::find(used.begin(), used.end(), key) == used.end())
+      NodeReader(kv.first, r.location().file, r.path() + "." + key, LoadLimits{})
+          .fail("only fields of a " + p.type + " phase (" + list + ")", "'" + key + "'");
+  }
+  // Every field: its default when absent (a required one is an error), else its value.
+  for (const PhaseField& f : type->fields) {
+    double* slot = number_slot(p, f.name);
+    if (slot != nullptr && !std::isnan(f.default_value)) *slot = f.default_value;
+    if (f.name == "cycles") p.cycles = static_cast<int>(f.default_value);
+    if (!r.has(f.name.c_str())) {
+      if (f.required) r.child(f.name.c_str());  // throws: a value is required
+      continue;
+    }
+    const NodeReader field = r.child(f.name.c_str());
+    switch (f.kind) {
+      case PhaseFieldKind::Number:
+        *slot = read_number(field, f);
+        break;
+      case PhaseFieldKind::WholeNumber: {
+        const double value = field.as_double(f.low, f.high);
+        if (std::floor(value) != value)
+          field.fail("a whole number of " + f.name, describe(field.node()));
+        p.cycles = static_cast<int>(value);
+        break;
+      }
+      case PhaseFieldKind::Name:
+        (f.name == "region" ? p.region : p.joint) = field.as_identifier();
+        break;
+      case PhaseFieldKind::Flag:
+        p.hold_others = field.as_bool() ? 1 : 0;
+        break;
+      case PhaseFieldKind::Names: {
+        std::set<std::string> seen;
+        for (std::size_t i = 0, n = field.sequence_size(1); i < n; ++i) {
+          p.muscles.push_back(field.element(i).as_identifier());
+          if (!seen.insert(p.muscles.back()).second)
+            field.element(i).fail("distinct muscle names", "'" + p.muscles.back() + "' again");
+        }
+        break;
+      }
+      case PhaseFieldKind::Excitations:
+      case PhaseFieldKind::Path:
+      case PhaseFieldKind::Text:
+        break;  // read below (excitations and their file) or not used (label)
+    }
+  }
+  if (p.type == "voluntary") read_excitations(r, base_dir, p);
+  const bool has_target = std::any_of(type->fields.begin(), type->fields.end(),
+                                      [](const PhaseField& f) { return f.name == "joint"; });
+  if (has_target && r.has("joint") == r.has("region"))
+    r.fail("either joint (a coordinate) or region (a spinal region)",
+           r.has("joint") ? "both" : "neither");
   return p;
 }
 
@@ -186,6 +356,33 @@ int initial_angle_line(const std::string& text, const std::string& name) {
 }
 
 }  // namespace
+
+const char* phase_field_kind_name(PhaseFieldKind kind) {
+  switch (kind) {
+    case PhaseFieldKind::Number:
+      return "number";
+    case PhaseFieldKind::WholeNumber:
+      return "whole_number";
+    case PhaseFieldKind::Name:
+      return "name";
+    case PhaseFieldKind::Names:
+      return "names";
+    case PhaseFieldKind::Excitations:
+      return "excitations";
+    case PhaseFieldKind::Path:
+      return "path";
+    case PhaseFieldKind::Text:
+      return "text";
+    case PhaseFieldKind::Flag:
+      return "flag";
+  }
+  return "";
+}
+
+const std::vector<PhaseType>& phase_types() {
+  static const std::vector<PhaseType> types = make_phase_types();
+  return types;
+}
 
 Protocol parse_protocol(const std::string& text, const std::string& file) {
   const LoadLimits limits;
@@ -232,11 +429,36 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
     auto fail = [&](const std::string& sub, const std::string& expected, const std::string& got) {
       throw ModelError(protocol.file, ps.line, field + "." + sub, expected, got);
     };
-    auto dof = [&]() {
-      const int d = model.find_dof(ps.joint);
-      if (d < 0)
-        fail("joint", "a coordinate of model '" + model.name() + "'", "'" + ps.joint + "'");
-      return d;
+    // The coordinates the examiner works on: a joint (the others free unless hold_others), or a
+    // region's levels by their rhythm (the others held unless hold_others is false).
+    auto where = [&](Phase& p) {
+      if (!ps.joint.empty()) {
+        const int d = model.find_dof(ps.joint);
+        if (d < 0)
+          fail("joint", "a coordinate of model '" + model.name() + "'", "'" + ps.joint + "'");
+        p.target_name = ps.joint;
+        p.driven = {d};
+        p.weight = {1.0};
+      } else {
+        p.target_name = ps.region;
+        p.is_region = true;
+        const int r = model.find_region(ps.region);
+        if (r < 0) {
+          std::string known;
+          for (const std::string& name : model.region_names())
+            known += (known.empty() ? "'" : ", '") + name + "'";
+          fail("region",
+               known.empty() ? "a joint: model '" + model.name() + "' has no spinal regions"
+                             : "a region of model '" + model.name() + "' (" + known + ")",
+               "'" + ps.region + "'");
+        }
+        p.driven = model.region_dofs()[static_cast<std::size_t>(r)];
+        p.weight = model.region_weights()[static_cast<std::size_t>(r)];
+      }
+      const bool hold_others = ps.hold_others < 0 ? p.is_region : ps.hold_others == 1;
+      if (hold_others)
+        for (int d = 0; d < model.n_dofs(); ++d)
+          if (std::find(p.driven.begin(), p.driven.end(), d) == p.driven.end()) p.held.push_back(d);
     };
     auto muscle_list = [&]() {
       std::vector<int> idx;
@@ -256,23 +478,26 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
       p.rise_s = ps.rise_s;
       return p;
     };
-    auto isometric = [&](int d, const std::vector<int>& muscles, double effort, double duration) {
+    auto examiner = [&](const std::string& type, double duration) {
+      Phase p = base(type, duration);
+      where(p);
+      return p;
+    };
+    auto isometric = [&](const std::vector<int>& muscles, double effort, double duration) {
       // % MVC is taken as the same fraction of maximal voluntary excitation: for an isometric
       // contraction the active moment is proportional to excitation at steady state.
-      Phase p = base("isometric", duration);
-      p.dof = d;
+      Phase p = examiner("isometric", duration);
       p.voluntary.assign(model.n_muscles(), 0.0);
       for (int i : muscles)
         p.voluntary[i] = effort / 100.0;
       return p;
     };
-    auto stretch = [&](int d, const std::vector<int>& muscles, double speed_deg_s, double barrier,
-                       double max_duration) {
-      Phase p = base("passive_stretch", max_duration);
-      p.dof = d;
-      p.speed = speed_deg_s * kDeg;
+    auto stretch = [&](const std::vector<int>& muscles) {
+      Phase p = examiner("passive_stretch", ps.max_duration);
+      p.speed = ps.speed_deg_s * kDeg;
       p.stretched = muscles;
-      p.barrier_torque = barrier;
+      p.barrier_torque = ps.barrier_torque;
+      p.barrier_stiffness = ps.barrier_stiffness_nm_per_deg / kDeg;
       return p;
     };
     if (ps.type == "rest") {
@@ -306,36 +531,29 @@ std::vector<Phase> expand_protocol(const Model& model, const Protocol& protocol)
       }
       out.push_back(p);
     } else if (ps.type == "hold") {
-      Phase p = base("hold", ps.duration);
-      p.dof = dof();
-      out.push_back(p);
+      out.push_back(examiner("hold", ps.duration));
     } else if (ps.type == "ramp") {
-      Phase p = base("ramp", 0.0);
-      p.dof = dof();
+      Phase p = examiner("ramp", 0.0);
       p.target = ps.to_deg * kDeg;
       p.speed = ps.speed_deg_s * kDeg;
       out.push_back(p);
     } else if (ps.type == "isometric") {
-      out.push_back(isometric(dof(), muscle_list(), ps.effort_pct_mvc, ps.duration));
+      out.push_back(isometric(muscle_list(), ps.effort_pct_mvc, ps.duration));
     } else if (ps.type == "passive_stretch") {
-      out.push_back(
-          stretch(dof(), muscle_list(), ps.speed_deg_s, ps.barrier_torque, ps.max_duration));
+      out.push_back(stretch(muscle_list()));
     } else if (ps.type == "pir") {
       // Post-isometric relaxation (Lewit & Simons 1984): stretch to the barrier, then n cycles
       // of [isometric contraction at the barrier, relaxation, gentle stretch to the new barrier].
-      const int d = dof();
       const std::vector<int> muscles = muscle_list();
-      Phase first = stretch(d, muscles, ps.speed_deg_s, ps.barrier_torque, ps.max_duration);
+      Phase first = stretch(muscles);
       first.label = "pir_start";
       out.push_back(first);
       for (int c = 1; c <= ps.cycles; ++c) {
-        Phase con = isometric(d, muscles, ps.effort_pct_mvc, ps.contraction_s);
+        Phase con = isometric(muscles, ps.effort_pct_mvc, ps.contraction_s);
         con.label = "pir_cycle_start:" + std::to_string(c);
         out.push_back(con);
-        Phase relax = base("hold", ps.relaxation_s);
-        relax.dof = d;
-        out.push_back(relax);
-        out.push_back(stretch(d, muscles, ps.speed_deg_s, ps.barrier_torque, ps.max_duration));
+        out.push_back(examiner("hold", ps.relaxation_s));
+        out.push_back(stretch(muscles));
       }
     }
   }

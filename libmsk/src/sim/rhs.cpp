@@ -3,7 +3,10 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
 
+#include "msk/error.hpp"
 #include "msk/sim/dynamics.hpp"
 #include "msk/sim/joint_loads.hpp"
 #include "msk/sim/kinematics.hpp"
@@ -38,7 +41,9 @@ double voluntary_excitation(const Drive& drive, int i, double t, int n_muscles) 
 
 /// Resets the ports the laws accumulate into.
 void reset_ports(const Model& m, Data& data) {
+  data.series_elongation.setZero();
   data.parallel_force.setZero();
+  data.stretch_tolerance.setOnes();
   data.reflex_threshold_shift.setZero();
   data.reflex_gain.setOnes();
   data.reflex_inhibition.setZero();
@@ -48,11 +53,52 @@ void reset_ports(const Model& m, Data& data) {
     data.segment_hydration[k] = m.segment_hydration()[static_cast<std::size_t>(k)];
 }
 
-/// Runs evaluate() of every law of one stage, in model order.
+/// The state of law l that most likely made it refuse its input: a non-finite one, else the
+/// smallest length [m] (lengths must stay positive), else the law's first state; "" without
+/// states.
+std::string suspect_state(const Model& m, int l, const double* x) {
+  const Law& law = m.law(l);
+  const StateLayout& L = m.layout();
+  if (law.n_states() == 0 || law.n_entities() == 0) return "";
+  int best = law.state_index(0, 0);
+  double smallest = std::numeric_limits<double>::infinity();
+  for (int k = 0; k < law.n_entities(); ++k) {
+    for (int j = 0; j < law.n_states(); ++j) {
+      const int s = law.state_index(k, j);
+      if (!std::isfinite(x[s])) return L.names[static_cast<std::size_t>(s)];
+      if (L.units[static_cast<std::size_t>(s)] == "m" && x[s] < smallest) {
+        smallest = x[s];
+        best = s;
+      }
+    }
+  }
+  return L.names[static_cast<std::size_t>(best)];
+}
+
+/// A law refused its input (InvalidArgument): a SimulationError naming the time, the law and the
+/// state that most likely left its domain (a trial stage of a step too long, usually).
+[[noreturn]] void law_failed(const Model& m, int l, const LawContext& context,
+                             const InvalidArgument& error) {
+  std::string channel = suspect_state(m, l, context.x);
+  if (channel.empty()) channel = "<" + m.law(l).info().role + ">";
+  throw SimulationError(context.t, channel, m.law(l).info().name,
+                        std::string("the law refused its input: ") + error.what());
+}
+
+/// Runs evaluate() of every law of one stage, in model order (Model::law_order is sorted by stage;
+/// Data::work.stage_begin says where each stage starts in it).
 void run_stage(const Model& m, LawStage stage, LawContext& context) {
-  for (int l : m.law_order()) {
-    const Law& law = m.law(l);
-    if (law.info().stage == stage) law.evaluate(context);
+  const std::vector<int>& order = m.law_order();
+  const std::vector<int>& begin = context.data.work.stage_begin;
+  const int s = static_cast<int>(stage);
+  for (int n = begin[static_cast<std::size_t>(s)]; n < begin[static_cast<std::size_t>(s) + 1];
+       ++n) {
+    const int l = order[static_cast<std::size_t>(n)];
+    try {
+      m.law(l).evaluate(context);
+    } catch (const InvalidArgument& error) {
+      law_failed(m, l, context, error);
+    }
   }
 }
 
@@ -62,8 +108,11 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
                          Data& data) {
   const StateLayout& L = m.layout();
   const int nd = m.n_dofs();
-  const Eigen::VectorXd q = x.segment(L.q_offset, nd);
-  const Eigen::VectorXd qd = x.segment(L.qd_offset, nd);
+  // q and qd live in the workspace: nothing is allocated per call.
+  data.q = x.segment(L.q_offset, nd);
+  data.qd = x.segment(L.qd_offset, nd);
+  const Eigen::VectorXd& q = data.q;
+  const Eigen::VectorXd& qd = data.qd;
   Eigen::VectorXd& xdot = data.xdot;
 
   // 1. Geometry: body poses, muscle-tendon lengths, velocities, moment arms.
@@ -75,11 +124,17 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
     data.voluntary_excitation[i] = voluntary_excitation(drive, i, t, m.n_muscles());
   reset_ports(m, data);
   LawContext context{m, data, t, x.data(), xdot.data()};
-  for (int l : m.law_order())
-    m.law(l).publish(context);
+  for (int l : m.law_order()) {
+    try {
+      m.law(l).publish(context);
+    } catch (const InvalidArgument& error) {
+      law_failed(m, l, context, error);
+    }
+  }
 
   // 3. Muscle laws by stage; the total excitation, clamped, between the reflex and activation.
   run_stage(m, LawStage::Mechanics, context);
+  run_stage(m, LawStage::Series, context);  // published before the mechanics, rates after them
   run_stage(m, LawStage::Tissue, context);
   run_stage(m, LawStage::Modulation, context);
   run_stage(m, LawStage::Reflex, context);
@@ -97,7 +152,8 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
   data.segment_moment.setZero();
   if (m.n_segments() > 0) {
     compute_joint_muscle_geometry(m, data);
-    compute_joint_reactions(m, m.gravity(), data.muscle_force, {}, qd, Eigen::VectorXd::Zero(nd),
+    static const std::vector<PointLoad> no_loads;
+    compute_joint_reactions(m, m.gravity(), data.muscle_force, no_loads, qd, data.work.zero_dofs,
                             data);
     compute_segment_loads(m, data.segment_hydration, data);
     for (int k = 0; k < m.n_segments(); ++k) {
@@ -114,35 +170,51 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
   }
   data.tau = data.muscle_moment + data.passive_moment;
 
-  // 5. Rigid-body dynamics with the driven coordinate (if any) following the examiner:
-  //    M_ff qdd_f = tau_f - bias_f - M_fd qdd_d, qdd_d = 0; examiner torque = (M qdd + bias -
-  //    tau)_d.
+  // 5. Rigid-body dynamics with the examiner's coordinates (driven at speed * weight, held at
+  //    rest) following the examiner: M_ff qdd_f = tau_f - bias_f (qdd = 0 for the constrained
+  //    ones), examiner torque = (M qdd + bias - tau)_c on each constrained coordinate c.
   compute_mass_matrix(m, data);
   compute_bias(m, qd, data);
-  const int driven = (drive.phase != nullptr && drive.phase->dof >= 0) ? drive.phase->dof : -1;
+  std::vector<char>& constrained = data.constrained;
+  std::fill(constrained.begin(), constrained.end(), 0);
+  if (drive.phase != nullptr) {
+    for (int d : drive.phase->driven)
+      constrained[static_cast<std::size_t>(d)] = 1;
+    for (int d : drive.phase->held)
+      constrained[static_cast<std::size_t>(d)] = 1;
+  }
   data.examiner_torque.setZero();
-  if (driven < 0) {
-    data.qdd = data.mass_matrix.ldlt().solve(data.tau - data.bias);
+  Data::Workspace& w = data.work;
+  w.free_dofs.clear();
+  for (int d = 0; d < nd; ++d)
+    if (!constrained[static_cast<std::size_t>(d)]) w.free_dofs.push_back(d);
+  if (static_cast<int>(w.free_dofs.size()) == nd) {
+    data.qdd = data.tau - data.bias;
+    w.mass_ldlt.compute(data.mass_matrix);
+    w.mass_ldlt.solveInPlace(data.qdd);
   } else {
-    std::vector<int> free;
-    for (int d = 0; d < nd; ++d)
-      if (d != driven) free.push_back(d);
     data.qdd.setZero();
-    const int nf = static_cast<int>(free.size());
+    const int nf = static_cast<int>(w.free_dofs.size());
     if (nf > 0) {
-      Eigen::MatrixXd mff(nf, nf);
-      Eigen::VectorXd rhs(nf);
-      for (int a = 0; a < nf; ++a) {
-        rhs[a] = data.tau[free[a]] - data.bias[free[a]];
-        for (int b = 0; b < nf; ++b)
-          mff(a, b) = data.mass_matrix(free[a], free[b]);
+      // Sized once per set of constrained coordinates (a phase's), not per call.
+      if (w.mass_free.rows() != nf) {
+        w.mass_free.resize(nf, nf);
+        w.rhs_free.resize(nf);
       }
-      const Eigen::VectorXd qf = mff.ldlt().solve(rhs);
+      for (int a = 0; a < nf; ++a) {
+        w.rhs_free[a] = data.tau[w.free_dofs[a]] - data.bias[w.free_dofs[a]];
+        for (int b = 0; b < nf; ++b)
+          w.mass_free(a, b) = data.mass_matrix(w.free_dofs[a], w.free_dofs[b]);
+      }
+      w.free_ldlt.compute(w.mass_free);
+      w.free_ldlt.solveInPlace(w.rhs_free);
       for (int a = 0; a < nf; ++a)
-        data.qdd[free[a]] = qf[a];
+        data.qdd[w.free_dofs[a]] = w.rhs_free[a];
     }
-    data.examiner_torque[driven] =
-        data.mass_matrix.row(driven).dot(data.qdd) + data.bias[driven] - data.tau[driven];
+    for (int d = 0; d < nd; ++d)
+      if (constrained[static_cast<std::size_t>(d)])
+        data.examiner_torque[d] =
+            data.mass_matrix.row(d).dot(data.qdd) + data.bias[d] - data.tau[d];
   }
   // Tissue torque resisting the examiner's motion in the stretch direction.
   const double direction = drive.direction < 0.0 ? -1.0 : 1.0;
@@ -155,7 +227,13 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
     xdot[L.q_offset + d] = qd[d];
     xdot[L.qd_offset + d] = data.qdd[d];
   }
-  if (driven >= 0) xdot[L.q_offset + driven] = drive.speed;
+  if (drive.phase != nullptr) {
+    const Phase& phase = *drive.phase;
+    for (std::size_t j = 0; j < phase.driven.size(); ++j)
+      xdot[L.q_offset + phase.driven[j]] = drive.speed * phase.weight[j];
+    for (int d : phase.held)
+      xdot[L.q_offset + d] = 0.0;
+  }
 }
 
 double coordinate_limit_moment(const Model& m, int d, double q) {

@@ -42,8 +42,10 @@ Data make_data(const Model& m) {
   }
   d.voluntary_excitation.setZero(nm);
   d.activation.setZero(nm);
+  d.series_elongation.setZero(nm);
   d.fibre_length.setZero(nm);
   d.parallel_force.setZero(nm);
+  d.stretch_tolerance.setOnes(nm);
   d.reflex_threshold_shift.setZero(nm);
   d.reflex_gain.setOnes(nm);
   d.reflex_inhibition.setZero(nm);
@@ -74,6 +76,7 @@ Data make_data(const Model& m) {
   d.mass_matrix.setZero(nd, nd);
   d.bias.setZero(nd);
   d.qdd.setZero(nd);
+  d.constrained.assign(static_cast<std::size_t>(nd), 0);
   d.xdot.setZero(m.layout().n_states);
   d.tau.setZero(nd);
   d.joint_muscle_force.assign(nb, Eigen::Matrix3Xd::Zero(3, nm));
@@ -84,6 +87,53 @@ Data make_data(const Model& m) {
   d.segment.assign(ns, spine::SegmentLoads{});
   d.segment_shear.setZero(ns);
   d.segment_disc_axis.assign(ns, Eigen::Vector3d::UnitY());
+  d.qd.setZero(nd);
+  Data::Workspace& w = d.work;
+  for (auto* v : {&w.omega, &w.alpha, &w.ref, &w.acc_ref, &w.com, &w.acc_com, &w.force, &w.moment,
+                  &w.sub_force, &w.sub_moment})
+    v->assign(nb, Eigen::Vector3d::Zero());
+  w.jac_linear.setZero(3, nd);
+  w.jac_angular.setZero(3, nd);
+  w.zero_dofs.setZero(nd);
+  // Factors sized by a first factorisation (Eigen's size-only constructor leaves the factor's
+  // status unset, which copying Data would read).
+  w.mass_ldlt.compute(Eigen::MatrixXd::Identity(nd, nd));
+  w.free_dofs.reserve(static_cast<std::size_t>(nd));
+  const int nf = std::max(nd - 1, 0);
+  w.mass_free.setZero(nf, nf);
+  w.free_ldlt.compute(Eigen::MatrixXd::Identity(nf, nf));
+  w.rhs_free.setZero(nf);
+  // Model::law_order is sorted by stage: the first law of each stage, and the end.
+  const int n_stages = static_cast<int>(LawStage::Segment) + 1;
+  w.stage_begin.assign(static_cast<std::size_t>(n_stages) + 1, 0);
+  const std::vector<int>& order = m.law_order();
+  for (int s = 0; s <= n_stages; ++s) {
+    int n = 0;
+    while (n < static_cast<int>(order.size()) &&
+           static_cast<int>(m.law(order[static_cast<std::size_t>(n)]).info().stage) < s)
+      ++n;
+    w.stage_begin[static_cast<std::size_t>(s)] = n;
+  }
+  // The joints that change the length of a path piece between two bodies (kinematics.cpp).
+  w.crossing_begin.assign(static_cast<std::size_t>((nb + 1) * (nb + 1) + 1), 0);
+  w.crossing_joint.clear();
+  w.crossing_moves_b.clear();
+  for (int a = -1; a < nb; ++a) {
+    for (int b = -1; b < nb; ++b) {
+      w.crossing_begin[static_cast<std::size_t>((a + 1) * (nb + 1) + b + 1)] =
+          static_cast<int>(w.crossing_joint.size());
+      for (int j = std::max(a, b); j >= 0; --j) {
+        if (m.body_dof()[j] < 0) continue;
+        const auto& moves = m.body_moves_with_joint()[j];
+        const bool a_moves = a >= 0 && moves[a];
+        const bool b_moves = b >= 0 && moves[b];
+        if (a_moves == b_moves) continue;
+        w.crossing_joint.push_back(j);
+        w.crossing_moves_b.push_back(b_moves ? 1 : 0);
+      }
+    }
+  }
+  w.crossing_begin.back() = static_cast<int>(w.crossing_joint.size());
   return d;
 }
 
@@ -109,8 +159,9 @@ State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
   compute_rest_activation(m, q, data, activation);
   // Each law writes its states, from the neural command outward.
   const LawContext context{m, data, 0.0, s.x.data(), data.xdot.data()};
-  for (LawStage stage : {LawStage::Activation, LawStage::Reflex, LawStage::Modulation,
-                         LawStage::Tissue, LawStage::Mechanics, LawStage::Segment})
+  for (LawStage stage :
+       {LawStage::Activation, LawStage::Reflex, LawStage::Modulation, LawStage::Tissue,
+        LawStage::Series, LawStage::Mechanics, LawStage::Segment})
     for (int l : m.law_order())
       if (m.law(l).info().stage == stage) m.law(l).initial_state(context, s.x.data());
   return s;

@@ -38,20 +38,38 @@ double disc_fluid_height_loss(const DiscParams& p, double hydration) {
   return p.fluid_height * (1.0 - hydration);
 }
 
+double disc_preload_factor(const DiscParams& p, double disc_force) {
+  // Bounded stiffening through Gardner-Morse & Stokes 2004 (x1.71 at 250 N, x2.11 at 500 N).
+  if (!p.preload_stiffening || disc_force <= 0.0) return 1.0;
+  return 1.0 + p.preload_gain_max * -std::expm1(-disc_force / p.preload_force);
+}
+
 double disc_moment(const DiscParams& p, double theta, double disc_force) {
   // Han et al. 2010 cubic (AnyBody AMMR DiscStiffness.any, converted to rad and to flexion
-  // positive), scaled by the preload stiffening of Gardner-Morse & Stokes 2004.
-  double scale = 1.0;
-  if (p.preload_stiffening && disc_force > 0.0)
-    scale += p.preload_gain * std::pow(disc_force / p.preload_reference, p.preload_exponent);
+  // positive), scaled by the preload stiffening.
   const double t2 = theta * theta;
-  return -scale * (p.moment_c1 * theta + p.moment_c2 * t2 + p.moment_c3 * t2 * theta);
+  return -disc_preload_factor(p, disc_force) *
+         (p.moment_c1 * theta + p.moment_c2 * t2 + p.moment_c3 * t2 * theta);
+}
+
+double disc_load_pressure(const DiscParams& p, double disc_force) {
+  // Nachemson: the nucleus pressure is k_N times the mean axial stress.
+  return disc_force > 0.0 ? p.pressure_factor * disc_force / p.area : 0.0;
+}
+
+double disc_swelling_pressure(const DiscParams& p, double hydration) {
+  return p.swelling_pressure * std::max(hydration, 0.0);
 }
 
 double disc_pressure(const DiscParams& p, double disc_force, double hydration) {
-  // Nachemson: p = k_N F / A on the mean axial stress; plus the nucleus swelling pressure.
-  const double mechanical = disc_force > 0.0 ? p.pressure_factor * disc_force / p.area : 0.0;
-  return mechanical + p.swelling_pressure * std::max(hydration, 0.0);
+  // The unloaded disc stands at its swelling pressure; under load Nachemson's k_N F / A is the
+  // total. A p-norm joins them without adding one to the other.
+  const double load = disc_load_pressure(p, disc_force);
+  const double swelling = disc_swelling_pressure(p, hydration);
+  const double top = std::max(load, swelling);
+  if (top <= 0.0) return 0.0;
+  const double m = p.pressure_blend;
+  return top * std::pow(std::pow(load / top, m) + std::pow(swelling / top, m), 1.0 / m);
 }
 
 void validate(const DiscParams& p) {
@@ -75,15 +93,14 @@ void validate(const DiscParams& p) {
   // The restoring moment must grow monotonically with the angle: c2^2 < 3 c1 c3 (or c3 = c2 = 0).
   check(p.moment_c2 * p.moment_c2 < 3.0 * p.moment_c1 * p.moment_c3 || p.moment_c2 == 0.0,
         "moment_c2", "c2^2 < 3 c1 c3 (a moment that grows with the angle)", p.moment_c2);
-  check(std::isfinite(p.preload_gain) && p.preload_gain >= 0.0, "preload_gain", "finite and >= 0",
-        p.preload_gain);
-  check(std::isfinite(p.preload_exponent) && p.preload_exponent > 0.0 && p.preload_exponent <= 2.0,
-        "preload_exponent", "in (0, 2]", p.preload_exponent);
-  check(finite_positive(p.preload_reference), "preload_reference", "finite and > 0 [N]",
-        p.preload_reference);
+  check(std::isfinite(p.preload_gain_max) && p.preload_gain_max >= 0.0, "preload_gain_max",
+        "finite and >= 0", p.preload_gain_max);
+  check(finite_positive(p.preload_force), "preload_force", "finite and > 0 [N]", p.preload_force);
   check(finite_positive(p.pressure_factor), "pressure_factor", "finite and > 0", p.pressure_factor);
   check(std::isfinite(p.swelling_pressure) && p.swelling_pressure >= 0.0, "swelling_pressure",
         "finite and >= 0 [Pa]", p.swelling_pressure);
+  check(std::isfinite(p.pressure_blend) && p.pressure_blend >= 1.0 && p.pressure_blend <= 50.0,
+        "pressure_blend", "in [1, 50]", p.pressure_blend);
   check(std::isfinite(p.damping) && p.damping >= 0.0, "damping", "finite and >= 0 [N m s/rad]",
         p.damping);
 }

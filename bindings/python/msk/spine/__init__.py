@@ -10,6 +10,10 @@ Quick start::
     result.muscles           # one row per muscle: force_N, activation, tone_activation, group
     result.plot()            # the spine in the sagittal plane
 
+    # one level on a testing machine: 2 kN at the standing shape, a degenerated L4-L5
+    msk.spine.level_loads(lumbar.with_parameters({"segments.L4-L5.degeneration": 1.0}),
+                          "L4-L5", compression_N=2000)
+
     # hypertonic extensors and psoas against normal tone, in every bundled posture
     table = msk.spine.compare(
         {"normal": lumbar,
@@ -28,8 +32,9 @@ so (``lumbar_flexion_deg``, ``pressure_MPa``, ``load_kg``); the core is SI throu
 
 The package is split by concept, each module importing only those before it:
 :mod:`msk.spine.postures` (:class:`Posture`), :mod:`msk.spine.equilibria` (:func:`equilibrium`,
-:class:`EquilibriumResult`, :class:`SpineGeometry`), :mod:`msk.spine.files` (equilibrium files:
-:func:`save`, :func:`load`, :class:`StoredEquilibrium`) and :mod:`msk.spine.studies`
+:class:`EquilibriumResult`, :class:`SpineGeometry`, :func:`level_loads`), :mod:`msk.spine.files`
+(equilibrium files: :func:`save`, :func:`load`, :class:`StoredEquilibrium`) and
+:mod:`msk.spine.studies`
 (:func:`compare`, :func:`sweep`). Every name above is also a name of ``msk.spine``.
 """
 
@@ -40,6 +45,7 @@ from msk.spine.equilibria import (
     EquilibriumResult,
     SpineGeometry,
     equilibrium,
+    level_loads,
 )
 from msk.spine.files import (
     EQUILIBRIUM_FORMAT,
@@ -65,6 +71,7 @@ __all__ = [
     "compare",
     "equilibrium",
     "is_equilibrium_file",
+    "level_loads",
     "load",
     "load_errors",
     "load_table",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GROUP_UNITS",
+    "LEVEL_FLAGS",
     "LEVEL_UNITS",
     "MODES",
     "MUSCLE_UNITS",
@@ -34,6 +35,9 @@ __all__ = [
     "SpineGeometry",
     "SpinePicture",
     "equilibrium",
+    "frame_from_table",
+    "level_loads",
+    "table_from_frame",
 ]
 
 MODES = ("fixed", "rhythm", "relaxed")
@@ -56,7 +60,31 @@ LEVEL_UNITS = {
     "stenosis": "",
     "passive_moment_N_m": "N m",
     "reserve_N_m": "N m",
+    "degeneration": "1",
+    "load_pressure_MPa": "MPa",
+    "swelling_pressure_MPa": "MPa",
+    "shear_disc_N": "N",
+    "shear_facet_N": "N",
+    "shear_facet_share": "1",
+    "shear_ultimate_ratio": "1",
+    "shear_over_repetitive_limit": "",
+    "shear_over_action_limit": "",
+    "foramen_width_mm": "mm",
+    "foramen_area_mm2": "mm^2",
+    "flavum_buckling_mm": "mm",
+    "nerve_root_risk": "1",
+    "stenosis_foramen": "",
+    "stenosis_posterior_disc": "",
 }
+
+#: The flag (boolean) columns of :attr:`EquilibriumResult.levels`.
+LEVEL_FLAGS = (
+    "stenosis",
+    "stenosis_foramen",
+    "stenosis_posterior_disc",
+    "shear_over_repetitive_limit",
+    "shear_over_action_limit",
+)
 
 #: Units of the columns of :attr:`EquilibriumResult.muscles`.
 MUSCLE_UNITS = {
@@ -75,6 +103,87 @@ GROUP_UNITS = {
     "max_activation": "1",
     "mean_tone_activation": "1",
 }
+
+
+def frame_from_table(table: Mapping[str, Any]) -> pd.DataFrame:
+    """A table of the core (a solved posture's levels, muscles, groups or ligaments) as a
+    DataFrame.
+
+    Parameters
+    ----------
+    table : mapping
+        ``{"index_name": str, "index": [row names], "columns": [(name, units, values)]}``, as
+        ``msk._core.load_equilibria`` and ``solve_equilibrium`` return them (values: a NumPy
+        array of floats, integers or booleans, or a list of strings).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the row names (index named ``index_name``), one column per column, in order;
+        ``attrs["units"]`` maps the columns to their units.
+
+    Raises
+    ------
+    KeyError
+        ``table`` lacks one of its keys.
+    """
+    import pandas as pd
+
+    columns = list(table["columns"])
+    frame = pd.DataFrame(
+        {str(name): values for name, _, values in columns},
+        index=pd.Index(list(table["index"]), name=str(table["index_name"])),
+    )
+    frame.attrs["units"] = {str(name): str(units) for name, units, _ in columns}
+    return frame
+
+
+def table_from_frame(
+    frame: pd.DataFrame, units: Mapping[str, str] | str, index_name: str | None = None
+) -> dict[str, Any]:
+    """A DataFrame as a table of the core (the inverse of :func:`frame_from_table`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows named by the index; boolean, integer, numeric or text columns.
+    units : mapping or str
+        Units by column (missing: ``""``), or one unit for every column.
+    index_name : str, optional
+        Name of the row names (default: the index's name).
+
+    Returns
+    -------
+    dict
+        ``{"index_name", "index", "columns": [(name, units, values)]}``: booleans, integers
+        (int64) and numbers (float64) as NumPy arrays, other columns as lists of ``str``.
+
+    Raises
+    ------
+    Nothing
+    """
+    import numpy as np
+    import pandas as pd
+
+    columns = []
+    for column in frame.columns:
+        series = frame[column]
+        values: Any
+        if pd.api.types.is_bool_dtype(series):
+            values = series.to_numpy(dtype=bool)
+        elif pd.api.types.is_integer_dtype(series):
+            values = series.to_numpy(dtype=np.int64)
+        elif pd.api.types.is_numeric_dtype(series):
+            values = series.to_numpy(dtype=float)
+        else:
+            values = [str(v) for v in series]
+        unit = units if isinstance(units, str) else units.get(str(column), "")
+        columns.append((str(column), unit, values))
+    return {
+        "index_name": index_name or str(frame.index.name),
+        "index": [str(i) for i in frame.index],
+        "columns": columns,
+    }
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -123,13 +232,52 @@ class SpineGeometry:
     load_force: np.ndarray
 
     @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> SpineGeometry:
+        """The geometry of a solved posture as the core stores it.
+
+        Parameters
+        ----------
+        stored : mapping
+            A solved posture as ``msk._core.load_equilibria`` returns it (or
+            ``EquilibriumResult.raw["stored"]``): ``body_names``, ``segment_bodies``,
+            ``stature_m``, ``gravity``, ``joint_origin``, ``body_position``, ``body_rotation``,
+            ``muscle_path``, ``load_body``, ``load_point``, ``load_force``.
+
+        Returns
+        -------
+        SpineGeometry
+
+        Raises
+        ------
+        KeyError
+            ``stored`` lacks a field of the geometry.
+        """
+        import numpy as np
+
+        return cls(
+            body_names=tuple(str(b) for b in stored["body_names"]),
+            segment_bodies=tuple(str(b) for b in stored["segment_bodies"]),
+            stature_m=float(stored["stature_m"]),
+            gravity=np.asarray(stored["gravity"], dtype=float).reshape(3),
+            joint_origin=np.asarray(stored["joint_origin"], dtype=float).reshape(-1, 3),
+            body_position=np.asarray(stored["body_position"], dtype=float).reshape(-1, 3),
+            body_rotation=np.asarray(stored["body_rotation"], dtype=float).reshape(-1, 3, 3),
+            muscle_path=tuple(
+                np.asarray(p, dtype=float).reshape(-1, 3) for p in stored["muscle_path"]
+            ),
+            load_body=tuple(str(b) for b in stored["load_body"]),
+            load_point=np.asarray(stored["load_point"], dtype=float).reshape(-1, 3),
+            load_force=np.asarray(stored["load_force"], dtype=float).reshape(-1, 3),
+        )
+
+    @classmethod
     def from_raw(cls, model: Model, raw: Mapping[str, Any]) -> SpineGeometry:
         """The geometry of an equilibrium the core returned.
 
         Parameters
         ----------
         model : msk.Model
-            The model that was solved.
+            The model that was solved (the core's result names its bodies itself).
         raw : mapping
             What the core returned (``EquilibriumResult.raw``).
 
@@ -140,26 +288,9 @@ class SpineGeometry:
         Raises
         ------
         KeyError
-            ``raw`` lacks a field of the geometry.
+            ``raw`` lacks the stored geometry.
         """
-        import numpy as np
-
-        loads = list(raw.get("loads", []))
-        return cls(
-            body_names=tuple(model.body_names),
-            segment_bodies=tuple(model.segment_bodies),
-            stature_m=float(model.subject.get("height") or 1.75),
-            gravity=np.asarray(raw["gravity"], dtype=float).reshape(3),
-            joint_origin=np.asarray(raw["joint_origin"], dtype=float).reshape(-1, 3),
-            body_position=np.asarray(raw["body_position"], dtype=float).reshape(-1, 3),
-            body_rotation=np.asarray(raw["body_rotation"], dtype=float).reshape(-1, 3, 3),
-            muscle_path=tuple(
-                np.asarray(p, dtype=float).reshape(-1, 3) for p in raw["muscle_path"]
-            ),
-            load_body=tuple(str(load["body"]) for load in loads),
-            load_point=np.array([load["point"] for load in loads], dtype=float).reshape(-1, 3),
-            load_force=np.array([load["force"] for load in loads], dtype=float).reshape(-1, 3),
-        )
+        return cls.from_stored(raw["stored"])
 
 
 class SpinePicture:
@@ -237,97 +368,29 @@ class EquilibriumResult(SpinePicture):
     effort : float
         Sum of squared voluntary activations [1].
     raw : dict
-        Everything the core returned (SI units, NumPy arrays).
+        Everything the core returned (SI units, NumPy arrays); ``raw["stored"]`` holds the
+        tables and geometry as equilibrium files store them (the tables above are made from it).
     geometry : SpineGeometry
-        Bodies, muscle paths and loads for drawing (from ``raw`` and the model).
+        Bodies, muscle paths and loads for drawing (``raw["stored"]``).
     """
 
     def __init__(
         self, model: Model, posture: Posture, raw: dict[str, Any], mode: str = "rhythm"
     ) -> None:
-        import numpy as np
-        import pandas as pd
-
         self.model = model
         self.posture = posture
         self.mode = mode
         self.raw = raw
-        seg = raw["segments"]
-        names = list(model.segment_names)
-        levels = pd.DataFrame(
-            {
-                "region": list(model.segment_regions),
-                "angle_deg": np.degrees(seg["angle"]),
-                "compression_N": seg["compression"],
-                "shear_N": seg["shear"],
-                "disc_force_N": seg["disc_force"],
-                "pressure_MPa": seg["pressure"] / 1e6,
-                "facet_force_N": seg["facet_force"],
-                "facet_share": seg["facet_share"],
-                "ligament_force_N": seg["ligament_force"],
-                "disc_height_mm": seg["disc_height"] * 1e3,
-                "posterior_disc_height_mm": seg["posterior_disc_height"] * 1e3,
-                "foramen_height_mm": seg["foramen_height"] * 1e3,
-                "stenosis": seg["stenosis"] > 0.5,
-                "passive_moment_N_m": seg["moment"],
-                "reserve_N_m": seg["reserve_moment"],
-            },
-            index=pd.Index(names, name="level"),
-        )
-        levels.attrs["units"] = dict(LEVEL_UNITS)
-        levels.attrs["posture"] = posture.name
-        self.levels = levels
-
-        groups = model.groups
-        primary: dict[str, str] = {}
-        for group, members in groups.items():
-            for m in members:
-                primary.setdefault(m, group)
-        muscle_names = list(model.muscle_names)
-        muscles = pd.DataFrame(
-            {
-                "group": [primary.get(m, "") for m in muscle_names],
-                "force_N": raw["muscle_force"],
-                "activation": raw["activation"],
-                "tone_activation": raw["tone_activation"],
-                "voluntary_activation": raw["voluntary_activation"],
-            },
-            index=pd.Index(muscle_names, name="muscle"),
-        )
-        muscles.attrs["units"] = dict(MUSCLE_UNITS)
-        self.muscles = muscles
-        rows = []
-        for group, members in groups.items():
-            sub = muscles.loc[members]
-            rows.append(
-                {
-                    "group": group,
-                    "n_muscles": len(members),
-                    "force_N": float(sub["force_N"].sum()),
-                    "mean_activation": float(sub["activation"].mean()),
-                    "max_activation": float(sub["activation"].max()),
-                    "mean_tone_activation": float(sub["tone_activation"].mean()),
-                }
-            )
-        self.groups = (
-            pd.DataFrame(rows).set_index("group")
-            if rows
-            else pd.DataFrame(
-                columns=[
-                    "n_muscles",
-                    "force_N",
-                    "mean_activation",
-                    "max_activation",
-                    "mean_tone_activation",
-                ]
-            )
-        )
-        self.groups.index.name = "group"
-        self.groups.attrs["units"] = dict(GROUP_UNITS)
-        self.ligaments = pd.DataFrame(list(seg["ligaments"]), index=pd.Index(names, name="level"))
+        # The tables are the core's (msk::make_stored_equilibrium), as equilibrium files hold.
+        stored = raw["stored"]
+        self.levels = frame_from_table(stored["levels"])
+        self.levels.attrs["posture"] = posture.name
+        self.muscles = frame_from_table(stored["muscles"])
+        self.groups = frame_from_table(stored["groups"])
+        self.ligaments = frame_from_table(stored["ligaments"])
         self.ligaments.attrs["units"] = "N"
-        self.joint_angles_deg = dict(zip(model.joint_names, np.degrees(raw["q"])))
-        self.effort = float(raw["effort"])
+        self.joint_angles_deg = dict(zip(stored["joint_names"], stored["joint_angle_deg"]))
+        self.effort = float(stored["effort"])
         self._geometry: SpineGeometry | None = None
 
     @property
@@ -335,7 +398,7 @@ class EquilibriumResult(SpinePicture):
         """Bodies, muscle paths and loads in the ground frame, for drawing (computed on first
         use)."""
         if self._geometry is None:
-            self._geometry = SpineGeometry.from_raw(self.model, self.raw)
+            self._geometry = SpineGeometry.from_stored(self.raw["stored"])
         return self._geometry
 
     def to_xarray(self) -> xr.Dataset:
@@ -356,7 +419,8 @@ class EquilibriumResult(SpinePicture):
         import xarray as xr
 
         levels = self.levels.drop(columns=["region"]).copy()
-        levels["stenosis"] = levels["stenosis"].astype(float)
+        for flag in LEVEL_FLAGS:
+            levels[flag] = levels[flag].astype(float)
         ds = xr.Dataset.from_dataframe(levels)
         mus = xr.Dataset.from_dataframe(self.muscles.drop(columns=["group"]))
         ds = ds.merge(mus)
@@ -464,3 +528,65 @@ def equilibrium(
         weights,
     )
     return EquilibriumResult(m, p, raw, mode)
+
+
+def level_loads(
+    model: Model | str,
+    level: str,
+    *,
+    angle_deg: float = 0.0,
+    compression_N: float,
+    shear_N: float = 0.0,
+    hydration: float | None = None,
+) -> pd.Series:
+    """The loads of one spinal level at a prescribed state, as on a testing machine.
+
+    A cadaveric motion segment loaded in a rig has no muscles and no posture: its angle and the
+    forces on it are set. This gives the same for one level of a model: the disc/facet/ligament
+    balance, pressure, shear shares and foramen (docs/theory/spine.md), with the level's
+    parameters (degeneration included).
+
+    Parameters
+    ----------
+    model : msk.Model or str
+        A spine model (or a bundled model's name, e.g. ``"lumbar"``).
+    level : str
+        The level, e.g. ``"L4-L5"``.
+    angle_deg : float
+        Flexion from the model's geometry (its standing shape) [deg]; negative is extension.
+    compression_N : float
+        Compression along the disc axis [N] (negative pulls the level apart).
+    shear_N : float
+        Anterior shear on the upper vertebra [N].
+    hydration : float, optional
+        Disc fluid content [1] (default: the model's).
+
+    Returns
+    -------
+    pandas.Series
+        One row of the levels table (the columns of :data:`LEVEL_UNITS`; ``reserve_N_m`` is
+        NaN: no muscles), named after the level; units in ``attrs["units"]``.
+
+    Raises
+    ------
+    ValueError
+        The model has no level of that name (the message suggests the closest).
+    msk.InvalidArgument
+        A non-finite angle, force or hydration.
+    """
+    import math
+
+    m = as_model(model)
+    names = list(m.segment_names)
+    if level not in names:
+        raise ValueError(unknown_name("level", level, names))
+    core = require_core()
+    key = f"segments.{level}.hydration"
+    h = float(m.parameters([key])[key]) if hydration is None else float(hydration)
+    seg = core.segment_loads(
+        m.core, level, math.radians(angle_deg), float(compression_N), float(shear_N), h
+    )
+    frame = frame_from_table(seg)
+    row = frame.iloc[0]
+    row.attrs["units"] = dict(frame.attrs["units"])
+    return row

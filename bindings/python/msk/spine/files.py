@@ -1,8 +1,10 @@
 """Equilibrium files: solved postures in HDF5, written by ``msk run`` and :func:`save`.
 
-:func:`load` reads them back as :class:`StoredEquilibrium` (the tables and the geometry of the
-:class:`~msk.EquilibriumResult` that was written, drawable by :func:`msk.plot.spine`) with h5py
-alone, without the compiled core. Layout: docs/guide/results_format.md.
+The format is the core's (``msk::io::EquilibriumWriter`` and ``load_equilibria``, layout in
+docs/guide/results_format.md): this module writes and reads through the compiled core, and reads
+with h5py alone only on a machine without it, so that an equilibrium file can be inspected there
+too. :func:`load` gives :class:`StoredEquilibrium` (the tables and the geometry of the
+:class:`~msk.EquilibriumResult` that was written, drawable by :func:`msk.plot.spine`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msk._hdf5 import attr_value, plain, read_strings, write_strings
-from msk._runtime import installed_version, io_error
+from msk._hdf5 import attr_value, plain, read_strings
+from msk._runtime import core_or_none, io_error, require_core
 from msk.spine.equilibria import (
     GROUP_UNITS,
     LEVEL_UNITS,
@@ -23,10 +25,14 @@ from msk.spine.equilibria import (
     EquilibriumResult,
     SpineGeometry,
     SpinePicture,
+    frame_from_table,
+    table_from_frame,
 )
 from msk.spine.postures import Posture
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     import h5py
     import pandas as pd
 
@@ -47,10 +53,12 @@ __all__ = [
 
 EQUILIBRIUM_FORMAT = "msk-equilibrium"
 """Value of the root attribute ``format`` of an equilibrium file (``/meta`` has
-``kind = "equilibrium"``); layout in docs/guide/results_format.md."""
+``kind = "equilibrium"``); layout in docs/guide/results_format.md. The core's
+``EQUILIBRIUM_FORMAT``, kept here for reading without the core."""
 
 EQUILIBRIUM_FORMAT_VERSION = 1
-"""Highest ``format_version`` of equilibrium files this module reads, and the one it writes."""
+"""Highest ``format_version`` of equilibrium files this module reads, and the one the core
+writes."""
 
 GEOMETRY_UNITS = {
     "joint_origin": "m",
@@ -59,6 +67,11 @@ GEOMETRY_UNITS = {
     "muscle_path": "m",
     "gravity": "m/s^2",
 }
+
+
+def _core_or_none() -> ModuleType | None:
+    """The compiled core, or None on a machine without it (files are then read with h5py)."""
+    return core_or_none()
 
 
 def check_name(kind: str, name: Any) -> str:
@@ -81,96 +94,68 @@ def check_name(kind: str, name: Any) -> str:
     ValueError
         ``name`` is not a non-empty string without ``/`` (nor ``.`` or ``..``).
     """
-    if not isinstance(name, str) or not name.strip() or "/" in name or name in (".", ".."):
-        raise ValueError(f"{kind}: expected a non-empty name without '/', got {name!r}")
-    return name
+    if isinstance(name, str):
+        core = _core_or_none()
+        if core is not None and core.is_valid_equilibrium_name(name):
+            return name
+        if core is None and name.strip() and "/" not in name and name not in (".", ".."):
+            return name
+    raise ValueError(f"{kind}: expected a non-empty name without '/', got {name!r}")
 
 
-def _posture_attrs(posture: Posture) -> dict[str, Any]:
-    """The fields of ``posture`` as HDF5 attribute values (None fields are left out)."""
+# --- what crosses to the core: plain dicts ----------------------------------------------------
+
+
+def _posture_record(posture: Posture) -> dict[str, Any]:
+    """The fields of ``posture`` as the core's writer takes them (None: left out of the file)."""
+    record = dataclasses.asdict(posture)
+    record["level_flexion_deg"] = {str(k): float(v) for k, v in posture.level_flexion_deg.items()}
+    return record
+
+
+def _meta_value(value: Any) -> str | int | float:
+    """A ``/meta`` value as a Python string, int or float (NumPy scalars made plain)."""
+    value = attr_value(value)
+    return value.item() if hasattr(value, "item") else value
+
+
+def _record(label: str, result: EquilibriumResult | StoredEquilibrium) -> dict[str, Any]:
+    """One solved posture as the core's writer takes it."""
     import numpy as np
 
-    out: dict[str, Any] = {}
-    for field in dataclasses.fields(Posture):
-        value = getattr(posture, field.name)
-        if value is None:
-            continue
-        if field.name == "level_flexion_deg":
-            value = json.dumps({str(k): float(v) for k, v in value.items()})
-        elif isinstance(value, bool):
-            value = np.bool_(value)
-        elif isinstance(value, (int, float)):
-            value = float(value)
-        out[field.name] = value
-    return out
-
-
-def _posture_from_attrs(attrs: Mapping[str, Any]) -> Posture:
-    """The Posture stored by :func:`_posture_attrs`."""
-    fields: dict[str, Any] = {}
-    for field in dataclasses.fields(Posture):
-        if field.name not in attrs:
-            continue
-        value = plain(attrs[field.name])
-        if field.name == "level_flexion_deg":
-            value = {str(k): float(v) for k, v in json.loads(value or "{}").items()}
-        elif field.name == "supported":
-            value = bool(value)
-        elif field.name in ("name", "orientation", "source"):
-            value = str(value)
-        else:
-            value = float(value)
-        fields[field.name] = value
-    return Posture(**fields)
-
-
-def _write_table(
-    group: h5py.Group, name: str, frame: pd.DataFrame, units: Mapping[str, str] | str
-) -> None:
-    """``frame`` as ``name/<index name>`` (the row names) and one dataset per column."""
-    import numpy as np
-    import pandas as pd
-
-    table = group.create_group(name, track_order=True)
-    write_strings(table, str(frame.index.name), frame.index)
-    for column in frame.columns:
-        series = frame[column]
-        if pd.api.types.is_bool_dtype(series):
-            table.create_dataset(str(column), data=series.to_numpy(dtype=bool))
-        elif pd.api.types.is_integer_dtype(series):
-            table.create_dataset(str(column), data=series.to_numpy(dtype=np.int64))
-        elif pd.api.types.is_numeric_dtype(series):
-            table.create_dataset(str(column), data=series.to_numpy(dtype=float))
-        else:
-            write_strings(table, str(column), series)
-        unit = units if isinstance(units, str) else units.get(str(column), "")
-        table[str(column)].attrs["units"] = unit
-
-
-def _read_table(group: h5py.Group, index_name: str) -> pd.DataFrame:
-    """A table written by :func:`_write_table`; units in ``attrs["units"]``."""
-    import pandas as pd
-
-    index = read_strings(group[index_name])
-    data: dict[str, Any] = {}
-    units: dict[str, str] = {}
-    for name, dataset in group.items():
-        if name == index_name:
-            continue
-        if dataset.dtype.kind in ("S", "O", "U"):
-            data[name] = read_strings(dataset)
-        else:
-            data[name] = dataset[()]
-        units[name] = str(plain(dataset.attrs.get("units", "")))
-    frame = pd.DataFrame(data, index=pd.Index(index, name=index_name))
-    frame.attrs["units"] = units
-    return frame
+    geometry = result.geometry
+    angles = result.joint_angles_deg
+    paths = [np.asarray(p, dtype=float).reshape(-1, 3) for p in geometry.muscle_path]
+    return {
+        "label": label,
+        "mode": result.mode,
+        "posture": _posture_record(result.posture),
+        "error": None,
+        "effort": float(result.effort),
+        "stature_m": float(geometry.stature_m),
+        "levels": table_from_frame(result.levels, LEVEL_UNITS, "level"),
+        "muscles": table_from_frame(result.muscles, MUSCLE_UNITS, "muscle"),
+        "groups": table_from_frame(result.groups, GROUP_UNITS, "group"),
+        "ligaments": table_from_frame(result.ligaments, "N", "level"),
+        "joint_names": [str(j) for j in angles],
+        "joint_angle_deg": np.array([float(a) for a in angles.values()], dtype=float),
+        "body_names": list(geometry.body_names),
+        "segment_bodies": list(geometry.segment_bodies),
+        "joint_origin": np.asarray(geometry.joint_origin, dtype=float).reshape(-1, 3),
+        "body_position": np.asarray(geometry.body_position, dtype=float).reshape(-1, 3),
+        "body_rotation": np.asarray(geometry.body_rotation, dtype=float).reshape(-1, 3, 3),
+        "muscle_path": paths,
+        "load_body": list(geometry.load_body),
+        "load_point": np.asarray(geometry.load_point, dtype=float).reshape(-1, 3),
+        "load_force": np.asarray(geometry.load_force, dtype=float).reshape(-1, 3),
+        "gravity": np.asarray(geometry.gravity, dtype=float).reshape(3),
+    }
 
 
 class EquilibriumWriter:
     """Writes an equilibrium file one posture at a time, flushing after each, so that an error
     or a kill later on keeps every posture written before it (what ``msk run`` uses; :func:`save`
-    writes a whole mapping at once).
+    writes a whole mapping at once). The core's ``EquilibriumWriter`` writes the file.
 
     Parameters
     ----------
@@ -182,27 +167,19 @@ class EquilibriumWriter:
 
     Raises
     ------
-    OSError
+    msk.IoError
         The file cannot be created.
+    ImportError
+        The compiled core is not available.
     """
 
     def __init__(self, path: str | os.PathLike[str], meta: Mapping[str, Any]) -> None:
-        import h5py
-        import numpy as np
-
+        core = require_core()
         self.path = Path(path)
-        self._file = h5py.File(self.path, "w", track_order=True)
-        self._file.attrs["format"] = EQUILIBRIUM_FORMAT
-        self._file.attrs["format_version"] = np.int64(EQUILIBRIUM_FORMAT_VERSION)
-        self._file.attrs["msk_version"] = installed_version()
-        group = self._file.create_group("meta", track_order=True)
-        group.attrs["kind"] = "equilibrium"
-        group.attrs["msk_version"] = installed_version()
-        for key, value in meta.items():
-            if key not in ("kind", "msk_version"):
-                group.attrs[key] = attr_value(value)
-        self._root = self._file.create_group("equilibrium", track_order=True)
-        self._file.flush()
+        self._labels: set[str] = set()
+        self._postures: set[tuple[str, str]] = set()
+        values = {str(k): _meta_value(v) for k, v in meta.items()}
+        self._writer = core.EquilibriumWriter(os.fspath(self.path), values)
 
     def __enter__(self) -> EquilibriumWriter:
         return self
@@ -219,10 +196,10 @@ class EquilibriumWriter:
 
         Raises
         ------
-        Nothing
+        msk.IoError
+            The file cannot be closed.
         """
-        if self._file.id.valid:
-            self._file.close()
+        self._writer.close()
 
     def add_label(
         self,
@@ -252,27 +229,21 @@ class EquilibriumWriter:
             A bad label, or one written before.
         """
         check_name("label", label)
-        if label in self._root:
+        if label in self._labels:
             raise ValueError(f"label: {label!r} is written twice")
-        group = self._root.create_group(label, track_order=True)
-        group.attrs["model_name"] = model_name
-        group.attrs["model_text"] = model_text
-        group.attrs["overrides"] = json.dumps(dict(overrides or {}))
+        self._writer.add_label(label, model_name, model_text, json.dumps(dict(overrides or {})))
+        self._labels.add(label)
 
-    def _posture_group(self, label: str, posture: Posture, mode: str) -> h5py.Group:
-        if label not in self._root:
-            self.add_label(label)
+    def _claim(self, label: str, posture: Posture) -> None:
+        """Check the names of a posture about to be written under ``label``."""
+        check_name("label", label)
         name = check_name("posture", posture.name)
-        if name in self._root[label]:
+        if (label, name) in self._postures:
             raise ValueError(
                 f"{label}/{name}: posture written twice (give postures distinct names)"
             )
-        group = self._root[label].create_group(name, track_order=True)
-        group.attrs["label"] = label
-        group.attrs["mode"] = mode
-        for key, value in _posture_attrs(posture).items():
-            group.attrs[key] = value
-        return group
+        if label not in self._labels:
+            self.add_label(label)
 
     def add(self, label: str, result: EquilibriumResult | StoredEquilibrium) -> None:
         """Write one solved posture under ``/equilibrium/<label>/<posture name>``.
@@ -292,44 +263,12 @@ class EquilibriumWriter:
         ------
         ValueError
             The posture was written before under this label, or a bad name.
+        msk.InvalidArgument
+            Tables or geometry of mismatched sizes (nothing is written).
         """
-        import numpy as np
-
-        group = self._posture_group(label, result.posture, result.mode)
-        group.attrs["effort"] = float(result.effort)
-        levels = result.levels.copy()
-        levels.index.name = "level"
-        _write_table(group, "levels", levels, LEVEL_UNITS)
-        _write_table(group, "muscles", result.muscles, MUSCLE_UNITS)
-        groups = result.groups.copy()
-        groups.index.name = "group"
-        _write_table(group, "groups", groups, GROUP_UNITS)
-        ligaments = result.ligaments.copy()
-        ligaments.index.name = "level"
-        _write_table(group, "ligaments", ligaments, "N")
-
-        geometry = result.geometry
-        group.attrs["stature_m"] = float(geometry.stature_m)
-        write_strings(group, "joint", result.joint_angles_deg)
-        group.create_dataset(
-            "joint_angle_deg", data=np.array(list(result.joint_angles_deg.values()), dtype=float)
-        ).attrs["units"] = "deg"
-        write_strings(group, "body", geometry.body_names)
-        write_strings(group, "segment_body", geometry.segment_bodies)
-        for name in ("joint_origin", "body_position", "body_rotation", "gravity"):
-            dataset = group.create_dataset(name, data=getattr(geometry, name))
-            dataset.attrs["units"] = GEOMETRY_UNITS[name]
-        counts = [len(p) for p in geometry.muscle_path]
-        flat = np.concatenate(geometry.muscle_path) if geometry.muscle_path else np.zeros((0, 3))
-        group.create_dataset("muscle_path", data=flat).attrs["units"] = "m"
-        group.create_dataset(
-            "muscle_path_offsets", data=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        )
-        loads = group.create_group("loads", track_order=True)
-        write_strings(loads, "body", geometry.load_body)
-        loads.create_dataset("point", data=geometry.load_point).attrs["units"] = "m"
-        loads.create_dataset("force", data=geometry.load_force).attrs["units"] = "N"
-        self._file.flush()
+        self._claim(label, result.posture)
+        self._writer.add(_record(label, result))
+        self._postures.add((label, result.posture.name))
 
     def add_error(self, label: str, posture: Posture, mode: str, message: str) -> None:
         """Record a posture that failed (the muscles cannot hold it, or the core refused one of
@@ -355,9 +294,15 @@ class EquilibriumWriter:
         ValueError
             The posture was written before under this label, or a bad name.
         """
-        group = self._posture_group(label, posture, mode)
-        group.attrs["error"] = str(message)
-        self._file.flush()
+        self._claim(label, posture)
+        record = {
+            "label": label,
+            "mode": mode,
+            "posture": _posture_record(posture),
+            "error": str(message) or "(no message)",
+        }
+        self._writer.add(record)
+        self._postures.add((label, posture.name))
 
 
 def save(
@@ -388,6 +333,10 @@ def save(
     ------
     ValueError
         A key is not a (label, posture name) pair matching its result, or a name contains '/'.
+    msk.IoError
+        The file cannot be written.
+    ImportError
+        The compiled core is not available.
     """
     items = list(results.items())
     for key, result in items:
@@ -478,32 +427,64 @@ class StoredEquilibrium(SpinePicture):
         )
 
 
-def _open_equilibrium_file(path: str | os.PathLike[str]) -> h5py.File:
-    """Open an equilibrium file for reading, or raise naming what is wrong."""
-    import h5py
+# --- reading: the core, or h5py without it ----------------------------------------------------
 
-    path = Path(path)
+
+def _read(path: Path) -> dict[str, Any]:
+    """The whole content of an equilibrium file, as the core's ``load_equilibria`` returns it:
+    ``{msk_version, format_version, meta, labels, equilibria}``; read with h5py when the core
+    is not available."""
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such equilibrium file")
-    try:
-        handle = h5py.File(path, "r")
-    except OSError as error:
-        raise io_error(f"{path}: not a readable HDF5 file ({error})") from None
-    kind = plain(handle["meta"].attrs.get("kind", "")) if "meta" in handle else ""
-    version = int(plain(handle.attrs.get("format_version", 0)) or 0)
-    if kind != "equilibrium" or "equilibrium" not in handle:
-        handle.close()
-        raise io_error(
-            f"{path}: expected an equilibrium file (/meta attribute kind = 'equilibrium' and a "
-            f"group /equilibrium), got kind = {kind!r}; episode files open with msk.Results.load"
+    core = _core_or_none()
+    if core is None:
+        return _read_with_h5py(path)
+    if not core.is_hdf5_file(os.fspath(path)):
+        raise io_error(f"{path}: not a readable HDF5 file")
+    data: dict[str, Any] = core.load_equilibria(os.fspath(path))
+    return data
+
+
+def _stored(data: Mapping[str, Any], path: Path) -> dict[tuple[str, str], StoredEquilibrium]:
+    """The solved postures of a file's content, keyed by (label, posture name)."""
+    labels = {label["name"]: label for label in data["labels"]}
+    out: dict[tuple[str, str], StoredEquilibrium] = {}
+    for record in data["equilibria"]:
+        if record["error"] is not None:
+            continue
+        posture = Posture(**record["posture"])
+        levels = frame_from_table(record["levels"])
+        levels.attrs["posture"] = posture.name
+        ligaments = frame_from_table(record["ligaments"])
+        ligaments.attrs["units"] = "N"
+        label = labels.get(record["label"], {})
+        out[(record["label"], posture.name)] = StoredEquilibrium(
+            label=record["label"],
+            posture=posture,
+            mode=record["mode"],
+            levels=levels,
+            muscles=frame_from_table(record["muscles"]),
+            groups=frame_from_table(record["groups"]),
+            ligaments=ligaments,
+            geometry=SpineGeometry.from_stored(record),
+            joint_angles_deg={
+                str(j): float(a) for j, a in zip(record["joint_names"], record["joint_angle_deg"])
+            },
+            effort=float(record["effort"]),
+            model_name=str(label.get("model_name", "")),
+            model_text=str(label.get("model_text", "")),
+            path=path,
         )
-    if version > EQUILIBRIUM_FORMAT_VERSION:
-        handle.close()
-        raise io_error(
-            f"{path}: format_version {version} is newer than this msk reads "
-            f"({EQUILIBRIUM_FORMAT_VERSION}); upgrade msk"
-        )
-    return handle
+    return out
+
+
+def _errors(data: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """The failed postures of a file's content: {(label, posture name): message}."""
+    return {
+        (record["label"], record["posture"]["name"]): str(record["error"])
+        for record in data["equilibria"]
+        if record["error"] is not None
+    }
 
 
 def is_equilibrium_file(path: str | os.PathLike[str]) -> bool:
@@ -524,6 +505,9 @@ def is_equilibrium_file(path: str | os.PathLike[str]) -> bool:
     ------
     Nothing
     """
+    core = _core_or_none()
+    if core is not None:
+        return bool(core.is_equilibrium_file(os.fspath(path)))
     import h5py
 
     try:
@@ -551,60 +535,15 @@ def read_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
     FileNotFoundError
         No such file.
     msk.IoError
-        Not an HDF5 file, not an equilibrium file, or a newer format (``OSError`` when the
-        compiled extension is not installed).
+        Not an HDF5 file, not an equilibrium file, a newer format, or a malformed one
+        (``OSError`` when the compiled extension is not installed).
     """
-    with _open_equilibrium_file(path) as f:
-        return {k: plain(v) for k, v in f["meta"].attrs.items()}
-
-
-def _read_stored(group: h5py.Group, label_group: h5py.Group, path: Path) -> StoredEquilibrium:
-    import numpy as np
-
-    attrs = group.attrs
-    posture = _posture_from_attrs(attrs)
-    levels = _read_table(group["levels"], "level")
-    levels.attrs["posture"] = posture.name
-    ligaments = _read_table(group["ligaments"], "level")
-    ligaments.attrs["units"] = "N"
-    offsets = np.asarray(group["muscle_path_offsets"][()], dtype=np.int64)
-    flat = np.asarray(group["muscle_path"][()], dtype=float).reshape(-1, 3)
-    loads = group["loads"]
-    geometry = SpineGeometry(
-        body_names=tuple(read_strings(group["body"])),
-        segment_bodies=tuple(read_strings(group["segment_body"])),
-        stature_m=float(plain(attrs.get("stature_m", 1.75))),
-        gravity=np.asarray(group["gravity"][()], dtype=float),
-        joint_origin=np.asarray(group["joint_origin"][()], dtype=float),
-        body_position=np.asarray(group["body_position"][()], dtype=float),
-        body_rotation=np.asarray(group["body_rotation"][()], dtype=float),
-        muscle_path=tuple(flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])),
-        load_body=tuple(read_strings(loads["body"])),
-        load_point=np.asarray(loads["point"][()], dtype=float).reshape(-1, 3),
-        load_force=np.asarray(loads["force"][()], dtype=float).reshape(-1, 3),
-    )
-    joints = read_strings(group["joint"])
-    angles = np.asarray(group["joint_angle_deg"][()], dtype=float)
-    return StoredEquilibrium(
-        label=str(plain(attrs.get("label", label_group.name.rsplit("/", 1)[-1]))),
-        posture=posture,
-        mode=str(plain(attrs.get("mode", ""))),
-        levels=levels,
-        muscles=_read_table(group["muscles"], "muscle"),
-        groups=_read_table(group["groups"], "group"),
-        ligaments=ligaments,
-        geometry=geometry,
-        joint_angles_deg={j: float(a) for j, a in zip(joints, angles)},
-        effort=float(plain(attrs.get("effort", float("nan")))),
-        model_name=str(plain(label_group.attrs.get("model_name", ""))),
-        model_text=str(plain(label_group.attrs.get("model_text", ""))),
-        path=path,
-    )
+    return dict(_read(Path(path))["meta"])
 
 
 def load(path: str | os.PathLike[str]) -> dict[tuple[str, str], StoredEquilibrium]:
     """Read the solved postures of an equilibrium file (``msk run`` on an equilibrium run
-    file, or :func:`save`), with h5py alone.
+    file, or :func:`save`), with the core's reader (h5py alone without the core).
 
     Parameters
     ----------
@@ -622,18 +561,11 @@ def load(path: str | os.PathLike[str]) -> dict[tuple[str, str], StoredEquilibriu
     FileNotFoundError
         No such file.
     msk.IoError
-        Not an HDF5 file, not an equilibrium file, or a newer format (``OSError`` when the
-        compiled extension is not installed).
+        Not an HDF5 file, not an equilibrium file, a newer format, or a malformed one (the
+        message names the dataset; ``OSError`` when the compiled extension is not installed).
     """
     path = Path(path)
-    out: dict[tuple[str, str], StoredEquilibrium] = {}
-    with _open_equilibrium_file(path) as f:
-        for label, label_group in f["equilibrium"].items():
-            for name, group in label_group.items():
-                if "error" in group.attrs or "levels" not in group:
-                    continue
-                out[(label, name)] = _read_stored(group, label_group, path)
-    return out
+    return _stored(_read(path), path)
 
 
 def load_errors(path: str | os.PathLike[str]) -> dict[tuple[str, str], str]:
@@ -655,16 +587,10 @@ def load_errors(path: str | os.PathLike[str]) -> dict[tuple[str, str], str]:
     FileNotFoundError
         No such file.
     msk.IoError
-        Not an HDF5 file, not an equilibrium file, or a newer format (``OSError`` when the
-        compiled extension is not installed).
+        Not an HDF5 file, not an equilibrium file, a newer format, or a malformed one
+        (``OSError`` when the compiled extension is not installed).
     """
-    with _open_equilibrium_file(path) as f:
-        return {
-            (label, name): str(plain(group.attrs["error"]))
-            for label, label_group in f["equilibrium"].items()
-            for name, group in label_group.items()
-            if "error" in group.attrs
-        }
+    return _errors(_read(Path(path)))
 
 
 def load_table(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -688,13 +614,15 @@ def load_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     FileNotFoundError
         No such file.
     msk.IoError
-        Not an HDF5 file, not an equilibrium file, or a newer format (``OSError`` when the
-        compiled extension is not installed).
+        Not an HDF5 file, not an equilibrium file, a newer format, or a malformed one
+        (``OSError`` when the compiled extension is not installed).
     """
     import numpy as np
     import pandas as pd
 
-    stored = load(path)
+    path = Path(path)
+    data = _read(path)
+    stored = _stored(data, path)
     frames = []
     keys: list[list[str]] = [[], [], []]
     for (label, name), result in stored.items():
@@ -718,5 +646,145 @@ def load_table(path: str | os.PathLike[str]) -> pd.DataFrame:
             index=pd.MultiIndex.from_arrays([[], [], []], names=["label", "posture", "level"]),
         )
     table.attrs["units"] = dict(LEVEL_UNITS)
-    table.attrs["errors"] = [f"{lb}/{p}: {m}" for (lb, p), m in load_errors(path).items()]
+    table.attrs["errors"] = [f"{lb}/{p}: {m}" for (lb, p), m in _errors(data).items()]
     return table
+
+
+# --- the h5py reader, for machines without the core -------------------------------------------
+
+
+def _read_with_h5py(path: Path) -> dict[str, Any]:
+    """What the core's ``load_equilibria`` returns, read with h5py (same keys and types)."""
+    import h5py
+
+    try:
+        handle = h5py.File(path, "r")
+    except OSError as error:
+        raise io_error(f"{path}: not a readable HDF5 file ({error})") from None
+    with handle as f:
+        kind = plain(f["meta"].attrs.get("kind", "")) if "meta" in f else ""
+        version = int(plain(f.attrs.get("format_version", 0)) or 0)
+        if kind != "equilibrium" or "equilibrium" not in f:
+            raise io_error(
+                f"{path}: /meta@kind: expected an equilibrium file (/meta attribute kind = "
+                f'"equilibrium" and a group /equilibrium), got kind = "{kind}" (episode '
+                "results files open with msk.Results.load)"
+            )
+        if version > EQUILIBRIUM_FORMAT_VERSION:
+            raise io_error(
+                f"{path}: /@format_version: expected at most {EQUILIBRIUM_FORMAT_VERSION}, got "
+                f"{version} (written by a newer msk: upgrade msk)"
+            )
+        labels: list[dict[str, Any]] = []
+        equilibria: list[dict[str, Any]] = []
+        for label, label_group in f["equilibrium"].items():
+            attrs = label_group.attrs
+            labels.append(
+                {
+                    "name": label,
+                    "model_name": str(plain(attrs.get("model_name", ""))),
+                    "model_text": str(plain(attrs.get("model_text", ""))),
+                    "overrides_json": str(plain(attrs.get("overrides", "{}"))),
+                }
+            )
+            for name, group in label_group.items():
+                if "error" in group.attrs or "levels" in group:
+                    equilibria.append(_record_with_h5py(group, label, name))
+        return {
+            "msk_version": str(plain(f.attrs.get("msk_version", ""))),
+            "format_version": version,
+            "meta": {k: _attribute(v) for k, v in f["meta"].attrs.items()},
+            "labels": labels,
+            "equilibria": equilibria,
+        }
+
+
+def _attribute(value: Any) -> Any:
+    """An attribute as the core reads it: strings, ints (booleans as 0/1) and floats."""
+    value = plain(value)
+    return int(value) if isinstance(value, bool) else value
+
+
+def _posture_with_h5py(attrs: Any, name: str) -> dict[str, Any]:
+    """The posture fields of a posture group, as the core reads them (absent ones: defaults;
+    the name: the group's)."""
+    record = _posture_record(Posture(name=name))
+    for field in dataclasses.fields(Posture):
+        if field.name not in attrs:
+            continue
+        value = plain(attrs[field.name])
+        if field.name == "level_flexion_deg":
+            value = {str(k): float(v) for k, v in json.loads(value or "{}").items()}
+        elif field.name == "supported":
+            value = bool(value)
+        elif field.name in ("name", "orientation", "source"):
+            value = str(value)
+        else:
+            value = float(value)
+        record[field.name] = value
+    return record
+
+
+def _table_with_h5py(group: h5py.Group, index_name: str) -> dict[str, Any]:
+    """A table group as the core reads it: {index_name, index, columns [(name, units, values)]}."""
+    import numpy as np
+
+    columns = []
+    for name, dataset in group.items():
+        if name == index_name:
+            continue
+        units = str(plain(dataset.attrs.get("units", "")))
+        if dataset.dtype.kind in ("S", "O", "U"):
+            values: Any = read_strings(dataset)
+        elif dataset.dtype.kind == "b":
+            values = np.asarray(dataset[()], dtype=bool)
+        elif dataset.dtype.kind in ("i", "u"):
+            values = np.asarray(dataset[()], dtype=np.int64)
+        else:
+            values = np.asarray(dataset[()], dtype=float)
+        columns.append((name, units, values))
+    return {"index_name": index_name, "index": read_strings(group[index_name]), "columns": columns}
+
+
+def _record_with_h5py(group: h5py.Group, label: str, name: str) -> dict[str, Any]:
+    """One posture group as the core reads it."""
+    import numpy as np
+
+    attrs = group.attrs
+    record: dict[str, Any] = {
+        "label": str(plain(attrs.get("label", label))),
+        "mode": str(plain(attrs.get("mode", ""))),
+        "posture": _posture_with_h5py(attrs, name),
+        "error": (str(plain(attrs["error"])) or "(no message)") if "error" in attrs else None,
+    }
+    if record["error"] is not None:
+        return record
+
+    def points(dataset: Any) -> np.ndarray:
+        return np.asarray(dataset[()], dtype=float).reshape(-1, 3)
+
+    offsets = np.asarray(group["muscle_path_offsets"][()], dtype=np.int64)
+    flat = points(group["muscle_path"])
+    record.update(
+        {
+            "effort": float(plain(attrs.get("effort", float("nan")))),
+            "stature_m": float(plain(attrs.get("stature_m", 1.75))),
+            "levels": _table_with_h5py(group["levels"], "level"),
+            "muscles": _table_with_h5py(group["muscles"], "muscle"),
+            "groups": _table_with_h5py(group["groups"], "group"),
+            "ligaments": _table_with_h5py(group["ligaments"], "level"),
+            "joint_names": read_strings(group["joint"]),
+            "joint_angle_deg": np.asarray(group["joint_angle_deg"][()], dtype=float),
+            "body_names": read_strings(group["body"]),
+            "segment_bodies": read_strings(group["segment_body"]),
+            "joint_origin": points(group["joint_origin"]),
+            "body_position": points(group["body_position"]),
+            "body_rotation": np.asarray(group["body_rotation"][()], dtype=float).reshape(-1, 3, 3),
+            "muscle_path": [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])],
+            "load_body": read_strings(group["loads/body"]),
+            "load_point": points(group["loads/point"]),
+            "load_force": points(group["loads/force"]),
+            "gravity": np.asarray(group["gravity"][()], dtype=float).reshape(3),
+        }
+    )
+    return record

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from msk._api import Model, as_model
 from msk._parallel import run_tasks
 from msk._runtime import require_core
-from msk.spine.equilibria import LEVEL_UNITS, EquilibriumResult, equilibrium
+from msk.spine.equilibria import LEVEL_FLAGS, LEVEL_UNITS, EquilibriumResult, equilibrium
 from msk.spine.postures import Posture, as_posture
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ def sweep(
 
     levels = list(base.segment_names)
     groups = list(base.groups)
-    numeric = [c for c, u in LEVEL_UNITS.items() if c not in ("region", "stenosis")]
+    numeric = [c for c in LEVEL_UNITS if c != "region" and c not in LEVEL_FLAGS]
     shape_levels = [len(c) for c in (grid[k] for k in keys)] + [len(ps), len(levels)]
     shape_groups = [len(c) for c in (grid[k] for k in keys)] + [len(ps)]
     data = {c: np.full(shape_levels, np.nan) for c in numeric}

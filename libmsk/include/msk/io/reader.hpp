@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "msk/io/attributes.hpp"
 #include "msk/io/recorder.hpp"
 
 namespace msk::io {
@@ -30,21 +31,27 @@ struct ResultsData {
   std::map<std::string, std::string> meta_strings;  ///< /meta string attributes
   std::map<std::string, double> meta_numbers;  ///< /meta numeric attributes (integers converted:
                                                ///< exact up to 2^53)
-  std::vector<double> event_times;             ///< /events/time [s], size m
-  std::vector<std::string> event_labels;       ///< /events/label, size m
+  /// /meta as stored: every attribute with its type (integers exact), in the file's order.
+  Attributes meta;
+  std::string msk_version;                ///< /@msk_version, the msk that wrote the file ("")
+  std::vector<double> event_times;        ///< /events/time [s], size m
+  std::vector<std::string> event_labels;  ///< /events/label, size m
   /// /state/* (optional; e.g. "final", the state an episode ended in), by name.
   std::map<std::string, StoredState> states;
+  /// /stats attributes (optional: the integrator's statistics, as msk.Results.save writes them).
+  Attributes stats;
 };
 
-/// Reads a results file written by Recorder (or by any tool following the format).
-/// Channel `units` attributes are required; a missing `description` reads as "". Fixed-length
-/// and variable-length strings are both accepted.
+/// Reads a results file written by Recorder, by msk.Results.save (or by any tool following the
+/// format). Channel `units` attributes are required; a missing `description` reads as "", a
+/// missing /events group as no events. Fixed-length and variable-length strings are both
+/// accepted; a boolean attribute (as h5py writes numpy booleans) reads as the integer 0 or 1.
 /// @param path  the .h5 file
 /// @throws IoError naming the file, and the dataset or attribute at fault, if the file is missing,
 ///         is not HDF5, is not "msk-results" version 1, or is malformed: missing /time, /meta,
-///         /channels or /events datasets, a dataset that is not a 1-D floating-point (or string,
-///         for labels) array, a channel whose length differs from /time's, a /meta attribute
-///         that is not a scalar string or number...
+///         /channels, or an /events group without both its datasets, a dataset that is not a 1-D
+///         floating-point (or string, for labels) array, a channel whose length differs from
+///         /time's, a /meta attribute that is not a scalar string or number...
 ResultsData load_results(const std::string& path);
 
 }  // namespace msk::io

@@ -13,8 +13,9 @@
 // simulation, so any number of simulations share it.
 //
 // The right-hand side runs the laws in stage order (LawStage): after the geometry, every law
-// publishes what its states imply (publish), then the stages run in order, interleaved with the
-// core's own steps (muscle-tendon mechanics, excitation, joint loads, dynamics); see rhs.hpp.
+// publishes what its states imply (publish, in stage order), then the stages run in order,
+// interleaved with the core's own steps (muscle-tendon mechanics, excitation, joint loads,
+// dynamics); see rhs.hpp.
 #pragma once
 
 #include <cmath>
@@ -37,8 +38,13 @@ enum class LawDomain {
   Segment,  ///< one entity per spinal level
 };
 
-/// When a law's evaluate() runs within one right-hand-side evaluation (in this order).
+/// When a law's evaluate() runs within one right-hand-side evaluation (in this order, except
+/// Series, whose publish() comes first and whose evaluate() follows the mechanics).
 enum class LawStage {
+  /// Series elastic tissue beside the tendon law (tendon creep): publishes an extra series length
+  /// before the tendon law publishes the fibre length; evaluate() runs after the mechanics, since
+  /// its rate needs the tendon force.
+  Series,
   Mechanics,   ///< muscle-tendon force (tendon laws); before it, every law's publish()
   Tissue,      ///< rates of passive tissue states that need the fibre velocity
   Modulation,  ///< modulators of the reflex: depression, inhibition (gain and threshold ports)

@@ -112,10 +112,20 @@ struct CoreChannel {
     SegmentDiscHeight,
     SegmentForamenHeight,
     SegmentMoment,
-    SegmentHydration
+    SegmentHydration,
+    SegmentPosteriorDiscHeight,
+    SegmentDiscShear,
+    SegmentFacetShear,
+    SegmentForamenWidth,
+    SegmentForamenArea,
+    SegmentNerveRootRisk,
+    SegmentDegeneration,
+    RegionAngle,
+    RegionResistingTorque,
+    RegionExaminerTorque
   };
   Kind kind;
-  int entity = 0;  ///< coordinate, muscle, pair or segment index
+  int entity = 0;  ///< coordinate, muscle, pair, segment or region index
   int sub = 0;     ///< coordinate of a per-coordinate muscle channel
   int index = 0;   ///< position in the recorded row
 };
@@ -184,6 +194,11 @@ struct ModelStructure {
   std::vector<int> body_segment;
   std::vector<std::string> segment_region;
   std::vector<double> segment_rhythm;
+  /// Spinal regions (the levels' `region:`), in order of first appearance: the coordinates of
+  /// their levels and the levels' rhythm normalised to sum 1 (equal shares without a rhythm).
+  std::vector<std::string> region_names;
+  std::vector<std::vector<int>> region_dofs;
+  std::vector<std::vector<double>> region_weights;
 
   PostureMap posture;
   SubjectSpec subject;
@@ -325,6 +340,13 @@ class Model {
   const std::vector<int>& body_segment() const { return s_->body_segment; }
   const std::vector<std::string>& segment_region() const { return s_->segment_region; }
   const std::vector<double>& segment_rhythm() const { return s_->segment_rhythm; }
+  /// Spinal regions: names, the coordinates of their levels and their shares of the region's
+  /// motion (the levels' rhythm, summing to 1). An examiner moves a region by these shares
+  /// (sim/protocol.hpp); the region's angle is the sum of its coordinates.
+  const std::vector<std::string>& region_names() const { return s_->region_names; }
+  const std::vector<std::vector<int>>& region_dofs() const { return s_->region_dofs; }
+  const std::vector<std::vector<double>>& region_weights() const { return s_->region_weights; }
+  int find_region(const std::string& name) const;  ///< -1 when absent
 
   const PostureMap& posture() const { return s_->posture; }
   /// Whom the model stands for (after scaling: mass and height are the person's).

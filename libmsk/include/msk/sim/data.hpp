@@ -4,6 +4,7 @@
 // compute_* functions only write into it, so a simulation allocates nothing per step.
 #pragma once
 
+#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <vector>
 
@@ -59,8 +60,14 @@ struct Data {
   // said otherwise; the right-hand side resets them before every evaluation.
   Eigen::VectorXd voluntary_excitation;  ///< [1] from the protocol (core)
   Eigen::VectorXd activation;            ///< a [1] (activation law, publish)
-  Eigen::VectorXd fibre_length;          ///< fibre length before the mechanics [m] (tendon law)
-  Eigen::VectorXd parallel_force;        ///< passive tissue force beside the fibre [N] (tissue)
+  /// Extra length of the series elastic tissue (tendon and aponeurosis creep) [m], taken off the
+  /// path before the tendon law (series laws, publish; 0 without them).
+  Eigen::VectorXd series_elongation;
+  Eigen::VectorXd fibre_length;    ///< fibre length before the mechanics [m] (tendon law)
+  Eigen::VectorXd parallel_force;  ///< passive tissue force beside the fibre [N] (tissue)
+  /// Stretch tolerance: the torque the person tolerates in a stretch of this muscle, over the
+  /// examiner's baseline barrier torque [1] (tolerance law, publish; 1 without it).
+  Eigen::VectorXd stretch_tolerance;
   /// Reference fibre length the tone threshold lambda is set from [L_opt] (set before a run:
   /// the rigid-tendon fibre length at the model's default coordinates).
   Eigen::VectorXd reflex_reference_length;
@@ -86,8 +93,38 @@ struct Data {
   Eigen::MatrixXd mass_matrix;       ///< [kg m^2], n_dofs x n_dofs
   Eigen::VectorXd bias;              ///< Coriolis, centrifugal and gravity terms [N m]
   Eigen::VectorXd qdd;               ///< [rad/s^2]
+  std::vector<char> constrained;     ///< per dof: driven or held by the examiner (1) or free (0)
   Eigen::VectorXd xdot;              ///< state derivative, size n_states
   Eigen::VectorXd tau;               ///< generalised forces [N m], size n_dofs
+  Eigen::VectorXd qd;                ///< coordinate speeds it was called with [rad/s], n_dofs
+
+  // Scratch space, sized by make_data so that the functions above allocate nothing per call.
+  // Contents are meaningless between calls.
+  struct Workspace {
+    /// compute_bias and compute_joint_reactions, per body (ground frame): angular velocity and
+    /// acceleration, joint-centre position and acceleration, centre of mass and its acceleration,
+    /// force and moment of the backward pass.
+    std::vector<Eigen::Vector3d> omega, alpha, ref, acc_ref, com, acc_com, force, moment;
+    std::vector<Eigen::Vector3d> sub_force, sub_moment;
+    Eigen::Matrix3Xd jac_linear, jac_angular;  ///< compute_mass_matrix: 3 x n_dofs
+    Eigen::VectorXd zero_dofs;                 ///< zeros, size n_dofs
+    Eigen::LDLT<Eigen::MatrixXd> mass_ldlt;    ///< factor of the mass matrix, n_dofs square
+    /// With one coordinate driven by the examiner: the other coordinates, their mass matrix
+    /// (n_dofs - 1 square), its factor, and their generalised force, then accelerations.
+    std::vector<int> free_dofs;
+    Eigen::MatrixXd mass_free;
+    Eigen::LDLT<Eigen::MatrixXd> free_ldlt;
+    Eigen::VectorXd rhs_free;
+    /// Where each LawStage starts in Model::law_order (which is sorted by stage), and its end:
+    /// size 1 + the number of stages.
+    std::vector<int> stage_begin;
+    /// For a straight path piece from a point of body a to a point of body b (-1: ground): the
+    /// revolute joints j that move exactly one of the two, in decreasing j, and whether that one
+    /// is b. Pair (a, b) is entry (a + 1) (n_bodies + 1) + b + 1 of crossing_begin, its joints
+    /// crossing_joint[crossing_begin[pair] .. crossing_begin[pair + 1]).
+    std::vector<int> crossing_begin, crossing_joint;
+    std::vector<char> crossing_moves_b;
+  } work;
 };
 
 /// A workspace sized for the model.

@@ -60,7 +60,10 @@ struct EpisodeStats {
   std::size_t steps = 0;           ///< accepted steps
   std::size_t rhs_calls = 0;       ///< right-hand-side evaluations (Jacobian columns included)
   std::size_t jacobian_calls = 0;  ///< Jacobian evaluations (stiff stepper)
-  double wall_time_s = 0.0;        ///< [s]
+  /// Steps retried shorter because a trial stage left the states' domain (e.g. a fibre length
+  /// below zero at a loose tolerance).
+  std::size_t retries = 0;
+  double wall_time_s = 0.0;  ///< [s]
   std::string stepper;
 };
 
@@ -70,7 +73,13 @@ struct EpisodeResult {
   std::vector<ChannelSpec> channels;
   std::vector<double> values;       ///< row-major (n_times, n_channels)
   std::vector<double> event_times;  ///< [s]
+  /// Labels: phase labels (pir_start, pir_cycle_start:<k>), barrier:<joint or region>,
+  /// barrier_exceeded:<joint or region> (a stretch that starts past its barrier; also a warning),
+  /// range_limit:<...>, stretch_timeout:<...>, event:<name>.
   std::vector<std::string> event_labels;
+  /// What the run noticed and went on with, each "t = <time> s: <message>" (e.g. a stretch that
+  /// starts past its barrier). Library code never prints: the caller decides.
+  std::vector<std::string> warnings;
   EpisodeStats stats;
   State final_state;                     ///< the state the episode ended in
   std::vector<std::string> state_names;  ///< names of final_state.x (Model::layout().names)
@@ -81,13 +90,23 @@ struct EpisodeResult {
   std::vector<double> channel(const std::string& name) const;
 };
 
+/// The recorded row at (t, x): every channel of model.channels(), in that order, as an episode
+/// records it, from the workspace that compute_derivatives (sim/rhs.hpp) filled at (t, x).
+/// @param x    state, size model.layout().n_states
+/// @param row  out: size model.channels().size()
+void compute_channels(const Model& model, Data& data, const Eigen::VectorXd& x, double t,
+                      double* row);
+
 /// Integrates the model through the protocol's phases from the protocol's initial posture at rest
 /// (or from options.initial_state). The state it ends in is result.final_state and, in the file,
 /// /state/final.
 /// Records every channel of model.channels at multiples of output_dt, at phase ends and at
 /// events, into the result and (if output_path is set) an HDF5 file flushed as it goes.
-/// @throws SimulationError (time, channel, law) on a non-finite state, a step-size failure or the
-///         step limit; the file keeps every row recorded before the fault.
+/// A trial stage that leaves the states' domain (a non-finite state, or a law that refuses its
+/// input, such as a negative fibre length) makes the step retry shorter; only when no step down to
+/// 1e-12 of the time helps does the run stop.
+/// @throws SimulationError (time, channel, law) on a non-finite state, a state a law refuses, a
+///         step-size failure or the step limit; the file keeps every row recorded before the fault.
 /// @throws ModelError for a protocol that names unknown joints or muscles
 /// @throws Error "cancelled" when the progress callback returns false
 EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,

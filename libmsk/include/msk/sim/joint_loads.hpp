@@ -48,7 +48,8 @@ void compute_joint_reactions(const Model& model, const Eigen::Vector3d& gravity,
 
 /// Loads of every spinal level from the joint reactions: the level's flexion angle, compression
 /// along the disc axis (the disc axis turns with half the level's angle), anterior shear, and the
-/// disc/facet/ligament balance of spine::compute_segment. Needs compute_joint_reactions.
+/// disc/facet/ligament balance, shear shares and foramen of spine::compute_segment. Needs
+/// compute_joint_reactions.
 /// @param hydration  disc fluid content per segment [1], size n_segments
 /// Fills data.segment, segment_shear and segment_disc_axis.
 void compute_segment_loads(const Model& model, const Eigen::VectorXd& hydration, Data& data);

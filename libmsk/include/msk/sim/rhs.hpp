@@ -8,7 +8,7 @@
 //      the excitation; activation;
 //   4. joint moments, joint reactions and the spinal levels' loads; the segment-stage laws
 //      (disc fluid);
-//   5. rigid-body dynamics with the examiner's driven coordinate (if any).
+//   5. rigid-body dynamics with the coordinates the examiner drives or holds (if any).
 // See law/law.hpp and docs/guide/extending.md for what each stage may read and write.
 #pragma once
 
@@ -24,7 +24,7 @@ namespace msk {
 struct Drive {
   const Phase* phase = nullptr;  ///< nullptr: everything free, no voluntary drive
   double phase_start = 0.0;      ///< [s]
-  double speed = 0.0;            ///< signed speed of the driven coordinate [rad/s]
+  double speed = 0.0;            ///< signed speed of the phase's angle [rad/s] (see Phase::driven)
   double direction = 1.0;        ///< direction of the last stretch (+1/-1), for resisting torque
 };
 

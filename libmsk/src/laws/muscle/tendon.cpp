@@ -55,7 +55,9 @@ void RigidTendon::publish(LawContext& c) const {
   for (int k = 0; k < n_entities(); ++k) {
     const int i = entity(k);
     const auto& p = params[static_cast<std::size_t>(i)];
-    c.data.fibre_length[i] = std::hypot(std::max(c.data.mtu_length[i] - p.tendon_slack_length, 0.0),
+    // The series laws' creep lengthens the tendon: the fibre gets the rest of the path.
+    const double path = c.data.mtu_length[i] - c.data.series_elongation[i];
+    c.data.fibre_length[i] = std::hypot(std::max(path - p.tendon_slack_length, 0.0),
                                         p.optimal_fibre_length * std::sin(p.pennation_at_optimal));
   }
 }
@@ -68,7 +70,8 @@ void RigidTendon::evaluate(LawContext& c) const {
     const auto& p = params[static_cast<std::size_t>(i)];
     const double extra = tension_only(p, d.parallel_force[i], d.fibre_length[i]);
     muscle::MuscleTendonState& mt = d.mtu[static_cast<std::size_t>(i)];
-    muscle::compute_rigid_tendon(p, d.mtu_length[i], d.mtu_velocity[i], d.activation[i], mt, extra);
+    muscle::compute_rigid_tendon(p, d.mtu_length[i] - d.series_elongation[i], d.mtu_velocity[i],
+                                 d.activation[i], mt, extra);
     d.passive_force[i] = mt.passive_fibre_force + extra;
     d.muscle_force[i] = mt.tendon_force;
   }
@@ -90,7 +93,8 @@ void CompliantTendon::initial_state(const LawContext& c, double* x) const {
   for (int k = 0; k < n_entities(); ++k) {
     const int i = entity(k);
     x[state_index(k, 0)] = muscle::equilibrium_fibre_length(
-        params[static_cast<std::size_t>(i)], c.data.mtu_length[i], c.data.activation[i]);
+        params[static_cast<std::size_t>(i)], c.data.mtu_length[i] - c.data.series_elongation[i],
+        c.data.activation[i]);
   }
 }
 
@@ -108,8 +112,9 @@ void CompliantTendon::evaluate(LawContext& c) const {
     const double lf = c.x[state_index(k, 0)];
     const double extra = tension_only(p, d.parallel_force[i], lf);
     muscle::MuscleTendonState& mt = d.mtu[static_cast<std::size_t>(i)];
-    c.xdot[state_index(k, 0)] = muscle::compute_compliant_tendon(
-        p, d.mtu_length[i], d.mtu_velocity[i], d.activation[i], lf, mt, extra);
+    c.xdot[state_index(k, 0)] =
+        muscle::compute_compliant_tendon(p, d.mtu_length[i] - d.series_elongation[i],
+                                         d.mtu_velocity[i], d.activation[i], lf, mt, extra);
     d.passive_force[i] = mt.passive_fibre_force + extra;
     d.muscle_force[i] = mt.tendon_force;
   }

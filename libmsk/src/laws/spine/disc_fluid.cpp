@@ -8,13 +8,11 @@
 
 namespace msk::laws {
 
-double disc_hydration_rate(const DiscFluidParams& p, const spine::DiscParams& disc,
-                           double disc_force, double hydration) {
-  // Outflow while the mechanical pressure exceeds the osmotic pressure pi = pi_0 H^-n.
+double disc_hydration_rate(const DiscFluidParams& p, double pressure, double hydration) {
+  // Outflow while the disc's pressure exceeds the osmotic pressure pi = pi_0 H^-n.
   const double h = std::max(hydration, 1e-3);
-  const double mechanical = disc_force > 0.0 ? disc.pressure_factor * disc_force / disc.area : 0.0;
   const double osmotic = p.osmotic_pressure * std::pow(h, -p.osmotic_exponent);
-  const double net = mechanical - osmotic;
+  const double net = pressure - osmotic;
   const double rate = -net / (p.fluid_time_constant * p.osmotic_pressure);
   if (net > 0.0) return rate;
   // Inflow fills the disc up to its full content and no further (the annulus and endplates hold
@@ -48,7 +46,9 @@ const LawInfo& DiscFluidOsmotic::info() const {
     x.domain = LawDomain::Segment;
     x.stage = LawStage::Segment;
     x.summary = "disc fluid loss under load and recovery below the osmotic pressure";
-    x.equation = "dH/dt = -(k_N F/A - pi_0 H^-n)/(R pi_0), inflow / f_r up to H = 1";
+    x.equation =
+        "dH/dt = -(p - pi_0 H^-n)/(R pi_0), p the intradiscal pressure; inflow / f_r up to "
+        "H = 1";
     x.citation = "Broberg 1993 (form); Urban & McMullin 1988; O'Connell et al. 2011";
     x.params = param_infos<DiscFluidParams>(fields());
     x.states = {{"hydration", "1", "disc fluid content (1 = fully hydrated)"}};
@@ -69,12 +69,11 @@ void DiscFluidOsmotic::publish(LawContext& c) const {
 }
 
 void DiscFluidOsmotic::evaluate(LawContext& c) const {
-  const auto& segments = c.model.segment_params();
   for (int k = 0; k < n_entities(); ++k) {
     const int s = entity(k);
     c.xdot[state_index(k, 0)] = disc_hydration_rate(
-        params_[static_cast<std::size_t>(k)], segments[static_cast<std::size_t>(s)].disc,
-        c.data.segment[static_cast<std::size_t>(s)].disc_force, c.x[state_index(k, 0)]);
+        params_[static_cast<std::size_t>(k)], c.data.segment[static_cast<std::size_t>(s)].pressure,
+        c.x[state_index(k, 0)]);
   }
 }
 

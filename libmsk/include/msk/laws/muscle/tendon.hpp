@@ -7,7 +7,8 @@
 // below zero. Rigid: the fibre length follows the path, l = sqrt((l_MT - L_s)^2 + h^2) with
 // h = L_opt sin(alpha_0). Compliant: the fibre length is a state whose rate balances fibre and
 // tendon force in the damped equilibrium of Millard et al. 2013 (J Biomech Eng 135:021005).
-// Ports: publish data.fibre_length; evaluate fills data.mtu, passive_force and muscle_force.
+// Ports: read data.series_elongation (tendon creep: taken off the path, i.e. a longer tendon slack
+// length); publish data.fibre_length; evaluate fills data.mtu, passive_force and muscle_force.
 // The unit's parameters (F0, L_opt, L_s, pennation, v_max, damping, curves) are the model's
 // muscle parameters (Model::muscle_params), not the law's.
 #pragma once

@@ -17,9 +17,9 @@
 namespace msk::laws {
 
 struct ViscoelasticityParams {
-  double gain_1 = 0.30;           ///< g_1 [1]
+  double gain_1 = 0.28;           ///< g_1 [1]
   double time_constant_1 = 8.0;   ///< tau_1 [s]
-  double gain_2 = 0.25;           ///< g_2 [1]
+  double gain_2 = 0.22;           ///< g_2 [1]
   double time_constant_2 = 80.0;  ///< tau_2 [s]
 };
 
