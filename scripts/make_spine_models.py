@@ -30,10 +30,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CHRISTOPHY = (
@@ -297,7 +300,8 @@ def lumbar_yaml() -> str:
     w("name: lumbar")
     w("description: >-")
     w(
-        "  Lumbar spine and hips, sagittal plane: the thighs (ground), the pelvis/sacrum on the hips,"
+        "  Lumbar spine and hips, sagittal plane: the thighs (ground), the pelvis/sacrum on the"
+        " hips,"
     )
     w("  L5 ... L1 on flexion joints (positive = flexion), the head, neck and thorax above L1, the")
     w("  shanks on the knees; levels L5-S1 ... L1-L2 with discs, facets and ligaments; 105 trunk")
@@ -317,7 +321,10 @@ def lumbar_yaml() -> str:
     w("  trunk_body: thorax")
     w("  seat_body: pelvis")
     seat = [SEAT_POINT[0], SEAT_POINT[1] + pelvis_origin[1], 0.0]
-    w(f"  seat_point: {vec(seat)}  # the ischial tuberosities (gait2392 hamstring origins, 2 cm lower)")
+    w(
+        f"  seat_point: {vec(seat)}  # the ischial tuberosities (gait2392 hamstring origins, 2 cm"
+        " lower)"
+    )
     w("  load_body: thorax")
     w("  shoulder: [-0.01, 0.37, 0.0]  # glenohumeral centres (Christophy/Mortensen torso frame)")
     w(f"  arm_mass: {fmt(FRACTION_ARMS * REFERENCE_MASS)}  # both arms, AMMR fractions")
@@ -551,6 +558,8 @@ def lumbar_yaml() -> str:
         )
         + "]"
     )
+
+    write_tone_profiles(w, LUMBAR_TONE_PROFILES)
 
     # Segments.
     w("segment_defaults:")
@@ -824,6 +833,60 @@ NECK_FACET_GAP = 5.0e-4  # [m] the 0.5 mm initial gap of FE models (0.2-1 mm; un
 # Muscle groups of the cervical model (Mortensen's groups, as anatomical groups), and the
 # flexors and extensors: Mortensen's "flexion" and "extension" ObjectGroups, the flexors with the
 # hyoid muscles (Mortensen 2018 adds them as neck flexors).
+# Tone profiles: the override `tone_profile: NAME` sets each group's tone preset and scales its
+# strength (docs/theory/neural.md, "Tone profiles"). Janda's crossed syndromes are clinical
+# descriptions (Janda 1987; Page, Frank & Lardner 2010, The Janda Approach); the measured
+# associations are weak (hip-extension range vs pelvic tilt r = -0.04 and lordosis r = -0.09,
+# Heino et al. 1990; pelvic inclination vs lordosis uncorrelated in asymptomatic adults, Youdas
+# et al. 1996). The strength factor 0.8 is an assumption.
+LUMBAR_TONE_PROFILES = {
+    "lower_crossed": {
+        "source": (
+            "Janda's lower crossed syndrome (Janda 1987; Page, Frank & Lardner 2010): tight hip "
+            "flexors and lumbar erector spinae, weak abdominals and gluteals; weak evidence "
+            "(Heino et al. 1990; Youdas et al. 1996); strength 0.8 is an assumption"
+        ),
+        "groups": {
+            "hip_flexors": {"tone": "hypertonic"},
+            "erector_spinae": {"tone": "hypertonic"},
+            "abdominals": {"tone": "hypotonic", "strength": 0.8},
+            "gluteals": {"tone": "hypotonic", "strength": 0.8},
+        },
+    },
+}
+
+NECK_TONE_PROFILES = {
+    "upper_crossed": {
+        "source": (
+            "Janda's upper crossed syndrome (Janda 1987; Page, Frank & Lardner 2010): tight upper "
+            "trapezius, levator scapulae, sternocleidomastoid and suboccipitals (pectorals not "
+            "modelled), weak deep neck flexors (Falla, Jull & Hodges 2004: less deep flexor "
+            "activity in neck pain); strength 0.8 is an assumption"
+        ),
+        "groups": {
+            "upper_trapezius": {"tone": "hypertonic"},
+            "levator_scapulae": {"tone": "hypertonic"},
+            "sternocleidomastoid": {"tone": "hypertonic"},
+            "suboccipitals": {"tone": "hypertonic"},
+            "longus_colli": {"tone": "hypotonic", "strength": 0.8},
+            "longus_capitis": {"tone": "hypotonic", "strength": 0.8},
+        },
+    },
+}
+
+
+def write_tone_profiles(w: Callable[[str], None], profiles: dict[str, Any]) -> None:
+    """The model file's ``tone_profiles`` section."""
+    w("tone_profiles:")
+    for name, profile in profiles.items():
+        w(f"  {name}:")
+        w(f"    source: {json.dumps(profile['source'])}")
+        w("    groups:")
+        for group, change in profile["groups"].items():
+            fields = ", ".join(f"{k}: {v}" for k, v in change.items())
+            w(f"      {group}: {{{fields}}}")
+
+
 NECK_GROUPS = {
     "sternocleidomastoid": ["sternocleidomastoid"],
     "scalenes": ["scalenes"],
@@ -1118,6 +1181,7 @@ def cervical_yaml() -> str:
     w("    joint: C4_C5")
     w(f"    agonists: [{', '.join(flexors)}]")
     w(f"    antagonists: [{', '.join(NECK_EXTENSION_GROUP)}]")
+    write_tone_profiles(w, NECK_TONE_PROFILES)
 
     # Segments.
     c1, c2, c3 = NECK_DISC_C1, NECK_DISC_C2, NECK_DISC_C3

@@ -158,6 +158,17 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r, PostureMode mod
   d["qp_iterations"] = r.qp_iterations;
   d["load_iterations"] = r.load_iterations;
   d["relax_iterations"] = r.relax_iterations;
+  d["mode"] = std::string(posture_mode_name(r.mode));
+  d["pelvic_tilt"] = r.pelvic_tilt;
+  d["trunk_inclination"] = r.trunk_inclination;
+  d["gaze_inclination"] = r.gaze_inclination;
+  py::dict regions;
+  for (const auto& [name, flexion] : r.region_flexion)
+    regions[py::str(name)] = flexion;
+  d["region_flexion"] = regions;
+  d["seat_force"] = vector(r.seat_force);
+  d["converged"] = r.converged;
+  d["warnings"] = r.warnings;
   // The tables and geometry as equilibrium files store them (make_stored_equilibrium).
   d["stored"] = equilibrium_dict(make_stored_equilibrium(m, r, "default", mode));
   return d;
@@ -185,6 +196,19 @@ void bind_spine(py::module_& m) {
                      "hands in front of the load reference level [m]; NaN: arms hang")
       .def_readwrite("hand_height", &Posture::hand_height, "[m]")
       .def_readwrite("hydration", &Posture::hydration, "disc fluid content [1]; NaN: model's")
+      .def_readwrite("support", &Posture::support,
+                     "'feet', 'seat' or 'bed'; '' from the orientation")
+      .def_readwrite("thigh_flexion", &Posture::thigh_flexion,
+                     "thighs' forward inclination from vertical [rad]; NaN: hip - pelvic tilt")
+      .def_readwrite("knee_flexion", &Posture::knee_flexion, "[rad]")
+      .def_readwrite("trunk_flexion", &Posture::trunk_flexion,
+                     "task: trunk's forward inclination in the world [rad]; NaN: nominal")
+      .def_readwrite("gaze_flexion", &Posture::gaze_flexion,
+                     "task: gaze body's forward inclination in the world [rad]; NaN: nominal")
+      .def_readwrite("instructed", &Posture::instructed,
+                     "the task instructs the spine's shape (posture preference)")
+      .def_readwrite("hold_duration", &Posture::hold_duration,
+                     "how long the posture is held [s] (tone habituation)")
       .def_readwrite("source", &Posture::source)
       .def("validate", [](const Posture& p) { validate(p); });
 
@@ -216,7 +240,7 @@ void bind_spine(py::module_& m) {
         }
         return result_dict(*model, r, o.mode);
       },
-      py::arg("model"), py::arg("posture"), py::arg("mode") = "rhythm",
+      py::arg("model"), py::arg("posture"), py::arg("mode") = "task",
       py::arg("posture_stiffness") = EquilibriumOptions{}.posture_stiffness,
       py::arg("reserve_tolerance") = EquilibriumOptions{}.reserve_tolerance,
       py::arg("reserve_fraction") = EquilibriumOptions{}.reserve_fraction,

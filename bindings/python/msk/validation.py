@@ -1098,7 +1098,12 @@ def _equilibrium_ratio(case: Mapping[str, Any]) -> _Outcome:
     published ratio with a relative tolerance, or against ``tolerance.min`` / ``max``."""
     metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
     model = _model(case)
-    value = _level_value(case, model, metric["posture"])
+    # ``posture_overrides``: the posture side with model overrides on top (e.g. a tone), the
+    # reference without them.
+    changed = (
+        _model(case, metric["posture_overrides"]) if metric.get("posture_overrides") else model
+    )
+    value = _level_value(case, changed, metric["posture"])
     reference = _level_value(case, model, metric["reference"])
     ratio = value / reference
     column = str(metric["column"])
@@ -1151,6 +1156,55 @@ def _equilibrium_value(case: Mapping[str, Any]) -> _Outcome:
     model = _model(case)
     value = _level_value(case, model, metric["posture"])
     return _value_outcome(case, value, str(metric["level"]))
+
+
+def _group_value(case: Mapping[str, Any], model: Model, spec: Mapping[str, Any]) -> float:
+    """One column of ``msk.equilibrium(...).groups`` for the case's group."""
+    from msk.spine import equilibrium
+
+    metric = case["metric"]
+    groups = equilibrium(model, _posture(spec), mode=str(metric.get("mode", "task"))).groups
+    return float(groups.loc[str(metric["group"]), str(metric["column"])])
+
+
+@_metric("equilibrium_group")
+def _equilibrium_group(case: Mapping[str, Any]) -> _Outcome:
+    """A muscle group's value (e.g. ``mean_activation``) in a posture, or its ratio to the value
+    in a ``reference`` posture (e.g. a flexion-relaxation ratio), against ``tolerance.min`` /
+    ``tolerance.max``; each posture may add its own model ``overrides`` in ``variants``."""
+    metric, tolerance = case["metric"], case["tolerance"]
+    base = _model(case)
+    parts, unmet, values = [], [], {}
+    for item in metric.get("variants") or [{"label": "", "overrides": {}}]:
+        model = _model(case, item["overrides"]) if item.get("overrides") else base
+        label = str(item.get("label", ""))
+        lo = float(item.get("min", tolerance.get("min", -math.inf)))
+        hi = float(item.get("max", tolerance.get("max", math.inf)))
+        value = _group_value(case, model, item.get("posture", metric["posture"]))
+        name = label or "value"
+        if "reference" in metric:
+            reference = _group_value(case, model, item.get("reference", metric["reference"]))
+            ratio = value / reference if reference > 0 else math.inf
+            values[f"{name}_value"], values[f"{name}_reference"] = value, reference
+            values[name] = ratio
+            shown = "inf" if math.isinf(ratio) else f"{ratio:.2f}"
+            parts.append(f"{label + ' ' if label else ''}{value:.4f} / {reference:.4f} = {shown}")
+            value = ratio
+        else:
+            values[name] = value
+            parts.append(f"{label + ' ' if label else ''}{value:.4f}")
+        parts[-1] += f" (accepted {lo:g} to {hi:g})"
+        if not (lo <= value <= hi):
+            unmet.append(name)
+    detail = f"{metric['column']} of {metric['group']}: " + ", ".join(parts) + "."
+    if unmet:
+        detail += " Not met: " + ", ".join(unmet) + "."
+    predicted = ", ".join(
+        f"{k} {'inf' if math.isinf(v) else format(v, '.3g')}"
+        for k, v in values.items()
+        if not k.endswith(("_value", "_reference"))
+    )
+    return _Outcome(predicted, _status(not unmet), detail, values)
 
 
 @_metric("level_value")

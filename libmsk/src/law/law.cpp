@@ -59,6 +59,10 @@ void Law::initial_state(const LawContext&, double*) const {}
 void Law::publish(LawContext&) const {}
 void Law::evaluate(LawContext&) const {}
 void Law::record(const LawContext&, double*) const {}
+double Law::rest_gain(const Model&, const Data&, int, double, double) const {
+  return 1.0;
+}
+
 double Law::rest_excitation(const Model&, const Data&, int, double) const {
   return 0.0;
 }

@@ -11,6 +11,7 @@
 #include "msk/laws/muscle/viscoelasticity.hpp"
 #include "msk/laws/neural/post_activation_depression.hpp"
 #include "msk/laws/neural/reciprocal_inhibition.hpp"
+#include "msk/laws/neural/habituation.hpp"
 #include "msk/laws/neural/stretch_depression.hpp"
 #include "msk/laws/neural/stretch_reflex.hpp"
 #include "msk/laws/neural/stretch_tolerance.hpp"
@@ -89,6 +90,7 @@ LawRegistry builtin_laws() {
   r.add<laws::TonicStretchReflex>();
   r.add<laws::PostActivationDepression>();
   r.add<laws::StretchReflexDepression>();
+  r.add<laws::PosturalHabituation>();
   r.add<laws::StretchTolerance>();
   r.add<laws::ReciprocalInhibition>();
   r.add<laws::DiscFluidOsmotic>();
@@ -98,6 +100,7 @@ LawRegistry builtin_laws() {
   r.set_default(LawDomain::Muscle, "tendon", "rigid_tendon");
   r.set_default(LawDomain::Muscle, "reflex", "tonic_stretch_reflex");
   r.set_default(LawDomain::Muscle, "depression", "post_activation_depression");
+  r.set_default(LawDomain::Muscle, "habituation", "postural_habituation");
   r.set_default(LawDomain::Muscle, "viscoelasticity", "qlv_viscoelasticity");
   r.set_default(LawDomain::Muscle, "thixotropy", "none");
   // The mechanisms of a stretching or PIR session (docs/theory/pir.md).

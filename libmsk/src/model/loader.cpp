@@ -690,6 +690,59 @@ SubjectSpec read_subject(const NodeReader& r) {
   return s;
 }
 
+/// The override `tone_profile: NAME` becomes the profile's per-muscle overrides (the model file's
+/// `tone_profiles.NAME.groups.GROUP: {tone: PRESET, strength: FACTOR}`: every member's tone, and
+/// its max_isometric_force times FACTOR), placed before the other overrides so that those refine
+/// it. "normal" is every model's profile of no change.
+YAML::Node expand_tone_profile(const YAML::Node& root, const YAML::Node& overrides) {
+  if (!overrides.IsMap() || !overrides["tone_profile"].IsDefined()) return overrides;
+  const YAML::Node given = overrides["tone_profile"];
+  const std::string name = given.IsScalar() ? given.Scalar() : "";
+  const YAML::Node profiles = root.IsMap() ? root["tone_profiles"] : YAML::Node();
+  std::string names = "normal";
+  if (profiles.IsDefined() && profiles.IsMap())
+    for (const auto& kv : profiles)
+      names += ", " + kv.first.as<std::string>();
+  YAML::Node out(YAML::NodeType::Map);
+  if (name != "normal") {
+    const YAML::Node profile =
+        profiles.IsDefined() && profiles.IsMap() ? profiles[name] : YAML::Node();
+    if (!profile.IsDefined() || !profile.IsMap() || !profile["groups"].IsMap())
+      throw ModelError("<overrides>", 0, "tone_profile",
+                       "a tone profile of the model (" + names + ")",
+                       given.IsScalar() ? "'" + name + "'" : "a " + describe(given));
+    const YAML::Node groups = root["groups"];
+    const YAML::Node muscles = root["muscles"];
+    for (const auto& entry : profile["groups"]) {
+      const std::string group = entry.first.as<std::string>();
+      const std::string where = "tone_profiles." + name + ".groups." + group;
+      const YAML::Node members =
+          groups.IsDefined() && groups.IsMap() ? groups[group] : YAML::Node();
+      if (!members.IsDefined() || !members.IsSequence())
+        throw ModelError("<model>", 0, where, "a muscle group of the model", "'" + group + "'");
+      for (const auto& member : members) {
+        const std::string muscle = member.as<std::string>();
+        if (entry.second["tone"].IsDefined())
+          out["muscles." + muscle + ".tone"] = entry.second["tone"];
+        if (entry.second["strength"].IsDefined()) {
+          const double factor = entry.second["strength"].as<double>();
+          if (!(factor > 0.0 && factor <= 2.0))
+            throw ModelError("<model>", 0, where + ".strength", "a factor in (0, 2]",
+                             entry.second["strength"].as<std::string>());
+          for (const auto& m : muscles) {
+            if (!m.IsMap() || m["name"].as<std::string>("") != muscle) continue;
+            out["muscles." + muscle + ".max_isometric_force"] =
+                m["max_isometric_force"].as<double>() * factor;
+          }
+        }
+      }
+    }
+  }
+  for (const auto& kv : overrides)
+    if (!(kv.first.IsScalar() && kv.first.Scalar() == "tone_profile")) out[kv.first] = kv.second;
+  return out;
+}
+
 /// Overrides addressed to a muscle group ("groups.NAME.FIELD...") become one override per member
 /// ("muscles.MEMBER.FIELD..."), in the order given; others pass through.
 YAML::Node expand_group_overrides(const YAML::Node& root, const YAML::Node& overrides) {
@@ -743,12 +796,13 @@ ModelSpec load_model_spec(const std::string& text, const std::string& file,
   YAML::Node root = detail::parse_yaml(text, file, limits);
   if (!overrides_json.empty()) {
     const YAML::Node overrides = detail::parse_yaml(overrides_json, "<overrides>", limits);
-    detail::apply_overrides(root, expand_group_overrides(root, overrides), file);
+    detail::apply_overrides(
+        root, expand_group_overrides(root, expand_tone_profile(root, overrides)), file);
   }
   const NodeReader r(root, file, "", limits);
   r.require_map({"name", "description", "gravity", "subject", "posture", "bodies", "wrap_surfaces",
                  "muscles", "groups", "pairs", "segment_defaults", "segments", "law_defaults",
-                 "warnings", "source", "references", "msk_format"});
+                 "tone_profiles", "warnings", "source", "references", "msk_format"});
   ModelSpec spec;
   spec.file = file;
   if (r.has("msk_format")) {

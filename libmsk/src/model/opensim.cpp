@@ -1103,7 +1103,7 @@ void Importer::convert_muscle(pugi::xml_node n) {
   // Imported muscles: no reflex, no viscoelastic branch, no thixotropy (OpenSim has none); a
   // tone override turns the reflex on.
   for (const char* role : {"reflex", "viscoelasticity", "thixotropy", "tendon_creep",
-                           "passive_creep", "stretch_depression", "tolerance"})
+                           "passive_creep", "stretch_depression", "tolerance", "habituation"})
     law_spec_of(m.laws, role).law = "none";
   LawSpec& activation = law_spec_of(m.laws, "activation");
   if (type == "Thelen2003Muscle") {

@@ -929,6 +929,9 @@ EpisodeResult simulate_episode(const Model& model, const Protocol& protocol,
   }
 
   Runner runner(model, options, result, recorder.get());
+  // Tone is referenced to the posture the episode starts in (the central command's lambda).
+  set_tone_reference(model, state.x.segment(model.layout().q_offset, model.n_dofs()),
+                     runner.data());
   System system{&model, &runner.data(), &runner.drive(), &runner.rhs_calls, &runner.scratch()};
   const auto start = std::chrono::steady_clock::now();
   try {

@@ -111,6 +111,9 @@ class Evaluator {
       rigid_[i].tendon = muscle::TendonModel::Rigid;  // isometric, tendon at slack length
     }
     v_.setZero(m.n_muscles());
+    for (int l = 0; l < m.n_laws(); ++l)
+      if (m.law_role(l) == "inhibition") inhibition_laws_.push_back(l);
+    no_state_.setZero(m.layout().n_states);
   }
 
   const std::vector<int>& balanced() const { return balanced_; }
@@ -122,10 +125,12 @@ class Evaluator {
     q_ = q;
     load_converged_ = false;
     qp_converged_ = true;
-    // 1. Tone floors: the steady reflex at this posture (it sets the kinematics too).
+    // 1. Tone floors: the steady reflex at this posture (it sets the kinematics too), less the
+    // reciprocal inhibition of the voluntary drive (updated with it below).
+    data_.reflex_inhibition.setZero();
     compute_rest_activation(m_, q, data_, floor_);
-    for (int i = 0; i < nm; ++i)
-      floor_[i] = std::min(floor_[i], 1.0);
+    tone_excitation_ = data_.excitation;
+    apply_inhibition();
     // 2. Geometry, the posture's loads, and the isometric force of each muscle: T = A a + P.
     compute_kinematics(m_, q, data_);
     compute_muscle_geometry(m_, Eigen::VectorXd::Zero(m_.n_dofs()), data_);
@@ -172,7 +177,6 @@ class Evaluator {
     for (int i = 0; i < nm; ++i) {
       h[i] = 2.0 * weight_[i];
       lower[i] = 0.0;
-      upper[i] = std::max(0.0, 1.0 - floor_[i]);
     }
     for (int j = 0; j < nb; ++j) {
       h[nm + j] = 2.0 * o_.reserve_weight;
@@ -182,28 +186,31 @@ class Evaluator {
     Eigen::MatrixXd e(nb, n);
     e.leftCols(nm) = (arm.array().colwise() * active_.array()).transpose();
     e.rightCols(nb).setIdentity();
-    const Eigen::VectorXd base = arm.transpose() * (active_.cwiseProduct(floor_) + passive_);
-    Eigen::VectorXd passive_moment = Eigen::VectorXd::Zero(nb), x0(n);
-    v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
+    Eigen::VectorXd passive_moment = Eigen::VectorXd::Zero(nb), x0(n), base(nb);
     load_iterations_ = 0;
     // Fixed point of the passive moments: the QP uses `used`, the muscle forces it finds give
     // `computed`; under-relaxed (omega halves whenever the gap grows) so that stiff facets and
-    // preloaded discs cannot make it oscillate.
+    // preloaded discs cannot make it oscillate. Reciprocal inhibition moves the tone floors with
+    // the voluntary drive, so the floors join the fixed point.
     Eigen::VectorXd used = Eigen::VectorXd::Zero(nb), computed = used;
-    double omega = 1.0, gap = std::numeric_limits<double>::infinity();
+    double omega = 1.0, gap = std::numeric_limits<double>::infinity(), floor_change = 0.0;
     for (int it = 0; it < o_.max_load_iterations; ++it) {
       load_iterations_ = it + 1;
       force_ = active_.cwiseProduct(floor_ + v_) + passive_;
       compute_passive(force_, computed);
       const double new_gap =
           it == 0 ? gap : (nb > 0 ? (computed - used).cwiseAbs().maxCoeff() : 0.0);
-      if (it > 0 && new_gap < load_tolerance) {
+      if (it > 0 && new_gap < load_tolerance && floor_change < 1e-9) {
         load_converged_ = true;
         break;
       }
       if (it > 1 && new_gap > gap) omega = std::max(0.05, 0.5 * omega);
       gap = new_gap;
       used = it == 0 ? computed : Eigen::VectorXd(omega * computed + (1.0 - omega) * used);
+      for (int i = 0; i < nm; ++i)
+        upper[i] = std::max(0.0, 1.0 - floor_[i]);
+      v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
+      base = arm.transpose() * (active_.cwiseProduct(floor_) + passive_);
       const Eigen::VectorXd b = needs_ - used - base;
       x0.head(nm) = v_;
       x0.tail(nb) = b - e.leftCols(nm) * v_;
@@ -218,6 +225,9 @@ class Evaluator {
       qp_converged_ = qp_converged_ && qp.converged;
       v_ = qp.x.head(nm);
       rho_ = qp.x.tail(nb);
+      const Eigen::VectorXd previous = floor_;
+      apply_inhibition();
+      floor_change = nm > 0 ? (floor_ - previous).cwiseAbs().maxCoeff() : 0.0;
     }
     force_ = active_.cwiseProduct(floor_ + v_) + passive_;
     compute_passive(force_, passive_moment);  // leaves the final segment loads in data_
@@ -232,6 +242,13 @@ class Evaluator {
       if (excess > 0.0) sum += excess * excess;
     }
     return sum;
+  }
+
+  /// Sets the tone's reference to the task's posture q0 (the central command's lambda) and the
+  /// time the posture is held (the reflex's habituation).
+  void set_tone_reference(const Eigen::VectorXd& q0) {
+    msk::set_tone_reference(m_, q0, data_);
+    data_.hold_duration = p_.hold_duration;
   }
 
   bool load_converged() const { return load_converged_; }
@@ -279,6 +296,25 @@ class Evaluator {
   }
 
  private:
+  /// Tone floors from the steady reflex excitation less the reciprocal inhibition that the
+  /// voluntary drive v_ gives (the pair laws' evaluate), through each activation law.
+  void apply_inhibition() {
+    data_.voluntary_excitation = v_;
+    data_.reflex_inhibition.setZero();
+    if (!inhibition_laws_.empty()) {
+      LawContext context{m_, data_, 0.0, no_state_.data(), data_.xdot.data()};
+      for (int l : inhibition_laws_)
+        m_.law(l).evaluate(context);
+    }
+    for (int i = 0; i < m_.n_muscles(); ++i) {
+      const double u = std::clamp(tone_excitation_[i] - data_.reflex_inhibition[i], 0.0, 1.0);
+      double a = u;
+      for (const auto& [l, k] : m_.muscle_laws(i))
+        if (m_.law_role(l) == "activation") a = m_.law(l).rest_activation(k, u);
+      floor_[i] = std::min(a, 1.0);
+    }
+  }
+
   /// Passive moment of each balanced joint about its axis at these muscle forces [N m].
   void compute_passive(const Eigen::VectorXd& force, Eigen::VectorXd& out) {
     const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
@@ -301,7 +337,8 @@ class Evaluator {
   Data data_;
   Eigen::Vector3d gravity_, load_gravity_;
   Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_,
-      demand_;
+      demand_, tone_excitation_, no_state_;
+  std::vector<int> inhibition_laws_;
   std::vector<muscle::MuscleTendonParams> rigid_;
   std::vector<int> balanced_;
   std::vector<PointLoad> loads_;
@@ -524,6 +561,7 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
   const double kappa = task ? (p.instructed ? o.posture_stiffness : 0.0) : o.posture_stiffness;
 
   Evaluator ev(m, p, o);
+  ev.set_tone_reference(q0);
   ev.solve(q0, o.load_tolerance);
   const Eigen::Index nf = basis.cols();
   if (nf > 0) {

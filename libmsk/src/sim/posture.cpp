@@ -50,6 +50,12 @@ const Preset kPresets[] = {
      0.0, false,
      "standing, trunk bent forward 40 deg (AMMR SpinePressureStandingFlexed: "
      "PelvisThoraxExtension -40 deg; Wilke 2001 about 36 deg)"},
+    {"standing_flexed_full", "upright", "feet", 0.0, 0.0, 55.0, 50.0, 0.0, 0.0, 105.0, false, 5.0,
+     kNaN, 0.0, false,
+     "standing, bent forward as far as possible (toe touch): at full flexion the lumbar spine "
+     "is near its maximum, about 54 deg, with the rest at the hips (Kippers & Parker 1984: "
+     "vertebral flexion 48 +- 6 deg = 89 % of maximum and hip flexion 40 +- 12 deg at 2/3 of "
+     "the maximal trunk flexion); held 5 s"},
     {"sitting_relaxed", "upright", "seat", 90.0, 90.0, -18.3, 16.6, 10.0, 0.0, kNaN, false, 600.0,
      kNaN, 0.0, false,
      "sitting relaxed without back support, thighs horizontal, knees at 90 deg; nominal angles "

@@ -244,10 +244,23 @@ double coordinate_limit_moment(const Model& m, int d, double q) {
   return k1 * (std::exp(lo) - std::exp(hi));
 }
 
+void set_tone_reference(const Model& m, const Eigen::VectorXd& q, Data& data) {
+  compute_kinematics(m, q, data);
+  compute_muscle_geometry(m, Eigen::VectorXd::Zero(m.n_dofs()), data);
+  for (int i = 0; i < m.n_muscles(); ++i) {
+    const auto& p = m.muscle_params()[static_cast<std::size_t>(i)];
+    data.reflex_reference_length[i] =
+        std::hypot(std::max(data.mtu_length[i] - p.tendon_slack_length, 0.0),
+                   p.optimal_fibre_length * std::sin(p.pennation_at_optimal)) /
+        p.optimal_fibre_length;
+  }
+}
+
 void compute_rest_activation(const Model& m, const Eigen::VectorXd& q, Data& data,
                              Eigen::VectorXd& activation) {
-  // Steady reflex at rest: u = sum of the laws' rest excitation at the fibre length l(u), solved
-  // by fixed-point iteration (the fibre length depends on u only through tendon stretch).
+  // Steady reflex at rest: u = [sum of the laws' rest excitation x the modulators' steady gain
+  // - inhibition]+ at the fibre length l(u), solved by fixed-point iteration (the fibre length
+  // depends on u only through tendon stretch).
   compute_kinematics(m, q, data);
   compute_muscle_geometry(m, Eigen::VectorXd::Zero(m.n_dofs()), data);
   activation.setZero(m.n_muscles());
@@ -256,10 +269,13 @@ void compute_rest_activation(const Model& m, const Eigen::VectorXd& q, Data& dat
     const auto& attached = m.muscle_laws(i);
     muscle::MuscleTendonState& mt = data.mtu[static_cast<std::size_t>(i)];
     auto excitation_at = [&](double norm_length) {
-      double u = 0.0;
+      double drive = 0.0;
       for (const auto& [l, k] : attached)
-        u += m.law(l).rest_excitation(m, data, k, norm_length);
-      return std::clamp(u, 0.0, 1.0);
+        drive += m.law(l).rest_excitation(m, data, k, norm_length);
+      double gain = 1.0;
+      for (const auto& [l, k] : attached)
+        gain *= m.law(l).rest_gain(m, data, k, norm_length, drive);
+      return std::clamp(drive * gain - data.reflex_inhibition[i], 0.0, 1.0);
     };
     double u = 0.0;
     if (p.tendon != muscle::TendonModel::Compliant) {

@@ -155,6 +155,7 @@ State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
   s.x.segment(L.q_offset, m.n_dofs()) = q;
   // The rest state of the neural loop at q (geometry, excitation, activation, fibre state).
   Data data = make_data(m);
+  set_tone_reference(m, q, data);
   Eigen::VectorXd activation;
   compute_rest_activation(m, q, data, activation);
   // Each law writes its states, from the neural command outward.

@@ -10,6 +10,8 @@ every level, on top of the tone-driven activations, and the loads of every level
 from __future__ import annotations
 
 import dataclasses
+import math
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +42,7 @@ __all__ = [
     "table_from_frame",
 ]
 
-MODES = ("fixed", "rhythm", "relaxed")
+MODES = ("task", "fixed", "rhythm", "relaxed")
 """Posture modes of :func:`equilibrium`."""
 
 #: Units of the columns of :attr:`EquilibriumResult.levels`.
@@ -350,7 +352,22 @@ class EquilibriumResult(SpinePicture):
     model : msk.Model
     posture : Posture
     mode : str
-        The posture mode it was solved in (``"fixed"``, ``"rhythm"`` or ``"relaxed"``).
+        The posture mode it was solved in (one of :data:`MODES`).
+    pelvic_tilt_deg : float
+        Anterior tilt of the pelvis in the world from relaxed standing [deg] (NaN for a model
+        without a pelvis on the hips).
+    trunk_inclination_deg, gaze_inclination_deg : float
+        Forward inclination of the trunk (thorax) and gaze (head) bodies in the world from the
+        model's geometry [deg] (NaN for a model without that body).
+    region_flexion_deg : dict
+        ``{region: flexion [deg]}``: the sum of the region's level flexions from the model's
+        geometry.
+    seat_force_N : numpy.ndarray
+        Force the seat carries, shape (3,), in the ground frame [N] (zeros without a seat).
+    converged : bool
+        False when an iteration stopped at its cap or a QP did not converge (then
+        :attr:`warnings` says which, and :func:`equilibrium` issued a ``RuntimeWarning``).
+    warnings : list of str
     levels : pandas.DataFrame
         One row per spinal level (index ``level``, bottom up), columns in
         :data:`LEVEL_UNITS` (units also in ``levels.attrs["units"]``).
@@ -391,6 +408,18 @@ class EquilibriumResult(SpinePicture):
         self.ligaments.attrs["units"] = "N"
         self.joint_angles_deg = dict(zip(stored["joint_names"], stored["joint_angle_deg"]))
         self.effort = float(stored["effort"])
+        nan = float("nan")
+        self.pelvic_tilt_deg = math.degrees(float(raw.get("pelvic_tilt", nan)))
+        self.trunk_inclination_deg = math.degrees(float(raw.get("trunk_inclination", nan)))
+        self.gaze_inclination_deg = math.degrees(float(raw.get("gaze_inclination", nan)))
+        self.region_flexion_deg = {
+            str(k): math.degrees(float(v)) for k, v in dict(raw.get("region_flexion", {})).items()
+        }
+        import numpy as np
+
+        self.seat_force_N = np.asarray(raw.get("seat_force", np.zeros(3)), dtype=float)
+        self.converged = bool(raw.get("converged", True))
+        self.warnings = [str(w) for w in raw.get("warnings", [])]
         self._geometry: SpineGeometry | None = None
 
     @property
@@ -443,7 +472,7 @@ def equilibrium(
     model: Model | str,
     posture: Posture | str,
     *,
-    mode: str = "rhythm",
+    mode: str = "task",
     posture_stiffness: float = 1000.0,
     reserve_tolerance: float = 1e-3,
     reserve_fraction: float = 0.05,
@@ -461,13 +490,17 @@ def equilibrium(
         A spine model (or a bundled model's name, e.g. ``"lumbar"``).
     posture : Posture or str
         A posture (or a preset's name).
-    mode : {"fixed", "rhythm", "relaxed"}
-        ``"fixed"``: exactly the posture's angles; ``"rhythm"`` (default): each region keeps
-        its total flexion while its levels may share it differently from the rhythm (at a cost
-        of ``posture_stiffness`` per rad^2 of deviation); ``"relaxed"``: the region totals move
-        too (the posture relaxes: a hypertonic muscle pulls it out of shape).
+    mode : {"task", "fixed", "rhythm", "relaxed"}
+        ``"task"`` (default): the posture states the task (trunk and gaze inclination in the
+        world, seat or feet, the load) and the pelvis and level angles follow from gravity,
+        passive tissues and tone, with the posture preference only when the task is
+        ``instructed``; ``"fixed"``: exactly the posture's angles; ``"rhythm"``: each region
+        keeps its total flexion while its levels may share it differently from the rhythm (at a
+        cost of ``posture_stiffness`` per rad^2 of deviation); ``"relaxed"``: the region totals
+        move too.
     posture_stiffness : float
-        Weight of the posture preference in the rhythm and relaxed modes [1/rad^2].
+        Weight of the posture preference [1/rad^2] (rhythm and relaxed modes, and instructed
+        tasks).
     reserve_tolerance, reserve_fraction : float
         A level whose muscles leave more than ``reserve_tolerance`` [N m] plus
         ``reserve_fraction`` of its demand unbalanced raises :class:`msk.EquilibriumError`.
@@ -527,7 +560,12 @@ def equilibrium(
         float(reserve_fraction),
         weights,
     )
-    return EquilibriumResult(m, p, raw, mode)
+    result = EquilibriumResult(m, p, raw, mode)
+    for message in result.warnings:
+        warnings.warn(
+            f"equilibrium of {m.name!r} in {p.name!r}: {message}", RuntimeWarning, stacklevel=2
+        )
+    return result
 
 
 def level_loads(

@@ -14,13 +14,26 @@ from typing import Any
 from msk._names import did_you_mean
 from msk._runtime import require_core
 
-__all__ = ["DEG", "ORIENTATIONS", "Posture", "as_posture"]
+__all__ = ["DEG", "ORIENTATIONS", "SUPPORTS", "Posture", "as_posture"]
 
 DEG = math.pi / 180.0
 """One degree in radians."""
 
 ORIENTATIONS = ("upright", "supine", "prone", "side")
 """Where gravity points in a posture (:attr:`Posture.orientation`)."""
+
+SUPPORTS = ("", "feet", "seat", "bed")
+"""What carries the body (:attr:`Posture.support`; ``""``: from the orientation)."""
+
+_OPTIONAL_ANGLES = ("thigh_flexion_deg", "trunk_flexion_deg", "gaze_flexion_deg")
+
+
+def _deg_or_none(value: float) -> float | None:
+    return None if math.isnan(value) else value / DEG
+
+
+def _rad_or_nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value) * DEG
 
 
 @dataclasses.dataclass
@@ -58,6 +71,25 @@ class Posture:
         values.
     supported : bool or None
         Whether a support (a bed) carries every body's weight; None: True when lying.
+    support : {"", "feet", "seat", "bed"}
+        What carries the body: the feet (standing: the pelvis turns on the hips), a seat under
+        the ischial tuberosities, or a bed; ``""``: from the orientation.
+    thigh_flexion_deg : float or None
+        Forward inclination of the thighs from vertical [deg] (standing 0, sitting about 90);
+        None: ``hip_flexion_deg - pelvic_tilt_deg``.
+    knee_flexion_deg : float
+        Knee flexion [deg] (models with knees).
+    trunk_flexion_deg, gaze_flexion_deg : float or None
+        The task: forward inclination of the trunk (thorax) and of the gaze body (head) in the
+        world [deg], from their inclination in the model's geometry; None: what the nominal
+        angles give. In the ``"task"`` mode the pelvis and the levels follow from gravity,
+        passive tissues and tone with these held.
+    instructed : bool
+        Whether the task instructs the spine's shape ("sit up straight", a lifting technique):
+        then the equilibrium prefers the nominal angles (hypothesis H11).
+    hold_duration_s : float
+        How long the posture has been held [s]: the tonic reflex habituates over minutes
+        (hypothesis H18).
     source : str
         Where the kinematics come from.
     """
@@ -76,6 +108,13 @@ class Posture:
     hand_height_m: float = 0.0
     hydration: float | None = None
     supported: bool | None = None
+    support: str = ""
+    thigh_flexion_deg: float | None = None
+    knee_flexion_deg: float = 0.0
+    trunk_flexion_deg: float | None = None
+    gaze_flexion_deg: float | None = None
+    instructed: bool = False
+    hold_duration_s: float = 600.0
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -90,10 +129,28 @@ class Posture:
             "neck_flexion_deg",
             "head_flexion_deg",
             "hip_flexion_deg",
+            "thigh_flexion_deg",
+            "knee_flexion_deg",
+            "trunk_flexion_deg",
+            "gaze_flexion_deg",
         ):
             value = getattr(self, name)
+            if value is None and name in _OPTIONAL_ANGLES:
+                continue
             if not isinstance(value, (int, float)) or not math.isfinite(value) or abs(value) > 120:
                 raise ValueError(f"{name}: expected a finite angle within 120 deg, got {value!r}")
+        if self.support not in SUPPORTS:
+            raise ValueError(
+                f"support: expected one of {', '.join(map(repr, SUPPORTS))}, got {self.support!r}"
+            )
+        if not (
+            isinstance(self.hold_duration_s, (int, float))
+            and math.isfinite(self.hold_duration_s)
+            and self.hold_duration_s >= 0
+        ):
+            raise ValueError(
+                f"hold_duration_s: expected a finite duration >= 0 s, got {self.hold_duration_s!r}"
+            )
         if not (isinstance(self.load_kg, (int, float)) and 0 <= self.load_kg <= 500):
             raise ValueError(f"load_kg: expected a mass in [0, 500] kg, got {self.load_kg!r}")
         if self.load_kg > 0 and self.hand_distance_m is None:
@@ -180,6 +237,13 @@ class Posture:
             hand_height_m=p.hand_height,
             hydration=None if math.isnan(p.hydration) else p.hydration,
             supported=p.supported,
+            support=p.support,
+            thigh_flexion_deg=_deg_or_none(p.thigh_flexion),
+            knee_flexion_deg=p.knee_flexion / DEG,
+            trunk_flexion_deg=_deg_or_none(p.trunk_flexion),
+            gaze_flexion_deg=_deg_or_none(p.gaze_flexion),
+            instructed=p.instructed,
+            hold_duration_s=p.hold_duration,
             source=p.source,
         )
 
@@ -233,6 +297,13 @@ class Posture:
         p.hand_distance = float("nan") if self.hand_distance_m is None else self.hand_distance_m
         p.hand_height = float(self.hand_height_m)
         p.hydration = float("nan") if self.hydration is None else float(self.hydration)
+        p.support = self.support
+        p.thigh_flexion = _rad_or_nan(self.thigh_flexion_deg)
+        p.knee_flexion = self.knee_flexion_deg * DEG
+        p.trunk_flexion = _rad_or_nan(self.trunk_flexion_deg)
+        p.gaze_flexion = _rad_or_nan(self.gaze_flexion_deg)
+        p.instructed = bool(self.instructed)
+        p.hold_duration = float(self.hold_duration_s)
         p.source = self.source
         p.validate()
         return p

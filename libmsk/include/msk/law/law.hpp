@@ -160,6 +160,12 @@ class Law {
   /// and the equilibrium's tone floors are the fixed point of these contributions.
   virtual double rest_excitation(const Model& model, const Data& data, int k,
                                  double norm_fibre_length) const;
+  /// Steady factor [1] by which the law scales muscle entity k's reflex at rest (modulators:
+  /// depression by stretch, habituation to a held posture), at normalised fibre length
+  /// norm_fibre_length [L_opt] with the steady reflex drive `drive` [1] before modulation. The
+  /// default is 1 (the law does not modulate the reflex).
+  virtual double rest_gain(const Model& model, const Data& data, int k, double norm_fibre_length,
+                           double drive) const;
   /// Activation at rest of muscle entity k for a steady excitation [1] (activation laws; the
   /// default is the excitation itself).
   virtual double rest_activation(int k, double excitation) const;

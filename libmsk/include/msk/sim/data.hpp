@@ -74,6 +74,9 @@ struct Data {
   Eigen::VectorXd reflex_threshold_shift;  ///< added to lambda [L_opt] (modulation laws)
   Eigen::VectorXd reflex_gain;             ///< multiplies the reflex drive [1] (modulation)
   Eigen::VectorXd reflex_inhibition;       ///< subtracted from the reflex excitation [1]
+  /// How long the present posture has been held [s] when the statics ask for the steady reflex
+  /// (the habituation law's rest gain); 0 for a state at rest just taken.
+  double hold_duration = 0.0;
   Eigen::VectorXd reflex_drive;            ///< raw reflex target [1] (reflex law)
   Eigen::VectorXd reflex_excitation;       ///< after depression and inhibition [1] (reflex law)
   Eigen::VectorXd excitation;              ///< total, clamped to [0, 1] (core)

@@ -38,8 +38,18 @@ void compute_derivatives(const Model& model, const Drive& drive, double t, const
 /// numerical stand-in for the end of the range (capsule, bone contact), not a tissue law.
 double coordinate_limit_moment(const Model& model, int d, double q);
 
+/// Sets data.reflex_reference_length to every muscle's rigid-tendon fibre length at coordinates q
+/// [L_opt]: the posture the person adopts, to which the central command references tone (the
+/// threshold lambda of Feldman's model sits at this length plus the tone's offset). Episodes
+/// reference their starting posture and equilibria the task's nominal posture. Fills the geometry
+/// at q.
+/// @param q  coordinates [rad], size model.n_dofs()
+void set_tone_reference(const Model& model, const Eigen::VectorXd& q, Data& data);
+
 /// The muscles' activation at rest at coordinates q: the fixed point of the laws' steady
-/// excitation (Law::rest_excitation) at the fibre length that excitation gives, then each
+/// excitation (Law::rest_excitation) times the modulators' steady gain (Law::rest_gain), less
+/// the reciprocal inhibition already in data.reflex_inhibition, at the fibre length that
+/// excitation gives, then each
 /// muscle's activation law's rest activation (e.g. its floor). Fills the geometry at q,
 /// data.excitation (the steady excitation), data.activation and data.mtu (the rest fibre state).
 /// @param activation  out: rest activation per muscle [1], size model.n_muscles()

@@ -86,4 +86,11 @@ void StretchReflexDepression::record(const LawContext& c, double* row) const {
     row[channel_index(k, 0)] = 1.0 - std::clamp(c.x[state_index(k, 0)], 0.0, 1.0);
 }
 
+double StretchReflexDepression::rest_gain(const Model&, const Data& data, int k,
+                                          double norm_fibre_length, double) const {
+  const StretchDepressionParams& p = params_[static_cast<std::size_t>(k)];
+  const double s = std::max(norm_fibre_length - data.reflex_reference_length[entity(k)], 0.0);
+  return 1.0 - p.depth * s / (s + p.half_stretch);
+}
+
 }  // namespace msk::laws

@@ -16,6 +16,12 @@ double positive(double v) {
 
 }  // namespace
 
+double static_reflex_drive(const StretchReflexParams& p, double norm_fibre_length,
+                           double lambda) {
+  const double e = p.gain * (norm_fibre_length - lambda);
+  return e > 0.0 ? p.saturation * std::tanh(e / p.saturation) : e;
+}
+
 const std::vector<ParamField<StretchReflexParams>>& TonicStretchReflex::fields() {
   static const std::vector<ParamField<StretchReflexParams>> f = {
       {"threshold_offset", &StretchReflexParams::threshold_offset, "L_opt", -1.0, 3.0,
@@ -45,8 +51,8 @@ const LawInfo& TonicStretchReflex::info() const {
     x.stage = LawStage::Reflex;
     x.summary = "tonic stretch reflex (Feldman's lambda model): tone as a length threshold";
     x.equation =
-        "rho = g [l~ - (lambda + dlambda) + mu v~]+; dr/dt = (G rho - r)/tau_r; excitation "
-        "[r - I]+; lambda = l~_ref + threshold_offset";
+        "rho = [S(g (l~ - (lambda + dlambda))) + g mu v~]+, S(e) = s tanh(e/s) for e > 0; "
+        "dr/dt = (G rho - r)/tau_r; excitation [r - I]+; lambda = l~_ref + threshold_offset";
     x.citation = "Feldman 1986, J Mot Behav 18:17; St-Onge et al. 1997; Levin & Feldman 1994";
     x.hypothesis = "H1";
     x.params = param_infos<StretchReflexParams>(fields());
@@ -72,8 +78,8 @@ double TonicStretchReflex::threshold(const Data& data, int k) const {
 
 double TonicStretchReflex::rest_excitation(const Model&, const Data& data, int k,
                                            double norm_fibre_length) const {
-  return params_[static_cast<std::size_t>(k)].gain *
-         positive(norm_fibre_length - threshold(data, k));
+  return positive(static_reflex_drive(params_[static_cast<std::size_t>(k)], norm_fibre_length,
+                                      threshold(data, k)));
 }
 
 void TonicStretchReflex::initial_state(const LawContext& c, double* x) const {
@@ -97,7 +103,8 @@ void TonicStretchReflex::evaluate(LawContext& c) const {
     const double v = mt.fibre_velocity / muscles[static_cast<std::size_t>(i)].optimal_fibre_length;
     const double lambda = threshold(d, k) + d.reflex_threshold_shift[i];
     const double drive =
-        p.gain * positive(mt.norm_fibre_length - lambda + p.velocity_sensitivity * v);
+        positive(static_reflex_drive(p, mt.norm_fibre_length, lambda) +
+                 p.gain * p.velocity_sensitivity * v);
     d.reflex_drive[i] += drive;
     const double r = c.x[state_index(k, 0)];
     c.xdot[state_index(k, 0)] = (drive * d.reflex_gain[i] - r) / p.time_constant;

@@ -42,6 +42,9 @@ class StretchReflexDepression : public LawWith<StretchReflexDepression, StretchD
   void initial_state(const LawContext& c, double* x) const override;
   void evaluate(LawContext& c) const override;
   void record(const LawContext& c, double* row) const override;
+  /// The settled depression at a held length: 1 - D_s s/(s + s_50).
+  double rest_gain(const Model& model, const Data& data, int k, double norm_fibre_length,
+                   double drive) const override;
 };
 
 }  // namespace msk::laws
