@@ -39,11 +39,11 @@ const Fields<spine::DiscParams>& disc_fields() {
       {"moment_c1", &P::moment_c1},
       {"moment_c2", &P::moment_c2},
       {"moment_c3", &P::moment_c3},
-      {"preload_gain", &P::preload_gain},
-      {"preload_exponent", &P::preload_exponent},
-      {"preload_reference", &P::preload_reference},
+      {"preload_gain_max", &P::preload_gain_max},
+      {"preload_force", &P::preload_force},
       {"pressure_factor", &P::pressure_factor},
       {"swelling_pressure", &P::swelling_pressure},
+      {"pressure_blend", &P::pressure_blend},
       {"damping", &P::damping},
   };
   return f;
@@ -222,18 +222,15 @@ void bind_spine_elements(py::module_& m) {
       py::arg("length"), py::arg("ligament") = py::dict(), "d T / d length [N/m].");
   s.def(
       "disc_hydration_rate",
-      [](const Array& disc_force, const Array& hydration, const py::dict& fluid,
-         const py::dict& disc) {
+      [](const Array& pressure, const Array& hydration, const py::dict& fluid) {
         const laws::DiscFluidParams f = fluid_params(fluid);
-        const spine::DiscParams p = disc_params(disc);
-        return py::vectorize([&f, &p](double force, double h) {
-          return laws::disc_hydration_rate(f, p, force, h);
-        })(disc_force, hydration);
+        return py::vectorize([&f](double p, double h) {
+          return laws::disc_hydration_rate(f, p, h);
+        })(pressure, hydration);
       },
-      py::arg("disc_force"), py::arg("hydration"), py::arg("fluid") = py::dict(),
-      py::arg("disc") = py::dict(),
-      "Rate of disc hydration dH/dt [1/s] of the law disc_fluid_osmotic at disc force [N] and "
-      "hydration [1]; fluid: the law's parameters (law_registry()).");
+      py::arg("pressure"), py::arg("hydration"), py::arg("fluid") = py::dict(),
+      "Rate of disc hydration dH/dt [1/s] of the law disc_fluid_osmotic at intradiscal pressure "
+      "[Pa] and hydration [1]; fluid: the law's parameters (law_registry()).");
 }
 
 }  // namespace msk::python

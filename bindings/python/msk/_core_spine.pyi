@@ -44,9 +44,8 @@ def ligament_stiffness(length: ArrayLike, ligament: dict[str, float] = ...) -> N
     """d(tension)/d(length) [N/m]."""
 
 def disc_hydration_rate(
-    disc_force: ArrayLike,
+    pressure: ArrayLike,
     hydration: ArrayLike,
     fluid: dict[str, float] = ...,
-    disc: dict[str, float] = ...,
 ) -> NDArray[np.float64]:
-    """dH/dt [1/s] of the law disc_fluid_osmotic at disc force [N] and hydration [1]."""
+    """dH/dt [1/s] of the law disc_fluid_osmotic at intradiscal pressure [Pa] and hydration [1]."""
