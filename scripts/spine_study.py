@@ -28,6 +28,9 @@ PICTURE = ROOT / "docs" / "images" / "spine_study.png"
 POSTURES_PICTURE = ROOT / "docs" / "images" / "spine_postures.png"
 THREE_POSTURES = ["standing_relaxed", "sitting_slouched", "lift_round_back"]
 HYPERTONIC = {"groups.erector_spinae.tone": "hypertonic", "groups.psoas.tone": "hypertonic"}
+CROSSED = {"tone_profile": "lower_crossed"}
+DEGENERATED = {"segments.L4-L5.degeneration": 1.0}
+CHAIN_POSTURES = ["standing_relaxed", "sitting_relaxed", "sitting_slouched", "lift_close"]
 COLUMNS = {
     "compression_N": ("compression [N]", "{:.0f}"),
     "pressure_MPa": ("pressure [MPa]", "{:.2f}"),
@@ -101,6 +104,7 @@ def page() -> tuple[str, list]:
             ]
             lines.append(f"| {p} | " + " | ".join(cells) + " |")
         lines.append("")
+    lines += chain_section(lumbar)
     lines += [
         "## Reading the table",
         "",
@@ -125,6 +129,61 @@ def page() -> tuple[str, list]:
     picture += [normal["sitting_slouched"], tone["sitting_slouched"]]
     picture += [normal["lift_round_back"], tone["lift_round_back"]]
     return "\n".join(lines), picture
+
+
+def chain_section(lumbar: msk.Model) -> list[str]:
+    """`lower_crossed` against normal tone in the task mode, healthy and degenerated L4-L5."""
+    lines = [
+        "## The chain: `lower_crossed` in the task mode",
+        "",
+        "In the `task` posture mode (docs/theory/posture.md §3.9) the pelvis and the levels follow "
+        "from gravity, the passive tissues and tone, so the posture can answer the tone. "
+        "`lower_crossed` (docs/theory/neural.md, \"Tone profiles\": hypertonic hip flexors and "
+        "erector spinae, hypotonic and 20 % weaker abdominals and gluteals) against normal tone, "
+        "with a healthy L4-L5 and with L4-L5 at degeneration 1 (Pfirrmann V). Each cell reads "
+        "*normal → lower_crossed*; a failed posture shows its error.",
+        "",
+        "| posture | L4-L5 disc | pelvic tilt [°] | lumbar flexion [°] | L4-L5 compression [N] | "
+        "pressure [MPa] | facet share [%] | foramen height [mm] | nerve-root risk | stenosis |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for disc, extra in (("healthy", {}), ("degenerated", DEGENERATED)):
+        models = (
+            lumbar.with_overrides(extra) if extra else lumbar,
+            lumbar.with_overrides({**CROSSED, **extra}),
+        )
+        for p in CHAIN_POSTURES:
+            pair = []
+            for m in models:
+                try:
+                    pair.append(msk.equilibrium(m, p, mode="task"))
+                except msk.EquilibriumError as e:
+                    pair.append(str(e))
+            if any(isinstance(r, str) for r in pair):
+                failed = "; ".join(r for r in pair if isinstance(r, str))
+                lines.append(f"| {p} | {disc} | failed: {failed} |" + " |" * 7)
+                continue
+            a, b = pair
+            la, lb = a.levels.loc["L4-L5"], b.levels.loc["L4-L5"]
+            lines.append(
+                f"| {p} | {disc} | {a.pelvic_tilt_deg:.1f} → {b.pelvic_tilt_deg:.1f} | "
+                f"{a.region_flexion_deg['lumbar']:.1f} → {b.region_flexion_deg['lumbar']:.1f} | "
+                f"{la.compression_N:.0f} → {lb.compression_N:.0f} | "
+                f"{la.pressure_MPa:.2f} → {lb.pressure_MPa:.2f} | "
+                f"{100 * la.facet_share:.0f} → {100 * lb.facet_share:.0f} | "
+                f"{la.foramen_height_mm:.1f} → {lb.foramen_height_mm:.1f} | "
+                f"{la.nerve_root_risk:.3f} → {lb.nerve_root_risk:.3f} | "
+                f"{'yes' if la.stenosis else 'no'} → {'yes' if lb.stenosis else 'no'} |"
+            )
+    lines += [
+        "",
+        "Not shown yet: bands over the tone parameters' plausible range (one preset per tone "
+        "here). The task mode's emergent shapes are not yet physiological (the lumbar spine "
+        "flexes further than in vivo; posture.md §3.9), so these numbers show the mechanism, "
+        "not a calibrated magnitude.",
+        "",
+    ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -240,7 +240,7 @@ void bind_spine(py::module_& m) {
         }
         return result_dict(*model, r, o.mode);
       },
-      py::arg("model"), py::arg("posture"), py::arg("mode") = "task",
+      py::arg("model"), py::arg("posture"), py::arg("mode") = "rhythm",
       py::arg("posture_stiffness") = EquilibriumOptions{}.posture_stiffness,
       py::arg("reserve_tolerance") = EquilibriumOptions{}.reserve_tolerance,
       py::arg("reserve_fraction") = EquilibriumOptions{}.reserve_fraction,

@@ -47,6 +47,7 @@ def test_builders_produce_the_core_schema() -> None:
         "muscles": ["BIClong", "BRA"],
         "speed_deg_s": 5.0,
         "barrier_torque": 2.0,
+        "barrier_stiffness_nm_per_deg": 0.0,
         "max_duration": 60.0,
     }
     assert p.pir(JOINT, ["BIClong"], cycles=np.int64(4)) == {
@@ -59,6 +60,8 @@ def test_builders_produce_the_core_schema() -> None:
         "relaxation_s": 2.0,
         "stretch_speed_deg_s": 5.0,
         "barrier_torque": 2.0,
+        "barrier_stiffness_nm_per_deg": 0.0,
+        "max_duration": 60.0,
     }
 
 

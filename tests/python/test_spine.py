@@ -34,6 +34,7 @@ PRESETS = [
     "lying_side",
     "standing_relaxed",
     "standing_flexed",
+    "standing_flexed_full",
     "sitting_relaxed",
     "sitting_straight",
     "sitting_slouched",
@@ -130,7 +131,10 @@ def test_all_presets_solve_with_normal_and_hypertonic_tone(lumbar: msk.Model) ->
 
 def test_a_load_the_muscles_cannot_hold_names_the_level(lumbar: msk.Model) -> None:
     p = msk.Posture(name="too_heavy", load_kg=150, hand_distance_m=0.6)
-    with pytest.raises(msk.EquilibriumError, match=r"level L\d-[LS]\d") as info:
+    # The weakest link names itself: a level, or the hips that carry the trunk.
+    with pytest.raises(
+        msk.EquilibriumError, match=r"level L\d-[LS]\d|joint hip \(of pelvis\)"
+    ) as info:
         msk.equilibrium(lumbar, p, mode="fixed")
     assert "too_heavy" in str(info.value)
 
@@ -195,3 +199,39 @@ def test_spine_pictures(lumbar: msk.Model, tmp_path: Path) -> None:
 
     plt.close(fig)
     plt.close(fig2)
+
+
+def test_a_task_posture_round_trips_through_the_core() -> None:
+    sitting = msk.Posture.preset("sitting_relaxed")
+    assert sitting.support == "seat"
+    assert sitting.thigh_flexion_deg == pytest.approx(90.0)
+    assert sitting.trunk_flexion_deg is None  # the nominal angles' inclination
+    full = msk.Posture.preset("standing_flexed_full")
+    assert full.trunk_flexion_deg == pytest.approx(105.0)
+    assert full.hold_duration_s == pytest.approx(5.0)
+    again = msk.Posture._from_core(full.to_core())
+    assert again == full
+    with pytest.raises(ValueError, match="support"):
+        msk.Posture(support="hammock")
+    with pytest.raises(ValueError, match="hold_duration_s"):
+        msk.Posture(hold_duration_s=-1.0)
+
+
+def test_the_task_mode_reports_the_posture_the_task_produced(lumbar: msk.Model) -> None:
+    standing = msk.equilibrium(lumbar, "standing_relaxed", mode="task")
+    assert standing.mode == "task"
+    assert standing.converged and standing.warnings == []
+    # The task (trunk upright) is kept; pelvis and lumbar flexion follow from the tissues.
+    assert standing.trunk_inclination_deg == pytest.approx(0.0, abs=1e-6)
+    assert standing.pelvic_tilt_deg + standing.region_flexion_deg["lumbar"] == pytest.approx(
+        0.0, abs=1e-4
+    )
+    assert np.all(standing.seat_force_N == 0.0)
+    sitting = msk.equilibrium(lumbar, "sitting_relaxed", mode="task")
+    # The seat carries the trunk's weight (in the model's ground frame: the thighs).
+    assert np.linalg.norm(sitting.seat_force_N) > 200.0
+    # Hypertonic extensors deepen the lordosis and tilt the pelvis forward.
+    tight = msk.load_model("lumbar", overrides={"groups.erector_spinae.tone": "hypertonic"})
+    pulled = msk.equilibrium(tight, "standing_relaxed", mode="task")
+    assert pulled.pelvic_tilt_deg > standing.pelvic_tilt_deg + 1.0
+    assert pulled.region_flexion_deg["lumbar"] < standing.region_flexion_deg["lumbar"] - 1.0

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.core
 
 REPO_CASES = Path(__file__).resolve().parents[2] / "tests" / "validation"
 EXPECTED_IDS = {
+    "gouteron2022_flexion_relaxation",
+    "tone_floor_chronic_range",
+    "tone_changes_standing",
     "adams_hutton1980_facet_share_sitting",
     "adams_hutton1980_facet_share_standing",
     "adams_hutton1985_facet_share_degenerated_standing",

@@ -86,12 +86,15 @@ class SimulationError : public Error {
 class EquilibriumError : public Error {
  public:
   /// @param posture         the posture's name
-  /// @param level           the level (segment) or joint that cannot be balanced
+  /// @param level           the level (segment), or a joint as "NAME (of BODY)", that cannot be
+  ///                        balanced
   /// @param missing_moment  moment still unbalanced at full effort [N m] (flexion positive)
   /// @param message         what went wrong
   EquilibriumError(std::string posture, std::string level, double missing_moment,
                    const std::string& message)
-      : Error("posture " + posture + ": level " + level + ": " + message),
+      : Error("posture " + posture + ": " +
+              (level.find(" (of ") == std::string::npos ? "level " : "joint ") + level + ": " +
+              message),
         posture_(std::move(posture)),
         level_(std::move(level)),
         missing_moment_(missing_moment) {}

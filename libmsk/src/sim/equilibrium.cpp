@@ -352,7 +352,7 @@ class Evaluator {
 std::string joint_label(const Model& m, int b) {
   const int k = m.body_segment()[b];
   if (k >= 0) return m.segment_names()[k];
-  return m.dof_names()[m.body_dof()[b]] + " (joint of " + m.body_names()[b] + ")";
+  return m.dof_names()[m.body_dof()[b]] + " (of " + m.body_names()[b] + ")";
 }
 
 }  // namespace
@@ -416,8 +416,7 @@ Eigen::VectorXd posture_coordinates(const Model& m, const Posture& p) {
   for (int d = 0; d < m.n_dofs(); ++d)
     if (den[d] > 0.0) q[d] = num[d] / den[d];
   // The hips: the pelvis on the thighs, thigh inclination plus pelvic tilt.
-  if (m.posture().hip_dof >= 0)
-    q[m.posture().hip_dof] = posture_thigh_flexion(p) + p.pelvic_tilt;
+  if (m.posture().hip_dof >= 0) q[m.posture().hip_dof] = posture_thigh_flexion(p) + p.pelvic_tilt;
   if (m.posture().knee_dof >= 0) q[m.posture().knee_dof] = p.knee_flexion;
   if (m.posture().head_dof >= 0) q[m.posture().head_dof] = p.head_flexion;
   return q;
@@ -494,8 +493,7 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
     throw InvalidArgument(
         "equilibrium options: expected reserve_weight > 0, posture_stiffness >= 0, "
         "reserve_tolerance > 0 and reserve_fraction in [0, 1)");
-  if (!(o.max_load_iterations >= 1) || !(o.max_relax_iterations >= 0) ||
-      !(o.load_tolerance > 0.0))
+  if (!(o.max_load_iterations >= 1) || !(o.max_relax_iterations >= 0) || !(o.load_tolerance > 0.0))
     throw InvalidArgument(
         "equilibrium options: expected max_load_iterations >= 1, max_relax_iterations >= 0 and "
         "load_tolerance > 0");

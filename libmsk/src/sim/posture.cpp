@@ -34,8 +34,8 @@ struct Preset {
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const Preset kPresets[] = {
-    {"lying_supine", "supine", "bed", 0.0, 0.0, 0.0, 13.0, 0.0, 0.0, kNaN, false, 600.0, kNaN,
-     0.0, false,
+    {"lying_supine", "supine", "bed", 0.0, 0.0, 0.0, 13.0, 0.0, 0.0, kNaN, false, 600.0, kNaN, 0.0,
+     false,
      "lying on the back, legs straight: the bed keeps thorax and thighs flat; nominal recumbent "
      "lordosis 36.8 vs 49.8 deg standing (Asian Spine J 2019, n = 627)"},
     {"lying_prone", "prone", "bed", 0.0, 0.0, 0.0, 13.0, 0.0, 0.0, kNaN, false, 600.0, kNaN, 0.0,
@@ -77,8 +77,8 @@ const Preset kPresets[] = {
      "stoop lift with a round back (instructed technique; AMMR "
      "SpinePressureStandingLiftFlexed: PelvisRotZ 20, PelvisThoraxExtension -65 deg, hip 20, "
      "knee 25); hands 50 cm in front of L5-S1 (NIOSH H range 25-63 cm, assumption)"},
-    {"lift_bent_knees", "upright", "feet", 80.0, 90.0, 10.0, 30.0, -10.0, 0.0, kNaN, true, 2.0, 0.40,
-     -0.30, true,
+    {"lift_bent_knees", "upright", "feet", 80.0, 90.0, 10.0, 30.0, -10.0, 0.0, kNaN, true, 2.0,
+     0.40, -0.30, true,
      "squat lift with bent knees (instructed technique; assumption: thighs 80 deg, knees 90, "
      "lumbar flexion 30 deg, pelvis 10 deg); hands 40 cm in front (load in front of the knees)"},
     {"lift_close", "upright", "feet", 0.0, 0.0, 10.0, -10.0, 0.0, 0.0, kNaN, true, 2.0, 0.25, 0.20,
@@ -150,11 +150,12 @@ void validate(const Posture& p) {
   if (!std::isnan(p.trunk_flexion)) angle(p.trunk_flexion, "trunk_flexion");
   if (!std::isnan(p.gaze_flexion)) angle(p.gaze_flexion, "gaze_flexion");
   if (!p.support.empty() && p.support != "feet" && p.support != "seat" && p.support != "bed")
-    throw InvalidArgument("posture.support: expected feet, seat, bed or \"\", got '" +
-                          p.support + "'");
+    throw InvalidArgument("posture.support: expected feet, seat, bed or \"\", got '" + p.support +
+                          "'");
   if (!(p.hold_duration >= 0.0) || std::isnan(p.hold_duration))
-    throw InvalidArgument("posture.hold_duration: expected a duration >= 0 [s] (inf allowed), got " +
-                          std::to_string(p.hold_duration));
+    throw InvalidArgument(
+        "posture.hold_duration: expected a duration >= 0 [s] (inf allowed), got " +
+        std::to_string(p.hold_duration));
   for (const auto& [level, v] : p.level_flexion)
     angle(v, "level_flexion." + level);
   if (!std::isfinite(p.load_mass) || p.load_mass < 0.0 || p.load_mass > 500.0)

@@ -363,7 +363,8 @@ class EquilibriumResult(SpinePicture):
         ``{region: flexion [deg]}``: the sum of the region's level flexions from the model's
         geometry.
     seat_force_N : numpy.ndarray
-        Force the seat carries, shape (3,), in the ground frame [N] (zeros without a seat).
+        Force the seat carries, shape (3,), in the model's ground frame (the thighs for the
+        lumbar model) [N] (zeros without a seat).
     converged : bool
         False when an iteration stopped at its cap or a QP did not converge (then
         :attr:`warnings` says which, and :func:`equilibrium` issued a ``RuntimeWarning``).
@@ -472,7 +473,7 @@ def equilibrium(
     model: Model | str,
     posture: Posture | str,
     *,
-    mode: str = "task",
+    mode: str = "rhythm",
     posture_stiffness: float = 1000.0,
     reserve_tolerance: float = 1e-3,
     reserve_fraction: float = 0.05,
@@ -491,13 +492,15 @@ def equilibrium(
     posture : Posture or str
         A posture (or a preset's name).
     mode : {"task", "fixed", "rhythm", "relaxed"}
-        ``"task"`` (default): the posture states the task (trunk and gaze inclination in the
+        ``"task"``: the posture states the task (trunk and gaze inclination in the
         world, seat or feet, the load) and the pelvis and level angles follow from gravity,
         passive tissues and tone, with the posture preference only when the task is
         ``instructed``; ``"fixed"``: exactly the posture's angles; ``"rhythm"``: each region
         keeps its total flexion while its levels may share it differently from the rhythm (at a
         cost of ``posture_stiffness`` per rad^2 of deviation); ``"relaxed"``: the region totals
-        move too.
+        move too. ``"rhythm"`` is the default: the validation cases of the disc pressures
+        (Wilke 1999) rest on it; in the ``"task"`` mode the lumbar spine flexes further than in
+        vivo (docs/theory/posture.md, the task mode's results).
     posture_stiffness : float
         Weight of the posture preference [1/rad^2] (rhythm and relaxed modes, and instructed
         tasks).

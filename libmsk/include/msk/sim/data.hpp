@@ -77,10 +77,10 @@ struct Data {
   /// How long the present posture has been held [s] when the statics ask for the steady reflex
   /// (the habituation law's rest gain); 0 for a state at rest just taken.
   double hold_duration = 0.0;
-  Eigen::VectorXd reflex_drive;            ///< raw reflex target [1] (reflex law)
-  Eigen::VectorXd reflex_excitation;       ///< after depression and inhibition [1] (reflex law)
-  Eigen::VectorXd excitation;              ///< total, clamped to [0, 1] (core)
-  Eigen::VectorXd segment_hydration;       ///< disc fluid content per level [1] (fluid law)
+  Eigen::VectorXd reflex_drive;       ///< raw reflex target [1] (reflex law)
+  Eigen::VectorXd reflex_excitation;  ///< after depression and inhibition [1] (reflex law)
+  Eigen::VectorXd excitation;         ///< total, clamped to [0, 1] (core)
+  Eigen::VectorXd segment_hydration;  ///< disc fluid content per level [1] (fluid law)
 
   // compute_derivatives: muscle mechanics (tendon laws)
   std::vector<muscle::MuscleTendonState> mtu;  ///< per muscle

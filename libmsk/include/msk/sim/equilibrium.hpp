@@ -13,7 +13,7 @@
 // docs/theory/neural.md) as floors no optimisation can remove (solve_effort_qp). Because the
 // compression depends on the muscle forces, the passive moments are iterated to a fixed point.
 // How the coordinates are found (PostureMode):
-//   - Task (default): the posture states a task (thighs' and knees' angles, the trunk's
+//   - Task: the posture states a task (thighs' and knees' angles, the trunk's
 //     inclination in the world, the gaze, the support) and every balanced coordinate the task
 //     does not fix follows from it: the pelvis tilts on the hips (models whose ground is the
 //     thigh), the levels share the trunk's inclination as gravity, the passive tissues and tone
@@ -22,8 +22,8 @@
 //     subject to the task's inclinations (linear in the coordinates), with kappa > 0 only for an
 //     instructed task (Posture::instructed: "sit up straight", a lifting technique);
 //   - Fixed: exactly the posture's nominal angles (the rhythm shares of each region's flexion);
-//   - Rhythm: each region keeps the posture's total flexion, but its levels may share it
-//     differently from the rhythm (kappa always);
+//   - Rhythm (default): each region keeps the posture's total flexion, but its levels may share
+//     it differently from the rhythm (kappa always);
 //   - Relaxed: the region totals are free too (kappa always).
 // The kappa term is a posture-preference law (docs/theory/posture.md, hypothesis H11).
 // Supports: a bed carries every weight (the joints carry only muscles and tissues); a seat
@@ -53,10 +53,10 @@ const char* posture_mode_name(PostureMode mode);
 
 /// Settings of solve_equilibrium.
 struct EquilibriumOptions {
-  PostureMode mode = PostureMode::Task;  ///< see the header comment
+  PostureMode mode = PostureMode::Rhythm;  ///< see the header comment
   /// kappa [1/rad^2]: 1 deg costs 0.3 (Task mode: instructed tasks only).
   double posture_stiffness = 1000.0;
-  double reserve_weight = 1e4;             ///< W_r [1/(N m)^2]
+  double reserve_weight = 1e4;  ///< W_r [1/(N m)^2]
   /// Largest acceptable reserve moment at a joint: reserve_tolerance [N m] plus
   /// reserve_fraction times the moment the joint's muscles must supply. 5 % is half OpenSim's
   /// guideline for reserve actuators ("peak reserve torques less than 10 % of the peak joint
@@ -98,7 +98,7 @@ struct EquilibriumResult {
   int qp_iterations = 0;
   int load_iterations = 0;
   int relax_iterations = 0;
-  PostureMode mode = PostureMode::Task;
+  PostureMode mode = PostureMode::Rhythm;
   /// Anterior tilt of the pelvis in the world from relaxed standing [rad] (NaN unless the model's
   /// ground is the thigh): hip coordinate minus the thighs' inclination.
   double pelvic_tilt = 0.0;

@@ -66,8 +66,8 @@ struct Posture {
 };
 
 /// The names of the bundled postures: lying_supine, lying_prone, lying_side, standing_relaxed,
-/// standing_flexed, standing_flexed_full, sitting_relaxed, sitting_straight, sitting_slouched, sitting_flexed_max,
-/// lift_round_back, lift_bent_knees, lift_close.
+/// standing_flexed, standing_flexed_full, sitting_relaxed, sitting_straight, sitting_slouched,
+/// sitting_flexed_max, lift_round_back, lift_bent_knees, lift_close.
 std::vector<std::string> posture_preset_names();
 
 /// A bundled posture (kinematics and sources: docs/theory/posture.md). The lifts hold

@@ -16,8 +16,7 @@ double positive(double v) {
 
 }  // namespace
 
-double static_reflex_drive(const StretchReflexParams& p, double norm_fibre_length,
-                           double lambda) {
+double static_reflex_drive(const StretchReflexParams& p, double norm_fibre_length, double lambda) {
   const double e = p.gain * (norm_fibre_length - lambda);
   return e > 0.0 ? p.saturation * std::tanh(e / p.saturation) : e;
 }
@@ -38,6 +37,10 @@ const std::vector<ParamField<StretchReflexParams>>& TonicStretchReflex::fields()
       {"time_constant", &StretchReflexParams::time_constant, "s", 1e-4, 1.0,
        "M1 latency 20-30 ms (Lee & Tatton 1975; NEURO_PARAMETERS.md §1b)",
        "tau_r, first-order lag standing for the reflex loop delay"},
+      {"saturation", &StretchReflexParams::saturation, "1", 1e-3, 1.0,
+       "assumption: resting back-muscle activity in chronic low back pain stays within a few % "
+       "to about 10 % of maximum (NEURO_PARAMETERS.md §6; docs/theory/neural.md)",
+       "s, ceiling of the static (length) part of the reflex drive"},
   };
   return f;
 }
@@ -102,9 +105,8 @@ void TonicStretchReflex::evaluate(LawContext& c) const {
     const auto& mt = d.mtu[static_cast<std::size_t>(i)];
     const double v = mt.fibre_velocity / muscles[static_cast<std::size_t>(i)].optimal_fibre_length;
     const double lambda = threshold(d, k) + d.reflex_threshold_shift[i];
-    const double drive =
-        positive(static_reflex_drive(p, mt.norm_fibre_length, lambda) +
-                 p.gain * p.velocity_sensitivity * v);
+    const double drive = positive(static_reflex_drive(p, mt.norm_fibre_length, lambda) +
+                                  p.gain * p.velocity_sensitivity * v);
     d.reflex_drive[i] += drive;
     const double r = c.x[state_index(k, 0)];
     c.xdot[state_index(k, 0)] = (drive * d.reflex_gain[i] - r) / p.time_constant;
