@@ -424,3 +424,49 @@ def test_image_spine_episode_snapshot(request: pytest.FixtureRequest, tmp_path: 
     results = Results.load(EPISODE)
     fig = msk.plot.snapshot(results, float(results.time[-1]) / 2)
     _check_image(request, fig, "spine_episode", tmp_path)
+
+
+def test_the_report_of_a_run_keeps_failed_postures_in_run_order(tmp_path: Path) -> None:
+    import matplotlib.image
+    from msk import cli
+
+    stored = cli._with_failures(str(EQUILIBRIA), __import__("msk").spine.load(EQUILIBRIA))
+    keys = list(stored)
+    assert keys.index(("normal", "lift_150kg")) == 3  # after the normal lift, in run order
+    assert isinstance(stored[("normal", "lift_150kg")], str)
+    path = tmp_path / "report.png"
+    cli._equilibrium_figure(stored, path)
+    assert matplotlib.image.imread(path).shape[0] > 100
+
+
+def test_colour_bars_under_a_given_axes_do_not_overlap(stored: dict) -> None:
+    import matplotlib.pyplot as plt
+    import msk
+
+    result = stored[("normal", "standing_relaxed")]
+    for layout in ("constrained", None):
+        fig, axes = plt.subplots(1, 2, figsize=(8, 6), layout=layout)
+        msk.plot.spine(result, ax=axes[0])
+        fig.canvas.draw()
+        bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+        assert len(bars) == 4
+        assert _overlaps(_boxes(fig, ("text", "colorbar"))) == [], layout
+        plt.close(fig)
+
+
+def test_spine_scene_refuses_a_model_without_levels() -> None:
+    import msk
+    from conftest import synthetic_episode
+    from msk.plot import SpineScene
+    from msk.results import Results
+
+    data = synthetic_episode()
+    results = Results(
+        data["time"],
+        np.column_stack(list(data["channels"].values())),
+        list(data["channels"]),
+        [data["units"][c] for c in data["channels"]],
+        meta={**data["meta"], "model_text": msk.load_model("elbow").text},
+    )
+    with pytest.raises(ValueError, match="no spinal levels"):
+        SpineScene(results)

@@ -871,16 +871,22 @@ def _draw_failed(ax: Axes, title: str, message: str) -> None:
     ax.set_title(title, fontsize=9, color="0.4")
 
 
+def _mappable(scales: Scales, key: str) -> Any:
+    """The colour scale of quantity ``key`` as a mappable for a colour bar."""
+    from matplotlib import cm
+
+    return cm.ScalarMappable(norm=scales.norm(key), cmap=scales.cmap(key))
+
+
 def draw_colourbars(
     fig: Figure, caxes: Sequence[Axes], scales: Scales, keys: Sequence[str]
 ) -> None:
     """One horizontal colour bar per quantity, each in its own axes."""
-    from matplotlib import cm
 
     labels = dict(COLOURBARS)
     for cax, key in zip(caxes, keys):
         bar = fig.colorbar(
-            cm.ScalarMappable(norm=scales.norm(key), cmap=scales.cmap(key)),
+            _mappable(scales, key),
             cax=cax,
             orientation="horizontal",
         )
@@ -966,8 +972,22 @@ def spine(
             ax = fig.add_subplot()
     else:
         fig = ax.figure
-        if colorbar:  # below the given axes, one under the other
-            caxes = [ax.inset_axes((0.05, -0.1 - 0.16 * i, 0.9, 0.035)) for i in range(len(keys))]
+        if colorbar:
+            # Below the given axes, one under the other, each taken from the axes' height: with
+            # a layout engine it makes the room; without, the gaps leave room for the labels.
+            height = max(ax.get_window_extent().height * 72.0 / fig.dpi, 1.0)  # [points]
+            engine = fig.get_layout_engine() is not None
+            labels = dict(COLOURBARS)
+            for key in keys:
+                bar = fig.colorbar(
+                    _mappable(scales, key),
+                    ax=ax,
+                    location="bottom",
+                    fraction=0.03 if engine else 8.0 / height,
+                    pad=0.01 if engine else 38.0 / height,
+                )
+                bar.set_label(labels[key], fontsize=8)
+                bar.ax.tick_params(labelsize=7)
     drawn = draw_spine(ax, result, scales, show_muscles=show_muscles, show_nerves=show_nerves)
     _frame(ax, drawn, None)
     if title is None and len(result.levels):
