@@ -1072,14 +1072,19 @@ def spine_postures(
     scales = _scales(solved, pressure_range, facet_range)
 
     width = max(panel_size[0] * ncols, 6.5)
-    fig = _figure(width, panel_size[1] * nrows + 0.9, registered=path is None)
-    grid = fig.add_gridspec(2, 1, height_ratios=[panel_size[1] * nrows, 0.5])
+    # The colour bars in one row when each gets 2.4 inch, else two by two.
+    bar_cols = len(keys) if width >= 2.4 * len(keys) else 2
+    bar_rows = -(-len(keys) // bar_cols)
+    fig = _figure(width, panel_size[1] * nrows + 0.4 + 0.5 * bar_rows, registered=path is None)
+    grid = fig.add_gridspec(
+        1 + bar_rows, 1, height_ratios=[panel_size[1] * nrows] + [0.5] * bar_rows
+    )
     panels_grid = grid[0].subgridspec(nrows, ncols)
     panels = [fig.add_subplot(panels_grid[k // ncols, k % ncols]) for k in range(nrows * ncols)]
     for ax in panels[n:]:
         ax.set_visible(False)
-    bars = grid[1].subgridspec(1, len(keys), wspace=0.12)
-    caxes = [fig.add_subplot(bars[0, i]) for i in range(len(keys))]
+    bar_grids = [grid[1 + r].subgridspec(1, bar_cols, wspace=0.12) for r in range(bar_rows)]
+    caxes = [fig.add_subplot(bar_grids[i // bar_cols][0, i % bar_cols]) for i in range(len(keys))]
 
     drawings: list[tuple[Axes, _Drawn]] = []
     models: list[tuple[tuple[str, ...], int]] = []
