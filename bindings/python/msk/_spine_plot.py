@@ -54,10 +54,10 @@ NERVE_COLOURS = ("#fff3b0", "#f4a259", "#c2185b", "#5c0032")
 
 #: The quantities of the colour bars, in order: (key, label).
 COLOURBARS = (
-    ("pressure", "disc: intradiscal pressure [MPa]"),
-    ("activation", "muscle: activation [1]"),
-    ("facet", "facet joint: force [N]"),
-    ("risk", "nerve root: risk [1]"),
+    ("pressure", "disc pressure [MPa]"),
+    ("activation", "muscle activation [1]"),
+    ("facet", "facet force [N]"),
+    ("risk", "nerve-root risk [1]"),
 )
 
 #: Drawing scale of a panel: the pelvis outline below is for a stature of 1.75 m.
@@ -871,6 +871,25 @@ def _draw_failed(ax: Axes, title: str, message: str) -> None:
     ax.set_title(title, fontsize=9, color="0.4")
 
 
+def _strip_below(fig: Figure, ax: Axes, n: int) -> list[Axes]:
+    """``n`` colour-bar axes, two per row, in a strip taken from the bottom of ``ax``'s slot
+    (the axes shrinks to make room; 44 points per row for the bar, its ticks and its label)."""
+    rows = -(-n // 2)
+    fig_height = fig.get_figheight() * 72.0  # [points]
+    row, thick = 44.0 / fig_height, 7.0 / fig_height
+    pos = ax.get_position()
+    reserve = min(rows * row, 0.5 * pos.height)
+    ax.set_position((pos.x0, pos.y0 + reserve, pos.width, pos.height - reserve))
+    width = 0.4 * pos.width
+    caxes = []
+    for i in range(n):
+        r, c = divmod(i, 2)
+        x = pos.x0 + 0.05 * pos.width + c * 0.5 * pos.width
+        y = pos.y0 + reserve - (r + 1) * row + 0.55 * row
+        caxes.append(fig.add_axes((x, y, width, thick)))
+    return caxes
+
+
 def _mappable(scales: Scales, key: str) -> Any:
     """The colour scale of quantity ``key`` as a mappable for a colour bar."""
     from matplotlib import cm
@@ -972,22 +991,19 @@ def spine(
             ax = fig.add_subplot()
     else:
         fig = ax.figure
-        if colorbar:
-            # Below the given axes, one under the other, each taken from the axes' height: with
-            # a layout engine it makes the room; without, the gaps leave room for the labels.
-            height = max(ax.get_window_extent().height * 72.0 / fig.dpi, 1.0)  # [points]
-            engine = fig.get_layout_engine() is not None
+        if colorbar and fig.get_layout_engine() is not None:
+            # Below the given axes, one under the other: the layout engine makes the room.
             labels = dict(COLOURBARS)
             for key in keys:
                 bar = fig.colorbar(
-                    _mappable(scales, key),
-                    ax=ax,
-                    location="bottom",
-                    fraction=0.03 if engine else 8.0 / height,
-                    pad=0.01 if engine else 38.0 / height,
+                    _mappable(scales, key), ax=ax, location="bottom", fraction=0.03, pad=0.01
                 )
                 bar.set_label(labels[key], fontsize=8)
                 bar.ax.tick_params(labelsize=7)
+        elif colorbar:
+            # No layout engine: a strip taken from the bottom of the axes' slot, the bars two
+            # by two in it.
+            caxes = _strip_below(fig, ax, len(keys))
     drawn = draw_spine(ax, result, scales, show_muscles=show_muscles, show_nerves=show_nerves)
     _frame(ax, drawn, None)
     if title is None and len(result.levels):
