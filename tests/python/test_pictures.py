@@ -470,3 +470,19 @@ def test_spine_scene_refuses_a_model_without_levels() -> None:
     )
     with pytest.raises(ValueError, match="no spinal levels"):
         SpineScene(results)
+
+
+def test_a_spine_episode_is_drawn_as_a_spine_with_its_colour_bars() -> None:
+    import msk
+    from matplotlib.patches import Polygon
+    from msk.results import Results
+
+    results = Results.load(EPISODE)
+    fig = msk.plot.snapshot(results, float(results.time[-1]) / 2, trace=[])
+    scene_ax = fig.axes[0]
+    levels = [c.split(".")[1] for c in results.channels if c.endswith(".pressure")]
+    discs = [p for p in scene_ax.patches if isinstance(p, Polygon)]
+    assert len(discs) > 2 * len(levels)  # vertebrae, discs, posterior elements, sacrum
+    labels = {t.get_text() for t in scene_ax.texts}
+    assert set(levels) <= labels
+    assert sum(ax.get_label() == "<colorbar>" for ax in fig.axes) == 4
