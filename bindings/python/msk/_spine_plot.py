@@ -804,7 +804,7 @@ def place_level_labels(ax: Axes, drawn: _Drawn, fontsize: float = 7.5) -> list[A
                         and box[3] <= panel.y1
                     )  # fmt: skip
                     if (inside or not within) and not any(
-                        _overlap(box, other, px_per_pt) for other in placed
+                        _overlap(box, other, 3 * px_per_pt) for other in placed
                     ):
                         best = (c, box, r)
                         break
