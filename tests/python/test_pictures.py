@@ -486,3 +486,36 @@ def test_a_spine_episode_is_drawn_as_a_spine_with_its_colour_bars() -> None:
     labels = {t.get_text() for t in scene_ax.texts}
     assert set(levels) <= labels
     assert sum(ax.get_label() == "<colorbar>" for ax in fig.axes) == 4
+
+
+def test_a_thigh_body_is_drawn_as_a_thigh_instead_of_the_posture_s_dashed_one(
+    stored: dict,
+) -> None:
+    import dataclasses
+
+    import msk
+
+    result = stored[("normal", "sitting_slouched")]
+    g = result.geometry
+    hip = np.array([[-0.068, 0.853, 0.0]])  # a femur hanging from the hip, frame as ground
+    geometry = dataclasses.replace(
+        g,
+        body_names=(*g.body_names, "femur_r"),
+        joint_origin=np.vstack([g.joint_origin, hip]),
+        body_position=np.vstack([g.body_position, hip]),
+        body_rotation=np.concatenate([g.body_rotation, np.eye(3)[None]]),
+    )
+
+    class WithThigh:
+        levels, muscles, posture, effort = (
+            result.levels,
+            result.muscles,
+            result.posture,
+            result.effort,
+        )
+
+    WithThigh.geometry = geometry
+    fig = msk.plot.spine(WithThigh(), colorbar=False, show_muscles=False)
+    lines = fig.axes[0].lines
+    assert any(line.get_linewidth() >= 10 for line in lines)  # the thigh
+    assert not any(line.get_linestyle() == "--" for line in lines)  # no dashed stand-in

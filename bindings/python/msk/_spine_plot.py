@@ -284,7 +284,9 @@ class _Painter:
         self.drawn = _Drawn()
         self.bodies = list(self.geometry.body_names)
         self.depth = 0.033  # vertebral depth [m], set by spine()
-        self.hip: np.ndarray | None = None
+        self.hip: np.ndarray | None = None  # hip centre, ischial tuberosity [m], by _pelvis()
+        self.ischium: np.ndarray | None = None
+        self.pelvis_rotation = np.eye(2)
 
     def page(self, p: Any) -> np.ndarray:
         return self.rot @ np.asarray(p, dtype=float)[:2]
@@ -536,9 +538,9 @@ class _Painter:
             elif kind == "pelvis":
                 self._pelvis(r, o)
             elif kind == "thigh":
-                self._limb(j, -up, _THIGH_LENGTH * self.stature, 0.065)
+                self._limb(j, -up, _THIGH_LENGTH * self.stature)
             elif kind == "shank":
-                self._limb(j, -up, _SHANK_LENGTH * self.stature, 0.05)
+                self._limb(j, -up, _SHANK_LENGTH * self.stature)
             elif kind == "thorax":
                 # Rib cage about 0.38 m tall and 0.24 m deep above L1, head on top (outline).
                 centre = o + r @ np.array([0.03, 0.28]) * self.stature
@@ -585,9 +587,11 @@ class _Painter:
                 self.drawn.region.extend([a, b])
         self._posture_limbs()
 
-    def _limb(self, start: np.ndarray, direction: np.ndarray, length: float, width: float,
-              dashed: bool = False) -> np.ndarray:  # fmt: skip
-        """A limb segment from a joint along ``direction`` (a rounded bar); returns its end."""
+    def _limb(
+        self, start: np.ndarray, direction: np.ndarray, length: float, dashed: bool = False
+    ) -> np.ndarray:
+        """A limb segment [m] from a joint along ``direction``: a rounded bar, or a dashed line
+        for a limb the model does not have. Returns its end."""
         a, b = self.page(start), self.page(start + length * _unit(direction))
         self.ax.plot(
             [a[0], b[0]],
@@ -609,10 +613,10 @@ class _Painter:
         hip = self.hip
         if hip is not None and not has_thigh:
             flexion = math.radians(float(getattr(posture, "hip_flexion_deg", 0.0) or 0.0))
-            rot = getattr(self, "pelvis_rotation", np.eye(2))
+            rot = self.pelvis_rotation
             down = rot @ np.array([math.sin(flexion), -math.cos(flexion)])
             if abs(flexion) > 1e-9:
-                self._limb(hip, down, _THIGH_LENGTH * self.stature, 0.0, dashed=True)
+                self._limb(hip, down, _THIGH_LENGTH * self.stature, dashed=True)
         support = getattr(posture, "support", None)
         if support == "seat" and hip is not None:
             self._seat()
@@ -622,7 +626,7 @@ class _Painter:
         gravity)."""
         from matplotlib.patches import Rectangle
 
-        seat = self.page(getattr(self, "ischium", self.hip))
+        seat = self.page(self.ischium if self.ischium is not None else self.hip)
         width, thick = 0.35 * self.stature, 0.03
         self.ax.add_patch(
             Rectangle(
