@@ -59,7 +59,7 @@ def main() -> None:
     ds = spine.sweep(
         lumbar,
         ["sitting_slouched"],
-        {OFFSET: [-0.04, -0.03, -0.02, -0.01, 0.0]},
+        {OFFSET: [-0.02, 0.0, 0.05, 0.1, 0.2, 0.5]},  # hypertonic ... normal
         n_workers=1,
         progress=False,
     )
