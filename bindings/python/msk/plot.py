@@ -124,7 +124,7 @@ def _short_event(label: str) -> str:
     kind, _, rest = label.partition(":")
     if kind == "pir_cycle_start":
         return f"cycle {rest}"
-    return kind
+    return kind.replace("_", " ")
 
 
 def _mark_events(ax: Axes, results: Results) -> list[Any]:
@@ -169,9 +169,11 @@ def _label_events(ax: Axes, results: Results, fontsize: float = 8.0) -> list[Any
         left = x + width > box.width
         span = (x - width, x) if left else (x, x + width)
         if placed and span[0] < placed[-1][4][1]:  # touches the previous label: join it
-            labels = placed[-1][1]
+            t0, labels, c0, side, occupied = placed[-1]
             if short not in labels:
                 labels.append(short)
+            if c0 != colour:  # events of several kinds: a neutral colour
+                placed[-1] = (t0, labels, "0.3", side, occupied)
             continue
         placed.append((t, [short], colour, left, span))
     if len(placed) > 20:
@@ -190,6 +192,7 @@ def _label_events(ax: Axes, results: Results, fontsize: float = 8.0) -> list[Any
             fontsize=fontsize,
             color=colour,
             annotation_clip=False,
+            bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.8},
         )
         text.set_in_layout(False)
         texts.append(text)
