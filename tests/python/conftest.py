@@ -51,6 +51,16 @@ DT = 0.01
 ALLOW_NO_CORE = "MSK_ALLOW_NO_CORE"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--msk-update-baselines",
+        action="store_true",
+        default=False,
+        help="write the reference images of test_pictures.py from this run (look at them "
+        "before committing)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

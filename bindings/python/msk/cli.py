@@ -477,6 +477,7 @@ def _execute_equilibrium(
 
     output.parent.mkdir(parents=True, exist_ok=True)
     solved: dict[tuple[str, str], EquilibriumResult] = {}
+    panels: dict[tuple[str, str], EquilibriumResult | str] = {}  # failed ones by their message
     failures: list[str] = []
     refused = False
     # The postures are solved in parallel and written in order as they come.
@@ -495,18 +496,20 @@ def _execute_equilibrium(
         for (label, posture), (result, error) in zip(tasks, outcomes):
             if error is not None:
                 writer.add_error(label, posture, mode, str(error))
+                panels[(label, posture.name)] = _message(error)
                 failures.append(f"{label}: {_message(error)}")
                 refused = refused or isinstance(error, core.InvalidArgument)
             else:
                 assert result is not None
                 writer.add(label, result)
                 solved[(label, posture.name)] = result
+                panels[(label, posture.name)] = result
     print(f"results: {output}")
     for failure in failures:
         print(f"msk: error: {failure}", file=sys.stderr)
     if report is not None and solved:
         report.parent.mkdir(parents=True, exist_ok=True)
-        _equilibrium_figure(solved, report)
+        _equilibrium_figure(panels, report)
         print(f"report:  {report}")
     if failures:
         print(
@@ -518,15 +521,20 @@ def _execute_equilibrium(
 
 
 def _equilibrium_figure(
-    results: Mapping[tuple[str, str], EquilibriumResult | StoredEquilibrium],
+    results: Mapping[tuple[str, str], EquilibriumResult | StoredEquilibrium | str],
     path: Path,
     title: str | None = None,
 ) -> None:
     """Draw ``{(label, posture): result}`` with msk.plot.spine_postures, one row per label when
-    every label has the same postures, titled "label: posture"; write it to ``path``."""
+    every label has the same postures, titled "label: posture"; a posture that failed (its
+    error message in place of a result) keeps its panel, greyed; write it to ``path``."""
     import matplotlib.pyplot as plt
 
     from msk._spine_plot import spine_postures, summary_title
+
+    def heading(key: tuple[str, str], r: Any) -> str:
+        text = f"{key[0]}: {key[1]}"
+        return text if isinstance(r, str) else summary_title(r, text)
 
     counts: dict[str, int] = {}
     for label, _ in results:
@@ -535,7 +543,7 @@ def _equilibrium_figure(
     ncols = per_label.pop() if len(per_label) == 1 and len(counts) > 1 else None
     if ncols == 1:  # one posture per label: a single row reads better than a column
         ncols = None
-    titles = [summary_title(r, f"{label}: {posture}") for (label, posture), r in results.items()]
+    titles = [heading(key, r) for key, r in results.items()]
     figure = spine_postures(
         list(results.values()), titles=titles, suptitle=title, ncols=ncols, path=path
     )
@@ -876,6 +884,35 @@ def _print_channel_kinds(results: Any) -> None:
         )
 
 
+def _with_failures(
+    path: str, stored: Mapping[tuple[str, str], StoredEquilibrium]
+) -> dict[tuple[str, str], StoredEquilibrium | str]:
+    """The solved postures of an equilibrium file and, in their places in run order, the
+    messages of those that failed (so the picture keeps a panel for each)."""
+    from msk.spine import load_errors
+
+    errors = load_errors(path)
+    if not errors:
+        return dict(stored)
+    keys = list(dict.fromkeys([*stored, *errors]))
+    try:
+        meta = _run_order(path)
+        order = {key: i for i, key in enumerate(meta)}
+        keys.sort(key=lambda key: order.get(key, len(order)))
+    except (KeyError, ValueError, TypeError):
+        pass
+    return {key: stored[key] if key in stored else errors[key] for key in keys}
+
+
+def _run_order(path: str) -> list[tuple[str, str]]:
+    """(label, posture) in run order, from the ``labels`` and ``postures`` of the file's meta."""
+    from msk.spine.files import read_meta
+
+    meta = read_meta(path)
+    labels, postures = json.loads(meta["labels"]), json.loads(meta["postures"])
+    return [(str(label), str(posture)) for label in labels for posture in postures]
+
+
 def _refuse_overwrite(path: Path, force: bool) -> None:
     """UsageError when ``path`` exists and ``force`` is not set."""
     if path.exists() and not force:
@@ -898,7 +935,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         if not stored:
             raise UsageError(f"{args.file}: no posture was held; nothing to draw")
         _refuse_overwrite(output, args.force)
-        _equilibrium_figure(stored, output, title=args.title)
+        _equilibrium_figure(_with_failures(args.file, stored), output, title=args.title)
         print(output)
         return 0
     results = Results.load(args.file)
