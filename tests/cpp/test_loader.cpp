@@ -209,6 +209,13 @@ TEST(Loader, OverrideErrorsBlameTheirSourceAndSuggestNames) {
   EXPECT_NE(std::string(e.what()).find("a body of model 'pendulum' (valid: link)"),
             std::string::npos)
       << e.what();
+  // A subtree: the key as given and the field refused inside it.
+  e = override_error({{"muscles.flexor.laws", "{reflex: {gain: -3}}"}});
+  EXPECT_EQ(std::string(e.what()).rfind("run.yaml: overrides: 'muscles.flexor.laws' at "
+                                        "muscles[0=flexor].laws.reflex.gain: expected a number",
+                                        0),
+            0u)
+      << e.what();
   // Not finite: refused with the key.
   e = override_error({{"muscles.flexor.max_isometric_force", ".nan"}});
   EXPECT_EQ(e.field(), "'muscles.flexor.max_isometric_force'");

@@ -1200,11 +1200,19 @@ std::vector<std::string> override_texts(const LoadOptions& o) {
   return out;
 }
 
-/// Each override of `texts` (mappings of dotted paths to values) as a one-entry mapping, with
-/// its key as given. @throws ModelError naming `source` when a text is not such a mapping
-std::vector<std::pair<std::string, std::string>> single_overrides(
-    const std::vector<std::string>& texts, const std::string& source) {
-  std::vector<std::pair<std::string, std::string>> out;
+/// One override: its key as given, itself as a one-entry mapping text, and whether its value is
+/// a mapping or a sequence (a subtree, whose own fields an error names).
+struct SingleOverride {
+  std::string key;
+  std::string text;
+  bool subtree = false;
+};
+
+/// Each override of `texts` (mappings of dotted paths to values) on its own.
+/// @throws ModelError naming `source` when a text is not such a mapping
+std::vector<SingleOverride> single_overrides(const std::vector<std::string>& texts,
+                                             const std::string& source) {
+  std::vector<SingleOverride> out;
   for (const std::string& text : texts) {
     YAML::Node overrides;
     try {
@@ -1220,7 +1228,8 @@ std::vector<std::pair<std::string, std::string>> single_overrides(
       one[kv.first] = kv.second;
       YAML::Emitter emitter;
       emitter << YAML::Flow << one;
-      out.emplace_back(kv.first.IsScalar() ? kv.first.Scalar() : "<key>", emitter.c_str());
+      out.push_back({kv.first.IsScalar() ? kv.first.Scalar() : "<key>", emitter.c_str(),
+                     kv.second.IsMap() || kv.second.IsSequence()});
     }
   }
   return out;
@@ -1229,8 +1238,10 @@ std::vector<std::pair<std::string, std::string>> single_overrides(
 /// `load(texts)`, the model compiled with the override mappings `texts` applied in order. When
 /// the model loads without them, a refusal is blamed on the overrides: the ModelError names
 /// `source` (who gave them) and the first key refused on its own, as given, with the reason
-/// ("SOURCE: 'KEY': expected ..., got ..."), or "SOURCE (together)" when only the combination
-/// is refused. A model that fails on its own keeps its own message (file, line and field).
+/// ("SOURCE: 'KEY': expected ..., got ..."; "SOURCE: 'KEY' at FIELD: ..." when the value is a
+/// mapping or sequence, FIELD the refused field inside it), or "SOURCE (together)" when only the
+/// combination is refused. A model that fails on its own keeps its own message (file, line and
+/// field).
 template <class Load>
 Model load_blaming_overrides(const Load& load, const std::vector<std::string>& texts,
                              const std::string& source) {
@@ -1245,12 +1256,14 @@ Model load_blaming_overrides(const Load& load, const std::vector<std::string>& t
       throw error;
     }
     // Each key alone, in the order given.
-    for (const auto& [key, text] : single_overrides(texts, source)) {
+    for (const SingleOverride& single : single_overrides(texts, source)) {
       try {
-        load(std::vector<std::string>{text});
+        load(std::vector<std::string>{single.text});
       } catch (const ModelError& alone) {
-        throw ModelError(source, 0, "'" + detail::printable_name(key) + "'", alone.expected(),
-                         alone.got());
+        // The key as given; for a subtree, also the field inside it that is refused.
+        std::string field = "'" + detail::printable_name(single.key) + "'";
+        if (single.subtree && alone.field() != "<overrides>") field += " at " + alone.field();
+        throw ModelError(source, 0, field, alone.expected(), alone.got());
       }
     }
     throw ModelError(source + " (together)", 0, error.field(), error.expected(), error.got());
