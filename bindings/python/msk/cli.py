@@ -14,8 +14,9 @@
     msk plot FILE.h5 [-o FILE.png] [--force]
                                      episode: dashboard figure; equilibrium: the spines (an
                                      existing figure is kept unless --force)
-    msk pose MODEL POSTURE [--set KEY=VALUE ...] [--profile NAME] [-o DIR]
-                                     one posture: DIR/<model>_<posture>.csv (levels) and .png
+    msk pose MODEL POSTURE [--tone NAME=PRESET ...] [--set KEY=VALUE ...] [--profile NAME]
+             [-o DIR] [--force]      one posture: DIR/<model>_<posture>.csv (levels) and .png
+                                     (existing files are kept unless --force)
     msk validate [--cases DIR]       validation table against published measurements
 
 A run file is YAML, either an episode::
@@ -968,6 +969,37 @@ def _parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _with_tones(model: Any, items: Sequence[str], overrides: dict[str, Any]) -> Any:
+    """``model`` with each ``--tone NAME=PRESET`` of ``items`` applied: NAME a muscle group
+    (``groups.NAME.tone``) or a muscle (``muscles.NAME.tone``), PRESET a tone preset. Each item
+    is added to ``overrides`` (for the title and the printout); an error names the item as typed."""
+    from msk._names import unknown_name
+
+    groups = list(dict(getattr(model, "groups", {}) or {}))
+    for item in items:
+        name, sep, preset = (part.strip() for part in item.partition("="))
+        if not sep or not name or not preset:
+            raise UsageError(
+                f"--tone {item!r}: expected NAME=PRESET, e.g. extensors=hypertonic (NAME a muscle "
+                "group or muscle)"
+            )
+        if name in groups:
+            key = f"groups.{name}.tone"
+        elif name in model.muscle_names:
+            key = f"muscles.{name}.tone"
+        else:
+            valid = groups + list(model.muscle_names)
+            raise UsageError(
+                f"--tone {item!r}: "
+                + unknown_name("muscle group or muscle", name, valid, f" of model {model.name!r}")
+            )
+        if key in overrides:
+            raise UsageError(f"--tone {item!r}: {key} is already given")
+        model = model.with_overrides({key: preset}, overrides_source=f"msk pose --tone {item}")
+        overrides[key] = preset
+    return model
+
+
 def _cmd_pose(args: argparse.Namespace) -> int:
     """``msk pose MODEL POSTURE``: one equilibrium, its levels as CSV and its picture."""
     import matplotlib.pyplot as plt
@@ -984,6 +1016,7 @@ def _cmd_pose(args: argparse.Namespace) -> int:
         overrides["tone_profile"] = args.profile
     try:
         model = load_model(args.model, overrides or None, overrides_source="msk pose --set")
+        model = _with_tones(model, args.tones, overrides)
     except core.ModelError as error:
         if (
             args.profile is not None
@@ -1000,6 +1033,7 @@ def _cmd_pose(args: argparse.Namespace) -> int:
     posture = Posture.preset(args.posture, **params)
     directory = Path(args.output_dir)
     parts = [model.name, posture.name] + ([args.profile] if args.profile else [])
+    parts += [item.replace("=", "-") for item in args.tones]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", "_".join(parts))
     table_path, picture_path = directory / f"{stem}.csv", directory / f"{stem}.png"
     for path in (table_path, picture_path):
@@ -1167,14 +1201,23 @@ def _parser() -> argparse.ArgumentParser:
         "pose",
         help="one posture of a spine model: the levels table (CSV) and the picture",
         description="Solve one posture (msk.equilibrium) and write the levels table (CSV) and "
-        "the picture. Example: msk pose lumbar sitting_slouched --set "
-        "groups.erector_spinae.tone=hypertonic -o out",
+        "the picture. Example: msk pose lumbar sitting_slouched --tone extensors=hypertonic "
+        "-o out",
     )
     pose.add_argument("model", help="a spine model: bundled name (lumbar, cervical) or path")
     pose.add_argument("posture", help="a posture preset (e.g. standing_relaxed, sitting_slouched)")
     pose.add_argument(
         "--profile",
         help="a tone profile (e.g. lower_crossed), passed as the override tone_profile",
+    )
+    pose.add_argument(
+        "--tone",
+        dest="tones",
+        action="append",
+        default=[],
+        metavar="NAME=PRESET",
+        help="the tone preset of a muscle group or muscle, e.g. extensors=hypertonic "
+        "(repeatable; short for --set groups.NAME.tone=PRESET)",
     )
     pose.add_argument(
         "--set",
@@ -1194,7 +1237,8 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output-dir",
         default=".",
-        help="directory of <model>_<posture>[_<profile>].csv and .png (default: the current one)",
+        help="directory of <model>_<posture>[_<profile>][_<NAME>-<PRESET>...].csv and .png "
+        "(default: the current one)",
     )
     pose.add_argument("--force", action="store_true", help="overwrite existing files")
     pose.set_defaults(handler=_cmd_pose)
