@@ -393,21 +393,32 @@ void bind_model(py::module_& m) {
         "installed share/msk/models).");
   m.def(
       "load_model_text",
-      [](const std::string& text, const std::string& file, const std::string& overrides_json) {
+      [](const std::string& text, const std::string& file, const std::string& overrides_json,
+         const std::string& overrides_source) {
         py::gil_scoped_release release;
-        return std::make_shared<Model>(load_model_text(text, file, overrides_json));
+        LoadOptions options;
+        options.overrides_json = overrides_json;
+        options.overrides_source = overrides_source;
+        return std::make_shared<Model>(load_model_text(text, file, options));
       },
       py::arg("text"), py::arg("file") = "<string>", py::arg("overrides_json") = "",
+      py::arg("overrides_source") = "<overrides>",
       "Parses and compiles model YAML. overrides_json maps dotted paths to values. Raises "
-      "ModelError naming file, line and field.");
+      "ModelError naming file, line and field; or, for an override the model refuses, "
+      "overrides_source (who gave them) and the key as given.");
   m.def(
       "load_model_file",
-      [](const std::string& path, const std::string& overrides_json) {
+      [](const std::string& path, const std::string& overrides_json,
+         const std::string& overrides_source) {
         py::gil_scoped_release release;
-        return std::make_shared<Model>(load_model(path, overrides_json));
+        LoadOptions options;
+        options.overrides_json = overrides_json;
+        options.overrides_source = overrides_source;
+        return std::make_shared<Model>(load_model(path, options));
       },
-      py::arg("path"), py::arg("overrides_json") = "",
-      "Reads, parses and compiles a model file: msk YAML, or an OpenSim model (.osim).");
+      py::arg("path"), py::arg("overrides_json") = "", py::arg("overrides_source") = "<overrides>",
+      "Reads, parses and compiles a model file: msk YAML, or an OpenSim model (.osim). Errors "
+      "as load_model_text.");
 }
 
 }  // namespace msk::python

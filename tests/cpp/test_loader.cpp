@@ -3,6 +3,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <map>
 
 #include "msk/error.hpp"
 #include "msk/laws/neural/stretch_reflex.hpp"
@@ -150,13 +151,119 @@ TEST(Loader, OverridesChangeFieldsByName) {
   EXPECT_NE(m.text().find("250"), std::string::npos);
 }
 
-TEST(Loader, BadOverridesNameThePath) {
+TEST(Loader, BadOverridesNameTheKeyAsGiven) {
   EXPECT_EQ(
       load_error(msk::test::kPendulum, R"({"muscles.biceps.max_isometric_force": 1})").field(),
-      "muscles.biceps");
-  EXPECT_EQ(
-      load_error(msk::test::kPendulum, R"({"muscles.flexor.max_isometric_force": -5})").field(),
-      "muscles[0=flexor].max_isometric_force");
+      "'muscles.biceps.max_isometric_force'");
+  const msk::ModelError e =
+      load_error(msk::test::kPendulum, R"({"muscles.flexor.max_isometric_force": -5})");
+  EXPECT_EQ(e.file(), "<overrides>");
+  EXPECT_EQ(e.line(), 0);
+  EXPECT_EQ(e.field(), "'muscles.flexor.max_isometric_force'");
+  EXPECT_EQ(e.got(), "'-5'");
+}
+
+namespace {
+
+/// The ModelError of loading the pendulum (with a muscle group) with `overrides` given by
+/// "run.yaml: overrides".
+msk::ModelError override_error(const std::map<std::string, std::string>& overrides) {
+  msk::LoadOptions options;
+  options.overrides = overrides;
+  options.overrides_source = "run.yaml: overrides";
+  try {
+    msk::load_model_text(msk::test::kPendulum + "groups:\n  flexors: [flexor]\n", "p.yaml",
+                         options);
+  } catch (const msk::ModelError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no ModelError";
+  return msk::ModelError("", 0, "", "", "");
+}
+
+}  // namespace
+
+TEST(Loader, OverrideErrorsBlameTheirSourceAndSuggestNames) {
+  // A value refused: the source and the key as given, not the model file or its field path.
+  msk::ModelError e = override_error({{"muscles.flexor.tone", "hypertonik"}});
+  EXPECT_STREQ(e.what(),
+               "run.yaml: overrides: 'muscles.flexor.tone': expected one of hypertonic, normal, "
+               "hypotonic, got 'hypertonik'; did you mean 'hypertonic'?");
+  // A group key is reported as typed, not against the group's first muscle.
+  e = override_error({{"groups.flexors.tone", "hypertonik"}});
+  EXPECT_EQ(e.field(), "'groups.flexors.tone'");
+  EXPECT_EQ(std::string(e.what()).find("muscles["), std::string::npos) << e.what();
+  // A misspelt group, muscle or field: the valid names and the closest.
+  e = override_error({{"groups.flexor.tone", "normal"}});
+  EXPECT_STREQ(e.what(),
+               "run.yaml: overrides: 'groups.flexor.tone': expected a muscle group of model "
+               "'pendulum' (valid: flexors), got 'flexor'; did you mean 'flexors'?");
+  e = override_error({{"muscles.flexr.tone", "normal"}});
+  EXPECT_STREQ(e.what(),
+               "run.yaml: overrides: 'muscles.flexr.tone': expected the name or index of a "
+               "muscle of model 'pendulum' (valid: flexor), got 'flexr'; did you mean 'flexor'?");
+  e = override_error({{"muscles.flexor.max_isometric_forc", "600"}});
+  EXPECT_NE(std::string(e.what()).find("did you mean 'max_isometric_force'?"), std::string::npos)
+      << e.what();
+  e = override_error({{"bodies.lnk.mass", "2"}});
+  EXPECT_NE(std::string(e.what()).find("a body of model 'pendulum' (valid: link)"),
+            std::string::npos)
+      << e.what();
+  // A subtree: the key as given and the field refused inside it.
+  e = override_error({{"muscles.flexor.laws", "{reflex: {gain: -3}}"}});
+  EXPECT_EQ(std::string(e.what()).rfind("run.yaml: overrides: 'muscles.flexor.laws' at "
+                                        "muscles[0=flexor].laws.reflex.gain: expected a number",
+                                        0),
+            0u)
+      << e.what();
+  // Not finite: refused with the key.
+  e = override_error({{"muscles.flexor.max_isometric_force", ".nan"}});
+  EXPECT_EQ(e.field(), "'muscles.flexor.max_isometric_force'");
+  EXPECT_EQ(e.expected(), "a finite number");
+  // The first key refused on its own is named, whatever the others.
+  e = override_error({{"muscles.flexor.max_isometric_force", "600"}, {"muscles.flexor.tone", "x"}});
+  EXPECT_EQ(e.field(), "'muscles.flexor.tone'");
+  // Keys valid alone but not together.
+  e = override_error(
+      {{"muscles.flexor.tone.threshold", "1.0"}, {"muscles.flexor.tone.threshold_offset", "0"}});
+  EXPECT_EQ(e.file(), "run.yaml: overrides (together)");
+  EXPECT_NE(std::string(e.what()).find("either threshold or threshold_offset"), std::string::npos)
+      << e.what();
+  // Overrides that are not YAML name their source.
+  e = override_error({{"muscles.flexor.tone", "[unclosed"}});
+  EXPECT_EQ(e.file(), "run.yaml: overrides");
+}
+
+TEST(Loader, AModelThatFailsAloneKeepsItsOwnMessage) {
+  msk::LoadOptions options;
+  options.overrides = {{"muscles.flexor.max_isometric_force", "600"}};
+  options.overrides_source = "run.yaml: overrides";
+  try {
+    msk::load_model_text(replace(msk::test::kPendulum, "mass: 1.0", "mass: -1.0"), "p.yaml",
+                         options);
+    FAIL() << "no ModelError";
+  } catch (const msk::ModelError& e) {
+    EXPECT_EQ(e.file(), "p.yaml") << e.what();
+    EXPECT_GT(e.line(), 0) << e.what();
+  }
+}
+
+TEST(Loader, MisspeltBundledModelAndLawPresetGetASuggestion) {
+  try {
+    msk::load_model("elbw");
+    FAIL() << "no ModelError";
+  } catch (const msk::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'elbow'?"), std::string::npos) << e.what();
+  }
+  msk::LoadOptions options;
+  options.overrides = {{"muscles.flexor.laws", "{reflex: {preset: hypertonc}}"}};
+  try {
+    msk::load_model_text(msk::test::kPendulum, "p.yaml", options);
+    FAIL() << "no ModelError";
+  } catch (const msk::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'hypertonic'?"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Loader, TheOldPreloadKeysNameTheirReplacements) {

@@ -51,6 +51,16 @@ DT = 0.01
 ALLOW_NO_CORE = "MSK_ALLOW_NO_CORE"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--msk-update-baselines",
+        action="store_true",
+        default=False,
+        help="write the reference images of test_pictures.py from this run (look at them "
+        "before committing)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -266,11 +276,18 @@ class FakeCore(types.ModuleType):
         self.fail_with: Exception | None = None
         self.progress_calls = 3
 
-    def load_model_text(self, text: str, file: str, overrides_json: str = "") -> Any:
+    def load_model_text(
+        self,
+        text: str,
+        file: str,
+        overrides_json: str = "",
+        overrides_source: str = "<overrides>",
+    ) -> Any:
         self.calls.append(("load_model_text", (text, file, overrides_json)))
         overrides = json.loads(overrides_json) if overrides_json else {}
-        if any(str(v) == "bad" for v in overrides.values()):
-            raise self.ModelError(f"{file}: <overrides>: expected a number, got bad")
+        for key, value in overrides.items():
+            if str(value) == "bad":
+                raise self.ModelError(f"{overrides_source}: {key!r}: expected a number, got bad")
         return self.Model(text, file, overrides)
 
     def simulate(

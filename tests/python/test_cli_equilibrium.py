@@ -505,8 +505,66 @@ def test_pose_errors_guide(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["pose", "lumbar", "standing_relaxed", "--set", "groups.psoaz.tone=normal"]) == (
         EXIT_BAD_INPUT
     )
-    assert "msk pose --set: 'groups.psoaz.tone': unknown muscle group" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "msk pose --set: 'groups.psoaz.tone': expected a muscle group of model 'lumbar'" in err
+    assert "got 'psoaz'; did you mean 'psoas'?" in err
     assert main(["pose", "lumbar", "standing_relaxed", "--set", "psoas"]) == EXIT_BAD_INPUT
     assert "expected KEY=VALUE" in capsys.readouterr().err
     assert main(["pose", "elbow", "standing_relaxed", *base]) == EXIT_BAD_INPUT
     assert "expected a spine model" in capsys.readouterr().err
+
+
+def test_pose_tone_sets_the_preset_of_a_group_or_a_muscle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    argv = ["pose", "lumbar", "sitting_slouched", "--tone", "extensors=hypertonic"]
+    assert main([*argv, "-o", str(tmp_path)]) == 0
+    stem = tmp_path / "lumbar_sitting_slouched_extensors-hypertonic"
+    table = pd.read_csv(stem.with_suffix(".csv"), index_col=0)
+    assert stem.with_suffix(".png").stat().st_size > 10_000
+    assert "groups.extensors.tone=hypertonic" in capsys.readouterr().out
+
+    # The same numbers as msk.equilibrium with the group override, and not those of normal tone.
+    hypertonic = msk.load_model("lumbar", overrides={"groups.extensors.tone": "hypertonic"})
+    levels = msk.equilibrium(hypertonic, "sitting_slouched").levels
+    np.testing.assert_allclose(table["compression_N [N]"], levels["compression_N"])
+    normal = msk.equilibrium("lumbar", "sitting_slouched").levels
+    assert not np.allclose(table["compression_N [N]"], normal["compression_N"])
+
+    # A muscle name works too; the file name says what was set.
+    assert (
+        main(
+            ["pose", "lumbar", "standing_relaxed", "--tone", "rect_abd=hypotonic"]
+            + [
+                "-o",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "lumbar_standing_relaxed_rect_abd-hypotonic.csv").is_file()
+    assert "muscles.rect_abd.tone=hypotonic" in capsys.readouterr().out
+
+
+def test_pose_tone_errors_quote_what_was_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["pose", "lumbar", "standing_relaxed", "-o", str(tmp_path)]
+    assert main([*base, "--tone", "extensors=hypertonik"]) == EXIT_BAD_INPUT
+    line = _one_line_error(capsys.readouterr().err)
+    assert line.startswith(
+        "msk: error: msk pose --tone extensors=hypertonik: 'groups.extensors.tone': expected one "
+        "of hypertonic, normal, hypotonic, got 'hypertonik'; did you mean 'hypertonic'?"
+    ), line
+    assert main([*base, "--tone", "extensor=hypertonic"]) == EXIT_BAD_INPUT
+    line = _one_line_error(capsys.readouterr().err)
+    assert "--tone 'extensor=hypertonic': unknown muscle group or muscle 'extensor'" in line
+    assert "did you mean 'extensors'" in line and "(valid: erector_spinae, " in line
+    assert main([*base, "--tone", "extensors"]) == EXIT_BAD_INPUT
+    assert "expected NAME=PRESET" in capsys.readouterr().err
+    argv = [*base, "--tone", "psoas=hypertonic", "--set", "groups.psoas.tone=normal"]
+    assert main(argv) == EXIT_BAD_INPUT
+    assert "groups.psoas.tone is already given" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

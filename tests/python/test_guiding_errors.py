@@ -62,16 +62,24 @@ def test_misspelt_names_list_the_valid_ones_with_a_suggestion() -> None:
         msk.load_model("lumbar", overrides={"groups.erector_spine.tone": "hypertonic"})
     message = str(info.value)
     assert message.startswith(
-        "msk.load_model(overrides=...): 'groups.erector_spine.tone': unknown muscle group "
-        "'erector_spine' of model 'lumbar'; did you mean 'erector_spinae'? (valid: "
+        "msk.load_model(overrides=...): 'groups.erector_spine.tone': expected a muscle group of "
+        "model 'lumbar' (valid: erector_spinae, "
     )
+    assert message.endswith("got 'erector_spine'; did you mean 'erector_spinae'?")
     assert "psoas" in message
 
     with pytest.raises(msk.ModelError) as info:
         msk.load_model("elbow").with_overrides({"muscles.BICLong.tone": "normal"})
     message = str(info.value)
-    assert message.startswith("msk.Model.with_overrides(...): 'muscles.BICLong.tone': unknown")
-    assert "did you mean 'BIClong'?" in message and "TRIlong, TRIlat, TRImed" in message
+    assert message.startswith(
+        "msk.Model.with_overrides(...): 'muscles.BICLong.tone': expected the name or index of a "
+        "muscle of model 'elbow' (valid: TRIlong, TRIlat, TRImed, "
+    )
+    assert message.endswith("got 'BICLong'; did you mean 'BIClong'?")
+    with pytest.raises(msk.ModelError, match=r"'segments.L4_L5.degeneration': .*a spinal level "):
+        msk.load_model("lumbar", overrides={"segments.L4_L5.degeneration": 0.5})
+    with pytest.raises(msk.ModelError, match=r"got 'L4_L5'; did you mean 'L4-L5'\?"):
+        msk.load_model("lumbar", overrides={"segments.L4_L5.degeneration": 0.5})
 
     with pytest.raises(msk.ModelError, match=r"model 'elbow' has no muscle groups"):
         msk.load_model("elbow", overrides={"groups.flexors.tone": "hypertonic"})

@@ -14,7 +14,7 @@ NOTICES = ("LICENSE", "THIRD_PARTY_LICENSES.md")
 
 def test_the_licence_is_mit_as_pyproject_says() -> None:
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
-    assert text.startswith("MIT License\n") and "msk developers" in text
+    assert text.startswith("MIT License\n") and "Copyright (c) 2026 the msk authors" in text
     assert 'license = { text = "MIT" }' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 

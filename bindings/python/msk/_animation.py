@@ -3,11 +3,15 @@
 :func:`animate` writes a GIF or an MP4 with two panels: a picture of the body at each frame time,
 drawn by a *scene*, and (optionally) time series with a moving time cursor. A scene is any callable
 ``draw_frame(ax, t)`` that draws the body at time ``t`` [s] on a cleared matplotlib axes;
-:class:`SagittalScene`, the default, draws the bodies and muscles of the model stored in the
-results, projected on the sagittal plane, with muscles coloured by activation. A spine drawing (or
-any other picture) plugs in as its own ``draw_frame``.
+:class:`SagittalScene` draws the bodies and muscles of the model stored in the results, projected
+on the sagittal plane, with muscles coloured by activation; :class:`SpineScene`, the default for a
+model with spinal levels (lumbar, cervical), draws the spine as :func:`msk.plot.spine` does (discs
+by pressure, muscles by activation, facets, foramina and nerve roots) with its colour bars under
+it; :class:`SagittalScene` is the default for the others. Any other picture plugs in as its own
+``draw_frame``; a scene with an ``n_colourbars`` attribute and a ``colourbars(fig, caxes)`` method
+gets that many colour-bar axes under its picture.
 
-The geometry of :class:`SagittalScene` is the core's (``msk._core.body_frames`` and
+The geometry of both scenes is the core's (``msk._core.body_frames`` and
 ``muscle_paths``: the forward kinematics of docs/theory/geometry.md), for the model compiled from
 ``results.meta["model_text"]`` at the joint angle channels; nothing here re-reads model text or
 re-computes kinematics.
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
 
     from msk.results import Results
 
-__all__ = ["DrawFrame", "SagittalScene", "Skeleton", "animate", "snapshot"]
+__all__ = ["DrawFrame", "SagittalScene", "Skeleton", "SpineScene", "animate", "snapshot"]
 
 DrawFrame = Callable[["Axes", float], Any]
 """``draw_frame(ax, t)``: draw the picture at time ``t`` [s] on a cleared axes."""
@@ -371,11 +375,249 @@ class SagittalScene:
         ax.set_ylabel(self._labels[1])
 
 
+class _SpineFrame:
+    """An episode at one time, shaped as the equilibrium results :mod:`msk._spine_plot` draws:
+    ``levels`` (per-level table in the equilibrium units), ``muscles`` (activation),
+    ``geometry`` (the fields of :class:`msk.spine.SpineGeometry`) and ``posture`` (name and no
+    hand load)."""
+
+    def __init__(self, levels: Any, muscles: Any, geometry: Any, name: str) -> None:
+        from types import SimpleNamespace
+
+        self.levels = levels
+        self.muscles = muscles
+        self.geometry = geometry
+        self.posture = SimpleNamespace(name=name, load_kg=0.0, hip_flexion_deg=0.0, support=None)
+
+
+#: Level channels of an episode drawn by :class:`SpineScene`: (channel suffix, column of the
+#: levels table, factor from the channel's SI unit to the column's).
+_LEVEL_CHANNELS = (
+    ("pressure", "pressure_MPa", 1e-6),
+    ("facet_force", "facet_force_N", 1.0),
+    ("disc_height", "disc_height_mm", 1e3),
+    ("foramen_height", "foramen_height_mm", 1e3),
+    ("foramen_width", "foramen_width_mm", 1e3),
+    ("nerve_root_risk", "nerve_root_risk", 1.0),
+    ("compression", "compression_N", 1.0),
+)
+
+
+class SpineScene:
+    """A spine model's episode drawn as a spine, a ``draw_frame(ax, t)``: vertebrae at the
+    core's kinematics, discs coloured by intradiscal pressure [MPa], muscles by activation [1],
+    facets by their force [N], foramina at their height and width and nerve roots by the
+    nerve-root risk [1], as :func:`msk.plot.spine` draws an equilibrium. Colour scales and the
+    framing are fixed over the episode so frames compare.
+
+    Parameters
+    ----------
+    results : Results
+        An episode of a model with spinal levels (``segment.<level>.*`` channels), with
+        ``results.meta["model_text"]``.
+    pressure_range : (float, float), optional
+        Disc colour range [MPa] (default: 0 to the episode's largest pressure, at least 1 MPa).
+    facet_range : (float, float), optional
+        Facet colour range [N] (default: 0 to the largest facet force, at least 100 N).
+    show_muscles, show_nerves : bool
+        Draw the muscles, and the foramina with their nerve roots.
+
+    Raises
+    ------
+    ValueError
+        The results carry no model text, or the model has no spinal levels (draw it with
+        :class:`SagittalScene`).
+    ImportError
+        The compiled core is not available.
+    """
+
+    def __init__(
+        self,
+        results: Results,
+        *,
+        pressure_range: tuple[float, float] | None = None,
+        facet_range: tuple[float, float] | None = None,
+        show_muscles: bool = True,
+        show_nerves: bool = True,
+    ) -> None:
+        from msk._spine_plot import Scales, nice_limit
+
+        text = results.meta.get("model_text")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(
+                "SpineScene: the results carry no model text (results.meta['model_text'])"
+            )
+        self.results = results
+        self.skeleton = Skeleton(text)
+        model = self.skeleton._model
+        self.levels: list[str] = list(model.segment_names)
+        if not self.levels:
+            raise ValueError(
+                "SpineScene: the model has no spinal levels; draw it with SagittalScene"
+            )
+        self.segment_bodies = list(model.segment_bodies)
+        self.regions = list(model.segment_regions)
+        self.gravity = np.asarray(getattr(model, "gravity", (0.0, -9.80665, 0.0)), dtype=float)
+        self.show_muscles = show_muscles
+        self.show_nerves = show_nerves
+        self.muscles = [m for m in self.skeleton.muscles if f"muscle.{m}.activation" in results]
+
+        def peak(suffix: str, factor: float, floor: float) -> float:
+            values = [
+                float(np.nanmax(results[f"segment.{lv}.{suffix}"])) * factor
+                for lv in self.levels
+                if f"segment.{lv}.{suffix}" in results and results.n_samples
+            ]
+            return nice_limit(max([floor, *values]))
+
+        self.scales = Scales(
+            pressure=pressure_range or (0.0, peak("pressure", 1e-6, 1.0)),
+            facet=facet_range or (0.0, peak("facet_force", 1.0, 100.0)),
+        )
+        self._limits = self._bounds()
+
+    def frame(self, t: float) -> _SpineFrame:
+        """The episode at time ``t`` [s] as an equilibrium-like record (see the class).
+
+        Returns
+        -------
+        object
+            With ``levels``, ``muscles``, ``geometry`` and ``posture``.
+
+        Raises
+        ------
+        Nothing
+        """
+        from types import SimpleNamespace
+
+        import pandas as pd
+
+        time = self.results.time
+        angles = {
+            c: float(np.interp(t, time, self.results[f"joint.{c}.angle"]))
+            for c in self.skeleton.coordinates
+            if f"joint.{c}.angle" in self.results
+        }
+        frames = self.skeleton._computed("frames", angles)
+        paths = self.skeleton.muscle_paths(angles)
+        columns: dict[str, Any] = {"region": self.regions}
+        for suffix, column, factor in _LEVEL_CHANNELS:
+            columns[column] = [
+                float(np.interp(t, time, self.results[f"segment.{lv}.{suffix}"])) * factor
+                if f"segment.{lv}.{suffix}" in self.results
+                else float("nan")
+                for lv in self.levels
+            ]
+        levels = pd.DataFrame(columns, index=pd.Index(self.levels, name="level"))
+        activation = [
+            float(np.interp(t, time, self.results[f"muscle.{m}.activation"]))
+            if m in self.muscles
+            else 0.0
+            for m in self.skeleton.muscles
+        ]
+        muscles = pd.DataFrame(
+            {"activation": activation}, index=pd.Index(self.skeleton.muscles, name="muscle")
+        )
+        geometry = SimpleNamespace(  # the fields of msk.spine.SpineGeometry
+            body_names=tuple(self.skeleton.bodies),
+            segment_bodies=tuple(self.segment_bodies),
+            stature_m=1.75,
+            gravity=self.gravity,
+            joint_origin=np.asarray(frames["joint_centre"], dtype=float).reshape(-1, 3),
+            body_position=np.asarray(frames["origin"], dtype=float).reshape(-1, 3),
+            body_rotation=np.asarray(frames["rotation"], dtype=float).reshape(-1, 3, 3),
+            muscle_path=tuple(np.asarray(paths[m], dtype=float) for m in self.skeleton.muscles),
+            load_body=(),
+            load_point=np.zeros((0, 3)),
+            load_force=np.zeros((0, 3)),
+        )
+        return _SpineFrame(levels, muscles, geometry, self.results.meta.get("model_name", ""))
+
+    def _bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Limits [m] holding the spine and pelvis at every sampled time (equal scale)."""
+        from matplotlib.figure import Figure
+
+        from msk._spine_plot import draw_spine
+
+        time = self.results.time
+        picks = np.unique(np.linspace(0, max(time.size - 1, 0), min(max(time.size, 1), 12)))
+        scratch = Figure().add_subplot()
+        lows, highs = [], []
+        for i in picks.astype(int):
+            t = float(time[i]) if time.size else 0.0
+            drawn = draw_spine(scratch, self.frame(t), self.scales, show_muscles=False,
+                                show_nerves=self.show_nerves)  # fmt: skip
+            lo, hi = drawn.box()
+            lows.append(lo)
+            highs.append(hi)
+            scratch.cla()
+        low, high = np.min(lows, axis=0), np.max(highs, axis=0)
+        centre, half = (low + high) / 2, (high - low) / 2 * 1.12 + 0.01
+        # At least 3 wide for 4 high: room beside the spine for the level labels.
+        half = np.maximum(half, 0.75 * half[::-1])
+        x = (centre[0] - half[0], centre[0] + half[0])
+        return x, (centre[1] - half[1], centre[1] + half[1])
+
+    def __call__(self, ax: Axes, t: float) -> None:
+        """Draw the spine at time ``t`` [s] on ``ax``."""
+        from msk._spine_plot import draw_spine, gravity_arrow, place_level_labels
+
+        drawn = draw_spine(ax, self.frame(t), self.scales, show_muscles=self.show_muscles,
+                            show_nerves=self.show_nerves)  # fmt: skip
+        ax.set_xlim(*self._limits[0])
+        ax.set_ylim(*self._limits[1])
+        ax.set_autoscale_on(False)
+        gravity_arrow(ax)
+        ax.set_title(f"t = {t:.2f} s", fontsize=10)
+        if ax.figure.get_layout_engine() is not None:
+            ax.figure.draw_without_rendering()  # the layout first: labels are placed in pixels
+        place_level_labels(ax, drawn)
+
+    @property
+    def n_colourbars(self) -> int:
+        """How many colour bars the scene has (one per quantity drawn)."""
+        from msk._spine_plot import colourbar_keys
+
+        return len(colourbar_keys(self.show_muscles, self.show_nerves))
+
+    def colourbars(self, fig: Figure, caxes: Sequence[Axes]) -> None:
+        """Draw the colour bars, one per quantity, in ``caxes`` (``n_colourbars`` axes).
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        Nothing
+        """
+        from msk._spine_plot import colourbar_keys, draw_colourbars
+
+        keys = colourbar_keys(self.show_muscles, self.show_nerves)
+        draw_colourbars(fig, caxes, self.scales, keys)
+
+
+def has_spine(results: Results) -> bool:
+    """Whether the results' model has spinal levels (``segment.<level>.pressure`` channels).
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    Nothing
+    """
+    return any(
+        name.startswith("segment.") and name.endswith(".pressure") for name in results.channels
+    )
+
+
 # --- figures ---------------------------------------------------------------------------------
 
 
 def _colourbar(fig: Figure, ax: Axes, scene: Any) -> None:
-    """An activation colour bar next to a SagittalScene."""
+    """The activation colour bar next to a SagittalScene."""
     from matplotlib import colormaps
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
@@ -425,19 +667,37 @@ def _layout(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    draw = scene if scene is not None else SagittalScene(results)
+    if scene is not None:
+        draw = scene
+    else:
+        draw = SpineScene(results) if has_spine(results) else SagittalScene(results)
     if not callable(draw):
         raise ValueError(f"scene: expected a callable draw_frame(ax, t), got {scene!r}")
     channels = _trace_items(results, trace)
-    width, height = figsize or ((10.0, 4.8) if channels else (5.5, 5.0))
+    bars = int(getattr(draw, "n_colourbars", 0))
+    if bars:  # a scene with its own colour bars: they go under it, two by two
+        width, height = figsize or ((11.0, 6.4) if channels else (5.5, 7.0))
+    else:
+        width, height = figsize or ((10.0, 4.8) if channels else (5.5, 5.0))
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
-    if channels:
-        scene_ax, trace_ax = fig.subplots(1, 2, width_ratios=[1.0, 1.3])
-        cursor = _draw_traces(trace_ax, results, channels)
+    columns = 2 if channels else 1
+    if bars:
+        grid = fig.add_gridspec(
+            2, columns, height_ratios=[1.0, 0.25], width_ratios=[1.0, 1.2][:columns]
+        )
+        scene_ax = fig.add_subplot(grid[0, 0])
+        cells = grid[1, 0].subgridspec(-(-bars // 2), 2, hspace=0.1, wspace=0.1)
+        caxes = [fig.add_subplot(cells[i // 2, i % 2]) for i in range(bars)]
+        draw.colourbars(fig, caxes)
+        trace_ax = fig.add_subplot(grid[:, 1]) if channels else None
     else:
-        scene_ax, cursor = fig.subplots(), None
-    _colourbar(fig, scene_ax, draw)
+        if channels:
+            scene_ax, trace_ax = fig.subplots(1, 2, width_ratios=[1.0, 1.3])
+        else:
+            scene_ax, trace_ax = fig.subplots(), None
+        _colourbar(fig, scene_ax, draw)
+    cursor = _draw_traces(trace_ax, results, channels) if trace_ax is not None else None
     return fig, scene_ax, cursor, draw
 
 

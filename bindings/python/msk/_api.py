@@ -141,7 +141,7 @@ class Model:
         source = overrides_source or "msk.Model.from_text(overrides=...)"
         return cls(
             load_with_overrides(
-                lambda overrides_text: core.load_model_text(text, file, overrides_text),
+                lambda overrides_text, who: core.load_model_text(text, file, overrides_text, who),
                 overrides,
                 source,
             )
@@ -406,7 +406,7 @@ def load_model(
         resolved = str(path.resolve())
         return Model(
             load_with_overrides(
-                lambda overrides_text: core.load_model_file(resolved, overrides_text),
+                lambda overrides_text, who: core.load_model_file(resolved, overrides_text, who),
                 overrides,
                 source,
             )
@@ -445,7 +445,7 @@ def check_override_keys(model: Model, keys: Mapping[str, Any], *, overrides_sour
     core = require_core()
     text, file = model.text, model.file
     _check_override_keys(
-        lambda overrides_text: core.load_model_text(text, file, overrides_text),
+        lambda overrides_text, who: core.load_model_text(text, file, overrides_text, who),
         keys,
         overrides_source,
     )

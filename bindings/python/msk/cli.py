@@ -14,8 +14,9 @@
     msk plot FILE.h5 [-o FILE.png] [--force]
                                      episode: dashboard figure; equilibrium: the spines (an
                                      existing figure is kept unless --force)
-    msk pose MODEL POSTURE [--set KEY=VALUE ...] [--profile NAME] [-o DIR]
-                                     one posture: DIR/<model>_<posture>.csv (levels) and .png
+    msk pose MODEL POSTURE [--tone NAME=PRESET ...] [--set KEY=VALUE ...] [--profile NAME]
+             [-o DIR] [--force]      one posture: DIR/<model>_<posture>.csv (levels) and .png
+                                     (existing files are kept unless --force)
     msk validate [--cases DIR]       validation table against published measurements
 
 A run file is YAML, either an episode::
@@ -477,6 +478,7 @@ def _execute_equilibrium(
 
     output.parent.mkdir(parents=True, exist_ok=True)
     solved: dict[tuple[str, str], EquilibriumResult] = {}
+    panels: dict[tuple[str, str], EquilibriumResult | str] = {}  # failed ones by their message
     failures: list[str] = []
     refused = False
     # The postures are solved in parallel and written in order as they come.
@@ -495,18 +497,20 @@ def _execute_equilibrium(
         for (label, posture), (result, error) in zip(tasks, outcomes):
             if error is not None:
                 writer.add_error(label, posture, mode, str(error))
+                panels[(label, posture.name)] = _message(error)
                 failures.append(f"{label}: {_message(error)}")
                 refused = refused or isinstance(error, core.InvalidArgument)
             else:
                 assert result is not None
                 writer.add(label, result)
                 solved[(label, posture.name)] = result
+                panels[(label, posture.name)] = result
     print(f"results: {output}")
     for failure in failures:
         print(f"msk: error: {failure}", file=sys.stderr)
     if report is not None and solved:
         report.parent.mkdir(parents=True, exist_ok=True)
-        _equilibrium_figure(solved, report)
+        _equilibrium_figure(panels, report)
         print(f"report:  {report}")
     if failures:
         print(
@@ -518,15 +522,20 @@ def _execute_equilibrium(
 
 
 def _equilibrium_figure(
-    results: Mapping[tuple[str, str], EquilibriumResult | StoredEquilibrium],
+    results: Mapping[tuple[str, str], EquilibriumResult | StoredEquilibrium | str],
     path: Path,
     title: str | None = None,
 ) -> None:
     """Draw ``{(label, posture): result}`` with msk.plot.spine_postures, one row per label when
-    every label has the same postures, titled "label: posture"; write it to ``path``."""
+    every label has the same postures, titled "label: posture"; a posture that failed (its
+    error message in place of a result) keeps its panel, greyed; write it to ``path``."""
     import matplotlib.pyplot as plt
 
     from msk._spine_plot import spine_postures, summary_title
+
+    def heading(key: tuple[str, str], r: Any) -> str:
+        text = f"{key[0]}: {key[1]}"
+        return text if isinstance(r, str) else summary_title(r, text)
 
     counts: dict[str, int] = {}
     for label, _ in results:
@@ -535,7 +544,7 @@ def _equilibrium_figure(
     ncols = per_label.pop() if len(per_label) == 1 and len(counts) > 1 else None
     if ncols == 1:  # one posture per label: a single row reads better than a column
         ncols = None
-    titles = [summary_title(r, f"{label}: {posture}") for (label, posture), r in results.items()]
+    titles = [heading(key, r) for key, r in results.items()]
     figure = spine_postures(
         list(results.values()), titles=titles, suptitle=title, ncols=ncols, path=path
     )
@@ -876,6 +885,35 @@ def _print_channel_kinds(results: Any) -> None:
         )
 
 
+def _with_failures(
+    path: str, stored: Mapping[tuple[str, str], StoredEquilibrium]
+) -> dict[tuple[str, str], StoredEquilibrium | str]:
+    """The solved postures of an equilibrium file and, in their places in run order, the
+    messages of those that failed (so the picture keeps a panel for each)."""
+    from msk.spine import load_errors
+
+    errors = load_errors(path)
+    if not errors:
+        return dict(stored)
+    keys = list(dict.fromkeys([*stored, *errors]))
+    try:
+        meta = _run_order(path)
+        order = {key: i for i, key in enumerate(meta)}
+        keys.sort(key=lambda key: order.get(key, len(order)))
+    except (KeyError, ValueError, TypeError):
+        pass
+    return {key: stored[key] if key in stored else errors[key] for key in keys}
+
+
+def _run_order(path: str) -> list[tuple[str, str]]:
+    """(label, posture) in run order, from the ``labels`` and ``postures`` of the file's meta."""
+    from msk.spine.files import read_meta
+
+    meta = read_meta(path)
+    labels, postures = json.loads(meta["labels"]), json.loads(meta["postures"])
+    return [(str(label), str(posture)) for label in labels for posture in postures]
+
+
 def _refuse_overwrite(path: Path, force: bool) -> None:
     """UsageError when ``path`` exists and ``force`` is not set."""
     if path.exists() and not force:
@@ -898,7 +936,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         if not stored:
             raise UsageError(f"{args.file}: no posture was held; nothing to draw")
         _refuse_overwrite(output, args.force)
-        _equilibrium_figure(stored, output, title=args.title)
+        _equilibrium_figure(_with_failures(args.file, stored), output, title=args.title)
         print(output)
         return 0
     results = Results.load(args.file)
@@ -931,6 +969,37 @@ def _parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _with_tones(model: Any, items: Sequence[str], overrides: dict[str, Any]) -> Any:
+    """``model`` with each ``--tone NAME=PRESET`` of ``items`` applied: NAME a muscle group
+    (``groups.NAME.tone``) or a muscle (``muscles.NAME.tone``), PRESET a tone preset. Each item
+    is added to ``overrides`` (for the title and the printout); an error names the item as typed."""
+    from msk._names import unknown_name
+
+    groups = list(dict(getattr(model, "groups", {}) or {}))
+    for item in items:
+        name, sep, preset = (part.strip() for part in item.partition("="))
+        if not sep or not name or not preset:
+            raise UsageError(
+                f"--tone {item!r}: expected NAME=PRESET, e.g. extensors=hypertonic (NAME a muscle "
+                "group or muscle)"
+            )
+        if name in groups:
+            key = f"groups.{name}.tone"
+        elif name in model.muscle_names:
+            key = f"muscles.{name}.tone"
+        else:
+            valid = groups + list(model.muscle_names)
+            raise UsageError(
+                f"--tone {item!r}: "
+                + unknown_name("muscle group or muscle", name, valid, f" of model {model.name!r}")
+            )
+        if key in overrides:
+            raise UsageError(f"--tone {item!r}: {key} is already given")
+        model = model.with_overrides({key: preset}, overrides_source=f"msk pose --tone {item}")
+        overrides[key] = preset
+    return model
+
+
 def _cmd_pose(args: argparse.Namespace) -> int:
     """``msk pose MODEL POSTURE``: one equilibrium, its levels as CSV and its picture."""
     import matplotlib.pyplot as plt
@@ -947,6 +1016,7 @@ def _cmd_pose(args: argparse.Namespace) -> int:
         overrides["tone_profile"] = args.profile
     try:
         model = load_model(args.model, overrides or None, overrides_source="msk pose --set")
+        model = _with_tones(model, args.tones, overrides)
     except core.ModelError as error:
         if (
             args.profile is not None
@@ -963,6 +1033,7 @@ def _cmd_pose(args: argparse.Namespace) -> int:
     posture = Posture.preset(args.posture, **params)
     directory = Path(args.output_dir)
     parts = [model.name, posture.name] + ([args.profile] if args.profile else [])
+    parts += [item.replace("=", "-") for item in args.tones]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", "_".join(parts))
     table_path, picture_path = directory / f"{stem}.csv", directory / f"{stem}.png"
     for path in (table_path, picture_path):
@@ -1130,14 +1201,23 @@ def _parser() -> argparse.ArgumentParser:
         "pose",
         help="one posture of a spine model: the levels table (CSV) and the picture",
         description="Solve one posture (msk.equilibrium) and write the levels table (CSV) and "
-        "the picture. Example: msk pose lumbar sitting_slouched --set "
-        "groups.erector_spinae.tone=hypertonic -o out",
+        "the picture. Example: msk pose lumbar sitting_slouched --tone extensors=hypertonic "
+        "-o out",
     )
     pose.add_argument("model", help="a spine model: bundled name (lumbar, cervical) or path")
     pose.add_argument("posture", help="a posture preset (e.g. standing_relaxed, sitting_slouched)")
     pose.add_argument(
         "--profile",
         help="a tone profile (e.g. lower_crossed), passed as the override tone_profile",
+    )
+    pose.add_argument(
+        "--tone",
+        dest="tones",
+        action="append",
+        default=[],
+        metavar="NAME=PRESET",
+        help="the tone preset of a muscle group or muscle, e.g. extensors=hypertonic "
+        "(repeatable; short for --set groups.NAME.tone=PRESET)",
     )
     pose.add_argument(
         "--set",
@@ -1157,7 +1237,8 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output-dir",
         default=".",
-        help="directory of <model>_<posture>[_<profile>].csv and .png (default: the current one)",
+        help="directory of <model>_<posture>[_<profile>][_<NAME>-<PRESET>...].csv and .png "
+        "(default: the current one)",
     )
     pose.add_argument("--force", action="store_true", help="overwrite existing files")
     pose.set_defaults(handler=_cmd_pose)

@@ -6,8 +6,14 @@
 - :func:`compare`: two episodes side by side on shared axes.
 - :func:`save`: write a figure to PNG (or any format matplotlib knows) with a title.
 - :func:`animate`: an episode as a GIF or MP4: the body drawn by a scene (by default
-  :class:`SagittalScene`, bodies and muscles coloured by activation) beside time series with a
-  moving time cursor; :func:`snapshot` draws one frame.
+  :class:`SpineScene` for a model with spinal levels, discs coloured by pressure and muscles by
+  activation, else :class:`SagittalScene`, bodies and muscles coloured by activation) beside time
+  series with a moving time cursor; :func:`snapshot` draws one frame.
+- :func:`spine` and :func:`spine_postures`: equilibria of the spine models (discs, facets,
+  foramina, nerve roots, muscles, pelvis), one panel or a grid with one colour bar per quantity.
+- :func:`compare_levels` and :func:`sweep`: the tables of :func:`msk.spine.compare` as bars per
+  level, and sweeps (:func:`msk.spine.sweep`, :func:`msk.study.sweep`, :func:`msk.study.cohort`)
+  as lines and bands over the swept parameter.
 
 When ``path`` is given, the figure is written and is not registered with pyplot, so loops that make
 many figures do not accumulate open windows or memory. Without ``path`` the figure is a regular
@@ -23,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from msk._animation import DrawFrame, SagittalScene, Skeleton, animate, snapshot
+from msk._animation import DrawFrame, SagittalScene, Skeleton, SpineScene, animate, snapshot
 from msk._spine_plot import spine, spine_postures
+from msk._study_plot import compare_levels, sweep
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -36,13 +43,16 @@ __all__ = [
     "DrawFrame",
     "SagittalScene",
     "Skeleton",
+    "SpineScene",
     "animate",
     "compare",
+    "compare_levels",
     "dashboard",
     "save",
     "snapshot",
     "spine",
     "spine_postures",
+    "sweep",
 ]
 
 _STYLE: dict[Any, Any] = {
@@ -60,6 +70,8 @@ _STYLE: dict[Any, Any] = {
     "axes.spines.right": False,
     "lines.linewidth": 1.6,
 }
+
+_SUPTITLE: dict[str, Any] = {"fontsize": 14, "fontweight": "bold"}
 
 _EVENT_COLOURS = {"barrier": "tab:red", "pir_cycle_start": "tab:green"}
 
@@ -112,44 +124,79 @@ def _short_event(label: str) -> str:
     kind, _, rest = label.partition(":")
     if kind == "pir_cycle_start":
         return f"cycle {rest}"
-    return kind
+    return kind.replace("_", " ")
 
 
-def _mark_events(ax: Axes, results: Results, annotate: bool) -> list[Any]:
-    """Vertical lines at the events; labels along the top when ``annotate``. Returns legend
-    handles, one per kind of event."""
+def _mark_events(ax: Axes, results: Results) -> list[Any]:
+    """Vertical lines at the events. Returns legend handles, one per kind of event."""
     from matplotlib.lines import Line2D
 
-    events = results.events.sort_values("time", kind="stable")
     handles: dict[str, Any] = {}
-    # Events closer than 0.5 % of the episode share one label ("barrier, cycle 2").
-    close = 0.005 * max(results.duration, 1e-9)
-    clusters: list[tuple[float, list[str], Any]] = []
-    for t, label in zip(events["time"], events["label"]):
+    for t, label in zip(results.events["time"], results.events["label"]):
         kind = _event_kind(str(label))
         colour = _EVENT_COLOURS.get(kind, "0.5")
         ax.axvline(t, color=colour, linestyle=":", linewidth=1.0, alpha=0.8, zorder=0)
         handles.setdefault(
             kind, Line2D([], [], color=colour, linestyle=":", label=kind.replace("_", " "))
         )
-        if clusters and t - clusters[-1][0] <= close:
-            clusters[-1][1].append(_short_event(str(label)))
-        else:
-            clusters.append((float(t), [_short_event(str(label))], colour))
-    if annotate and len(clusters) <= 20:
-        for t, labels, colour in clusters:
-            ax.annotate(
-                ", ".join(labels),
-                xy=(t, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(2, -2),
-                textcoords="offset points",
-                rotation=90,
-                va="top",
-                fontsize=8,
-                color=colour,
-            )
     return list(handles.values())
+
+
+def _label_events(ax: Axes, results: Results, fontsize: float = 8.0) -> list[Any]:
+    """Label the events along the top of ``ax``, once the figure is laid out.
+
+    Labels are written vertically beside their line, on its right, or on its left where the
+    right would leave the panel. A label that would touch the one before it joins it ("pir
+    start, barrier, cycle 1"), so no two labels overlap and none is clipped. Returns the texts.
+    """
+    fig = ax.figure
+    fig.draw_without_rendering()  # the final layout: the pixels per second are known
+    events = results.events.sort_values("time", kind="stable")
+    if not len(events):
+        return []
+    box = ax.get_window_extent()
+    x0, x1 = ax.get_xlim()
+    per_second = box.width / max(x1 - x0, 1e-12)  # pixels per second
+    offset = 2.0 * fig.dpi / 72.0  # the label's distance from its line [pixels]
+    width = 1.25 * fontsize * fig.dpi / 72.0 + offset  # a rotated label's width [pixels]
+    # Greedy, in time order: (time, labels, colour, left side?, occupied pixel span).
+    placed: list[tuple[float, list[str], Any, bool, tuple[float, float]]] = []
+    for t, label in zip(events["time"], events["label"]):
+        t = float(t)
+        x = (t - x0) * per_second
+        colour = _EVENT_COLOURS.get(_event_kind(str(label)), "0.5")
+        short = _short_event(str(label))
+        left = x + width > box.width
+        span = (x - width, x) if left else (x, x + width)
+        if placed and span[0] < placed[-1][4][1]:  # touches the previous label: join it
+            t0, labels, c0, side, occupied = placed[-1]
+            if short not in labels:
+                labels.append(short)
+            if c0 != colour:  # events of several kinds: a neutral colour
+                placed[-1] = (t0, labels, "0.3", side, occupied)
+            continue
+        placed.append((t, [short], colour, left, span))
+    if len(placed) > 20:
+        return []
+    texts = []
+    for t, labels, colour, left, _ in placed:
+        text = ax.annotate(
+            ", ".join(labels),
+            xy=(t, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-2 if left else 2, -2),
+            textcoords="offset points",
+            rotation=90,
+            va="top",
+            ha="right" if left else "left",
+            fontsize=fontsize,
+            color=colour,
+            annotation_clip=False,
+            bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.8},
+        )
+        text.set_in_layout(False)
+        texts.append(text)
+    return texts
 
 
 def _pair_groups(results: Results, muscles: list[str]) -> tuple[list[str], list[str], str] | None:
@@ -261,7 +308,7 @@ def _title_of(results: Results) -> str:
 
 def _finish(fig: Figure, path: str | os.PathLike[str] | None, title: str | None) -> Figure:
     if title:
-        fig.suptitle(title, fontsize=14, fontweight="bold")
+        fig.suptitle(title, **_SUPTITLE)
     if path is not None:
         save(fig, path)
     return fig
@@ -333,7 +380,7 @@ def dashboard(
         )
         ax.set_title("Joint angle")
         ax.set_ylabel("Angle [deg]")
-        event_handles = _mark_events(ax, results, annotate=True)
+        event_handles = _mark_events(ax, results)
         if drawn:
             handles, _ = ax.get_legend_handles_labels()
             ax.legend(handles=handles + event_handles, loc="best")
@@ -346,7 +393,7 @@ def dashboard(
         )
         ax.set_title("Examiner torque")
         ax.set_ylabel("Torque [N m]")
-        _mark_events(ax, results, annotate=False)
+        _mark_events(ax, results)
         if drawn:
             ax.axhline(0.0, color="0.6", linewidth=0.8)
             ax.legend(loc="best")
@@ -425,13 +472,15 @@ def dashboard(
             _empty(ax, "no muscle pairs")
 
         for ax in axes[1:].flat:
-            _mark_events(ax, results, annotate=False)
+            _mark_events(ax, results)
         for ax in axes[-1]:
             ax.set_xlabel("Time [s]")
         if results.time.size:
             axes[0, 0].set_xlim(results.time[0], results.time[-1])
-
-        return _finish(fig, path, title if title is not None else _title_of(results))
+        # The title first: it takes its room before the event labels are placed.
+        fig.suptitle(title if title is not None else _title_of(results), **_SUPTITLE)
+        _label_events(axes[0, 0], results)
+        return _finish(fig, path, None)
 
 
 def compare(
@@ -538,7 +587,7 @@ def compare(
             for row, (row_title, ylabel, items, scale) in enumerate(rows):
                 ax = axes[row, column]
                 drawn = _plot_channels(ax, results, items, scale=scale)
-                _mark_events(ax, results, annotate=row == 0)
+                _mark_events(ax, results)
                 ax.set_title(f"{label}: {row_title}" if row == 0 else row_title)
                 if column == 0:
                     ax.set_ylabel(ylabel)
@@ -550,7 +599,10 @@ def compare(
             if results.time.size:
                 axes[0, column].set_xlim(results.time[0], results.time[-1])
         default_title = f"{labels[0]} vs {labels[1]}"
-        return _finish(fig, path, title if title is not None else default_title)
+        fig.suptitle(title if title is not None else default_title, **_SUPTITLE)
+        for column, results in enumerate(both):
+            _label_events(axes[0, column], results)
+        return _finish(fig, path, None)
 
 
 def save(

@@ -109,11 +109,15 @@ void read_laws(const NodeReader& r, LawDomain domain, const LawRegistry& registr
         spec.preset = e.child("preset").as_identifier();
         if (!info->presets.count(spec.preset)) {
           std::string known;
-          for (const auto& p : info->presets)
+          std::vector<std::string> names;
+          for (const auto& p : info->presets) {
             known += (known.empty() ? "" : ", ") + p.first;
+            names.push_back(p.first);
+          }
+          const std::string hint = detail::did_you_mean(spec.preset, names);
           e.child("preset").fail(
               known.empty() ? "no preset (law " + info->name + " has none)" : "one of " + known,
-              "'" + spec.preset + "'");
+              "'" + spec.preset + "'" + (hint.empty() ? "" : "; " + hint));
         }
         continue;
       }
@@ -157,11 +161,17 @@ void read_muscle_legacy_laws(const NodeReader& r, const LawRegistry& registry,
     reflex.field = t.path();
     if (reflex.law == "none") reflex.law.clear();  // setting a tone turns the reflex on
     const char* presets = "one of hypertonic, normal, hypotonic";
+    const std::vector<std::string> preset_names = {"hypertonic", "normal", "hypotonic"};
+    // The preset as found, with a "did you mean" for a misspelt one.
+    auto got_preset = [&](const std::string& preset) {
+      const std::string hint = detail::did_you_mean(preset, preset_names);
+      return "'" + preset + "'" + (hint.empty() ? "" : "; " + hint);
+    };
     if (t.node().IsScalar()) {
       reflex.preset = t.as_string();
       if (reflex.preset != "hypertonic" && reflex.preset != "normal" &&
           reflex.preset != "hypotonic")
-        t.fail(presets, reflex.preset);
+        t.fail(presets, got_preset(reflex.preset));
     } else {
       t.require_map({"preset", "threshold", "threshold_offset", "gain", "velocity_sensitivity",
                      "reflex_time_constant", "pad_depth", "pad_recovery_time_constant",
@@ -170,7 +180,7 @@ void read_muscle_legacy_laws(const NodeReader& r, const LawRegistry& registry,
         reflex.preset = t.child("preset").as_string();
         if (reflex.preset != "hypertonic" && reflex.preset != "normal" &&
             reflex.preset != "hypotonic")
-          t.child("preset").fail(presets, reflex.preset);
+          t.child("preset").fail(presets, got_preset(reflex.preset));
       }
       if (t.has("threshold") && t.has("threshold_offset"))
         t.child("threshold_offset").fail("either threshold or threshold_offset, not both", "both");
@@ -758,9 +768,29 @@ YAML::Node expand_group_overrides(const YAML::Node& root, const YAML::Node& over
     const std::string group = key.substr(7, dot == std::string::npos ? std::string::npos : dot - 7);
     const YAML::Node groups = root.IsMap() ? root["groups"] : YAML::Node();
     const YAML::Node members = groups.IsDefined() && groups.IsMap() ? groups[group] : YAML::Node();
-    if (dot == std::string::npos || !members.IsDefined() || !members.IsSequence())
-      throw ModelError("<overrides>", 0, key,
-                       "groups.NAME.FIELD with NAME a muscle group of the model", "'" + key + "'");
+    if (dot == std::string::npos)
+      throw ModelError("<overrides>", 0, key, "groups.NAME.FIELD (a field of every muscle of NAME)",
+                       "'" + key + "'");
+    if (!members.IsDefined() || !members.IsSequence()) {
+      // Name the model and its groups, the closest first.
+      const std::string model = root.IsMap() && root["name"] && root["name"].IsScalar()
+                                    ? "model '" + root["name"].Scalar() + "'"
+                                    : "the model";
+      std::vector<std::string> names;
+      if (groups.IsDefined() && groups.IsMap())
+        for (const auto& g : groups)
+          names.push_back(g.first.Scalar());
+      if (names.empty())
+        throw ModelError("<overrides>", 0, "groups",
+                         "a muscle group (" + model + " has no muscle groups)", "'" + group + "'");
+      const std::string hint = detail::did_you_mean(group, names);
+      std::string list;
+      for (std::size_t i = 0; i < names.size(); ++i)
+        list += (i ? ", " : "") + names[i];
+      throw ModelError("<overrides>", 0, "groups",
+                       "a muscle group of " + model + " (valid: " + list + ")",
+                       "'" + group + "'" + (hint.empty() ? "" : "; " + hint));
+    }
     for (const auto& member : members)
       out["muscles." + member.as<std::string>() + key.substr(dot)] = kv.second;
   }

@@ -16,6 +16,7 @@
 #include "msk/sim/kinematics.hpp"
 #include "msk/version.hpp"
 #include "parameter_tables.hpp"
+#include "yaml_util.hpp"
 
 namespace msk {
 
@@ -860,47 +861,10 @@ int lookup(const Map& map, const std::string& name) {
   return it == map.end() ? -1 : it->second;
 }
 
-/// Close names first ("did you mean"), then the rest, for an error message.
-std::string valid_names(const std::vector<std::string>& names, const std::string& got) {
-  std::vector<std::string> sorted = names;
-  auto distance = [&](const std::string& a) {
-    // Levenshtein distance, small strings.
-    std::vector<std::size_t> row(got.size() + 1);
-    for (std::size_t j = 0; j <= got.size(); ++j)
-      row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      std::size_t diag = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= got.size(); ++j) {
-        const std::size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == got[j - 1] ? 0 : 1)});
-        diag = up;
-      }
-    }
-    return row[got.size()];
-  };
-  std::string best;
-  std::size_t best_distance = 3;
-  for (const std::string& n : names) {
-    const std::size_t d = distance(n);
-    if (d < best_distance) {
-      best_distance = d;
-      best = n;
-    }
-  }
-  std::string out;
-  if (!best.empty()) out = "did you mean '" + best + "'? ";
-  out += "valid: ";
-  for (std::size_t i = 0; i < sorted.size() && i < 40; ++i)
-    out += (i ? ", " : "") + sorted[i];
-  if (sorted.size() > 40) out += ", ... (" + std::to_string(sorted.size()) + " in all)";
-  return out;
-}
-
 [[noreturn]] void bad_parameter(const std::string& name, const std::string& part,
                                 const std::vector<std::string>& valid) {
   throw InvalidArgument("parameter '" + name + "': '" + part + "' is not known; " +
-                        valid_names(valid, part));
+                        detail::valid_names(valid, part));
 }
 
 std::vector<std::string> law_param_names(const LawInfo& info) {
@@ -1228,9 +1192,9 @@ std::string resolve_model_path(const std::string& name_or_path) {
     return (fs::path(bundled_model_directory()) / (name_or_path + ".yaml")).string();
   if (fs::exists(name_or_path)) return name_or_path;
   throw ModelError(name_or_path, 0, "model",
-                   names.empty()
-                       ? "a model file (no bundled models found: set MSK_MODEL_PATH)"
-                       : "a model file or a bundled model: " + valid_names(names, name_or_path),
+                   names.empty() ? "a model file (no bundled models found: set MSK_MODEL_PATH)"
+                                 : "a model file or a bundled model: " +
+                                       detail::valid_names(names, name_or_path),
                    "'" + name_or_path + "'");
 }
 
@@ -1250,21 +1214,93 @@ std::vector<std::string> override_texts(const LoadOptions& o) {
   return out;
 }
 
+/// One override: its key as given, itself as a one-entry mapping text, and whether its value is
+/// a mapping or a sequence (a subtree, whose own fields an error names).
+struct SingleOverride {
+  std::string key;
+  std::string text;
+  bool subtree = false;
+};
+
+/// Each override of `texts` (mappings of dotted paths to values) on its own.
+/// @throws ModelError naming `source` when a text is not such a mapping
+std::vector<SingleOverride> single_overrides(const std::vector<std::string>& texts,
+                                             const std::string& source) {
+  std::vector<SingleOverride> out;
+  for (const std::string& text : texts) {
+    YAML::Node overrides;
+    try {
+      overrides = detail::parse_yaml(text, source, LoadLimits{});
+    } catch (const ModelError& e) {
+      throw ModelError(source, e.line(), e.field(), e.expected(), e.got());
+    }
+    if (!overrides.IsMap())
+      throw ModelError(source, 0, "<overrides>", "a mapping of dotted paths to values",
+                       detail::describe(overrides));
+    for (const auto& kv : overrides) {
+      YAML::Node one(YAML::NodeType::Map);
+      one[kv.first] = kv.second;
+      YAML::Emitter emitter;
+      emitter << YAML::Flow << one;
+      out.push_back({kv.first.IsScalar() ? kv.first.Scalar() : "<key>", emitter.c_str(),
+                     kv.second.IsMap() || kv.second.IsSequence()});
+    }
+  }
+  return out;
+}
+
+/// `load(texts)`, the model compiled with the override mappings `texts` applied in order. When
+/// the model loads without them, a refusal is blamed on the overrides: the ModelError names
+/// `source` (who gave them) and the first key refused on its own, as given, with the reason
+/// ("SOURCE: 'KEY': expected ..., got ..."; "SOURCE: 'KEY' at FIELD: ..." when the value is a
+/// mapping or sequence, FIELD the refused field inside it), or "SOURCE (together)" when only the
+/// combination is refused. A model that fails on its own keeps its own message (file, line and
+/// field).
+template <class Load>
+Model load_blaming_overrides(const Load& load, const std::vector<std::string>& texts,
+                             const std::string& source) {
+  try {
+    return load(texts);
+  } catch (const ModelError& error) {
+    if (texts.empty()) throw;
+    // The model alone: its own errors are not the overrides'.
+    try {
+      load(std::vector<std::string>{});
+    } catch (const ModelError&) {
+      throw error;
+    }
+    // Each key alone, in the order given.
+    for (const SingleOverride& single : single_overrides(texts, source)) {
+      try {
+        load(std::vector<std::string>{single.text});
+      } catch (const ModelError& alone) {
+        // The key as given; for a subtree, also the field inside it that is refused.
+        std::string field = "'" + detail::printable_name(single.key) + "'";
+        if (single.subtree && alone.field() != "<overrides>") field += " at " + alone.field();
+        throw ModelError(source, 0, field, alone.expected(), alone.got());
+      }
+    }
+    throw ModelError(source + " (together)", 0, error.field(), error.expected(), error.got());
+  }
+}
+
 }  // namespace
 
 Model load_model(const std::string& name_or_path, const LoadOptions& options) {
   const std::string path = resolve_model_path(name_or_path);
   std::shared_ptr<const LawRegistry> laws = options.laws;
   if (!laws) laws = std::make_shared<const LawRegistry>(builtin_laws());
-  const std::vector<std::string> texts = override_texts(options);
-  if (texts.size() <= 1)
-    return compile(load_model_spec_file(path, texts.empty() ? "" : texts.front(), {}, laws.get()),
-                   laws);
-  // Two override sets: apply the first through the text, then the second.
-  const ModelSpec first = load_model_spec_file(path, texts[0], {}, laws.get());
-  ModelSpec spec = load_model_spec(first.text, path, texts[1], {}, laws.get());
-  spec.file = path;
-  return compile(spec, laws);
+  auto load = [&](const std::vector<std::string>& texts) {
+    if (texts.size() <= 1)
+      return compile(load_model_spec_file(path, texts.empty() ? "" : texts.front(), {}, laws.get()),
+                     laws);
+    // Two override sets: apply the first through the text, then the second.
+    const ModelSpec first = load_model_spec_file(path, texts[0], {}, laws.get());
+    ModelSpec spec = load_model_spec(first.text, path, texts[1], {}, laws.get());
+    spec.file = path;
+    return compile(spec, laws);
+  };
+  return load_blaming_overrides(load, override_texts(options), options.overrides_source);
 }
 
 Model load_model(const std::string& name_or_path, const std::string& overrides_json) {
@@ -1277,12 +1313,13 @@ Model load_model_text(const std::string& text, const std::string& file,
                       const LoadOptions& options) {
   std::shared_ptr<const LawRegistry> laws = options.laws;
   if (!laws) laws = std::make_shared<const LawRegistry>(builtin_laws());
-  const std::vector<std::string> texts = override_texts(options);
-  ModelSpec spec = load_model_spec(text, file, texts.empty() ? "" : texts.front(), {}, laws.get());
-  if (texts.size() > 1) {
-    spec = load_model_spec(spec.text, file, texts[1], {}, laws.get());
-  }
-  return compile(spec, laws);
+  auto load = [&](const std::vector<std::string>& texts) {
+    ModelSpec spec =
+        load_model_spec(text, file, texts.empty() ? "" : texts.front(), {}, laws.get());
+    if (texts.size() > 1) spec = load_model_spec(spec.text, file, texts[1], {}, laws.get());
+    return compile(spec, laws);
+  };
+  return load_blaming_overrides(load, override_texts(options), options.overrides_source);
 }
 
 Model load_model_text(const std::string& text, const std::string& file,

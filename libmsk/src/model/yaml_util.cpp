@@ -323,6 +323,70 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes) {
   return text;
 }
 
+std::string printable_name(const std::string& s) {
+  return printable(s);
+}
+
+std::string did_you_mean(const std::string& got, const std::vector<std::string>& names) {
+  // Levenshtein distance between a name and `got` (names are short).
+  auto distance = [&](const std::string& a) {
+    std::vector<std::size_t> row(got.size() + 1);
+    for (std::size_t j = 0; j <= got.size(); ++j)
+      row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= got.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == got[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[got.size()];
+  };
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const std::string& n : names) {
+    const std::size_t d = distance(n);
+    if (d < best_distance && n != got) {
+      best_distance = d;
+      best = n;
+    }
+  }
+  return best.empty() ? "" : "did you mean '" + printable(best, 64) + "'?";
+}
+
+std::string valid_names(const std::vector<std::string>& names, const std::string& got) {
+  std::string out = did_you_mean(got, names);
+  out += (out.empty() ? "" : " ") + std::string("valid: ");
+  for (std::size_t i = 0; i < names.size() && i < 40; ++i)
+    out += (i ? ", " : "") + names[i];
+  if (names.size() > 40) out += ", ... (" + std::to_string(names.size()) + " in all)";
+  return out;
+}
+
+namespace {
+
+/// What an element of the sequence at `key` of a model file is, for messages.
+std::string element_kind(const std::string& key) {
+  if (key == "muscles") return "a muscle";
+  if (key == "bodies") return "a body";
+  if (key == "pairs") return "a muscle pair";
+  if (key == "segments") return "a spinal level";
+  return "an element";
+}
+
+/// The names of the elements of a sequence (those that are mappings with a name).
+std::vector<std::string> element_names(const YAML::Node& sequence) {
+  std::vector<std::string> names;
+  for (const auto& item : sequence)
+    if (item.IsMap() && item["name"] && item["name"].IsScalar())
+      names.push_back(item["name"].Scalar());
+  return names;
+}
+
+}  // namespace
+
 void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::string& file) {
   if (!overrides.IsMap())
     throw ModelError("<overrides>", 0, "<overrides>", "a mapping of dotted paths to values",
@@ -363,10 +427,23 @@ void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::s
             has_found = true;
           }
         }
-        if (!has_found)
-          throw ModelError(file, node.Mark().line + 1, printable(walked),
-                           "the name or index of an existing element (override '" + shown + "')",
-                           "'" + printable(key) + "'");
+        if (!has_found) {
+          // The element's kind and the model's name say what was looked for.
+          const std::string where = walked.substr(0, walked.size() - key.size() - 1);
+          const std::string model = root.IsMap() && root["name"] && root["name"].IsScalar()
+                                        ? " of model '" + printable(root["name"].Scalar(), 64) + "'"
+                                        : "";
+          const std::vector<std::string> names = element_names(node);
+          const std::string hint = did_you_mean(key, names);
+          std::string list;
+          for (std::size_t k = 0; k < names.size() && k < 40; ++k)
+            list += (k ? ", " : "") + names[k];
+          if (names.size() > 40) list += ", ... (" + std::to_string(names.size()) + " in all)";
+          throw ModelError(
+              file, node.Mark().line + 1, printable(where),
+              "the name or index of " + element_kind(where) + model + " (valid: " + list + ")",
+              "'" + printable(key, 64) + "'" + (hint.empty() ? "" : "; " + hint));
+        }
         if (last)
           throw ModelError("<overrides>", 0, shown, "a path to a field, not a whole element",
                            "'" + shown + "'");
@@ -458,9 +535,11 @@ void NodeReader::require_map(const std::vector<std::string>& allowed) const {
       for (const std::string& a : allowed)
         list += (list.empty() ? "" : ", ") + a;
       const int l = kv.first.Mark().line;
+      const std::string hint = did_you_mean(key, allowed);
       throw ModelError(
           file_, l >= 0 ? l + 1 : line(), printable(path_.empty() ? key : path_ + "." + key),
-          "a known field (" + list + ")", "unknown field '" + printable(key, 60) + "'");
+          "a known field (" + list + ")",
+          "unknown field '" + printable(key, 60) + "'" + (hint.empty() ? "" : "; " + hint));
     }
   }
 }

@@ -20,6 +20,16 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file, const Lo
 /// @throws ModelError (line 0) if the file cannot be read or is too large
 std::string read_text_file(const std::string& path, std::size_t max_bytes);
 
+/// `s` fit for a one-line message: control characters escaped, at most 200 bytes.
+std::string printable_name(const std::string& s);
+
+/// "did you mean 'NAME'?" for the name of `names` closest to `got` (at most two edits away), or
+/// "" when none is that close.
+std::string did_you_mean(const std::string& got, const std::vector<std::string>& names);
+
+/// For an error message: did_you_mean() and then "valid: a, b, ..." (the first 40 names).
+std::string valid_names(const std::vector<std::string>& names, const std::string& got);
+
 /// Applies dotted-path overrides to a document. Sequences of mappings with a "name" are addressed
 /// by name; other sequences by index. A path that names nothing is an error.
 void apply_overrides(YAML::Node& root, const YAML::Node& overrides, const std::string& file);

@@ -427,7 +427,10 @@ struct LoadOptions {
   std::map<std::string, std::string> overrides;
   /// The same as one JSON (or YAML) mapping; applied after `overrides`.
   std::string overrides_json;
-  /// Name errors in overrides are reported against (e.g. a run file), "<overrides>" by default.
+  /// Who gave the overrides (e.g. "run.yaml: overrides"), "<overrides>" by default. An override
+  /// the model refuses is reported as a ModelError with this as its file and the key as given,
+  /// quoted, as its field ("run.yaml: overrides: 'groups.extensors.tone': expected one of
+  /// hypertonic, normal, hypotonic, got 'hypertonik'; did you mean 'hypertonic'?").
   std::string overrides_source = "<overrides>";
   /// Laws the model may name (nullptr: builtin_laws()).
   std::shared_ptr<const LawRegistry> laws;
@@ -435,7 +438,8 @@ struct LoadOptions {
 
 /// Loads and compiles a model: a bundled model by name ("elbow", "lumbar", "cervical": see
 /// bundled_model_names()), an msk YAML file, or an OpenSim model (a path ending in ".osim", see
-/// docs/guide/opensim.md). @throws ModelError
+/// docs/guide/opensim.md). @throws ModelError naming file, line and field; for a refused override,
+/// LoadOptions::overrides_source and the key (docs/guide/errors.md)
 Model load_model(const std::string& name_or_path, const LoadOptions& options = {});
 /// Same with overrides as a JSON mapping. @throws ModelError
 Model load_model(const std::string& name_or_path, const std::string& overrides_json);

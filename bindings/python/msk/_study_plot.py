@@ -1,0 +1,430 @@
+"""Figures of studies (re-exported by :mod:`msk.plot`).
+
+- :func:`compare_levels`: the table of :func:`msk.spine.compare` (postures on several models) as
+  grouped bars per spinal level, one panel per posture and quantity, in the table's units.
+- :func:`sweep`: a variable of :func:`msk.spine.sweep` or :func:`msk.study.sweep` /
+  :func:`msk.study.cohort` over a swept parameter: one line per level (or per value of ``hue``),
+  a band over every other dimension, one panel per posture.
+
+Both take what the studies return as they are (a pandas DataFrame with ``attrs["units"]``; an
+xarray Dataset whose variables carry ``attrs["units"]``) and compute nothing but the picture.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+    from matplotlib.figure import Figure
+
+__all__ = ["compare_levels", "sweep"]
+
+#: Readable names of the levels table's columns, for axis labels.
+QUANTITY_NAMES = {
+    "angle_deg": "level angle",
+    "compression_N": "compression",
+    "shear_N": "shear",
+    "disc_force_N": "disc force",
+    "pressure_MPa": "intradiscal pressure",
+    "facet_force_N": "facet force",
+    "facet_share": "facet share of compression",
+    "ligament_force_N": "ligament force",
+    "disc_height_mm": "disc height",
+    "posterior_disc_height_mm": "posterior disc height",
+    "foramen_height_mm": "foramen height",
+    "passive_moment_N_m": "passive moment",
+    "reserve_N_m": "moment reserve",
+    "degeneration": "degeneration",
+    "load_pressure_MPa": "load pressure",
+    "swelling_pressure_MPa": "swelling pressure",
+    "shear_disc_N": "disc shear",
+    "shear_facet_N": "facet shear",
+    "shear_facet_share": "facet share of shear",
+    "shear_ultimate_ratio": "shear / ultimate shear",
+    "foramen_width_mm": "foramen width",
+    "foramen_area_mm2": "foramen area",
+    "flavum_buckling_mm": "flavum buckling",
+    "nerve_root_risk": "nerve-root risk",
+}
+
+#: Units in the column names that are not SI written out as they read on an axis.
+_UNIT_TEXT = {"mm^2": "mm²", "N m": "N·m", "": "1"}
+
+
+def axis_label(name: str, unit: str | None) -> str:
+    """``"intradiscal pressure [MPa]"`` from a column or variable name and its unit.
+
+    Parameters
+    ----------
+    name : str
+        A column of the levels table (``"pressure_MPa"``) or any variable name.
+    unit : str or None
+        Its unit (``"MPa"``, ``"1"``, ``""`` for a dimensionless number); None: no unit known.
+
+    Returns
+    -------
+    str
+        The readable name and the unit in brackets (no brackets when the unit is unknown).
+
+    Raises
+    ------
+    Nothing
+    """
+    readable = QUANTITY_NAMES.get(name, name.replace("_", " "))
+    if unit is None:
+        return readable
+    return f"{readable} [{_UNIT_TEXT.get(unit, unit)}]"
+
+
+def _new_figure(width: float, height: float, registered: bool) -> Figure:
+    """A constrained-layout figure, registered with pyplot only when ``registered``."""
+    if registered:
+        import matplotlib.pyplot as plt
+
+        return plt.figure(figsize=(width, height), layout="constrained")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def compare_levels(
+    table: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    *,
+    postures: Sequence[str] | None = None,
+    title: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> Figure:
+    """The result of :func:`msk.spine.compare` as grouped bars per level.
+
+    One panel per (quantity, posture): rows are the quantities (``columns``), columns the
+    postures; in each panel the spinal levels run along x, bottom level first, with one bar per
+    model label (e.g. normal and hypertonic) side by side. Each row shares its y axis, labelled
+    with the quantity and its unit (``table.attrs["units"]``). Flag columns (bool) are drawn as
+    0 or 1.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As :func:`msk.spine.compare` returns it: rows (posture, level), columns (model label,
+        quantity), units in ``attrs["units"]`` (``{quantity: unit}``).
+    columns : sequence of str, optional
+        Quantities to draw (default: every quantity of the table, in its order).
+    postures : sequence of str, optional
+        Postures to draw (default: all, in the table's order).
+    title : str, optional
+        Figure title.
+    path : str or path, optional
+        Write the figure there (format from the suffix); the figure is then not registered with
+        pyplot.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``len(columns)`` rows by ``len(postures)`` columns of panels, about 3.2 x 2.4 inch each.
+
+    Raises
+    ------
+    ValueError
+        ``table`` is not shaped as :func:`msk.spine.compare` returns it.
+    KeyError
+        A quantity or posture the table does not have (the message lists those it has).
+    OSError
+        ``path`` cannot be written.
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame) or not (
+        isinstance(table.index, pd.MultiIndex)
+        and table.index.nlevels == 2
+        and isinstance(table.columns, pd.MultiIndex)
+        and table.columns.nlevels == 2
+    ):
+        raise ValueError(
+            "table: expected the DataFrame of msk.spine.compare (rows (posture, level), "
+            "columns (model label, quantity))"
+        )
+    labels = list(dict.fromkeys(table.columns.get_level_values(0)))
+    available = list(dict.fromkeys(table.columns.get_level_values(1)))
+    all_postures = list(dict.fromkeys(table.index.get_level_values(0)))
+    if isinstance(columns, str):
+        columns = [columns]
+    columns = list(available if columns is None else columns)
+    postures = list(all_postures if postures is None else postures)
+    unknown = [c for c in columns if c not in available]
+    if unknown:
+        raise KeyError(f"columns: no quantity {unknown}; the table has {available}")
+    unknown = [p for p in postures if p not in all_postures]
+    if unknown:
+        raise KeyError(f"postures: no posture {unknown}; the table has {all_postures}")
+    units = dict(table.attrs.get("units", {}))
+    palette = _palette(len(labels))
+
+    nrows, ncols = len(columns), len(postures)
+    fig = _new_figure(0.6 + 3.2 * ncols, 0.8 + 2.4 * nrows, registered=path is None)
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey="row")
+    width = 0.8 / max(len(labels), 1)
+    for i, column in enumerate(columns):
+        for j, posture in enumerate(postures):
+            ax = axes[i, j]
+            rows = table.xs(posture, level=0)
+            levels = list(rows.index)
+            x = np.arange(len(levels))
+            for k, label in enumerate(labels):
+                values = rows[(label, column)].to_numpy(dtype=float)
+                ax.bar(
+                    x + (k - (len(labels) - 1) / 2) * width,
+                    values,
+                    width=width * 0.95,
+                    color=palette[k],
+                    label=str(label),
+                    zorder=2,
+                )
+            ax.set_xticks(x, levels, rotation=45 if len(levels) > 6 else 0, fontsize=8)
+            ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
+            ax.grid(True, axis="y", alpha=0.3, zorder=0)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            if i == 0:
+                ax.set_title(str(posture).replace("_", " "), fontsize=10)
+            if j == 0:
+                ax.set_ylabel(axis_label(column, units.get(column)), fontsize=9)
+            if i == nrows - 1:
+                ax.set_xlabel("level", fontsize=9)
+    if len(labels) > 1:
+        handles, names = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside upper center", ncols=len(labels), fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    if path is not None:
+        fig.savefig(path, dpi=150)
+    return fig
+
+
+def _palette(n: int) -> list[Any]:
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10" if n <= 10 else "tab20"]
+    return [cmap(i % cmap.N) for i in range(n)]
+
+
+#: Units that a name's suffix tells (``speed_deg_s``, ``load_kg``), longest first.
+_SUFFIX_UNITS = (
+    ("_deg_s", "deg/s"),
+    ("_pct_mvc", "% MVC"),
+    ("_mm2", "mm²"),
+    ("_MPa", "MPa"),
+    ("_N_m", "N·m"),
+    ("_deg", "deg"),
+    ("_mm", "mm"),
+    ("_kg", "kg"),
+    ("_N", "N"),
+    ("_m", "m"),
+    ("_s", "s"),
+)
+
+
+def _coordinate_label(
+    ds: xr.Dataset | xr.DataArray, dim: str, units: Mapping[str, str] | None = None
+) -> str:
+    """A dimension's name with its unit: from ``units``, the coordinate's ``attrs["units"]``
+    (msk.study sets them), or the name's suffix (``speed_deg_s``)."""
+    unit = (units or {}).get(dim)
+    if unit is None and dim in ds.coords:
+        unit = ds.coords[dim].attrs.get("units")
+    if unit is None:
+        last = dim.split(".")[-1]
+        unit = next((u for suffix, u in _SUFFIX_UNITS if last.endswith(suffix)), None)
+    return f"{dim} [{_UNIT_TEXT.get(unit, unit)}]" if unit else dim
+
+
+def _numeric(values: Any) -> bool:
+    try:
+        np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def sweep(
+    dataset: xr.Dataset,
+    variable: str,
+    *,
+    x: str | None = None,
+    hue: str | None = None,
+    panels: str | None = None,
+    band: bool = True,
+    units: Mapping[str, str] | None = None,
+    title: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> Figure:
+    """A variable of a sweep over a swept parameter: lines (and bands) per level or per ``hue``.
+
+    Works on what :func:`msk.spine.sweep` returns (dimensions: the grid keys, ``posture``,
+    ``level``) and on :func:`msk.study.sweep` and :func:`msk.study.cohort` datasets (one
+    dimension per swept parameter, or ``person``). The variable is drawn against ``x``; one line
+    per value of ``hue`` (default ``level`` when the variable has it); one panel per value of
+    ``panels`` (default ``posture`` when it has it). Every other dimension is summarised: its
+    mean as the line and, when ``band``, its range (minimum to maximum) as a shaded band, so a
+    cohort (``person``) shows as a distribution. Combinations that failed (NaN) leave gaps; a
+    panel says how many points failed.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The sweep.
+    variable : str
+        A data variable of ``dataset``, e.g. ``"pressure_MPa"``; its unit is
+        ``dataset[variable].attrs["units"]``.
+    x : str, optional
+        The dimension along x (default: the first dimension that is not ``posture``, ``level``,
+        ``person`` or ``time``; its coordinate's ``attrs["units"]`` labels the axis).
+    hue : str, optional
+        The dimension drawn as separate lines (default ``level`` when present, else none).
+    panels : str, optional
+        The dimension drawn as separate panels (default ``posture`` when present, else none).
+    band : bool
+        Shade the range over the remaining dimensions.
+    units : mapping, optional
+        ``{dimension: unit}`` for the x axis where the coordinate carries no ``attrs["units"]``
+        (:func:`msk.spine.sweep`'s grid keys do not), e.g.
+        ``{"groups.erector_spinae.tone.threshold_offset": "L_opt"}``; otherwise the unit a name's
+        suffix tells (``speed_deg_s``: deg/s).
+    title : str, optional
+        Figure title (default: the variable and the model when ``attrs["model"]`` says it).
+    path : str or path, optional
+        Write the figure there; the figure is then not registered with pyplot.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per value of ``panels`` in a row (at most four per row), about 3.6 x 2.8 inch
+        each.
+
+    Raises
+    ------
+    KeyError
+        ``variable`` is not a variable of the dataset, or ``x``, ``hue`` or ``panels`` is not
+        one of its dimensions (the message lists them).
+    ValueError
+        ``x``, ``hue`` and ``panels`` are not three different dimensions, or the variable has
+        no dimension to put along x.
+    OSError
+        ``path`` cannot be written.
+    """
+    if variable not in dataset.data_vars:
+        raise KeyError(f"variable: no {variable!r}; the dataset has {sorted(dataset.data_vars)}")
+    data = dataset[variable]
+    dims = list(data.dims)
+    for name, value in (("x", x), ("hue", hue), ("panels", panels)):
+        if value is not None and value not in dims:
+            raise KeyError(f"{name}: {variable!r} has no dimension {value!r}; it has {dims}")
+    if panels is None and "posture" in dims and x != "posture" and hue != "posture":
+        panels = "posture"
+    if hue is None and "level" in dims and x != "level" and panels != "level":
+        hue = "level"
+    if x is None:
+        candidates = [d for d in dims if d not in ("posture", "level", "person", "time")]
+        candidates = [d for d in candidates if d not in (hue, panels)]
+        if not candidates:
+            raise ValueError(
+                f"x: {variable!r} has no swept dimension to draw along x (dimensions {dims})"
+            )
+        x = candidates[0]
+    chosen = [d for d in (x, hue, panels) if d is not None]
+    if len(set(chosen)) != len(chosen):
+        raise ValueError(f"x, hue, panels: expected different dimensions, got {chosen}")
+    rest = [d for d in dims if d not in chosen]
+
+    panel_values = list(data[panels].values) if panels else [None]
+    hue_values = list(data[hue].values) if hue else [None]
+    numeric_x = _numeric(data[x].values) if x in data.coords else False
+    xs = np.asarray(data[x].values, dtype=float) if numeric_x else np.arange(data.sizes[x])
+    palette = _palette(len(hue_values))
+    if len(hue_values) > 1 and hue == "level":
+        from matplotlib import colormaps
+
+        cmap = colormaps["viridis"]
+        palette = [cmap(k / max(len(hue_values) - 1, 1) * 0.9) for k in range(len(hue_values))]
+    unit = data.attrs.get("units")
+
+    ncols = min(len(panel_values), 4)
+    nrows = -(-len(panel_values) // ncols)
+    fig = _new_figure(0.8 + 3.6 * ncols, 0.9 + 2.8 * nrows, registered=path is None)
+    axes = list(fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel())
+    for ax in axes[len(panel_values) :]:
+        ax.set_visible(False)
+    for ax, pv in zip(axes, panel_values):
+        sub = data.sel({panels: pv}) if panels else data
+        failed = 0
+        for k, hv in enumerate(hue_values):
+            line = sub.sel({hue: hv}) if hue else sub
+            line = line.transpose(x, *rest)
+            values = np.asarray(line.values, dtype=float).reshape(len(xs), -1)
+            failed += int(np.isnan(values).sum())
+            with warnings.catch_warnings():  # all-NaN rows (failed points) stay NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(values, axis=1)
+                low, high = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
+            label = None if hv is None else str(hv)
+            ax.plot(xs, mean, marker="o", ms=3.5, color=palette[k], label=label, zorder=3)
+            if band and values.shape[1] > 1:
+                ax.fill_between(xs, low, high, color=palette[k], alpha=0.18, lw=0, zorder=2)
+        if not numeric_x:
+            ax.set_xticks(xs, [str(v) for v in data[x].values], fontsize=8)
+        ax.set_xlabel(_coordinate_label(dataset, x, units), fontsize=9)
+        if pv is not None:
+            ax.set_title(str(pv).replace("_", " "), fontsize=10)
+        if failed:
+            ax.text(
+                0.98,
+                0.02,
+                f"{failed} point(s) failed",
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="tab:red",
+            )
+        ax.grid(True, alpha=0.3)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for row in range(nrows):
+        axes[row * ncols].set_ylabel(axis_label(variable, unit), fontsize=9)
+    if hue and len(hue_values) > 1:
+        handles, names = axes[0].get_legend_handles_labels()
+        heading = hue if not rest or not band else f"{hue} (band: range over {', '.join(rest)})"
+        fig.legend(
+            handles,
+            names,
+            loc="outside right upper",
+            fontsize=8,
+            title=heading,
+            title_fontsize=8,
+        )
+    elif band and rest:
+        axes[0].text(
+            0.02,
+            0.98,
+            f"line: mean, band: range over {', '.join(rest)}",
+            transform=axes[0].transAxes,
+            va="top",
+            fontsize=7,
+            color="0.3",
+        )
+    model = dataset.attrs.get("model")
+    default = axis_label(variable, unit) + (f", {model}" if model else "")
+    fig.suptitle(title if title is not None else default, fontsize=11)
+    if path is not None:
+        fig.savefig(path, dpi=150)
+    return fig
