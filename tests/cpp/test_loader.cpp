@@ -41,10 +41,11 @@ TEST(Loader, PendulumCompiles) {
   EXPECT_EQ(m.n_muscles(), 1);
   EXPECT_EQ(m.dof_names()[0], "hinge");
   EXPECT_NEAR(m.dof_range_min()[0], -170.0 * M_PI / 180.0, 1e-12);
-  // Angle and speed, then the laws' states: activation, tendon creep, the reflex, two depression
-  // stages, two viscoelastic branches, the passive creep, the stretch depression and the stretch
-  // tolerance (thixotropy is off by default; the rigid tendon has no state).
-  EXPECT_EQ(m.layout().n_states, 2 + 10);
+  // Angle and speed, then the laws' states: activation, tendon creep, the reflex (its lag and its
+  // reference length), two depression stages, the habituation, two viscoelastic branches, the
+  // passive creep, the stretch depression and the stretch tolerance (thixotropy is off by
+  // default; the rigid tendon has no state).
+  EXPECT_EQ(m.layout().n_states, 2 + 12);
   EXPECT_EQ(m.layout().names[2], "muscle.flexor.activation");
   EXPECT_EQ(m.layout().laws[2], "first_order_activation");
 }

@@ -47,21 +47,32 @@ TEST(Neural, HypertonicMuscleIsSemiContractedAtRestNormalIsNot) {
 }
 
 TEST(Neural, FastStretchProvokesTheReflexSlowStretchDoesNot) {
-  // Static hypertonic threshold = habitual (90 deg) length - 0.02: a ramp 130 -> 100 deg keeps the
-  // flexors shorter than it. Only the velocity term (lambda - mu v) can recruit them.
+  // Tone is referenced to the starting posture (90 deg): the hypertonic static threshold is that
+  // length - 0.02. After flexing to 130 deg and holding, a ramp 130 -> 100 deg keeps the flexors
+  // shorter than it: only the velocity term (lambda - mu v) can recruit them.
   auto ramp = [](double speed) {
     return msk::parse_protocol(
-        "initial: {angles_deg: {r_elbow_flex: 130}}\nphases:\n  - {type: ramp, joint: "
-        "r_elbow_flex, to_deg: 100, speed_deg_s: " +
+        "initial: {angles_deg: {r_elbow_flex: 90}}\nphases:\n"
+        "  - {type: ramp, joint: r_elbow_flex, to_deg: 130, speed_deg_s: 20}\n"
+        "  - {type: hold, joint: r_elbow_flex, duration: 1}\n"
+        "  - {type: ramp, joint: r_elbow_flex, to_deg: 100, speed_deg_s: " +
         std::to_string(speed) + "}\n");
   };
   const msk::Model m = elbow(kHypertonicFlexors);
   msk::EpisodeOptions o;
   o.output_dt = 0.002;
+  // The peak after the hold at 130 deg has let the reflex of the start decay (t > 2.5 s).
+  auto peak_after = [](const msk::EpisodeResult& r, const std::string& channel) {
+    const auto v = r.channel(channel);
+    double p = 0.0;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (r.time[i] > 2.5) p = std::max(p, v[i]);
+    return p;
+  };
   const auto slow = msk::simulate_episode(m, ramp(5.0), o);
   const auto fast = msk::simulate_episode(m, ramp(200.0), o);
-  EXPECT_LT(peak(slow, "muscle.BIClong.reflex_excitation"), 1e-6);
-  EXPECT_GT(peak(fast, "muscle.BIClong.reflex_excitation"), 0.02);
+  EXPECT_LT(peak_after(slow, "muscle.BIClong.reflex_excitation"), 1e-6);
+  EXPECT_GT(peak_after(fast, "muscle.BIClong.reflex_excitation"), 0.02);
 }
 
 TEST(Neural, PostActivationDepressionFollowsAContractionAndDecays) {

@@ -63,7 +63,7 @@ enum class WrapType { Cylinder, Sphere };
 struct PostureMap {
   bool ground_is_thorax = false;
   bool ground_is_thigh = false;  ///< the ground is the femur: gravity follows the thigh
-  int load_body = -2;                                  ///< -2: none
+  int load_body = -2;            ///< -2: none
   Eigen::Vector3d shoulder = Eigen::Vector3d::Zero();  ///< in load_body's frame [m]
   double arm_mass = 0.0;                               ///< [kg]
   double arm_length = 0.0;                             ///< [m]
@@ -76,7 +76,7 @@ struct PostureMap {
   int gaze_body = -2;                                    ///< -2: none
   int seat_body = -2;                                    ///< -2: none
   Eigen::Vector3d seat_point = Eigen::Vector3d::Zero();  ///< in seat_body's frame [m]
-  std::vector<bool> dof_prescribed;  ///< per coordinate: posed, not balanced
+  std::vector<bool> dof_prescribed;                      ///< per coordinate: posed, not balanced
 };
 
 /// How a core channel's value is computed (see episode.cpp, record_core_channels).

@@ -59,7 +59,10 @@ const LawInfo& TonicStretchReflex::info() const {
     x.citation = "Feldman 1986, J Mot Behav 18:17; St-Onge et al. 1997; Levin & Feldman 1994";
     x.hypothesis = "H1";
     x.params = param_infos<StretchReflexParams>(fields());
-    x.states = {{"reflex_excitation", "1", "lagged reflex drive r"}};
+    x.states = {{"reflex_excitation", "1", "lagged reflex drive r"},
+                {"tone_reference_length", "L_opt",
+                 "reference fibre length l~_ref of the threshold (the posture the episode "
+                 "started in; constant within an episode)"}};
     x.channels = {{"reflex_excitation", "1",
                    "stretch-reflex excitation after depression and reciprocal inhibition"}};
     x.presets = {
@@ -93,7 +96,15 @@ void TonicStretchReflex::initial_state(const LawContext& c, double* x) const {
         std::clamp(rest_excitation(c.model, c.data, k,
                                    c.data.mtu[static_cast<std::size_t>(i)].norm_fibre_length),
                    0.0, 1.0);
+    // The central command's reference: the fibre length in the posture the episode starts in.
+    x[state_index(k, 1)] = c.data.reflex_reference_length[i];
   }
+}
+
+void TonicStretchReflex::publish(LawContext& c) const {
+  // The reference carries over with the state (a chained episode keeps the first one's).
+  for (int k = 0; k < n_entities(); ++k)
+    c.data.reflex_reference_length[entity(k)] = c.x[state_index(k, 1)];
 }
 
 void TonicStretchReflex::evaluate(LawContext& c) const {
@@ -110,6 +121,7 @@ void TonicStretchReflex::evaluate(LawContext& c) const {
     d.reflex_drive[i] += drive;
     const double r = c.x[state_index(k, 0)];
     c.xdot[state_index(k, 0)] = (drive * d.reflex_gain[i] - r) / p.time_constant;
+    c.xdot[state_index(k, 1)] = 0.0;  // set by the central command, constant in an episode
     d.reflex_excitation[i] += positive(r - d.reflex_inhibition[i]);
   }
 }

@@ -17,7 +17,9 @@
 // `threshold` is given.
 // Presets (docs/theory/neural.md): hypertonic (lambda 0.02 L_opt below the reference, g = 3,
 // mu = 0.10 s), normal (0.5 L_opt beyond it: no reflex at rest), hypotonic (0.8, g = 1).
-// State: reflex_excitation r [1]. Channel: reflex_excitation (after inhibition).
+// States: reflex_excitation r [1]; tone_reference_length l~_ref [L_opt], set at the start of an
+// episode and published to data.reflex_reference_length, so that a chained episode keeps the
+// reference of the one it continues. Channel: reflex_excitation (after inhibition).
 #pragma once
 
 #include <vector>
@@ -46,6 +48,7 @@ class TonicStretchReflex : public LawWith<TonicStretchReflex, StretchReflexParam
   static const std::vector<ParamField<StretchReflexParams>>& fields();
   const LawInfo& info() const override;
   void initial_state(const LawContext& c, double* x) const override;
+  void publish(LawContext& c) const override;
   void evaluate(LawContext& c) const override;
   void record(const LawContext& c, double* row) const override;
   double rest_excitation(const Model& model, const Data& data, int k,
