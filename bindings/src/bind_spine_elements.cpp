@@ -39,11 +39,11 @@ const Fields<spine::DiscParams>& disc_fields() {
       {"moment_c1", &P::moment_c1},
       {"moment_c2", &P::moment_c2},
       {"moment_c3", &P::moment_c3},
-      {"preload_gain", &P::preload_gain},
-      {"preload_exponent", &P::preload_exponent},
-      {"preload_reference", &P::preload_reference},
+      {"preload_gain_max", &P::preload_gain_max},
+      {"preload_force", &P::preload_force},
       {"pressure_factor", &P::pressure_factor},
       {"swelling_pressure", &P::swelling_pressure},
+      {"pressure_blend", &P::pressure_blend},
       {"damping", &P::damping},
   };
   return f;
@@ -227,7 +227,7 @@ void bind_spine_elements(py::module_& m) {
         const laws::DiscFluidParams f = fluid_params(fluid);
         const spine::DiscParams p = disc_params(disc);
         return py::vectorize([&f, &p](double force, double h) {
-          return laws::disc_hydration_rate(f, p, force, h);
+          return laws::disc_hydration_rate(f, spine::disc_pressure(p, force, h), h);
         })(disc_force, hydration);
       },
       py::arg("disc_force"), py::arg("hydration"), py::arg("fluid") = py::dict(),

@@ -117,6 +117,8 @@ class LifetimeRun {
     // Reference fibre lengths: relaxed standing at the initial state.
     const EquilibriumResult ref = solve(posture_preset("standing_relaxed"), 0.0, "reference");
     reference_fibre_ = fibre_lengths(base_, ref.q, data_);
+    habitual_.assign(static_cast<std::size_t>(nm_), 1.0);
+    if (opt_.adapted_to == "scenario") adapt_to_week();
   }
 
   LifetimeResult run() {
@@ -274,43 +276,49 @@ class LifetimeRun {
   double& U(int k) { return x_[static_cast<std::size_t>(ns_ + k)]; }
   double& rho(int i) { return x_[static_cast<std::size_t>(2 * ns_ + i)]; }
 
-  /// The snapshot of the current slow state: each hydration, optimal length ratio and (H20) tone
-  /// shift rounded to its bucket's centre; its model comes from the model cache (made by
-  /// with_parameters on first use). Sets snapshot_ and snapshot_key_.
+  /// The snapshot of the current slow state. Hydration: each level's rounded to its bucket's
+  /// centre. Muscles: the optimal length ratios and (H20) tone shifts of the muscle snapshot,
+  /// which is renewed (every muscle at once) when any ratio has moved more than length_bucket
+  /// from it, or any tone shift more than a quarter of that [L_opt]. The snapshot's model comes
+  /// from the model cache (made by with_parameters on first use). Sets snapshot_ and
+  /// snapshot_key_.
   void select_snapshot() {
-    std::string key;
+    // Renew the muscle snapshot when a muscle left its bucket.
+    bool renew = muscle_snap_rho_.empty();
+    for (int i = 0; i < nm_ && !renew; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      renew = std::abs(rho(i) - muscle_snap_rho_[ii]) > opt_.length_bucket ||
+              std::abs(tone_shift_[ii] - muscle_snap_tone_[ii]) > 0.25 * opt_.length_bucket;
+    }
+    if (renew) {
+      muscle_snap_rho_.assign(x_.begin() + 2 * ns_, x_.end());
+      muscle_snap_tone_ = tone_shift_;
+      ++muscle_snap_id_;
+      // The equilibria of earlier muscle snapshots are not used again: free them.
+      models_.clear();
+      cache_.clear();
+    }
+    std::string key = "m" + std::to_string(muscle_snap_id_) + ",";
     std::vector<std::pair<ParameterRef, double>> changes;
-    char buf[64];
     for (int k = 0; k < ns_; ++k) {
       const long b = std::lround(H(k) / opt_.hydration_bucket);
-      std::snprintf(buf, sizeof buf, "h%ld,", b);
-      key += buf;
+      key += "h" + std::to_string(b) + ",";
       changes.emplace_back(hydration_ref_[static_cast<std::size_t>(k)],
                            std::clamp(static_cast<double>(b) * opt_.hydration_bucket, 0.01, 2.0));
-    }
-    for (int i = 0; i < nm_; ++i) {
-      const auto ii = static_cast<std::size_t>(i);
-      const long b = std::lround((rho(i) - 1.0) / opt_.length_bucket);
-      if (b != 0) {
-        std::snprintf(buf, sizeof buf, "m%d:%ld,", i, b);
-        key += buf;
-        changes.emplace_back(length_ref_[ii],
-                             base_.muscle_params()[ii].optimal_fibre_length *
-                                 (1.0 + static_cast<double>(b) * opt_.length_bucket));
-      }
-      const long t = std::lround(tone_shift_[ii] / (0.25 * opt_.length_bucket));
-      if (has_tone_[ii] && t != 0) {
-        std::snprintf(buf, sizeof buf, "t%d:%ld,", i, t);
-        key += buf;
-        changes.emplace_back(tone_ref_[ii],
-                             tone_base_[ii] + static_cast<double>(t) * 0.25 * opt_.length_bucket);
-      }
     }
     if (key == snapshot_key_ && snapshot_) return;
     snapshot_key_ = key;
     if (const auto it = models_.find(key); it != models_.end()) {
       snapshot_ = it->second;
       return;
+    }
+    for (int i = 0; i < nm_; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      if (muscle_snap_rho_[ii] != 1.0)
+        changes.emplace_back(length_ref_[ii],
+                             base_.muscle_params()[ii].optimal_fibre_length * muscle_snap_rho_[ii]);
+      if (has_tone_[ii] && muscle_snap_tone_[ii] != 0.0)
+        changes.emplace_back(tone_ref_[ii], tone_base_[ii] + muscle_snap_tone_[ii]);
     }
     // Bounded memory: forget every snapshot (and its equilibria) when the caches are full.
     if (models_.size() >= kMaxSnapshots) {
@@ -369,7 +377,7 @@ class LifetimeRun {
     fibre_.resize(static_cast<std::size_t>(nm_));
     for (int i = 0; i < nm_; ++i) {
       const auto ii = static_cast<std::size_t>(i);
-      fibre_[ii] = L.fibre_ratio[ii] + resting_[ii] / reference_fibre_[ii];
+      fibre_[ii] = (L.fibre_ratio[ii] + resting_[ii] / reference_fibre_[ii]) / habitual_[ii];
     }
     const auto rhs = [&](const std::vector<double>& x, std::vector<double>& dx, double) {
       dx.resize(x.size());
@@ -499,6 +507,37 @@ class LifetimeRun {
     }
   }
 
+  /// The weighted mean fibre ratio of every muscle over the scenario's week (templates, no
+  /// variation, no sessions), with the sarcomere law's weights: the habitual length the model's
+  /// muscles are taken to be adapted to.
+  void adapt_to_week() {
+    std::vector<double> sum(static_cast<std::size_t>(nm_), 0.0), weight(sum);
+    const auto add = [&](const PostureLoads& L, double duration) {
+      for (int i = 0; i < nm_; ++i) {
+        const auto ii = static_cast<std::size_t>(i);
+        const double w = laws::sarcomere_weight(opt_.sarcomere, L.activation[ii]) * duration;
+        sum[ii] += w * L.fibre_ratio[ii];
+        weight[ii] += w;
+      }
+    };
+    for (int d = 0; d < 7; ++d) {
+      const ScenarioDay& day = scenario_.days[static_cast<std::size_t>(scenario_.week[d])];
+      for (const Bout& b : day.bouts) {
+        const std::string what = "week template " + day.name + ", bout " + b.label;
+        if (b.repetitions > 0) {
+          add(loads(b.pose, 0.0, what), b.repetitions * b.cycle);
+          add(loads(b.between_pose, 0.0, what), b.duration - b.repetitions * b.cycle);
+        } else {
+          add(loads(b.pose, 0.0, what), b.duration);
+        }
+      }
+    }
+    for (int i = 0; i < nm_; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      habitual_[ii] = sum[ii] / weight[ii];
+    }
+  }
+
   // ---- recording ----
 
   void fill_row(std::vector<double>& row) {
@@ -578,10 +617,12 @@ class LifetimeRun {
   std::vector<double> fatigue_;
   double lifft_ = 0.0;
   double t_ = 0.0;
-  std::vector<double> reference_fibre_, fibre_;
+  std::vector<double> reference_fibre_, habitual_, fibre_;
   static constexpr std::size_t kMaxSnapshots = 512;
   std::shared_ptr<const Model> snapshot_;
   std::string snapshot_key_;
+  std::vector<double> muscle_snap_rho_, muscle_snap_tone_;
+  long muscle_snap_id_ = 0;
   std::map<std::string, std::shared_ptr<const Model>> models_;
   std::map<std::string, PostureLoads> cache_;
   int n_equilibria_ = 0, n_cache_hits_ = 0, n_snapshots_ = 0;

@@ -61,6 +61,11 @@ struct LifetimeOptions {
   std::string out;              ///< results file to write ("" for none)
   std::int64_t seed = -1;       ///< seed of the day-to-day variation (-1: the scenario's)
   bool record_muscles = false;  ///< also one channel per muscle (optimal length ratio)
+  /// What the model's optimal fibre lengths are adapted to at the start: "scenario" (the person
+  /// has lived the scenario's week for long: the sarcomere law's reference fibre length is each
+  /// muscle's weighted mean over the week, so an unchanged life changes nothing) or "standing"
+  /// (relaxed standing: any life away from it adapts the muscles).
+  std::string adapted_to = "scenario";
   laws::DiscFluidTwoPhaseParams disc;
   laws::SarcomereAdaptationParams sarcomere;
   laws::SpineDamageParams damage;

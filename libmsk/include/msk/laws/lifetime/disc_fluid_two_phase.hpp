@@ -32,7 +32,7 @@ struct DiscFluidTwoPhaseParams {
   double osmotic_exponent = 2.22;      ///< n [1]
   double prestress_exponent = 6.0;     ///< beta [1]
   double permeability_exponent = 4.0;  ///< M [1]
-  double fluid_time_constant = 4.0e4;  ///< tau_f [s]
+  double fluid_time_constant = 2.5e4;  ///< tau_f [s]
   double creep_compliance = 1.5e-7;    ///< c_v [m/N]
   double creep_time_constant = 600.0;  ///< tau_v [s]
   double min_hydration = 0.2;          ///< H below which the permeability law is not used [1]
