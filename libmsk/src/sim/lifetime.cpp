@@ -188,6 +188,8 @@ class LifetimeRun {
       throw InvalidArgument("model: expected a model with spinal levels, got " + base_.name() +
                             " (no segments)");
     if (scenario_.days.empty()) throw InvalidArgument("scenario: expected day templates, got none");
+    if (opt_.adapted_to != "scenario" && opt_.adapted_to != "standing")
+      throw InvalidArgument("adapted_to: expected scenario or standing, got " + opt_.adapted_to);
   }
 
   void resolve_programmes() {
