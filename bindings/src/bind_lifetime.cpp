@@ -83,10 +83,12 @@ void set_parameter(LifetimeOptions& o, const std::string& key, double value) {
   if (key == "stature_factor") o.stature_factor = value, done = true;
   if (key == "hydration_bucket") o.hydration_bucket = value, done = true;
   if (key == "length_bucket") o.length_bucket = value, done = true;
+  if (key == "flush_interval_s") o.flush_interval_s = value, done = true;
   if (!done)
     throw InvalidArgument(
         "parameters: expected disc.FIELD, sarcomere.FIELD, damage.FIELD, "
-        "sessions.FIELD, stature_factor, hydration_bucket or length_bucket, "
+        "sessions.FIELD, stature_factor, hydration_bucket, length_bucket or "
+        "flush_interval_s, "
         "got " +
         key);
 }

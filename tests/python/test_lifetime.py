@@ -168,7 +168,7 @@ KILL_SCRIPT = textwrap.dedent(
 
 
     msk.lifetime("lumbar", "office_worker", duration_days=3650, out=sys.argv[1],
-                 progress=quiet_point)
+                 progress=quiet_point, parameters={"flush_interval_s": 0})
     """
 )
 

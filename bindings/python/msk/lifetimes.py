@@ -183,8 +183,9 @@ def lifetime(
     interventions : sequence of dict
         Programmes from :func:`intervention` (PIR, stretching, rest days).
     out : str or path, optional
-        HDF5 file the days stream to (flushed after each day: a killed run leaves every finished
-        day readable); open it with :func:`load_lifetime`.
+        HDF5 file the days stream to, flushed after a day at most once a second of wall time
+        (``parameters={"flush_interval_s": 0}``: after every day) and at the end: a killed run
+        leaves every day up to the last flush readable. Open it with :func:`load_lifetime`.
     seed : int
         Seed of the day-to-day variation; -1 takes the scenario's. Runs with the same seed and
         scenario have the same days, whatever their interventions.
@@ -192,7 +193,7 @@ def lifetime(
         Law parameters by ``<law>.<name>`` (``disc.fluid_time_constant``,
         ``sarcomere.time_constant``, ``damage.ultimate_strength``, ``sessions.tone_setpoint``
         (hypothesis H20 switch), ...; see :func:`lifetime_laws`) and the run's
-        ``stature_factor``, ``hydration_bucket`` and ``length_bucket``.
+        ``stature_factor``, ``hydration_bucket``, ``length_bucket`` and ``flush_interval_s``.
     record_muscles : bool
         Also record every muscle's optimal length ratio (else per group only).
     mode : str

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/numeric/odeint.hpp>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -126,6 +127,7 @@ class LifetimeRun {
     std::unique_ptr<io::Recorder> recorder;
     if (!opt_.out.empty()) recorder = open_recorder();
     std::vector<double> row;
+    auto last_flush = std::chrono::steady_clock::now();
     LifetimeResult result;
     result.path = opt_.out;
     const std::uint64_t seed =
@@ -135,7 +137,13 @@ class LifetimeRun {
       if (recorder) {
         fill_row(row);
         recorder->append((day + 1) * kDay, row.data());
-        recorder->flush();
+        // Flush at most every flush_interval_s of wall time (a flush rewrites every channel's
+        // last chunk and the file's metadata).
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last_flush).count() >= opt_.flush_interval_s) {
+          recorder->flush();
+          last_flush = now;
+        }
       }
       result.n_days = day + 1;
       if (opt_.progress && !opt_.progress(day + 1, n_days)) {
@@ -181,6 +189,9 @@ class LifetimeRun {
     if (!(opt_.hydration_bucket > 0.0 && opt_.hydration_bucket <= 0.5))
       throw InvalidArgument("hydration_bucket: expected in (0, 0.5], got " +
                             std::to_string(opt_.hydration_bucket));
+    if (!(opt_.flush_interval_s >= 0.0 && opt_.flush_interval_s <= 86400.0))
+      throw InvalidArgument("flush_interval_s: expected in [0, 86400] s, got " +
+                            std::to_string(opt_.flush_interval_s));
     if (!(opt_.length_bucket > 0.0 && opt_.length_bucket <= 0.5))
       throw InvalidArgument("length_bucket: expected in (0, 0.5], got " +
                             std::to_string(opt_.length_bucket));
@@ -256,7 +267,7 @@ class LifetimeRun {
       channels.push_back({c.name, c.units, c.description});
     io::RecorderOptions ro;
     ro.chunk_rows = 64;
-    ro.flush_every_rows = 1;
+    ro.flush_every_rows = 4096;  // and run() flushes every flush_interval_s
     auto r = std::make_unique<io::Recorder>(opt_.out, channels, ro);
     r->set_meta("kind", "lifetime");
     r->set_meta("model", base_.name());
@@ -381,24 +392,32 @@ class LifetimeRun {
       const auto ii = static_cast<std::size_t>(i);
       fibre_[ii] = (L.fibre_ratio[ii] + resting_[ii] / reference_fibre_[ii]) / habitual_[ii];
     }
-    const auto rhs = [&](const std::vector<double>& x, std::vector<double>& dx, double) {
-      dx.resize(x.size());
-      for (int k = 0; k < ns_; ++k) {
-        const auto kk = static_cast<std::size_t>(k);
-        dx[kk] = laws::disc_fluid_rate(opt_.disc, L.load_pressure[kk], x[kk]);
-        dx[kk + static_cast<std::size_t>(ns_)] = laws::disc_creep_rate(
-            opt_.disc, L.disc_force[kk], x[kk + static_cast<std::size_t>(ns_)]);
-      }
-      for (int i = 0; i < nm_; ++i) {
-        const auto ii = static_cast<std::size_t>(i);
-        const std::size_t j = static_cast<std::size_t>(2 * ns_) + ii;
-        dx[j] = laws::sarcomere_rate(opt_.sarcomere, x[j], fibre_[ii], L.activation[ii]);
-      }
+    // Disc fluid (nonlinear): Dormand-Prince 5(4) with error control over the period.
+    hydration_.assign(x_.begin(), x_.begin() + ns_);
+    const auto rhs = [&](const std::vector<double>& h, std::vector<double>& dh, double) {
+      dh.resize(h.size());
+      for (std::size_t k = 0; k < h.size(); ++k)
+        dh[k] = laws::disc_fluid_rate(opt_.disc, L.load_pressure[k], h[k]);
     };
     odeint::integrate_adaptive(
         odeint::make_controlled(opt_.absolute_tolerance, opt_.relative_tolerance,
                                 odeint::runge_kutta_dopri5<std::vector<double>>()),
-        rhs, x_, 0.0, duration, std::min(duration, 60.0));
+        rhs, hydration_, 0.0, duration, std::min(duration, 60.0));
+    std::copy(hydration_.begin(), hydration_.end(), x_.begin());
+    // Creep and sarcomere number are linear with constant coefficients within the period: their
+    // exact solution x(T) = x* + (x(0) - x*) exp(-T / tau_eff).
+    for (int k = 0; k < ns_; ++k) {
+      const auto kk = static_cast<std::size_t>(k);
+      const double target = opt_.disc.creep_compliance * std::max(L.disc_force[kk], 0.0);
+      U(k) = target + (U(k) - target) * std::exp(-duration / opt_.disc.creep_time_constant);
+    }
+    for (int i = 0; i < nm_; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      const double target = laws::sarcomere_target(opt_.sarcomere, fibre_[ii]);
+      const double rate =
+          laws::sarcomere_weight(opt_.sarcomere, L.activation[ii]) / opt_.sarcomere.time_constant;
+      rho(i) = target + (rho(i) - target) * std::exp(-duration * rate);
+    }
     for (std::size_t j = 0; j < x_.size(); ++j)
       if (!std::isfinite(x_[j]))
         throw SimulationError(t_, j < static_cast<std::size_t>(2 * ns_) ? "disc" : "muscle",
@@ -619,7 +638,7 @@ class LifetimeRun {
   std::vector<double> fatigue_;
   double lifft_ = 0.0;
   double t_ = 0.0;
-  std::vector<double> reference_fibre_, habitual_, fibre_;
+  std::vector<double> reference_fibre_, habitual_, fibre_, hydration_;
   static constexpr std::size_t kMaxSnapshots = 512;
   std::shared_ptr<const Model> snapshot_;
   std::string snapshot_key_;
