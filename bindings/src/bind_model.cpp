@@ -117,6 +117,8 @@ py::tuple derivatives(const Model& m, const std::vector<double>& values, double 
   return py::make_tuple(xdot, row);
 }
 
+}  // namespace
+
 /// Law documentation as a dict (registry entry or attached law).
 py::dict law_info_dict(const LawInfo& info) {
   py::dict d;
@@ -162,8 +164,6 @@ py::dict law_info_dict(const LawInfo& info) {
   d["presets"] = presets;
   return d;
 }
-
-}  // namespace
 
 void bind_model(py::module_& m) {
   py::class_<Model, std::shared_ptr<Model>>(m, "Model", "A compiled, immutable msk model.")

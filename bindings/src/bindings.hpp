@@ -5,6 +5,7 @@
 
 #include "msk/io/attributes.hpp"
 #include "msk/io/equilibrium_file.hpp"
+#include "msk/law/law.hpp"
 
 namespace msk::python {
 
@@ -16,6 +17,7 @@ void bind_io(pybind11::module_& m);
 void bind_spine(pybind11::module_& m);
 void bind_equilibrium_file(pybind11::module_& m);
 void bind_drawing(pybind11::module_& m);
+void bind_lifetime(pybind11::module_& m);
 
 /// Attributes as a dict {name: str, int or float}, in order (bind_equilibrium_file.cpp).
 pybind11::dict attributes_dict(const io::Attributes& attributes);
@@ -24,5 +26,7 @@ pybind11::dict table_as_dict(const io::Table& table);
 /// A stored equilibrium as a dict of plain values and NumPy arrays (bind_equilibrium_file.cpp).
 pybind11::dict equilibrium_dict(const io::StoredEquilibrium& equilibrium);
 void bind_spine_elements(pybind11::module_& m);
+/// Law documentation as a dict (bind_model.cpp).
+pybind11::dict law_info_dict(const LawInfo& info);
 
 }  // namespace msk::python

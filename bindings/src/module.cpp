@@ -13,5 +13,6 @@ PYBIND11_MODULE(_core, m) {
   msk::python::bind_spine(m);
   msk::python::bind_equilibrium_file(m);
   msk::python::bind_drawing(m);
+  msk::python::bind_lifetime(m);
   msk::python::bind_spine_elements(m);
 }

@@ -14,6 +14,10 @@ Quick start::
     p.pir_summary(results, "r_elbow_flex")    # barrier angle, torque, stiffness per cycle
     msk.sessions.time_course(model, session)  # re-tests minutes later, the session outcome
 
+    # days to decades of a weekly schedule: disc fluid, damage, sarcomere number (xarray.Dataset)
+    msk.lifetime("lumbar", "office_worker", duration_days=28, out="office.h5")
+    msk.load_lifetime("office.h5")
+
     # a sweep: one dimension per parameter, a scalar summary per run (xarray.Dataset)
     ds = msk.study.sweep(model, session, {"muscles.BIClong.tone.gain": [1.0, 3.0]},
                          reduce=lambda r: {"peak_force": r["muscle.BIClong.force"].max()})
@@ -41,6 +45,7 @@ Checks done in Python (protocol builders, ``simulate`` options, overrides, study
 
 from msk import protocols
 from msk._api import Model, bundled_models, load_model, simulate
+from msk.lifetimes import lifetime, load_lifetime, load_scenario
 from msk.results import Results
 from msk.spine import EquilibriumResult, Posture, equilibrium
 from msk.state import State
@@ -61,7 +66,11 @@ __all__ = [
     "bundled_models",
     "curves",
     "equilibrium",
+    "lifetime",
+    "lifetimes",
+    "load_lifetime",
     "load_model",
+    "load_scenario",
     "plot",
     "protocols",
     "sessions",

@@ -1,0 +1,231 @@
+"""msk.lifetimes: scenarios, lifetime runs streamed to HDF5, the xarray view, a killed run."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import msk
+import numpy as np
+import pytest
+from msk import lifetimes
+
+pytestmark = pytest.mark.core
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DAY = textwrap.dedent(
+    """\
+    name: test_day
+    days:
+      day:
+        - {label: standing, posture: standing_relaxed, hours: 8}
+        - {label: sitting, posture: sitting_slouched, hours: 8}
+        - {label: sleep, posture: lying_supine, hours: 8, sleep: true}
+    week: [day, day, day, day, day, day, day]
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def lumbar() -> msk.Model:
+    return msk.load_model("lumbar")
+
+
+@pytest.fixture(scope="module")
+def run(lumbar: msk.Model, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    out = tmp_path_factory.mktemp("lifetime") / "office.h5"
+    summary = msk.lifetime(lumbar, "office_worker", duration_days=3, out=out, progress=False)
+    return summary, out
+
+
+def test_bundled_scenarios_are_listed_and_read() -> None:
+    names = lifetimes.scenario_names()
+    for name in ("office_worker", "manual_handler", "standing_worker", "forward_head_office"):
+        assert name in names
+        s = msk.load_scenario(name)
+        assert len(s["week"]) == 7
+        for day in range(7):
+            bouts = lifetimes.scenario_day(s, day)
+            assert sum(b["duration_s"] for b in bouts) == pytest.approx(86400.0)
+
+
+def test_a_bad_scenario_names_file_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(DAY.replace("hours: 8}\n    - {label: sleep", "hours: 7}\n    - {label: sleep"))
+    with pytest.raises(msk.ModelError, match=r"bad.yaml:4: days.day: expected bouts that add up"):
+        msk.load_scenario(path)
+    path.write_text(DAY.replace("sitting_slouched", "sitting_on_air"))
+    with pytest.raises(msk.ModelError, match=r"bad.yaml:5: days.day\[1\].posture"):
+        msk.load_scenario(path)
+
+
+def test_the_run_streams_days_that_load_as_xarray(run: tuple[dict, Path]) -> None:
+    summary, out = run
+    assert summary["n_days"] == 3
+    assert len(summary["hydration"]) == 5
+    ds = msk.load_lifetime(out)
+    assert list(ds["day"].values) == [1, 2, 3]
+    assert list(ds["level"].values) == ["L5-S1", "L4-L5", "L3-L4", "L2-L3", "L1-L2"]  # bottom up
+    assert "erector_spinae" in list(ds["group"].values)
+    assert ds["hydration_morning"].dims == ("day", "level")
+    assert ds["optimal_length_ratio"].dims == ("day", "group")
+    assert ds["daily_stature_loss"].attrs["units"] == "m"
+    assert ds.attrs["scenario"] == "office_worker"
+    # The discs lose height over the day: between 1 and 5 cm of stature (Tyrrell: 1.9 cm).
+    assert 0.01 < float(ds["daily_stature_loss"][0]) < 0.05
+    assert (ds["hydration_min"] < ds["hydration_morning"]).all()
+
+
+def test_interventions_leave_the_days_of_the_schedule_alone(
+    lumbar: msk.Model, tmp_path: Path
+) -> None:
+    # Same seed, same scenario: a stretching programme changes the muscles it treats and the
+    # tolerance, not the schedule; the discs follow the same days up to the programme's effect.
+    base = msk.lifetime(lumbar, "office_worker", duration_days=2, progress=False)
+    stretch = lifetimes.intervention(
+        "stretch",
+        ["psoas"],
+        duration_s=600,
+        outcome=[
+            {"muscle": m, "tolerance_change": 0.15, "tolerance_lasts_s": 1800.0}
+            for m in lumbar.core.groups["psoas"]
+        ],
+    )
+    treated = msk.lifetime(
+        lumbar, "office_worker", duration_days=2, interventions=[stretch], progress=False
+    )
+    psoas = [lumbar.muscle_names.index(m) for m in lumbar.core.groups["psoas"]]
+    others = [i for i in range(len(lumbar.muscle_names)) if i not in psoas]
+    assert all(treated["tolerance"][i] > 0 for i in psoas)
+    assert all(treated["tolerance"][i] == 0 for i in others)
+    assert np.allclose(base["hydration"], treated["hydration"], atol=0.02)
+
+
+def test_progress_can_stop_the_run(lumbar: msk.Model) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def stop_after_two(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return done < 2
+
+    summary = msk.lifetime(lumbar, "standing_worker", duration_days=10, progress=stop_after_two)
+    assert summary["stopped"] and summary["n_days"] == 2
+    assert seen == [(1, 10), (2, 10)]
+
+
+def test_bad_arguments_raise(lumbar: msk.Model) -> None:
+    with pytest.raises(msk.InvalidArgument, match="parameters"):
+        msk.lifetime(lumbar, "office_worker", duration_days=1, parameters={"disc.nope": 1.0})
+    with pytest.raises(msk.InvalidArgument, match="interventions\\[0\\].muscles"):
+        msk.lifetime(
+            lumbar,
+            "office_worker",
+            duration_days=1,
+            interventions=[lifetimes.intervention("pir", ["no_such_group"])],
+        )
+    with pytest.raises(msk.InvalidArgument, match="adapted_to"):
+        msk.lifetime(lumbar, "office_worker", duration_days=1, adapted_to="bed")
+
+
+def test_lifetime_laws_document_every_parameter() -> None:
+    laws = lifetimes.lifetime_laws()
+    assert {law["name"] for law in laws} == {
+        "disc_fluid_two_phase",
+        "sarcomere_adaptation",
+        "spine_damage",
+        "session_effects",
+    }
+    theory = (ROOT / "docs" / "theory" / "lifetime.md").read_text(encoding="utf-8")
+    hypotheses = (ROOT / "docs" / "theory" / "hypotheses.md").read_text(encoding="utf-8")
+    for law in laws:
+        assert law["time_scale"] == "lifetime"
+        assert f"`{law['name']}`" in theory
+        for p in law["params"]:
+            assert p["unit"] and p["source"], (law["name"], p["name"])
+            assert f"`{p['name']}`" in theory, (law["name"], p["name"])
+    for h in ("H20", "H21"):
+        assert f"| {h} |" in hypotheses
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """\
+    import sys
+    import time
+
+    import msk
+
+
+    def quiet_point(done, total):
+        # After each day the file is flushed and the run makes no HDF5 call until this returns.
+        sys.stdout.write(f"day {done}\\n")
+        sys.stdout.flush()
+        time.sleep(0.2)
+        return True
+
+
+    msk.lifetime("lumbar", "office_worker", duration_days=3650, out=sys.argv[1],
+                 progress=quiet_point, parameters={"flush_interval_s": 0})
+    """
+)
+
+
+def kill_after_day(out: Path, day: int) -> None:
+    """Run the ten-year child into ``out`` and SIGKILL it once it has finished ``day`` days."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        while True:
+            line = child.stdout.readline()
+            assert line.startswith("day "), (
+                f"child ended early: {child.wait()} {child.stderr.read()}"
+            )
+            if int(line.split()[1]) >= day:
+                break
+        child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_a_killed_run_leaves_a_readable_file(tmp_path: Path) -> None:
+    # SIGKILL a ten-year run after its third day: every finished day reads back.
+    out = tmp_path / "killed.h5"
+    kill_after_day(out, 3)
+    ds = msk.load_lifetime(out)
+    assert ds.sizes["day"] >= 3
+    assert list(ds["day"].values) == list(range(1, ds.sizes["day"] + 1))
+    assert np.isfinite(ds["hydration_morning"].values).all()
+
+
+def test_a_killed_run_resumes_to_the_file_of_an_uninterrupted_run(tmp_path: Path) -> None:
+    import h5py
+
+    killed, whole = tmp_path / "killed.h5", tmp_path / "whole.h5"
+    kill_after_day(killed, 3)
+    flush = {"flush_interval_s": 0}
+    done = msk.lifetime(
+        "lumbar", "office_worker", duration_days=6, out=killed, resume=True, parameters=flush
+    )
+    assert done["n_days"] == 6
+    msk.lifetime("lumbar", "office_worker", duration_days=6, out=whole, parameters=flush)
+    with h5py.File(killed, "r") as a, h5py.File(whole, "r") as b:
+        assert list(a["channels"]) == list(b["channels"])
+        assert np.array_equal(a["time"][()], b["time"][()])
+        for name in a["channels"]:
+            assert np.array_equal(a["channels"][name][()], b["channels"][name][()]), name
+        state = "state/lifetime_checkpoint/values"
+        assert np.array_equal(a[state][()], b[state][()])
