@@ -26,11 +26,6 @@ double value_at(const msk::EpisodeResult& r, const std::string& channel, double 
       std::min<std::ptrdiff_t>(it - r.time.begin(), static_cast<std::ptrdiff_t>(v.size()) - 1))];
 }
 
-double peak(const msk::EpisodeResult& r, const std::string& channel) {
-  const auto v = r.channel(channel);
-  return *std::max_element(v.begin(), v.end());
-}
-
 }  // namespace
 
 TEST(Neural, HypertonicMuscleIsSemiContractedAtRestNormalIsNot) {
