@@ -173,9 +173,52 @@ py::dict lifetime(const std::shared_ptr<Model>& model, const py::dict& scenario_
   return d;
 }
 
+template <class P>
+P params_of(const py::dict& d, const std::vector<ParamField<P>>& fields, const char* law) {
+  P p;
+  for (const auto& [key, value] : d)
+    if (!set_field(p, fields, py::cast<std::string>(key), py::cast<double>(value)))
+      throw InvalidArgument(std::string(law) + ": expected one of its parameters, got " +
+                            py::cast<std::string>(key));
+  laws::validate(p);
+  return p;
+}
+
 }  // namespace
 
 void bind_lifetime(py::module_& m) {
+  m.def(
+      "lifetime_disc_hydration_after",
+      [](double hydration, double load_pressure, double duration, const py::dict& params) {
+        return laws::disc_hydration_after(
+            params_of(params, laws::disc_fluid_two_phase_fields(), "disc_fluid_two_phase"),
+            hydration, load_pressure, duration);
+      },
+      py::arg("hydration"), py::arg("load_pressure"), py::arg("duration"),
+      py::arg("params") = py::dict(),
+      "Disc fluid content [1] after duration [s] at load pressure [Pa] (law "
+      "disc_fluid_two_phase).");
+  m.def(
+      "lifetime_disc_equilibrium_hydration",
+      [](double load_pressure, const py::dict& params) {
+        return laws::disc_equilibrium_hydration(
+            params_of(params, laws::disc_fluid_two_phase_fields(), "disc_fluid_two_phase"),
+            load_pressure);
+      },
+      py::arg("load_pressure"), py::arg("params") = py::dict(),
+      "Fluid content [1] at which a disc under load pressure [Pa] neither gains nor loses fluid.");
+  m.def(
+      "lifetime_sarcomere_ratio_after",
+      [](double ratio, double fibre_ratio, double activation, double duration,
+         const py::dict& params) {
+        return laws::sarcomere_ratio_after(
+            params_of(params, laws::sarcomere_adaptation_fields(), "sarcomere_adaptation"), ratio,
+            fibre_ratio, activation, duration);
+      },
+      py::arg("ratio"), py::arg("fibre_ratio"), py::arg("activation"), py::arg("duration"),
+      py::arg("params") = py::dict(),
+      "L_opt / L_opt,0 after duration [s] at a fibre ratio and activation (law "
+      "sarcomere_adaptation).");
   m.def("scenario_names", &bundled_scenario_names, "Names of the bundled scenarios.");
   m.def(
       "load_scenario", [](const std::string& name) { return scenario_dict(load_scenario(name)); },

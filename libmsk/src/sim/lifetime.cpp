@@ -413,10 +413,8 @@ class LifetimeRun {
     }
     for (int i = 0; i < nm_; ++i) {
       const auto ii = static_cast<std::size_t>(i);
-      const double target = laws::sarcomere_target(opt_.sarcomere, fibre_[ii]);
-      const double rate =
-          laws::sarcomere_weight(opt_.sarcomere, L.activation[ii]) / opt_.sarcomere.time_constant;
-      rho(i) = target + (rho(i) - target) * std::exp(-duration * rate);
+      rho(i) = laws::sarcomere_ratio_after(opt_.sarcomere, rho(i), fibre_[ii], L.activation[ii],
+                                           duration);
     }
     for (std::size_t j = 0; j < x_.size(); ++j)
       if (!std::isfinite(x_[j]))
@@ -439,6 +437,9 @@ class LifetimeRun {
     // Carried-over session effects decay.
     for (int i = 0; i < nm_; ++i) {
       const auto ii = static_cast<std::size_t>(i);
+      // The day's time integral of the decaying tolerance: T tau (1 - exp(-d / tau)).
+      day_.tolerance[ii] += tolerance_[ii] * tolerance_tau_[ii] *
+                            (1.0 - laws::carry_over(duration, tolerance_tau_[ii]));
       tolerance_[ii] *= laws::carry_over(duration, tolerance_tau_[ii]);
       resting_[ii] *= laws::carry_over(duration, resting_tau_[ii]);
       tone_shift_[ii] *= laws::carry_over(duration, opt_.sessions.tone_setpoint_time_constant);
@@ -485,6 +486,7 @@ class LifetimeRun {
         bouts = scenario_.days[static_cast<std::size_t>(p.rest_day)].bouts;
     if (bouts.empty()) bouts = scenario_day(scenario_, day, seed);
     day_.reset(ns_);
+    day_.reset_muscles(nm_);
     day_.stature_morning = stature_loss();
     for (int k = 0; k < ns_; ++k)
       day_.hydration_morning[static_cast<std::size_t>(k)] = H(k);
@@ -590,7 +592,7 @@ class LifetimeRun {
       const auto& members = base_.group_muscles()[g];
       for (int i : members) {
         r += rho(i);
-        tol += tolerance_[static_cast<std::size_t>(i)];
+        tol += day_.tolerance[static_cast<std::size_t>(i)] / kDay;
         tone += tone_shift_[static_cast<std::size_t>(i)];
       }
       const double n = std::max<double>(1.0, static_cast<double>(members.size()));
@@ -606,7 +608,8 @@ class LifetimeRun {
   struct DayAccumulators {
     double stature_morning = 0.0, stature_evening = 0.0;
     std::vector<double> hydration_morning, hydration_min, creep_evening, sustained, facet,
-        facet_share, risk_time, stenosis_time, foramen_min, compression_max, pressure_max;
+        facet_share, risk_time, stenosis_time, foramen_min, compression_max, pressure_max,
+        tolerance;
     void reset(int n) {
       const auto s = static_cast<std::size_t>(n);
       const double inf = std::numeric_limits<double>::infinity();
@@ -622,6 +625,7 @@ class LifetimeRun {
       compression_max.assign(s, 0.0);
       pressure_max.assign(s, 0.0);
     }
+    void reset_muscles(int n) { tolerance.assign(static_cast<std::size_t>(n), 0.0); }
   };
 
   const Model& base_;
@@ -680,7 +684,8 @@ std::vector<LifetimeChannel> lifetime_channels(const Model& model, bool record_m
   for (const std::string& g : model.group_names()) {
     const std::string p = "group." + g + ".";
     c.push_back({p + "optimal_length_ratio", "1", "mean L_opt / L_opt,0 of the group"});
-    c.push_back({p + "tolerance", "1", "mean carried-over stretch tolerance"});
+    c.push_back({p + "tolerance", "1",
+                 "carried-over stretch tolerance, mean over the day and the group's muscles"});
     c.push_back({p + "tone_shift", "L_opt", "mean tone threshold shift (H20)"});
   }
   if (record_muscles)

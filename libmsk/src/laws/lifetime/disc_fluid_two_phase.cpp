@@ -1,6 +1,7 @@
 #include "msk/laws/lifetime/disc_fluid_two_phase.hpp"
 
 #include <algorithm>
+#include <boost/numeric/odeint.hpp>
 #include <cmath>
 
 #include "msk/error.hpp"
@@ -100,6 +101,20 @@ double disc_equilibrium_hydration(const DiscFluidTwoPhaseParams& p, double load_
     (disc_fluid_rate(p, load_pressure, mid) > 0.0 ? lo : hi) = mid;
   }
   return 0.5 * (lo + hi);
+}
+
+double disc_hydration_after(const DiscFluidTwoPhaseParams& p, double hydration,
+                            double load_pressure, double duration) {
+  namespace odeint = boost::numeric::odeint;
+  if (!(duration >= 0.0))
+    throw InvalidArgument("duration: expected >= 0 s, got " + std::to_string(duration));
+  double h = hydration;
+  if (duration == 0.0) return h;
+  odeint::integrate_adaptive(
+      odeint::make_controlled(1e-10, 1e-10, odeint::runge_kutta_dopri5<double>()),
+      [&](double x, double& dx, double) { dx = disc_fluid_rate(p, load_pressure, x); }, h, 0.0,
+      duration, std::min(duration, 60.0));
+  return h;
 }
 
 double disc_creep_rate(const DiscFluidTwoPhaseParams& p, double disc_force, double creep) {

@@ -92,4 +92,11 @@ double sarcomere_rate(const SarcomereAdaptationParams& p, double ratio, double f
          p.time_constant;
 }
 
+double sarcomere_ratio_after(const SarcomereAdaptationParams& p, double ratio, double fibre_ratio,
+                             double activation, double duration) {
+  const double target = sarcomere_target(p, fibre_ratio);
+  return target +
+         (ratio - target) * std::exp(-duration * sarcomere_weight(p, activation) / p.time_constant);
+}
+
 }  // namespace msk::laws

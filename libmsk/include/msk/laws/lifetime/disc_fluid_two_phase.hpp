@@ -55,6 +55,10 @@ double disc_permeability_factor(const DiscFluidTwoPhaseParams& p, double hydrati
 double disc_fluid_rate(const DiscFluidTwoPhaseParams& p, double load_pressure, double hydration);
 /// The hydration at which dH/dt = 0 under a constant p_L [Pa] (bisection) [1].
 double disc_equilibrium_hydration(const DiscFluidTwoPhaseParams& p, double load_pressure);
+/// H after `duration` [s] under a constant p_L [Pa] from H_0 [1] (Dormand-Prince 5(4), relative
+/// and absolute tolerance 1e-10).
+double disc_hydration_after(const DiscFluidTwoPhaseParams& p, double hydration,
+                            double load_pressure, double duration);
 /// du/dt [m/s] of the viscoelastic height loss u [m] under the disc force F_d [N].
 double disc_creep_rate(const DiscFluidTwoPhaseParams& p, double disc_force, double creep);
 

@@ -41,4 +41,9 @@ double sarcomere_weight(const SarcomereAdaptationParams& p, double activation);
 double sarcomere_rate(const SarcomereAdaptationParams& p, double ratio, double fibre_ratio,
                       double activation);
 
+/// rho after `duration` [s] at a constant fibre ratio and activation, from rho_0 (the exact
+/// solution of the linear law: rho* + (rho_0 - rho*) exp(-w(a) duration / tau)).
+double sarcomere_ratio_after(const SarcomereAdaptationParams& p, double ratio, double fibre_ratio,
+                             double activation, double duration);
+
 }  // namespace msk::laws
