@@ -1197,6 +1197,133 @@ def _equilibrium_thresholds(case: Mapping[str, Any]) -> _Outcome:
     return _Outcome(predicted, _status(not unmet), detail, values)
 
 
+# --- lifetime (docs/theory/lifetime.md) ----------------------------------------------------------
+
+
+def _range_outcome(value: float, tolerance: Mapping[str, Any], text: str, values: dict) -> _Outcome:
+    """A value against ``tolerance.min`` / ``tolerance.max``."""
+    lo = float(tolerance.get("min", -math.inf))
+    hi = float(tolerance.get("max", math.inf))
+    return _Outcome(
+        f"{value:.3g}", _status(lo <= value <= hi), f"{text} (accepted {lo:g} to {hi:g}).", values
+    )
+
+
+@_metric("lifetime_daily_stature_loss")
+def _lifetime_daily_stature_loss(case: Mapping[str, Any]) -> _Outcome:
+    """Mean daily stature loss [mm] over the last ``average_days`` of a lifetime run."""
+    import tempfile
+
+    from msk.lifetimes import lifetime, load_lifetime
+
+    metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "run.h5"
+        lifetime(
+            _model(case),
+            str(metric["scenario"]),
+            duration_days=int(metric["days"]),
+            out=path,
+            progress=False,
+        )
+        ds = load_lifetime(path)
+    days = int(metric.get("average_days", 7))
+    loss_mm = 1000.0 * float(ds["daily_stature_loss"][-days:].mean())
+    first_mm = 1000.0 * float(ds["daily_stature_loss"][0])
+    target = float(published["value"])
+    error = loss_mm / target - 1.0
+    values = {"value": loss_mm, "first_day": first_mm, "error_pct": 100 * error}
+    detail = (
+        f"daily stature loss {loss_mm:.1f} mm (mean of the last {days} of {metric['days']} days; "
+        f"{first_mm:.1f} mm on the first day) against {target:g} mm ({100 * error:+.0f} %)."
+    )
+    ok = abs(error) <= float(tolerance["relative"])
+    return _Outcome(f"{loss_mm:.1f} mm ({100 * error:+.0f} %)", _status(ok), detail, values)
+
+
+@_metric("disc_fluid_equilibrium_loss")
+def _disc_fluid_equilibrium_loss(case: Mapping[str, Any]) -> _Outcome:
+    """Fraction of the disc's fluid lost at equilibrium under a load pressure (law
+    disc_fluid_two_phase with its defaults)."""
+    from msk._runtime import require_core
+
+    pressure = float(case["metric"]["pressure_MPa"]) * 1e6
+    lost = 1.0 - float(require_core().lifetime_disc_equilibrium_hydration(pressure))
+    text = f"fluid lost at {pressure / 1e6:g} MPa: {100 * lost:.0f} %"
+    return _range_outcome(lost, case["tolerance"], text, {"value": lost})
+
+
+@_metric("disc_fluid_recovery_ratio")
+def _disc_fluid_recovery_ratio(case: Mapping[str, Any]) -> _Outcome:
+    """Time to half of the night's regain over time to half of the day's loss, on repeated
+    days of ``day_hours`` at ``day_MPa`` and nights at ``night_MPa`` (law disc_fluid_two_phase)."""
+    from msk._runtime import require_core
+
+    core = require_core()
+    metric = case["metric"]
+    day_s, night_s = (
+        3600.0 * float(metric["day_hours"]),
+        3600.0 * (24.0 - float(metric["day_hours"])),
+    )
+    p_day, p_night = 1e6 * float(metric["day_MPa"]), 1e6 * float(metric["night_MPa"])
+    h = 1.0
+    for _ in range(30):  # to the periodic day
+        h = core.lifetime_disc_hydration_after(
+            core.lifetime_disc_hydration_after(h, p_day, day_s), p_night, night_s
+        )
+    evening = core.lifetime_disc_hydration_after(h, p_day, day_s)
+    change = h - evening
+
+    def half_time(start: float, pressure: float, target: float, sign: float) -> float:
+        x, t = start, 0.0
+        while sign * (x - target) < 0.0:
+            x = core.lifetime_disc_hydration_after(x, pressure, 60.0)
+            t += 60.0
+        return t
+
+    t_loss = half_time(h, p_day, h - 0.5 * change, -1.0)
+    t_gain = half_time(evening, p_night, evening + 0.5 * change, 1.0)
+    ratio = t_gain / t_loss
+    values = {
+        "value": ratio,
+        "loss_half_h": t_loss / 3600,
+        "regain_half_h": t_gain / 3600,
+        "change": change,
+    }
+    text = (
+        f"half of the day's fluid loss ({change:.2f}) in {t_loss / 3600:.2f} h, half of its "
+        f"regain in {t_gain / 3600:.2f} h: recovery {ratio:.1f} x slower"
+    )
+    return _range_outcome(ratio, case["tolerance"], text, values)
+
+
+@_metric("sarcomere_immobilisation")
+def _sarcomere_immobilisation(case: Mapping[str, Any]) -> _Outcome:
+    """Optimal length after ``weeks`` immobilised at ``fibre_ratio`` (passive), then after as many
+    weeks back at the habitual length (law sarcomere_adaptation with its defaults)."""
+    from msk._runtime import require_core
+
+    core = require_core()
+    metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
+    duration = 7 * 86400.0 * float(metric["weeks"])
+    cast = core.lifetime_sarcomere_ratio_after(1.0, float(metric["fibre_ratio"]), 0.0, duration)
+    back = core.lifetime_sarcomere_ratio_after(cast, 1.0, 0.0, duration)
+    change = cast - 1.0
+    target = float(published["change"])
+    left = (back - 1.0) / change
+    ok = abs(change - target) <= float(tolerance["change"]) and abs(left) <= float(
+        tolerance["left"]
+    )
+    values = {"value": change, "left": left}
+    detail = (
+        f"L_opt {100 * change:+.1f} % after {metric['weeks']} weeks in the cast (published "
+        f"{100 * target:+.0f} %, accepted within {100 * float(tolerance['change']):.0f} points); "
+        f"{100 * left:.1f} % of the change left after as many weeks back (accepted "
+        f"{100 * float(tolerance['left']):.0f} %)."
+    )
+    return _Outcome(f"{100 * change:+.1f} %, {100 * left:.1f} % left", _status(ok), detail, values)
+
+
 # --- running -------------------------------------------------------------------------------------
 
 
