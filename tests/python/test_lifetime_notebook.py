@@ -1,7 +1,8 @@
-"""The lifetime notebook runs from top to bottom (examples/notebooks/lifetime_office_worker.ipynb)."""
+"""The lifetime notebook (examples/notebooks/lifetime_office_worker.ipynb) runs to its end."""
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -27,6 +28,5 @@ def test_the_lifetime_notebook_runs(tmp_path: Path) -> None:
     assert not [o for o in outputs if o.get("output_type") == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert images, "the notebook draws its figure"
-    (tmp_path / "figure.png").write_bytes(
-        __import__("base64").b64decode(images[-1]["data"]["image/png"])
-    )
+    figure = base64.b64decode(images[-1]["data"]["image/png"])
+    (tmp_path / "figure.png").write_bytes(figure)  # to look at after a run

@@ -42,7 +42,19 @@ LifetimeProgress = Callable[[int, int], Any]
 
 
 def scenario_names() -> list[str]:
-    """Names of the bundled scenarios (``office_worker``, ``manual_handler``, ...)."""
+    """Names of the bundled scenarios.
+
+    Returns
+    -------
+    list of str
+        ``office_worker``, ``manual_handler``, ``standing_worker``, ``forward_head_office``, ...
+        (the files of ``models/scenarios``), sorted.
+
+    Raises
+    ------
+    ImportError
+        The compiled core is missing.
+    """
     return list(require_core().scenario_names())
 
 
@@ -70,8 +82,29 @@ def load_scenario(scenario: str | os.PathLike[str] | Mapping[str, Any]) -> dict[
 def scenario_day(
     scenario: str | os.PathLike[str] | Mapping[str, Any], day: int, seed: int = -1
 ) -> list[dict[str, Any]]:
-    """The bouts of day ``day`` (0 = the first Monday) with the day-to-day variation applied
-    (``seed`` -1: the scenario's own); their ``duration_s`` add up to 86400 s."""
+    """The bouts of one day with the day-to-day variation applied.
+
+    Parameters
+    ----------
+    scenario : str, path or dict
+        As for :func:`load_scenario`.
+    day : int
+        Day index, >= 0 (0 = the first Monday).
+    seed : int
+        Seed of the variation; -1 takes the scenario's own.
+
+    Returns
+    -------
+    list of dict
+        The bouts (as in :func:`load_scenario`); their ``duration_s`` add up to 86400 s.
+
+    Raises
+    ------
+    msk.ModelError
+        A malformed scenario.
+    msk.InvalidArgument
+        A negative day.
+    """
     return list(require_core().scenario_day(load_scenario(scenario), int(day), int(seed)))
 
 
@@ -107,6 +140,17 @@ def intervention(
         ``resting_length_change`` [m], ``passive_lasts_s`` [s], ...).
     rest_day : str
         For ``kind="rest"``: the day template to follow.
+
+    Returns
+    -------
+    dict
+        The programme, for ``interventions=[...]`` of :func:`lifetime`.
+
+    Raises
+    ------
+    ValueError
+        A value that is not a number where one is expected (the rest is checked by
+        :func:`lifetime`, which raises ``msk.InvalidArgument`` naming the field).
     """
     return {
         "kind": str(kind),
@@ -121,9 +165,23 @@ def intervention(
 
 
 def lifetime_laws() -> list[dict[str, Any]]:
-    """Documentation of the lifetime laws: name, equation, citation, hypothesis and every
-    parameter with its unit, default, range and source (keys of ``parameters=`` in
-    :func:`lifetime` are ``<short>.<name>`` with short = disc, sarcomere, damage, sessions)."""
+    """Documentation of the lifetime laws.
+
+    Returns
+    -------
+    list of dict
+        Per law: ``name``, ``role``, ``summary``, ``equation``, ``citation``, ``hypothesis``,
+        ``params`` (each with ``name``, ``unit``, ``default``, ``min``, ``max``, ``source``,
+        ``description``), ``states`` and ``channels``. The keys of ``parameters=`` in
+        :func:`lifetime` are ``<short>.<name>`` with short = disc (``disc_fluid_two_phase``),
+        sarcomere (``sarcomere_adaptation``), damage (``spine_damage``) and sessions
+        (``session_effects``).
+
+    Raises
+    ------
+    ImportError
+        The compiled core is missing.
+    """
     return list(require_core().lifetime_laws())
 
 
@@ -266,6 +324,12 @@ def load_lifetime(path: str | os.PathLike[str]) -> xr.Dataset:
     ``optimal_length_ratio`` [1] with dims (day, group), ``daily_stature_loss`` [m] with dims
     (day,), ...); each has ``units`` and ``description`` attributes. The file's metadata
     (model, scenario, seed, texts) are the dataset's attributes.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions ``day`` (n,), ``level`` (n_levels,), ``group`` (n_groups,) and, when
+        recorded, ``muscle``.
 
     Raises
     ------
