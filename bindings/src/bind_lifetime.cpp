@@ -129,7 +129,7 @@ Intervention intervention_of(const py::dict& d) {
 py::dict lifetime(const std::shared_ptr<Model>& model, const py::dict& scenario_spec,
                   double duration_days, const py::list& interventions, const std::string& out,
                   std::int64_t seed, const py::dict& parameters, bool record_muscles,
-                  const std::string& mode, const std::string& adapted_to,
+                  const std::string& mode, const std::string& adapted_to, bool resume,
                   const std::function<bool(int, int)>& progress) {
   // The scenario: from text (with its file name) as the Python layer read it.
   const Scenario scenario = parse_scenario(scenario_spec["text"].cast<std::string>(),
@@ -140,6 +140,7 @@ py::dict lifetime(const std::shared_ptr<Model>& model, const py::dict& scenario_
   o.seed = seed;
   o.record_muscles = record_muscles;
   o.adapted_to = adapted_to;
+  o.resume = resume;
   if (!mode.empty()) o.equilibrium.mode = posture_mode_from_name(mode);
   for (const auto& [key, value] : parameters)
     set_parameter(o, key.cast<std::string>(), value.cast<double>());
@@ -246,7 +247,7 @@ void bind_lifetime(py::module_& m) {
   m.def("simulate_lifetime", &lifetime, py::arg("model"), py::arg("scenario"),
         py::arg("duration_days"), py::arg("interventions"), py::arg("out"), py::arg("seed"),
         py::arg("parameters"), py::arg("record_muscles"), py::arg("mode"), py::arg("adapted_to"),
-        py::arg("progress") = nullptr,
+        py::arg("resume"), py::arg("progress") = nullptr,
         "Runs a lifetime (msk/sim/lifetime.hpp); returns the summary dict. progress(done, total) "
         "-> bool is called after each day with the GIL, False stops the run.");
   m.def(

@@ -145,6 +145,35 @@ TEST(Lifetime, SessionsCarryToleranceAndStretchedTime) {
             none.optimal_length_ratio[static_cast<std::size_t>(m)]);
 }
 
+TEST(Lifetime, AStoppedRunResumesToTheSameFile) {
+  std::string text = kDay;
+  text += "variation: {duration_spread: 0.2, seed: 5}\n";
+  const msk::Scenario s = msk::parse_scenario(text, "mini_day.yaml");
+  msk::LifetimeOptions o;
+  o.duration_days = 12;
+  o.flush_interval_s = 0.0;
+  o.out = tmp("lifetime_whole.h5");
+  msk::simulate_lifetime(mini(), s, o);
+  // Stopped after 5 days (the checkpoint of a flushed day), then resumed to 12.
+  o.out = tmp("lifetime_resumed.h5");
+  o.progress = [](int done, int) { return done < 5; };
+  EXPECT_EQ(msk::simulate_lifetime(mini(), s, o).n_days, 5);
+  o.progress = nullptr;
+  o.resume = true;
+  EXPECT_EQ(msk::simulate_lifetime(mini(), s, o).n_days, 12);
+  const msk::io::ResultsData whole = msk::io::load_results(tmp("lifetime_whole.h5"));
+  const msk::io::ResultsData resumed = msk::io::load_results(tmp("lifetime_resumed.h5"));
+  EXPECT_EQ(whole.time, resumed.time);
+  ASSERT_EQ(whole.values.size(), resumed.values.size());
+  for (std::size_t c = 0; c < whole.values.size(); ++c)
+    EXPECT_EQ(whole.values[c], resumed.values[c]) << whole.channels[c].name;
+  EXPECT_EQ(whole.states.at("lifetime_checkpoint").values,
+            resumed.states.at("lifetime_checkpoint").values);
+  // Another seed cannot resume this file.
+  o.seed = 9;
+  EXPECT_THROW(msk::simulate_lifetime(mini(), s, o), msk::InvalidArgument);
+}
+
 TEST(Lifetime, BadOptionsAreRefused) {
   const msk::Scenario s = msk::parse_scenario(kDay, "mini_day.yaml");
   msk::LifetimeOptions o;

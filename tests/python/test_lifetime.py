@@ -173,9 +173,8 @@ KILL_SCRIPT = textwrap.dedent(
 )
 
 
-def test_a_killed_run_leaves_a_readable_file(tmp_path: Path) -> None:
-    # SIGKILL a ten-year run after its third day: every finished day reads back.
-    out = tmp_path / "killed.h5"
+def kill_after_day(out: Path, day: int) -> None:
+    """Run the ten-year child into ``out`` and SIGKILL it once it has finished ``day`` days."""
     child = subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(out)],
         stdout=subprocess.PIPE,
@@ -189,7 +188,7 @@ def test_a_killed_run_leaves_a_readable_file(tmp_path: Path) -> None:
             assert line.startswith("day "), (
                 f"child ended early: {child.wait()} {child.stderr.read()}"
             )
-            if int(line.split()[1]) >= 3:
+            if int(line.split()[1]) >= day:
                 break
         child.send_signal(signal.SIGKILL)
         assert child.wait(timeout=30) == -signal.SIGKILL
@@ -200,7 +199,33 @@ def test_a_killed_run_leaves_a_readable_file(tmp_path: Path) -> None:
         for stream in (child.stdout, child.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_a_killed_run_leaves_a_readable_file(tmp_path: Path) -> None:
+    # SIGKILL a ten-year run after its third day: every finished day reads back.
+    out = tmp_path / "killed.h5"
+    kill_after_day(out, 3)
     ds = msk.load_lifetime(out)
     assert ds.sizes["day"] >= 3
     assert list(ds["day"].values) == list(range(1, ds.sizes["day"] + 1))
     assert np.isfinite(ds["hydration_morning"].values).all()
+
+
+def test_a_killed_run_resumes_to_the_file_of_an_uninterrupted_run(tmp_path: Path) -> None:
+    import h5py
+
+    killed, whole = tmp_path / "killed.h5", tmp_path / "whole.h5"
+    kill_after_day(killed, 3)
+    flush = {"flush_interval_s": 0}
+    done = msk.lifetime(
+        "lumbar", "office_worker", duration_days=6, out=killed, resume=True, parameters=flush
+    )
+    assert done["n_days"] == 6
+    msk.lifetime("lumbar", "office_worker", duration_days=6, out=whole, parameters=flush)
+    with h5py.File(killed, "r") as a, h5py.File(whole, "r") as b:
+        assert list(a["channels"]) == list(b["channels"])
+        assert np.array_equal(a["time"][()], b["time"][()])
+        for name in a["channels"]:
+            assert np.array_equal(a["channels"][name][()], b["channels"][name][()]), name
+        state = "state/lifetime_checkpoint/values"
+        assert np.array_equal(a[state][()], b[state][()])

@@ -211,6 +211,7 @@ def simulate_lifetime(
     record_muscles: bool,
     mode: str,
     adapted_to: str,
+    resume: bool,
     progress: Callable[[int, int], bool] | None = None,
 ) -> dict[str, Any]: ...
 def lifetime_laws() -> list[dict[str, Any]]: ...

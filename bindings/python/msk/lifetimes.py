@@ -226,6 +226,7 @@ def lifetime(
     record_muscles: bool = False,
     mode: str = "",
     adapted_to: str = "scenario",
+    resume: bool = False,
     progress: bool | LifetimeProgress | None = None,
 ) -> dict[str, Any]:
     """Run a lifetime: the scenario's week repeated for ``duration_days`` days.
@@ -260,6 +261,11 @@ def lifetime(
         What the model's optimal fibre lengths are adapted to at the start: the scenario's week
         (the person has lived it for long, so only a change of life or sessions adapt the
         muscles) or relaxed standing (any life away from it adapts them).
+    resume : bool
+        Continue the run in ``out`` from its checkpoint (written with every flush): its finished
+        days are kept and the rest simulated; the file ends up the same as an uninterrupted run's
+        (same model, scenario, seed and ``record_muscles`` as the run that wrote it; without the
+        file the run starts from day 0).
     progress : bool or callable, optional
         ``None``: a progress bar when stderr is a terminal; ``True``/``False``: always/never; a
         callable ``progress(days_done, days_total)`` may return ``False`` to stop the run.
@@ -306,6 +312,7 @@ def lifetime(
             bool(record_muscles),
             str(mode),
             str(adapted_to),
+            bool(resume),
             reporter,
         )
     finally:

@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "msk/error.hpp"
+#include "msk/io/reader.hpp"
 #include "msk/io/recorder.hpp"
 #include "msk/muscle/muscle_tendon.hpp"
 #include "msk/sim/data.hpp"
@@ -125,23 +127,46 @@ class LifetimeRun {
   LifetimeResult run() {
     const int n_days = static_cast<int>(std::lround(opt_.duration_days));
     std::unique_ptr<io::Recorder> recorder;
-    if (!opt_.out.empty()) recorder = open_recorder();
     std::vector<double> row;
-    auto last_flush = std::chrono::steady_clock::now();
     LifetimeResult result;
     result.path = opt_.out;
+    int first_day = 0;
+    // Resume: the finished days and the checkpoint of the file go into a new file (written
+    // beside it and renamed over it at the end, so a kill during the resumed run leaves the
+    // old file as it was).
+    std::string writing = opt_.out;
+    if (!opt_.out.empty() && opt_.resume && std::filesystem::exists(opt_.out)) {
+      const io::ResultsData old = io::load_results(opt_.out);
+      check_resumable(old);
+      writing = opt_.out + ".resuming";
+      recorder = open_recorder(writing);
+      first_day = restore(old.states.at(kCheckpoint));
+      for (int d = 0; d < first_day; ++d) {
+        row.clear();
+        for (const auto& column : old.values)
+          row.push_back(column[static_cast<std::size_t>(d)]);
+        recorder->append(old.time[static_cast<std::size_t>(d)], row.data());
+      }
+    } else if (!opt_.out.empty()) {
+      recorder = open_recorder(writing);
+    }
+    if (first_day > n_days)
+      throw InvalidArgument("duration_days: expected at least the " + std::to_string(first_day) +
+                            " days of the file to resume, got " + std::to_string(n_days));
+    auto last_flush = std::chrono::steady_clock::now();
     const std::uint64_t seed =
         opt_.seed >= 0 ? static_cast<std::uint64_t>(opt_.seed) : scenario_.seed;
-    for (int day = 0; day < n_days; ++day) {
+    result.n_days = first_day;
+    for (int day = first_day; day < n_days; ++day) {
       simulate_day(day, seed);
       if (recorder) {
         fill_row(row);
         recorder->append((day + 1) * kDay, row.data());
         // Flush at most every flush_interval_s of wall time (a flush rewrites every channel's
-        // last chunk and the file's metadata).
+        // last chunk and the file's metadata), with the checkpoint of the day.
         const auto now = std::chrono::steady_clock::now();
         if (std::chrono::duration<double>(now - last_flush).count() >= opt_.flush_interval_s) {
-          recorder->flush();
+          write_checkpoint(*recorder, day + 1);
           last_flush = now;
         }
       }
@@ -151,9 +176,11 @@ class LifetimeRun {
         break;
       }
     }
+    if (recorder) write_checkpoint(*recorder, result.n_days);
     if (recorder) {
       recorder->set_meta("n_days", static_cast<std::int64_t>(result.n_days));
       recorder->close();
+      if (writing != opt_.out) std::filesystem::rename(writing, opt_.out);
     }
     for (int k = 0; k < ns_; ++k) {
       result.hydration.push_back(x_[static_cast<std::size_t>(k)]);
@@ -261,14 +288,14 @@ class LifetimeRun {
     }
   }
 
-  std::unique_ptr<io::Recorder> open_recorder() {
+  std::unique_ptr<io::Recorder> open_recorder(const std::string& path) {
     std::vector<io::ChannelInfo> channels;
     for (const LifetimeChannel& c : lifetime_channels(base_, opt_.record_muscles))
       channels.push_back({c.name, c.units, c.description});
     io::RecorderOptions ro;
     ro.chunk_rows = 64;
     ro.flush_every_rows = 4096;  // and run() flushes every flush_interval_s
-    auto r = std::make_unique<io::Recorder>(opt_.out, channels, ro);
+    auto r = std::make_unique<io::Recorder>(path, channels, ro);
     r->set_meta("kind", "lifetime");
     r->set_meta("model", base_.name());
     r->set_meta("model_text", base_.text());
@@ -281,6 +308,119 @@ class LifetimeRun {
     r->set_meta("stature_factor", opt_.stature_factor);
     r->set_meta("time_units", "s (end of each day)");
     return r;
+  }
+
+  // ---- checkpoints ----
+
+  static constexpr const char* kCheckpoint = "lifetime_checkpoint";
+
+  /// The slow state and everything the next days depend on, by name.
+  void checkpoint(std::vector<std::string>& names, std::vector<double>& values, int days) const {
+    names.clear();
+    values.clear();
+    const auto put = [&](std::string name, double value) {
+      names.push_back(std::move(name));
+      values.push_back(value);
+    };
+    put("run.days", days);
+    put("run.time", t_);
+    put("run.muscle_snapshot", static_cast<double>(muscle_snap_id_));
+    put("body.lifft_damage", lifft_);
+    for (int k = 0; k < ns_; ++k) {
+      const auto kk = static_cast<std::size_t>(k);
+      const std::string p = "level." + base_.segment_names()[kk] + ".";
+      put(p + "hydration", x_[kk]);
+      put(p + "creep", x_[kk + static_cast<std::size_t>(ns_)]);
+      put(p + "fatigue_damage", fatigue_[kk]);
+    }
+    for (int i = 0; i < nm_; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      const std::string p = "muscle." + base_.muscle_names()[ii] + ".";
+      put(p + "optimal_length_ratio", x_[static_cast<std::size_t>(2 * ns_) + ii]);
+      put(p + "tolerance", tolerance_[ii]);
+      put(p + "tolerance_time_constant", tolerance_tau_[ii]);
+      put(p + "resting_length_change", resting_[ii]);
+      put(p + "resting_time_constant", resting_tau_[ii]);
+      put(p + "tone_shift", tone_shift_[ii]);
+      put(p + "snapshot_ratio", muscle_snap_rho_.empty() ? 1.0 : muscle_snap_rho_[ii]);
+      put(p + "snapshot_tone_shift", muscle_snap_tone_.empty() ? 0.0 : muscle_snap_tone_[ii]);
+    }
+  }
+
+  /// Flushes the rows, then writes the checkpoint of the first `days` days (which flushes it).
+  void write_checkpoint(io::Recorder& recorder, int days) {
+    // The rows first: a kill between the two leaves a checkpoint older than the rows, and a
+    // resumed run keeps only the rows the checkpoint covers.
+    recorder.flush();
+    checkpoint(ck_names_, ck_values_, days);
+    recorder.write_state(kCheckpoint, days * kDay, ck_names_, ck_values_);
+  }
+
+  /// Checks that a file can be resumed by this run. @throws InvalidArgument naming what differs
+  void check_resumable(const io::ResultsData& old) const {
+    const auto meta = [&](const char* key) {
+      const auto it = old.meta_strings.find(key);
+      return it == old.meta_strings.end() ? std::string() : it->second;
+    };
+    const std::string where = "resume: " + opt_.out + ": ";
+    if (meta("kind") != "lifetime")
+      throw InvalidArgument(where + "expected a lifetime results file, got kind '" + meta("kind") +
+                            "'");
+    if (meta("model_text") != base_.text())
+      throw InvalidArgument(where + "expected the same model, got model " + meta("model"));
+    if (meta("scenario_text") != scenario_.text)
+      throw InvalidArgument(where + "expected the same scenario, got " + meta("scenario"));
+    const auto seed = old.meta_numbers.find("seed");
+    const double expected =
+        static_cast<double>(opt_.seed >= 0 ? opt_.seed : static_cast<std::int64_t>(scenario_.seed));
+    if (seed == old.meta_numbers.end() || seed->second != expected)
+      throw InvalidArgument(where + "expected the same seed");
+    if (old.states.count(kCheckpoint) == 0)
+      throw InvalidArgument(where + "expected a checkpoint (/state/" + kCheckpoint + "), got none");
+    std::vector<std::string> names;
+    std::vector<double> values;
+    checkpoint(names, values, 0);
+    if (old.states.at(kCheckpoint).names != names)
+      throw InvalidArgument(where + "expected the checkpoint of this model, got other names");
+    const auto& channels = lifetime_channels(base_, opt_.record_muscles);
+    if (old.channels.size() != channels.size())
+      throw InvalidArgument(where + "expected " + std::to_string(channels.size()) +
+                            " channels (record_muscles as before), got " +
+                            std::to_string(old.channels.size()));
+  }
+
+  /// Restores the checkpoint; returns the days it holds.
+  int restore(const io::StoredState& state) {
+    std::size_t j = 0;
+    const auto next = [&]() { return state.values[j++]; };
+    const int days = static_cast<int>(next());
+    t_ = next();
+    muscle_snap_id_ = static_cast<long>(next());
+    lifft_ = next();
+    for (int k = 0; k < ns_; ++k) {
+      const auto kk = static_cast<std::size_t>(k);
+      x_[kk] = next();
+      x_[kk + static_cast<std::size_t>(ns_)] = next();
+      fatigue_[kk] = next();
+    }
+    muscle_snap_rho_.assign(static_cast<std::size_t>(nm_), 1.0);
+    muscle_snap_tone_.assign(static_cast<std::size_t>(nm_), 0.0);
+    for (int i = 0; i < nm_; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      x_[static_cast<std::size_t>(2 * ns_) + ii] = next();
+      tolerance_[ii] = next();
+      tolerance_tau_[ii] = next();
+      resting_[ii] = next();
+      resting_tau_[ii] = next();
+      tone_shift_[ii] = next();
+      muscle_snap_rho_[ii] = next();
+      muscle_snap_tone_[ii] = next();
+    }
+    models_.clear();
+    cache_.clear();
+    snapshot_.reset();
+    snapshot_key_.clear();
+    return days;
   }
 
   // ---- equilibria: snapshot and cache ----
@@ -648,6 +788,8 @@ class LifetimeRun {
   std::string snapshot_key_;
   std::vector<double> muscle_snap_rho_, muscle_snap_tone_;
   long muscle_snap_id_ = 0;
+  std::vector<std::string> ck_names_;
+  std::vector<double> ck_values_;
   std::map<std::string, std::shared_ptr<const Model>> models_;
   std::map<std::string, PostureLoads> cache_;
   int n_equilibria_ = 0, n_cache_hits_ = 0, n_snapshots_ = 0;

@@ -64,6 +64,11 @@ struct LifetimeOptions {
   /// [s] (0: after every day); a killed run loses at most the days of the last interval. A
   /// flush costs about 20 ms on the lumbar model's 90 channels.
   double flush_interval_s = 1.0;
+  /// Continue the run in `out` from its checkpoint (written with every flush at
+  /// /state/lifetime_checkpoint): its finished days are kept, the rest simulated, and the file
+  /// ends up the same as an uninterrupted run's. The model, scenario, seed and record_muscles
+  /// must be those of the run that wrote it. Without the file, the run starts from day 0.
+  bool resume = false;
   std::int64_t seed = -1;       ///< seed of the day-to-day variation (-1: the scenario's)
   bool record_muscles = false;  ///< also one channel per muscle (optimal length ratio)
   /// What the model's optimal fibre lengths are adapted to at the start: "scenario" (the person
