@@ -18,13 +18,17 @@ const std::vector<ParamField<SpineDamageParams>>& spine_damage_fields() {
        "calibration: Brinckmann et al. 1988 (about half of the segments failed within 5000 cycles "
        "at 40-50 % of S_u)",
        "b, fall of the fatigue strength per decade of cycles (fraction of S_u)"},
-      {"lifft_a", &P::lifft_a, "1", 1.0, 1e9, "Gallagher et al. 2017 (LiFFT)",
+      {"lifft_a", &P::lifft_a, "1", 1.0, 1e9,
+       "Gallagher et al. 2017 (LiFFT; value as recalled, not re-verified)",
        "a, cycles to failure of a lift with no load moment"},
-      {"lifft_b", &P::lifft_b, "1/(N m)", 0.0, 10.0, "Gallagher et al. 2017 (LiFFT)",
+      {"lifft_b", &P::lifft_b, "1/(N m)", 0.0, 10.0,
+       "Gallagher et al. 2017 (LiFFT; value as recalled, not re-verified)",
        "b_L, fall of the log cycles to failure per N m of peak load moment"},
-      {"lifft_c0", &P::lifft_c0, "1", -100.0, 100.0, "Gallagher et al. 2017 (LiFFT)",
+      {"lifft_c0", &P::lifft_c0, "1", -100.0, 100.0,
+       "Gallagher et al. 2017 (LiFFT; value as recalled, not re-verified)",
        "c_0, intercept of the high-risk job logistic model"},
-      {"lifft_c1", &P::lifft_c1, "1", -100.0, 100.0, "Gallagher et al. 2017 (LiFFT)",
+      {"lifft_c1", &P::lifft_c1, "1", -100.0, 100.0,
+       "Gallagher et al. 2017 (LiFFT; value as recalled, not re-verified)",
        "c_1, slope of the high-risk job logistic model per decade of CD"},
   };
   return f;
