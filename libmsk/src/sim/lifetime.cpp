@@ -655,10 +655,13 @@ class LifetimeRun {
         const double lifting = b.repetitions * b.cycle;
         period(loads(b.pose, t_, what), lifting, b.repetitions);
         period(loads(b.between_pose, t_, what), b.duration - lifting, 1.0);
-        if (b.pose.load_mass > 0.0 && std::isfinite(b.pose.hand_distance))
-          lifft_ +=
+        if (b.pose.load_mass > 0.0 && std::isfinite(b.pose.hand_distance)) {
+          const double dose =
               b.repetitions * laws::lifft_damage_per_lift(
                                   opt_.damage, b.pose.load_mass * kGravity * b.pose.hand_distance);
+          lifft_ += dose;
+          day_.lifft += dose;
+        }
       } else {
         period(loads(b.pose, t_, what), b.duration, 1.0);
       }
@@ -708,8 +711,8 @@ class LifetimeRun {
     row.push_back(day_.stature_morning);
     row.push_back(day_.stature_evening);
     row.push_back(day_.stature_evening - day_.stature_morning);
-    row.push_back(lifft_);
-    row.push_back(laws::lifft_high_risk_probability(opt_.damage, lifft_));
+    row.push_back(day_.lifft);
+    row.push_back(laws::lifft_high_risk_probability(opt_.damage, day_.lifft));
     for (int k = 0; k < ns_; ++k) {
       const auto kk = static_cast<std::size_t>(k);
       const double fh = base_.segment_params()[kk].disc.fluid_height;
@@ -747,11 +750,13 @@ class LifetimeRun {
 
   struct DayAccumulators {
     double stature_morning = 0.0, stature_evening = 0.0;
+    double lifft = 0.0;  ///< the day's LiFFT damage
     std::vector<double> hydration_morning, hydration_min, creep_evening, sustained, facet,
         facet_share, risk_time, stenosis_time, foramen_min, compression_max, pressure_max,
         tolerance;
     void reset(int n) {
       const auto s = static_cast<std::size_t>(n);
+      lifft = 0.0;
       const double inf = std::numeric_limits<double>::infinity();
       hydration_morning.assign(s, 0.0);
       hydration_min.assign(s, inf);
@@ -803,8 +808,9 @@ std::vector<LifetimeChannel> lifetime_channels(const Model& model, bool record_m
       {"body.stature_loss_morning", "m", "stature lost since the rested state, on waking"},
       {"body.stature_loss_evening", "m", "stature lost since the rested state, at bedtime"},
       {"body.daily_stature_loss", "m", "stature lost from waking to bedtime"},
-      {"body.lifft_damage", "1", "LiFFT cumulative damage (Gallagher et al. 2017)"},
-      {"body.lifft_probability", "1", "LiFFT probability of a high-risk job"},
+      {"body.lifft_damage", "1",
+       "LiFFT cumulative damage of the day's lifts, its daily dose (Gallagher et al. 2017)"},
+      {"body.lifft_probability", "1", "LiFFT probability of a high-risk job, from the day's dose"},
   };
   for (const std::string& s : model.segment_names()) {
     const std::string p = "level." + s + ".";

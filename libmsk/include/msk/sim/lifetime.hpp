@@ -101,7 +101,7 @@ struct LifetimeResult {
   std::vector<double> fatigue_damage;        ///< final Miner's sum per level [1]
   std::vector<double> optimal_length_ratio;  ///< final rho per muscle [1]
   std::vector<double> tolerance;             ///< final carried-over tolerance per muscle [1]
-  double lifft_damage = 0.0;                 ///< final LiFFT cumulative damage [1]
+  double lifft_damage = 0.0;                 ///< LiFFT damage of all the run's lifts [1]
   double last_day_stature_loss = 0.0;  ///< morning to bedtime stature loss of the last day [m]
   int n_equilibria = 0;                ///< equilibria solved
   int n_cache_hits = 0;                ///< bouts served from the cache
