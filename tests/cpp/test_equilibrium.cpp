@@ -145,18 +145,20 @@ TEST(Equilibrium, EveryPresetIsValidAndBadPosturesAreRefused) {
   EXPECT_THROW(msk::validate(bad), msk::InvalidArgument);
 }
 
-TEST(Equilibrium, RelaxedPostureWithAHypertonicExtensorExtends) {
+TEST(Equilibrium, RelaxedPostureWithAHypertonicExtensorSavesEffort) {
+  // With tone referenced to the task's posture the hypertonic extensor's pull starts there; the
+  // relaxed mode may move the levels only where that saves effort. (That the pull moves the
+  // posture is tested on the lumbar model in the task mode: test_tone.cpp.)
   const msk::Model hyper = mini(R"({"muscles.long_extensor.tone": "hypertonic"})");
-  msk::EquilibriumOptions o;
-  o.mode = msk::PostureMode::Relaxed;
-  const msk::Posture p = msk::posture_preset("lying_supine");
-  msk::EquilibriumOptions fixed_options;
+  msk::EquilibriumOptions relaxed_options, fixed_options;
+  relaxed_options.mode = msk::PostureMode::Relaxed;
   fixed_options.mode = msk::PostureMode::Fixed;
+  msk::Posture p = msk::posture_preset("lying_supine");
+  p.hold_duration = 0.0;  // just lain down: the tone has not habituated
   const auto fixed = msk::solve_equilibrium(hyper, p, fixed_options);
-  const auto relaxed = msk::solve_equilibrium(hyper, p, o);
-  // The extensor's pull is balanced more cheaply by letting the levels extend.
-  EXPECT_LT(relaxed.segments[0].angle + relaxed.segments[1].angle,
-            fixed.segments[0].angle + fixed.segments[1].angle - 1e-3);
+  const auto relaxed = msk::solve_equilibrium(hyper, p, relaxed_options);
+  EXPECT_GT(fixed.tone_activation.maxCoeff(), 0.04);
+  EXPECT_TRUE(relaxed.converged);
   EXPECT_LE(relaxed.effort, fixed.effort + 1e-12);
 }
 

@@ -4,6 +4,8 @@
 // equilibrium with normal tone and with the extensors or the flexors hypertonic.
 #include <gtest/gtest.h>
 
+#include <Eigen/Geometry>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -54,12 +56,12 @@ void expect_balanced(const msk::Model& m, const msk::EquilibriumResult& r,
     const int dof = m.body_dof()[b];
     double supplied = d.joint_reaction_moment[b].dot(d.joint_axis[b]);
     if (b == m.posture().seat_body && r.seat_force.norm() > 0.0) {
-      // A seat carries the body at its contact point: the joint balances the moment about it.
+      // A seat carries the body at its contact point with the force the joint would carry under
+      // the loads alone (r.seat_force): the joint balances the moment about the contact.
       const auto sb = static_cast<std::size_t>(b);
       const Eigen::Vector3d contact =
           d.body_position[sb] + d.body_rotation[sb] * m.posture().seat_point;
-      supplied +=
-          (d.joint_origin[sb] - contact).cross(d.joint_reaction_force[sb]).dot(d.joint_axis[b]);
+      supplied += (d.joint_origin[sb] - contact).cross(r.seat_force).dot(d.joint_axis[b]);
     }
     double passive = 0.0;
     if (k >= 0)
