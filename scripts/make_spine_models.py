@@ -527,6 +527,7 @@ def lumbar_yaml() -> str:
             w("    path:")
             for body, p, condition in parse_leg_path(m["path"]):
                 write_point(*leg_point(body, p), condition)
+    write_reflex_ceiling(w)
     w("groups:")
     for group, parts in GROUPS.items():
         names = [n for part in parts for n in group_members.get(part, [])]
@@ -875,6 +876,16 @@ NECK_TONE_PROFILES = {
 }
 
 
+def write_reflex_ceiling(w: Callable[[str], None]) -> None:
+    """The trunk and neck muscles' static reflex saturates at 0.1 (docs/theory/neural.md §1)."""
+    w("law_defaults:")
+    w("  muscles:")
+    w(
+        "    reflex: {law: tonic_stretch_reflex, saturation: 0.1}  # resting tone in chronic low"
+        " back pain: a few % to about 10 % of maximum (assumption)"
+    )
+
+
 def write_tone_profiles(w: Callable[[str], None], profiles: dict[str, Any]) -> None:
     """The model file's ``tone_profiles`` section."""
     w("tone_profiles:")
@@ -1169,6 +1180,7 @@ def cervical_yaml() -> str:
             target, q = point_in(body, p)
             note = f"  # {body}" if body != "skull" and target in ("ground", "head") else ""
             w(f"      - {{body: {target}, point: {vec(q)}}}{note}")
+    write_reflex_ceiling(w)
     w("groups:")
     for group, parts in NECK_GROUPS.items():
         names = [n for part in parts for n in group_members[part]]

@@ -101,12 +101,14 @@ TEST(Tone, HabituationLowersTheFloorWithTheTimeAPostureIsHeld) {
   // Switched off, the hold changes nothing.
   const msk::Model& off = lumbar(
       R"({"groups.erector_spinae.tone": "hypertonic",
-          "law_defaults": {"muscles": {"habituation": "none"}}})");
-  msk::Posture p = msk::posture_preset("standing_relaxed");
-  p.hold_duration = 3600.0;
-  const double held =
-      group_mean(off, "erector_spinae", msk::solve_equilibrium(off, p).tone_activation);
-  EXPECT_NEAR(held, fresh, 1e-9);
+          "groups.erector_spinae.laws.habituation": "none"})");
+  auto off_floor_after = [&](double seconds) {
+    msk::Posture p = msk::posture_preset("standing_relaxed");
+    p.hold_duration = seconds;
+    return group_mean(off, "erector_spinae", msk::solve_equilibrium(off, p).tone_activation);
+  };
+  EXPECT_NEAR(off_floor_after(3600.0), off_floor_after(0.0), 1e-9);
+  EXPECT_NEAR(off_floor_after(0.0), fresh, 1e-9);
 }
 
 TEST(Tone, HabituationTargetIsSmoothAndBounded) {

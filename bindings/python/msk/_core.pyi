@@ -155,6 +155,13 @@ class Posture:
     hand_distance: float
     hand_height: float
     hydration: float
+    support: str
+    thigh_flexion: float
+    knee_flexion: float
+    trunk_flexion: float
+    gaze_flexion: float
+    instructed: bool
+    hold_duration: float
     source: str
     def __init__(self) -> None: ...
     def validate(self) -> None: ...

@@ -536,7 +536,8 @@ class _Painter:
             if kind == "vertebra":  # a vertebra above the levels (C1): a small body
                 self._vertebra(j, j + 0.012 * up, up, _anterior(up), 0.8 * self.depth)
             elif kind == "pelvis":
-                self._pelvis(r, o)
+                # Placed by its joint, the hip (the model's pelvis frame need not be gait2392's).
+                self._pelvis(r, j - r @ (_PELVIS_HIP * self.stature))
             elif kind == "thigh":
                 self._limb(j, -up, _THIGH_LENGTH * self.stature)
             elif kind == "shank":

@@ -1037,10 +1037,16 @@ def _reflex_peak_slow_vs_fast(case: Mapping[str, Any]) -> _Outcome:
     slow = _simulate(case, case["protocol"], model)
     fast = _simulate(case, case["comparison_protocol"], model)
     channel = f"muscle.{muscle}.reflex_excitation"
-    peak_slow = float(np.max(slow[channel]))
-    peak_fast = float(np.max(fast[channel]))
+    # ``after_s``: the peaks after that time (once the reflex of the starting posture has decayed).
+    after = float(metric.get("after_s", -math.inf))
+    peak_slow = float(np.max(np.asarray(slow[channel])[np.asarray(slow.time) > after]))
+    peak_fast = float(np.max(np.asarray(fast[channel])[np.asarray(fast.time) > after]))
     threshold = float(model.core.muscle_parameters(muscle)["tone_threshold"])
-    slow_end_length = float(np.max(slow[f"muscle.{muscle}.norm_fibre_length"]))
+    slow_end_length = float(
+        np.max(
+            np.asarray(slow[f"muscle.{muscle}.norm_fibre_length"])[np.asarray(slow.time) > after]
+        )
+    )
     threshold_angle = _threshold_angle(case, model, joint, muscle, threshold)
     checks = {
         "slow stretch ends below the static threshold": slow_end_length < threshold,

@@ -38,8 +38,9 @@ const std::vector<ParamField<StretchReflexParams>>& TonicStretchReflex::fields()
        "M1 latency 20-30 ms (Lee & Tatton 1975; NEURO_PARAMETERS.md §1b)",
        "tau_r, first-order lag standing for the reflex loop delay"},
       {"saturation", &StretchReflexParams::saturation, "1", 1e-3, 1.0,
-       "assumption: resting back-muscle activity in chronic low back pain stays within a few % "
-       "to about 10 % of maximum (NEURO_PARAMETERS.md §6; docs/theory/neural.md)",
+       "1 (no ceiling below full excitation) by default; the spine models set 0.1: resting "
+       "back-muscle activity in chronic low back pain stays within a few % to about 10 % of "
+       "maximum (NEURO_PARAMETERS.md §6; docs/theory/neural.md), an assumption",
        "s, ceiling of the static (length) part of the reflex drive"},
   };
   return f;

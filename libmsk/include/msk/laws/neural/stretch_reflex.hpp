@@ -3,7 +3,8 @@
 //
 // A muscle is recruited when its fibre length exceeds a velocity-dependent threshold
 // (Feldman 1986; St-Onge et al. 1997; NEURO_PARAMETERS.md §1); the static (length) part saturates
-// at s (chronic resting tone stays within a few % to about 10 % of maximum; docs/theory/neural.md):
+// at s (1 by default; the spine models set 0.1: chronic resting back-muscle tone stays within a
+// few % to about 10 % of maximum; docs/theory/neural.md):
 //   rho = [S(g (l~ - lambda*)) + g mu v~]+,   S(e) = s tanh(e / s) for e > 0, e otherwise,
 //   lambda* = lambda + delta_lambda,
 //   dr/dt = (G rho - r) / tau_r,       reflex excitation = [r - I]+,
@@ -35,7 +36,7 @@ struct StretchReflexParams {
   double gain = 2.0;                   ///< g [1 per L_opt]
   double velocity_sensitivity = 0.06;  ///< mu [s]
   double time_constant = 0.03;         ///< tau_r, lag standing for the loop delay [s]
-  double saturation = 0.1;             ///< s, ceiling of the static (length) drive [1]
+  double saturation = 1.0;             ///< s, ceiling of the static (length) drive [1]
 };
 
 /// Static drive S(g (l~ - lambda)) [1] of the stretch reflex at normalised fibre length l~ for
