@@ -277,6 +277,12 @@ def test_reflex_drive_follows_feldmans_law_and_grows_with_length_and_speed(
     lambda_ = params["tone_threshold"]
     l_opt = params["optimal_fibre_length"]
     rest = {f"muscle.{m}.{s}": 0.0 for m in MUSCLES for s in ("reflex_excitation", "pad_stage2")}
+    # The reference length the threshold is set from is a state of the reflex (the posture the
+    # episode started in): put it where the model's threshold says (lambda = reference + offset).
+    for m in MUSCLES:
+        offset = changes[f"muscles.{m}.laws.reflex.threshold_offset"]
+        threshold = model.muscle_parameters(m)["tone_threshold"]
+        rest[f"muscle.{m}.tone_reference_length"] = threshold - offset
     points = []
     for q in angles:
         for velocity in (0.0, qd):

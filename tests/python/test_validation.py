@@ -120,7 +120,7 @@ def test_the_curve_check_fails_at_half_a_unit_for_fv1() -> None:
 def test_slow_stretch_must_stay_below_the_threshold() -> None:
     """Past the static threshold the case is invalid and fails, whatever the peaks."""
     case = _case("stretch_reflex_velocity")
-    case["protocol"]["phases"][1]["to_deg"] = 60.0
+    case["protocol"]["phases"][2]["to_deg"] = 60.0
     result = validation.run_case(case)
     assert result["status"] == "fail"
     assert "below the static threshold" in result["detail"]

@@ -28,7 +28,7 @@ from msk.spine.equilibria import (
     frame_from_table,
     table_from_frame,
 )
-from msk.spine.postures import Posture
+from msk.spine.postures import TASK_FIELDS, Posture
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -109,6 +109,8 @@ def check_name(kind: str, name: Any) -> str:
 def _posture_record(posture: Posture) -> dict[str, Any]:
     """The fields of ``posture`` as the core's writer takes them (None: left out of the file)."""
     record = dataclasses.asdict(posture)
+    for name in TASK_FIELDS:  # not in the file format yet
+        record.pop(name, None)
     record["level_flexion_deg"] = {str(k): float(v) for k, v in posture.level_flexion_deg.items()}
     return record
 
@@ -710,7 +712,7 @@ def _posture_with_h5py(attrs: Any, name: str) -> dict[str, Any]:
     the name: the group's)."""
     record = _posture_record(Posture(name=name))
     for field in dataclasses.fields(Posture):
-        if field.name not in attrs:
+        if field.name not in attrs or field.name in TASK_FIELDS:
             continue
         value = plain(attrs[field.name])
         if field.name == "level_flexion_deg":

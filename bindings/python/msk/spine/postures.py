@@ -27,6 +27,18 @@ SUPPORTS = ("", "feet", "seat", "bed")
 
 _OPTIONAL_ANGLES = ("thigh_flexion_deg", "trunk_flexion_deg", "gaze_flexion_deg")
 
+TASK_FIELDS = (
+    "support",
+    "thigh_flexion_deg",
+    "knee_flexion_deg",
+    "trunk_flexion_deg",
+    "gaze_flexion_deg",
+    "instructed",
+    "hold_duration_s",
+)
+"""Fields of the task mode that equilibrium files (format 1) do not store yet: a posture read
+back from a file has their defaults."""
+
 
 def _deg_or_none(value: float) -> float | None:
     return None if math.isnan(value) else value / DEG
