@@ -1,9 +1,22 @@
 // Small models written inline, shared by the C++ tests.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 
+#include "msk/sim/episode.hpp"
+
 namespace msk::test {
+
+/// The value of a recorded channel at time t [s] (the first row at or after t; the last row
+/// past the end).
+inline double value_at(const msk::EpisodeResult& r, const std::string& channel, double t) {
+  const auto v = r.channel(channel);
+  const auto it = std::lower_bound(r.time.begin(), r.time.end(), t - 1e-9);
+  return v[static_cast<std::size_t>(
+      std::min<std::ptrdiff_t>(it - r.time.begin(), static_cast<std::ptrdiff_t>(v.size()) - 1))];
+}
 
 /// A 1 kg point-mass pendulum of length 0.5 m on a revolute z joint (0 = hanging down), with one
 /// muscle from a ground point in front of the pivot to the pendulum (a "flexor").

@@ -9,6 +9,7 @@
 
 #include "msk/model/model.hpp"
 #include "msk/sim/episode.hpp"
+#include "test_models.hpp"
 
 namespace {
 
@@ -19,12 +20,7 @@ const char* kHypertonicFlexors =
     R"({"muscles.BIClong.tone": "hypertonic", "muscles.BICshort.tone": "hypertonic",
         "muscles.BRA.tone": "hypertonic"})";
 
-double value_at(const msk::EpisodeResult& r, const std::string& channel, double t) {
-  const auto v = r.channel(channel);
-  const auto it = std::lower_bound(r.time.begin(), r.time.end(), t - 1e-9);
-  return v[static_cast<std::size_t>(
-      std::min<std::ptrdiff_t>(it - r.time.begin(), static_cast<std::ptrdiff_t>(v.size()) - 1))];
-}
+using msk::test::value_at;
 
 }  // namespace
 

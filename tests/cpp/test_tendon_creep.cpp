@@ -10,6 +10,7 @@
 #include "msk/error.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/episode.hpp"
+#include "test_models.hpp"
 
 namespace {
 
@@ -20,12 +21,7 @@ msk::Model elbow(const std::string& overrides = "") {
   return msk::load_model(std::string(MSK_MODELS_DIR) + "/elbow.yaml", overrides);
 }
 
-double value_at(const msk::EpisodeResult& r, const std::string& channel, double t) {
-  const auto v = r.channel(channel);
-  const auto it = std::lower_bound(r.time.begin(), r.time.end(), t - 1e-9);
-  return v[static_cast<std::size_t>(
-      std::min<std::ptrdiff_t>(it - r.time.begin(), static_cast<std::ptrdiff_t>(v.size()) - 1))];
-}
+using msk::test::value_at;
 
 /// 1 s held at 90 deg, an isometric contraction of the flexors, then `rest` s held.
 msk::EpisodeResult contraction(const msk::Model& m, double effort_pct, double duration,
