@@ -148,12 +148,14 @@ struct Jacobian {
       if (!d.constrained[static_cast<std::size_t>(a)]) free.push_back(a);
     const int nf = static_cast<int>(free.size());
     w->accel_per_force.setZero();
+    // Eigen's triangular solve binds a reference to the first coefficient, so an empty
+    // right-hand side (a model without muscles) must not reach it.
+    if (nf == 0 || m.n_muscles() == 0) return;
     if (nf == nd) {
       w->free_factor.compute(d.mass_matrix);
       w->accel_per_force = w->free_factor.solve(d.moment_arm.transpose());
       return;
     }
-    if (nf == 0) return;
     Eigen::MatrixXd mff(nf, nf), rf(nf, m.n_muscles());
     for (int a = 0; a < nf; ++a) {
       for (int b = 0; b < nf; ++b)
