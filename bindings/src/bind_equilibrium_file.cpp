@@ -89,6 +89,13 @@ py::dict posture_dict(const io::StoredPosture& p) {
   d["hydration"] = optional_value(p.hydration);
   d["supported"] = p.supported ? py::object(py::bool_(*p.supported)) : py::object(py::none());
   d["source"] = p.source;
+  d["support"] = p.support;
+  d["thigh_flexion_deg"] = optional_value(p.thigh_flexion_deg);
+  d["knee_flexion_deg"] = p.knee_flexion_deg;
+  d["trunk_flexion_deg"] = optional_value(p.trunk_flexion_deg);
+  d["gaze_flexion_deg"] = optional_value(p.gaze_flexion_deg);
+  d["instructed"] = p.instructed;
+  d["hold_duration_s"] = p.hold_duration_s;
   return d;
 }
 
@@ -169,6 +176,14 @@ io::StoredPosture posture_from(const py::dict& d) {
   p.hydration = optional_from(d["hydration"]);
   if (!d["supported"].is_none()) p.supported = d["supported"].cast<bool>();
   p.source = d["source"].cast<std::string>();
+  // The task fields (absent from the dicts of older callers: the defaults).
+  if (d.contains("support")) p.support = d["support"].cast<std::string>();
+  if (d.contains("thigh_flexion_deg")) p.thigh_flexion_deg = optional_from(d["thigh_flexion_deg"]);
+  if (d.contains("knee_flexion_deg")) p.knee_flexion_deg = d["knee_flexion_deg"].cast<double>();
+  if (d.contains("trunk_flexion_deg")) p.trunk_flexion_deg = optional_from(d["trunk_flexion_deg"]);
+  if (d.contains("gaze_flexion_deg")) p.gaze_flexion_deg = optional_from(d["gaze_flexion_deg"]);
+  if (d.contains("instructed")) p.instructed = d["instructed"].cast<bool>();
+  if (d.contains("hold_duration_s")) p.hold_duration_s = d["hold_duration_s"].cast<double>();
   return p;
 }
 
@@ -230,6 +245,22 @@ io::StoredEquilibrium equilibrium_from(const py::dict& d) {
   return e;
 }
 
+io::EquilibriumLabel label_from(const std::string& name, const std::string& model_name,
+                                const std::string& model_text, const std::string& overrides) {
+  io::EquilibriumLabel label;
+  label.name = name;
+  label.model_name = model_name;
+  label.model_text = model_text;
+  label.overrides_json = overrides;
+  return label;
+}
+
+}  // namespace
+
+py::dict table_as_dict(const io::Table& table) {
+  return table_dict(table);
+}
+
 io::Attributes attributes_from(const py::dict& d) {
   io::Attributes out;
   for (const auto& kv : d) {
@@ -247,22 +278,6 @@ io::Attributes attributes_from(const py::dict& d) {
     }
   }
   return out;
-}
-
-io::EquilibriumLabel label_from(const std::string& name, const std::string& model_name,
-                                const std::string& model_text, const std::string& overrides) {
-  io::EquilibriumLabel label;
-  label.name = name;
-  label.model_name = model_name;
-  label.model_text = model_text;
-  label.overrides_json = overrides;
-  return label;
-}
-
-}  // namespace
-
-py::dict table_as_dict(const io::Table& table) {
-  return table_dict(table);
 }
 
 py::dict attributes_dict(const io::Attributes& attributes) {

@@ -21,6 +21,9 @@ void bind_lifetime(pybind11::module_& m);
 
 /// Attributes as a dict {name: str, int or float}, in order (bind_equilibrium_file.cpp).
 pybind11::dict attributes_dict(const io::Attributes& attributes);
+/// A dict of str, int (bool) or float values as attributes, in the dict's order.
+/// @throws InvalidArgument naming the key of any other value ("meta.<key>: ...")
+io::Attributes attributes_from(const pybind11::dict& d);
 /// A table of the core as {"index_name", "index", "columns": [(name, units, values)]}.
 pybind11::dict table_as_dict(const io::Table& table);
 /// A stored equilibrium as a dict of plain values and NumPy arrays (bind_equilibrium_file.cpp).

@@ -149,6 +149,13 @@ void expect_same_equilibrium(const StoredEquilibrium& a, const StoredEquilibrium
   EXPECT_EQ(a.posture.hand_distance_m, b.posture.hand_distance_m);
   EXPECT_EQ(a.posture.supported, b.posture.supported);
   EXPECT_EQ(a.posture.source, b.posture.source);
+  EXPECT_EQ(a.posture.support, b.posture.support);
+  EXPECT_EQ(a.posture.thigh_flexion_deg, b.posture.thigh_flexion_deg);
+  EXPECT_EQ(a.posture.knee_flexion_deg, b.posture.knee_flexion_deg);
+  EXPECT_EQ(a.posture.trunk_flexion_deg, b.posture.trunk_flexion_deg);
+  EXPECT_EQ(a.posture.gaze_flexion_deg, b.posture.gaze_flexion_deg);
+  EXPECT_EQ(a.posture.instructed, b.posture.instructed);
+  EXPECT_EQ(a.posture.hold_duration_s, b.posture.hold_duration_s);
   if (a.failed()) return;
   EXPECT_NEAR(a.effort, b.effort, tolerance * (1.0 + std::abs(a.effort))) << what;
   EXPECT_EQ(a.stature_m, b.stature_m);
@@ -245,6 +252,23 @@ TEST(EquilibriumTables, PosturesConvertBothWays) {
   EXPECT_NEAR(back.level_flexion.at("L4-L5"), 0.1, 1e-15);
   EXPECT_EQ(back.hand_distance, p.hand_distance);
   EXPECT_TRUE(std::isnan(back.hydration));
+  // The task: a seated preset's support, thighs and hold duration go both ways.
+  msk::Posture sit = msk::posture_preset("sitting_slouched", 0.0);
+  sit.trunk_flexion = 0.3;
+  sit.instructed = true;
+  sit.hold_duration = 1200.0;
+  const msk::io::StoredPosture t = msk::stored_posture(sit);
+  EXPECT_EQ(t.support, sit.support);
+  ASSERT_TRUE(t.trunk_flexion_deg.has_value());
+  EXPECT_FALSE(t.gaze_flexion_deg.has_value());
+  const msk::Posture sit_back = msk::to_posture(t);
+  EXPECT_EQ(sit_back.support, sit.support);
+  EXPECT_NEAR(sit_back.trunk_flexion, 0.3, 1e-15);
+  EXPECT_TRUE(std::isnan(sit_back.gaze_flexion));
+  EXPECT_EQ(std::isnan(sit_back.thigh_flexion), std::isnan(sit.thigh_flexion));
+  EXPECT_NEAR(sit_back.knee_flexion, sit.knee_flexion, 1e-15);
+  EXPECT_TRUE(sit_back.instructed);
+  EXPECT_EQ(sit_back.hold_duration, 1200.0);
   // Without `supported`, a lying posture is supported.
   msk::io::StoredPosture lying;
   lying.orientation = "supine";

@@ -1,6 +1,6 @@
 // Tests of msk/io/reader.hpp: load_results on malformed files (made here with the HDF5 C API)
 // throws IoError naming the file and the dataset; files from other writers (fixed-length strings,
-// no creation order) are read.
+// no creation order) are read; save_results writes back what load_results read.
 #include "msk/io/reader.hpp"
 
 #include <gtest/gtest.h>
@@ -15,6 +15,7 @@
 
 #include "msk/error.hpp"
 #include "msk/io/recorder.hpp"
+#include "msk/io/writer.hpp"
 
 namespace {
 
@@ -479,3 +480,41 @@ TEST_F(ReaderTest, ReadsFixedLengthEventLabels) {
 }
 
 }  // namespace
+
+// --- save_results (msk/io/writer.hpp): the writer of a whole file ---------------------------
+
+TEST_F(ReaderTest, SaveResultsWritesBackWhatItReadWithStatsAndStates) {
+  ResultsData data = load_results(path_);
+  msk::io::set_attribute(data.stats, "steps", std::int64_t{42});
+  msk::io::set_attribute(data.stats, "stepper", std::string("rosenbrock4"));
+  data.states["final"] = {0.4, {"q", "qd"}, {0.5, -0.25}};
+  const std::string copy = dir_ + "/copy.h5";
+  msk::io::save_results(copy, data);
+  const ResultsData again = load_results(copy);
+  EXPECT_EQ(again.time, data.time);
+  ASSERT_EQ(again.channels.size(), 2u);
+  for (std::size_t c = 0; c < 2; ++c) {
+    EXPECT_EQ(again.channels[c].name, data.channels[c].name);
+    EXPECT_EQ(again.channels[c].units, data.channels[c].units);
+    EXPECT_EQ(again.channels[c].description, data.channels[c].description);
+    EXPECT_EQ(again.values[c], data.values[c]);
+  }
+  EXPECT_EQ(again.meta, data.meta);
+  EXPECT_EQ(again.stats, data.stats);
+  EXPECT_EQ(again.event_times, data.event_times);
+  EXPECT_EQ(again.event_labels, data.event_labels);
+  ASSERT_EQ(again.states.count("final"), 1u);
+  EXPECT_EQ(again.states.at("final").names, (std::vector<std::string>{"q", "qd"}));
+  EXPECT_EQ(again.states.at("final").values, (std::vector<double>{0.5, -0.25}));
+}
+
+TEST_F(ReaderTest, SaveResultsRefusesAChannelOfTheWrongLengthNamingIt) {
+  ResultsData data = load_results(path_);
+  data.values[1].pop_back();
+  try {
+    msk::io::save_results(dir_ + "/short.h5", data);
+    FAIL() << "expected InvalidArgument";
+  } catch (const msk::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("channel b"), std::string::npos) << e.what();
+  }
+}

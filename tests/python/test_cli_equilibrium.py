@@ -41,12 +41,10 @@ equilibrium:
 
 
 def _stored(posture: msk.Posture) -> dict:
-    """The posture's fields an equilibrium file holds (the task fields are not stored yet)."""
+    """The posture's fields an equilibrium file holds: all of them, the task fields included."""
     import dataclasses
 
-    from msk.spine.postures import TASK_FIELDS
-
-    return {k: v for k, v in dataclasses.asdict(posture).items() if k not in TASK_FIELDS}
+    return dataclasses.asdict(posture)
 
 
 def _one_line_error(err: str) -> str:
@@ -159,12 +157,9 @@ def test_load_gives_the_tables_the_posture_and_a_drawable_result(
     assert r.ligaments.shape[0] == 5
 
     model = msk.Model.from_text(r.model_text)
-    # Equilibrium files do not store the task fields yet (TASK_FIELDS): take the preset's.
-    from msk.spine.postures import TASK_FIELDS
-
-    preset = msk.Posture.preset("lift_round_back", load_kg=10)
-    posture = r.posture.replace(**{f: getattr(preset, f) for f in TASK_FIELDS})
-    live = msk.equilibrium(model, posture, mode=r.mode)
+    # The file holds the whole posture, task fields included: it solves again as it was.
+    assert r.posture == msk.Posture.preset("lift_round_back", load_kg=10)
+    live = msk.equilibrium(model, r.posture, mode=r.mode)
     for column in ("compression_N", "pressure_MPa", "facet_share", "foramen_height_mm"):
         np.testing.assert_allclose(r.levels[column], live.levels[column], err_msg=column)
     np.testing.assert_allclose(r.groups["force_N"], live.groups["force_N"])

@@ -147,7 +147,7 @@ def test_the_core_and_h5py_read_the_same(
     else:
         session = p.Protocol([p.rest(0.2), p.voluntary(0.2, {"BIClong": 0.3})])
         run = msk.simulate("elbow", session, output=path if kind == "core_written" else None)
-        if kind == "saved":  # statistics and the final state, written by Results.save (h5py)
+        if kind == "saved":  # statistics and the final state, written by Results.save (core)
             run.meta["seed"] = 11
             run.meta["converged"] = True
             run.save(path)
@@ -280,6 +280,21 @@ def test_save_without_events_and_with_bool_meta(tmp_path: Path) -> None:
         copy.meta["flag"] == 1 and copy.meta["nested"] == '{"a": 1}' and copy.meta["missing"] == ""
     )
     np.testing.assert_array_equal(copy["joint.k.angle"], time * 2.0)
+
+
+def test_save_writes_through_the_core_writer_and_its_checks(tmp_path: Path) -> None:
+    """One writer owns the format: Results.save goes through msk::io::save_results, so the
+    core's checks of names and places apply."""
+    time = np.linspace(0.0, 1.0, 3)
+    bad = Results(time, time[:, None], ["joint/k.angle"], ["rad"], [""])
+    with pytest.raises(msk.InvalidArgument, match="joint/k.angle"):
+        bad.save(tmp_path / "bad.h5")
+    good = Results(time, time[:, None], ["joint.k.angle"], ["rad"], [""])
+    missing = tmp_path / "no_such_directory" / "out.h5"
+    with pytest.raises(msk.IoError, match="no_such_directory"):
+        good.save(missing)
+    with h5py.File(good.save(tmp_path / "good.h5"), "r") as f:
+        assert f.attrs["msk_version"] == msk.__version__
 
 
 def test_saved_file_follows_the_documented_layout(results_file: Path, tmp_path: Path) -> None:

@@ -146,6 +146,21 @@ def test_lifting_round_back_exceeds_niosh_and_close_stays_below(lumbar: msk.Mode
     assert close < round_back
 
 
+def test_compare_keeps_the_postures_that_hold_and_records_the_one_that_fails(
+    lumbar: msk.Model,
+) -> None:
+    heavy = msk.Posture.preset("standing_relaxed", load_kg=150.0, hand_distance_m=0.6)
+    with pytest.warns(RuntimeWarning, match="1 of 2 postures could not be held"):
+        table = msk.spine.compare({"normal": lumbar}, [heavy, "sitting_slouched"], mode="fixed")
+    assert len(table) == 10
+    assert table.loc["standing_relaxed", ("normal", "compression_N")].isna().all()
+    held = table.loc["sitting_slouched", ("normal", "compression_N")]
+    assert held.notna().all() and (held > 0).all()
+    [error] = table.attrs["errors"]
+    assert error["model"] == "normal" and error["posture"] == "standing_relaxed"
+    assert "lack" in error["error"]
+
+
 def test_compare_and_sweep(lumbar: msk.Model) -> None:
     table = msk.spine.compare(
         {"normal": lumbar, "weak": lumbar.with_overrides({"groups.multifidus.tone": "hypotonic"})},

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from msk._animation import DrawFrame, SagittalScene, Skeleton, SpineScene, animate, snapshot
+from msk._runtime import core_or_none
 from msk._spine_plot import spine, spine_postures
 from msk._study_plot import compare_levels, sweep
 
@@ -200,30 +201,32 @@ def _label_events(ax: Axes, results: Results, fontsize: float = 8.0) -> list[Any
 
 
 def _pair_groups(results: Results, muscles: list[str]) -> tuple[list[str], list[str], str] | None:
-    """Agonists and antagonists among ``muscles`` from the ``pairs`` of the model text in the
-    metadata, with the pair names; None when the text does not say or leaves a muscle unpaired.
+    """Agonists and antagonists among ``muscles`` from the pairs of the model the results
+    record (compiled from the model text in the metadata), with the pair names; None when the
+    text is absent or does not compile, or leaves a muscle unpaired.
     """
-    import yaml
+    from msk._api import Model
 
     text = results.meta.get("model_text")
     if not isinstance(text, str) or "pairs" not in text:
         return None
-    try:
-        pairs = (yaml.safe_load(text) or {}).get("pairs") or []
-        if isinstance(pairs, dict):
-            pairs = [{"name": name, **spec} for name, spec in pairs.items()]
-        agonists: dict[str, None] = {}
-        antagonists: dict[str, None] = {}
-        names: list[str] = []
-        for pair in pairs:
-            chosen = [m for m in muscles if m in pair.get("agonists", [])]
-            opposed = [m for m in muscles if m in pair.get("antagonists", [])]
-            if chosen or opposed:
-                names.append(str(pair.get("name", "?")))
-                agonists.update(dict.fromkeys(chosen))
-                antagonists.update(dict.fromkeys(m for m in opposed if m not in agonists))
-    except (yaml.YAMLError, AttributeError, TypeError):
+    core = core_or_none()
+    if core is None:
         return None
+    try:
+        pairs = Model.from_text(text).pairs
+    except (core.Error, ValueError):
+        return None
+    agonists: dict[str, None] = {}
+    antagonists: dict[str, None] = {}
+    names: list[str] = []
+    for name, pair in pairs.items():
+        chosen = [m for m in muscles if m in pair["agonists"]]
+        opposed = [m for m in muscles if m in pair["antagonists"]]
+        if chosen or opposed:
+            names.append(str(name))
+            agonists.update(dict.fromkeys(chosen))
+            antagonists.update(dict.fromkeys(m for m in opposed if m not in agonists))
     if not agonists or not antagonists or set(muscles) - set(agonists) - set(antagonists):
         return None
     return list(agonists), list(antagonists), ", ".join(names)

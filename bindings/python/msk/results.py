@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msk._hdf5 import attr_value, plain, read_strings
-from msk._runtime import core_or_none, installed_version, io_error
+from msk._runtime import core_or_none, io_error, require_core
 from msk.state import State
 
 if TYPE_CHECKING:
@@ -350,52 +350,40 @@ class Results:
 
         Raises
         ------
-        OSError
-            The file cannot be written.
+        msk.IoError
+            The file cannot be written (an ``OSError``).
+        ValueError
+            A metadata value, channel name or text the format refuses (naming it).
         """
-        import h5py
         import numpy as np
 
+        def scalar(value: Any) -> Any:
+            value = attr_value(value)
+            return value.item() if hasattr(value, "item") else value
+
         path = Path(path)
-        options: dict[str, Any] = {}
-        if compression is not None and self.time.size > 0:
-            options = {"compression": "gzip", "compression_opts": int(compression)}
-        with h5py.File(path, "w") as f:
-            f.attrs["format"] = FORMAT
-            f.attrs["format_version"] = np.int64(FORMAT_VERSION)
-            f.attrs["msk_version"] = installed_version()
-            meta = f.create_group("meta")
-            for key, value in self.meta.items():
-                meta.attrs[key] = attr_value(value)
-            if self.stats:
-                stats = f.create_group("stats")
-                for key, value in self.stats.items():
-                    stats.attrs[key] = attr_value(value)
-            time = f.create_dataset("time", data=self.time, **options)
-            time.attrs["units"] = "s"
-            channels = f.create_group("channels", track_order=True)
-            for i, name in enumerate(self.channels):
-                dataset = channels.create_dataset(
-                    name, data=np.ascontiguousarray(self.values[:, i]), **options
-                )
-                dataset.attrs["units"] = self.units[name]
-                dataset.attrs["description"] = self.descriptions[name]
-            events = f.create_group("events")
-            events.create_dataset("time", data=self._event_times)
-            events.create_dataset(
-                "label",
-                data=np.array(self._event_labels, dtype=object),
-                dtype=h5py.string_dtype("utf-8"),
-            )
-            if self.final_state is not None:
-                final = f.create_group("state").create_group("final")
-                final.attrs["time"] = float(self.final_state.time)
-                final.create_dataset("values", data=self.final_state.values)
-                final.create_dataset(
-                    "names",
-                    data=np.array(self.final_state.names, dtype=object),
-                    dtype=h5py.string_dtype("utf-8"),
-                )
+        data = {
+            "time": np.ascontiguousarray(self.time, dtype=float),
+            "values": np.ascontiguousarray(self.values, dtype=float).reshape(
+                self.time.shape[0], len(self.channels)
+            ),
+            "channel_names": list(self.channels),
+            "channel_units": [self.units[name] for name in self.channels],
+            "channel_descriptions": [self.descriptions[name] for name in self.channels],
+            "meta": {str(k): scalar(v) for k, v in self.meta.items()},
+            "stats": {str(k): scalar(v) for k, v in self.stats.items()},
+            "event_times": [float(t) for t in self._event_times],
+            "event_labels": list(self._event_labels),
+            "states": {},
+        }
+        if self.final_state is not None:
+            data["states"]["final"] = {
+                "time": float(self.final_state.time),
+                "names": list(self.final_state.names),
+                "values": [float(v) for v in self.final_state.values],
+            }
+        level = 0 if compression is None else int(compression)
+        require_core().save_results(str(path), data, level)
         self.path = path
         return path
 

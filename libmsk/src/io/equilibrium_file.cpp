@@ -198,6 +198,16 @@ void write_posture_attributes(hid_t group, const StoredPosture& p, const std::st
   if (p.hydration) detail::write_double_attribute(group, "hydration", *p.hydration, context);
   if (p.supported) detail::write_bool_attribute(group, "supported", *p.supported, context);
   detail::write_string_attribute(group, "source", p.source, context);
+  detail::write_string_attribute(group, "support", p.support, context);
+  if (p.thigh_flexion_deg)
+    detail::write_double_attribute(group, "thigh_flexion_deg", *p.thigh_flexion_deg, context);
+  detail::write_double_attribute(group, "knee_flexion_deg", p.knee_flexion_deg, context);
+  if (p.trunk_flexion_deg)
+    detail::write_double_attribute(group, "trunk_flexion_deg", *p.trunk_flexion_deg, context);
+  if (p.gaze_flexion_deg)
+    detail::write_double_attribute(group, "gaze_flexion_deg", *p.gaze_flexion_deg, context);
+  detail::write_bool_attribute(group, "instructed", p.instructed, context);
+  detail::write_double_attribute(group, "hold_duration_s", p.hold_duration_s, context);
 }
 
 /// Points (n, 3) [unit] as dataset loc/name.
@@ -440,6 +450,17 @@ StoredPosture read_posture(hid_t group, const std::string& group_name, const std
   if (detail::has_attribute(group, "supported", at("supported")))
     p.supported = number_or(group, "supported", 0.0, at("supported")) != 0.0;
   p.source = string_or(group, "source", "", at("source"));
+  p.support = string_or(group, "support", "", at("support"));
+  auto optional_number = [&](const char* name) -> std::optional<double> {
+    if (!detail::has_attribute(group, name, at(name))) return std::nullopt;
+    return number_or(group, name, 0.0, at(name));
+  };
+  p.thigh_flexion_deg = optional_number("thigh_flexion_deg");
+  p.knee_flexion_deg = number_or(group, "knee_flexion_deg", 0.0, at("knee_flexion_deg"));
+  p.trunk_flexion_deg = optional_number("trunk_flexion_deg");
+  p.gaze_flexion_deg = optional_number("gaze_flexion_deg");
+  p.instructed = number_or(group, "instructed", 0.0, at("instructed")) != 0.0;
+  p.hold_duration_s = number_or(group, "hold_duration_s", 600.0, at("hold_duration_s"));
   return p;
 }
 

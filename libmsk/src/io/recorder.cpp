@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <variant>
 
 #include "hdf5_io.hpp"
 
@@ -370,6 +371,36 @@ void Recorder::set_meta(const std::string& key, double value) {
 
 void Recorder::set_meta(const std::string& key, std::int64_t value) {
   usable("set_meta").write_meta(key, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+void Recorder::set_meta(const std::string& key, const AttributeValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return set_meta(key, *text);
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return set_meta(key, *integer);
+  set_meta(key, std::get<double>(value));
+}
+
+void Recorder::set_stats(const Attributes& stats) {
+  Impl& r = usable("set_stats");
+  for (const auto& [name, value] : stats) {
+    if (name.empty()) throw InvalidArgument("set_stats: expected non-empty names, got \"\"");
+    validate_text("set_stats: name", name);
+    if (const auto* text = std::get_if<std::string>(&value))
+      validate_text("set_stats: " + name, *text);
+  }
+  Hdf5Guard guard;
+  const std::string context = r.path + ": /stats: cannot write";
+  try {
+    const htri_t exists = H5Lexists(r.file.get(), "stats", H5P_DEFAULT);
+    check(exists, context);
+    if (exists > 0) check(H5Ldelete(r.file.get(), "stats", H5P_DEFAULT), context);
+    Handle group = detail::create_ordered_group(r.file.get(), "stats", context);
+    for (const auto& [name, value] : stats)
+      detail::write_attribute_value(group.get(), name, value, context + " attribute " + name);
+    check(H5Fflush(r.file.get(), H5F_SCOPE_GLOBAL), r.path + ": cannot flush");
+  } catch (const IoError& error) {
+    r.failure = error.what();
+    throw;
+  }
 }
 
 void Recorder::append(double time, const double* values) {

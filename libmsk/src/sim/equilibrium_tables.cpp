@@ -278,6 +278,13 @@ io::StoredPosture stored_posture(const Posture& p) {
   if (!std::isnan(p.hydration)) s.hydration = p.hydration;
   s.supported = p.supported;
   s.source = p.source;
+  s.support = p.support;
+  if (!std::isnan(p.thigh_flexion)) s.thigh_flexion_deg = p.thigh_flexion / kDeg;
+  s.knee_flexion_deg = p.knee_flexion / kDeg;
+  if (!std::isnan(p.trunk_flexion)) s.trunk_flexion_deg = p.trunk_flexion / kDeg;
+  if (!std::isnan(p.gaze_flexion)) s.gaze_flexion_deg = p.gaze_flexion / kDeg;
+  s.instructed = p.instructed;
+  s.hold_duration_s = p.hold_duration;
   return s;
 }
 
@@ -300,6 +307,13 @@ Posture to_posture(const io::StoredPosture& s) {
   p.hand_height = s.hand_height_m;
   p.hydration = s.hydration ? *s.hydration : std::nan("");
   p.source = s.source;
+  p.support = s.support;
+  p.thigh_flexion = s.thigh_flexion_deg ? *s.thigh_flexion_deg * kDeg : std::nan("");
+  p.knee_flexion = s.knee_flexion_deg * kDeg;
+  p.trunk_flexion = s.trunk_flexion_deg ? *s.trunk_flexion_deg * kDeg : std::nan("");
+  p.gaze_flexion = s.gaze_flexion_deg ? *s.gaze_flexion_deg * kDeg : std::nan("");
+  p.instructed = s.instructed;
+  p.hold_duration = s.hold_duration_s;
   return p;
 }
 

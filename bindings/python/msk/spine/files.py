@@ -28,7 +28,7 @@ from msk.spine.equilibria import (
     frame_from_table,
     table_from_frame,
 )
-from msk.spine.postures import TASK_FIELDS, Posture
+from msk.spine.postures import Posture
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -109,8 +109,6 @@ def check_name(kind: str, name: Any) -> str:
 def _posture_record(posture: Posture) -> dict[str, Any]:
     """The fields of ``posture`` as the core's writer takes them (None: left out of the file)."""
     record = dataclasses.asdict(posture)
-    for name in TASK_FIELDS:  # not in the file format yet
-        record.pop(name, None)
     record["level_flexion_deg"] = {str(k): float(v) for k, v in posture.level_flexion_deg.items()}
     return record
 
@@ -712,14 +710,14 @@ def _posture_with_h5py(attrs: Any, name: str) -> dict[str, Any]:
     the name: the group's)."""
     record = _posture_record(Posture(name=name))
     for field in dataclasses.fields(Posture):
-        if field.name not in attrs or field.name in TASK_FIELDS:
+        if field.name not in attrs:
             continue
         value = plain(attrs[field.name])
         if field.name == "level_flexion_deg":
             value = {str(k): float(v) for k, v in json.loads(value or "{}").items()}
-        elif field.name == "supported":
+        elif field.name in ("supported", "instructed"):
             value = bool(value)
-        elif field.name in ("name", "orientation", "source"):
+        elif field.name in ("name", "orientation", "source", "support"):
             value = str(value)
         else:
             value = float(value)

@@ -36,8 +36,8 @@ TASK_FIELDS = (
     "instructed",
     "hold_duration_s",
 )
-"""Fields of the task mode that equilibrium files (format 1) do not store yet: a posture read
-back from a file has their defaults."""
+"""Fields of the task mode (posture.md §3.9). Equilibrium files store them; files written before
+they were stored read back with their defaults."""
 
 
 def _deg_or_none(value: float) -> float | None:

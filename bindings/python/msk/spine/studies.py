@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["compare", "sweep"]
 
 
-def _solve(kwargs: Mapping[str, Any], task: tuple[Model, Posture]) -> EquilibriumResult:
-    model, posture = task
-    return equilibrium(model, posture, **kwargs)
-
-
 def _solve_or_none(
     kwargs: Mapping[str, Any], errors: tuple[type[BaseException], ...], task: tuple[Model, Posture]
 ) -> tuple[Optional[EquilibriumResult], str]:
@@ -73,35 +68,49 @@ def compare(
     pandas.DataFrame
         A (posture, level) row index and a (model label, column) column index, so that
         ``table["hypertonic"] - table["normal"]`` gives the differences; units in
-        ``attrs["units"]``.
+        ``attrs["units"]``. A posture that one model cannot hold keeps its rows, NaN under that
+        model's label; ``attrs["errors"]`` lists ``{"model", "posture", "error"}`` for each such
+        solve (and a :class:`RuntimeWarning` says how many failed).
 
     Raises
     ------
-    msk.EquilibriumError
-        A posture cannot be held on one of the models (nothing is returned).
+    msk.ModelError
+        A model cannot be compiled (nothing is solved).
     ValueError
         As :func:`equilibrium`, or a bad ``n_workers``.
     """
+    import warnings
+
+    import numpy as np
     import pandas as pd
 
     labelled = {label: as_model(m) for label, m in models.items()}
     ps = [as_posture(p) for p in postures]
     tasks = [(m, p) for m in labelled.values() for p in ps]
-    results = list(
+    core = require_core()
+    outcomes = list(
         run_tasks(
-            functools.partial(_solve, kwargs),
+            functools.partial(_solve_or_none, kwargs, (core.EquilibriumError,)),
             tasks,
             n_workers=n_workers,
             progress=progress,
             description="equilibria",
             unit="posture",
+            failed=lambda outcome: outcome[0] is None,
         )
     )
+    errors = []
     frames = []
-    for k, (label, _) in enumerate(labelled.items()):
+    for k, (label, model) in enumerate(labelled.items()):
         for j, p in enumerate(ps):
-            r = results[k * len(ps) + j]
-            df = r.levels[list(columns)].copy()
+            r, message = outcomes[k * len(ps) + j]
+            if r is None:
+                errors.append({"model": label, "posture": p.name, "error": message})
+                df = pd.DataFrame(
+                    np.nan, index=pd.Index(list(model.segment_names)), columns=list(columns)
+                )
+            else:
+                df = r.levels[list(columns)].copy()
             df.index = pd.MultiIndex.from_product([[p.name], df.index], names=["posture", "level"])
             df.columns = pd.MultiIndex.from_product([[label], df.columns])
             frames.append(df)
@@ -110,6 +119,15 @@ def compare(
         axis=1,
     )
     table.attrs["units"] = {c: LEVEL_UNITS.get(c, "") for c in columns}
+    table.attrs["errors"] = errors
+    if errors:
+        failed = ", ".join(f"{e['posture']} on {e['model']}" for e in errors)
+        warnings.warn(
+            f"msk.spine.compare: {len(errors)} of {len(tasks)} postures could not be held "
+            f"({failed}); their rows are NaN and attrs['errors'] has the messages",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return table
 
 

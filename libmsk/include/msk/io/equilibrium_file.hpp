@@ -50,6 +50,15 @@ struct StoredPosture {
   std::optional<double> hydration;        ///< disc fluid content [1]; none: the model's
   std::optional<bool> supported;          ///< a support carries the weight; none: when lying
   std::string source;                     ///< where the kinematics come from
+  // The task (the task mode, docs/theory/posture.md §3.9). Files without them read as these
+  // defaults (msk 0.2 and earlier did not store them).
+  std::string support;                      ///< "", "feet", "seat" or "bed" ("": from orientation)
+  std::optional<double> thigh_flexion_deg;  ///< thigh inclination [deg]; none: the preset's rule
+  double knee_flexion_deg = 0.0;            ///< [deg]
+  std::optional<double> trunk_flexion_deg;  ///< trunk inclination task [deg]; none: free
+  std::optional<double> gaze_flexion_deg;   ///< gaze inclination task [deg]; none: free
+  bool instructed = false;                  ///< the posture preference acts (an instructed task)
+  double hold_duration_s = 600.0;           ///< how long the posture is held [s]
 };
 
 /// One posture of an equilibrium file: /equilibrium/<label>/<posture.name>.

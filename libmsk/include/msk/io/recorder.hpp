@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "msk/io/attributes.hpp"
+
 namespace msk::io {
 
 /// How a Recorder lays out and flushes its file.
@@ -74,6 +76,14 @@ class Recorder {
   /// Same as set_meta(key, std::string(value)); a string literal is text, not a number.
   /// @throws InvalidArgument if value is nullptr, else as set_meta(key, string)
   void set_meta(const std::string& key, const char* value);
+  /// Sets (or replaces) /meta@key from a string, integer or floating-point value.
+  /// @throws as set_meta(key, string)
+  void set_meta(const std::string& key, const AttributeValue& value);
+  /// Writes the optional /stats group (e.g. the integrator's statistics: steps, rhs_calls),
+  /// replacing one written before, with these attributes in their order; then flushes the file.
+  /// @throws InvalidArgument if the recorder is closed or a name or text is malformed
+  /// @throws IoError naming the file if the group cannot be written
+  void set_stats(const Attributes& stats);
 
   /// Appends one row: a time and one value per channel. Buffered: the row reaches the file at the
   /// next flush, which happens here once `flush_every_rows` rows are buffered.
