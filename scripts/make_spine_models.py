@@ -656,6 +656,11 @@ def lumbar_yaml() -> str:
         w(f"      fluid_height: {fmt(0.27 * h)}  # 1.5 mm a day at L4-L5 (Boos 1996, secondary)")
         w("    foramen:")
         w(f"      height: {fmt(FORAMEN_HEIGHT_MM[level] / 1000.0)}")
+        if level == "L4-L5":
+            # Intra-abdominal pressure, driven by this level's extensor moment (Mairiaux et al.
+            # 1984 measured it at L4/5); hypothesis H22, docs/theory/spine.md §7.2.
+            w("    laws:")
+            w("      abdominal_pressure: {law: abdominal_pressure}  # H22; 'none' switches it off")
         w("    ligaments:")
         for lig, arm_mm in LIGAMENT_ARM_MM.items():
             k = CAPSULE_STIFFNESS if lig == "CL" else PINTAR[lig][level]

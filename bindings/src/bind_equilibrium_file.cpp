@@ -88,7 +88,7 @@ py::dict posture_dict(const io::StoredPosture& p) {
   d["hand_height_m"] = p.hand_height_m;
   d["hydration"] = optional_value(p.hydration);
   d["supported"] = p.supported ? py::object(py::bool_(*p.supported)) : py::object(py::none());
-  d["source"] = p.source;
+  // msk.Posture's field order.
   d["support"] = p.support;
   d["thigh_flexion_deg"] = optional_value(p.thigh_flexion_deg);
   d["knee_flexion_deg"] = p.knee_flexion_deg;
@@ -96,6 +96,7 @@ py::dict posture_dict(const io::StoredPosture& p) {
   d["gaze_flexion_deg"] = optional_value(p.gaze_flexion_deg);
   d["instructed"] = p.instructed;
   d["hold_duration_s"] = p.hold_duration_s;
+  d["source"] = p.source;
   return d;
 }
 

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "msk/error.hpp"
 #include "msk/io/hdf5_file.hpp"
 #include "msk/io/reader.hpp"
 #include "msk/io/writer.hpp"

@@ -167,6 +167,7 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r, PostureMode mod
     regions[py::str(name)] = flexion;
   d["region_flexion"] = regions;
   d["seat_force"] = vector(r.seat_force);
+  d["abdominal_pressure"] = r.abdominal_pressure;
   d["converged"] = r.converged;
   d["warnings"] = r.warnings;
   // The tables and geometry as equilibrium files store them (make_stored_equilibrium).

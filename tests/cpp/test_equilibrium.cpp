@@ -28,7 +28,9 @@ void expect_balanced(const msk::Model& m, const msk::EquilibriumResult& r) {
   msk::compute_kinematics(m, r.q, d);
   msk::compute_muscle_geometry(m, zero, d);
   msk::compute_joint_muscle_geometry(m, d);
-  msk::compute_joint_reactions(m, r.load_gravity, r.muscle_force, r.loads, zero, zero, d);
+  std::vector<msk::PointLoad> loads = r.loads;  // the posture's and the trunk's elements'
+  loads.insert(loads.end(), r.trunk_loads.begin(), r.trunk_loads.end());
+  msk::compute_joint_reactions(m, r.load_gravity, r.muscle_force, loads, zero, zero, d);
   Eigen::VectorXd hydration = Eigen::VectorXd::Ones(m.n_segments());
   msk::compute_segment_loads(m, hydration, d);
   for (int k = 0; k < m.n_segments(); ++k) {

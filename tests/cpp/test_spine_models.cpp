@@ -48,7 +48,10 @@ void expect_balanced(const msk::Model& m, const msk::EquilibriumResult& r,
   msk::compute_kinematics(m, r.q, d);
   msk::compute_muscle_geometry(m, zero, d);
   msk::compute_joint_muscle_geometry(m, d);
-  msk::compute_joint_reactions(m, r.load_gravity, r.muscle_force, r.loads, zero, zero, d);
+  // The posture's loads and the trunk's elements (intra-abdominal pressure).
+  std::vector<msk::PointLoad> loads = r.loads;
+  loads.insert(loads.end(), r.trunk_loads.begin(), r.trunk_loads.end());
+  msk::compute_joint_reactions(m, r.load_gravity, r.muscle_force, loads, zero, zero, d);
   msk::compute_segment_loads(m, Eigen::VectorXd::Ones(m.n_segments()), d);
   for (std::size_t j = 0; j < r.balanced_bodies.size(); ++j) {
     const int b = r.balanced_bodies[j];

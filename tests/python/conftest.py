@@ -274,6 +274,7 @@ class FakeCore(types.ModuleType):
         self.Model = Model
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.fail_with: Exception | None = None
+        self.real: Any = None  # the compiled core (fake_core sets it)
         self.progress_calls = 3
 
     def load_model_text(
@@ -289,6 +290,12 @@ class FakeCore(types.ModuleType):
             if str(value) == "bad":
                 raise self.ModelError(f"{overrides_source}: {key!r}: expected a number, got bad")
         return self.Model(text, file, overrides)
+
+    def save_results(self, path: str, data: dict[str, Any], compression_level: int = 4) -> None:
+        """The compiled core's writer (one writer owns the format; the fake has no other)."""
+        self.calls.append(("save_results", (path, compression_level)))
+        assert self.real is not None, "the compiled core is missing"
+        self.real.save_results(path, data, compression_level)
 
     def simulate(
         self,
@@ -345,6 +352,11 @@ def fake_core(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCore]:
     import msk
 
     core = FakeCore()
+    try:
+        import msk._core as real  # the compiled core, for the one writer of results files
+    except ImportError:
+        real = None
+    core.real = real
     monkeypatch.setitem(sys.modules, "msk._core", core)
     monkeypatch.setattr(msk, "_core", core, raising=False)
     yield core

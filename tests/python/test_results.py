@@ -358,10 +358,8 @@ def test_dashboard_writes_a_png(results_file: Path, tmp_path: Path) -> None:
 def test_dashboard_groups_agonists_and_antagonists_from_the_model_pairs(
     tmp_path: Path, episode: dict[str, Any]
 ) -> None:
-    episode["meta"]["model_text"] = (
-        "name: elbow\npairs:\n  - {name: elbow, joint: r_elbow_flex, "
-        "agonists: [BIClong, BRA], antagonists: [TRIlong]}\n"
-    )
+    # The bundled elbow's text: the dashboard compiles it and takes the pairs from the model.
+    episode["meta"]["model_text"] = msk.load_model("elbow").text
     results = Results.load(write_results_file(tmp_path / "paired.h5", episode))
     figure = results.plot(path=tmp_path / "paired.png")
     titles = [ax.get_title() for ax in figure.axes]
@@ -449,7 +447,9 @@ def test_simulate_sends_protocol_and_options_and_returns_results(
         model, session, output=tmp_path / "run.h5", stepper="rosenbrock4", seed=3, progress=False
     )
 
-    _, protocol_json, options_json, output, callback = fake_core.calls[-1][1]
+    _, protocol_json, options_json, output, callback = next(
+        args for name, args in reversed(fake_core.calls) if name == "simulate"
+    )
     assert json.loads(protocol_json) == session.to_dict()
     assert json.loads(options_json) == {
         "output_dt": 0.01,

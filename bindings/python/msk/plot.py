@@ -205,8 +205,6 @@ def _pair_groups(results: Results, muscles: list[str]) -> tuple[list[str], list[
     record (compiled from the model text in the metadata), with the pair names; None when the
     text is absent or does not compile, or leaves a muscle unpaired.
     """
-    from msk._api import Model
-
     text = results.meta.get("model_text")
     if not isinstance(text, str) or "pairs" not in text:
         return None
@@ -214,7 +212,7 @@ def _pair_groups(results: Results, muscles: list[str]) -> tuple[list[str], list[
     if core is None:
         return None
     try:
-        pairs = Model.from_text(text).pairs
+        pairs = core.load_model_text(text, "<results model_text>").pairs
     except (core.Error, ValueError):
         return None
     agonists: dict[str, None] = {}

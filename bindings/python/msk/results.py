@@ -351,8 +351,8 @@ class Results:
         Raises
         ------
         msk.IoError
-            The file cannot be written (an ``OSError``).
-        ValueError
+            The file cannot be written (naming it).
+        msk.InvalidArgument
             A metadata value, channel name or text the format refuses (naming it).
         """
         import numpy as np

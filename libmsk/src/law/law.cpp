@@ -33,6 +33,8 @@ const char* law_stage_name(LawStage stage) {
       return "reflex";
     case LawStage::Activation:
       return "activation";
+    case LawStage::Trunk:
+      return "trunk";
     case LawStage::Segment:
       return "segment";
   }

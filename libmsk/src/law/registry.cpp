@@ -15,6 +15,7 @@
 #include "msk/laws/neural/stretch_depression.hpp"
 #include "msk/laws/neural/stretch_reflex.hpp"
 #include "msk/laws/neural/stretch_tolerance.hpp"
+#include "msk/laws/spine/abdominal_pressure.hpp"
 #include "msk/laws/spine/disc_fluid.hpp"
 
 namespace msk {
@@ -94,6 +95,7 @@ LawRegistry builtin_laws() {
   r.add<laws::StretchTolerance>();
   r.add<laws::ReciprocalInhibition>();
   r.add<laws::DiscFluidOsmotic>();
+  r.add<laws::AbdominalPressure>();
   // Default roles, in the order a muscle's laws are attached. The tendon role's law follows the
   // muscle's `tendon:` key (rigid or compliant).
   r.set_default(LawDomain::Muscle, "activation", "first_order_activation");

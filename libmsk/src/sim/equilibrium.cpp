@@ -111,8 +111,10 @@ class Evaluator {
       rigid_[i].tendon = muscle::TendonModel::Rigid;  // isometric, tendon at slack length
     }
     v_.setZero(m.n_muscles());
-    for (int l = 0; l < m.n_laws(); ++l)
+    for (int l = 0; l < m.n_laws(); ++l) {
       if (m.law_role(l) == "inhibition") inhibition_laws_.push_back(l);
+      if (m.law(l).info().stage == LawStage::Trunk) trunk_laws_.push_back(l);
+    }
     no_state_.setZero(m.layout().n_states);
   }
 
@@ -149,6 +151,19 @@ class Evaluator {
     const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
     compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), loads_, zero_qd, zero_qd,
                             data_);
+    // The trunk's elements (intra-abdominal pressure) respond to those loads; the joints then
+    // carry them too.
+    all_loads_ = loads_;
+    data_.trunk_loads.clear();
+    data_.abdominal_pressure.setZero();
+    if (!trunk_laws_.empty()) {
+      LawContext context{m_, data_, 0.0, no_state_.data(), data_.xdot.data()};
+      for (int l : trunk_laws_)
+        m_.law(l).evaluate(context);
+      all_loads_.insert(all_loads_.end(), data_.trunk_loads.begin(), data_.trunk_loads.end());
+      compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), all_loads_, zero_qd,
+                              zero_qd, data_);
+    }
     needs_.resize(nb);
     Eigen::MatrixXd arm(nm, nb);
     for (int j = 0; j < nb; ++j) {
@@ -268,6 +283,9 @@ class Evaluator {
     r.gravity = gravity_;
     r.load_gravity = load_gravity_;
     r.loads = loads_;
+    r.trunk_loads = data_.trunk_loads;
+    r.abdominal_pressure =
+        data_.abdominal_pressure.size() > 0 ? data_.abdominal_pressure.maxCoeff() : 0.0;
     r.tone_activation = floor_;
     r.voluntary_activation = v_;
     r.activation = floor_ + v_;
@@ -318,7 +336,7 @@ class Evaluator {
   /// Passive moment of each balanced joint about its axis at these muscle forces [N m].
   void compute_passive(const Eigen::VectorXd& force, Eigen::VectorXd& out) {
     const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
-    compute_joint_reactions(m_, load_gravity_, force, loads_, zero_qd, zero_qd, data_);
+    compute_joint_reactions(m_, load_gravity_, force, all_loads_, zero_qd, zero_qd, data_);
     if (m_.n_segments() > 0) compute_segment_loads(m_, hydration_, data_);
     for (std::size_t j = 0; j < balanced_.size(); ++j) {
       const int b = balanced_[j];
@@ -338,10 +356,10 @@ class Evaluator {
   Eigen::Vector3d gravity_, load_gravity_;
   Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_,
       demand_, tone_excitation_, no_state_;
-  std::vector<int> inhibition_laws_;
+  std::vector<int> inhibition_laws_, trunk_laws_;
   std::vector<muscle::MuscleTendonParams> rigid_;
   std::vector<int> balanced_;
-  std::vector<PointLoad> loads_;
+  std::vector<PointLoad> loads_, all_loads_;  ///< the posture's; with the trunk's elements'
   Eigen::Vector3d seat_force_ = Eigen::Vector3d::Zero();
   int seat_body_ = -1;
   int qp_iterations_ = 0, load_iterations_ = 0;

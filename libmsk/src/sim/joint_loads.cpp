@@ -107,6 +107,21 @@ void compute_joint_reactions(const Model& model, const Eigen::Vector3d& gravity,
   }
 }
 
+void add_point_load_torques(const Model& model, const Data& data,
+                            const std::vector<PointLoad>& loads, Eigen::VectorXd& tau) {
+  for (const PointLoad& l : loads) {
+    if (l.body < 0) continue;
+    if (l.body >= model.n_bodies()) throw InvalidArgument("PointLoad.body: expected a body index");
+    const Eigen::Vector3d p = data.body_position[l.body] + data.body_rotation[l.body] * l.point;
+    for (int j = 0; j < model.n_bodies(); ++j) {
+      const int d = model.body_dof()[j];
+      if (d < 0 || !model.body_moves_with_joint()[j][l.body]) continue;
+      tau[d] += model.joint_ratio()[j] *
+                data.joint_axis[j].dot((p - data.joint_origin[j]).cross(l.force));
+    }
+  }
+}
+
 void compute_segment_loads(const Model& model, const Eigen::VectorXd& hydration, Data& data) {
   if (hydration.size() != model.n_segments())
     throw InvalidArgument("hydration: expected size " + std::to_string(model.n_segments()) +

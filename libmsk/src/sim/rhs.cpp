@@ -49,6 +49,7 @@ void reset_ports(const Model& m, Data& data) {
   data.reflex_inhibition.setZero();
   data.reflex_drive.setZero();
   data.reflex_excitation.setZero();
+  data.abdominal_pressure.setZero();
   for (int k = 0; k < m.n_segments(); ++k)
     data.segment_hydration[k] = m.segment_hydration()[static_cast<std::size_t>(k)];
 }
@@ -150,11 +151,22 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
   for (int d = 0; d < nd; ++d)
     data.passive_moment[d] = coordinate_limit_moment(m, d, q[d]) - m.dof_damping()[d] * qd[d];
   data.segment_moment.setZero();
+  data.trunk_moment.setZero();
+  data.trunk_loads.clear();
   if (m.n_segments() > 0) {
     compute_joint_muscle_geometry(m, data);
-    static const std::vector<PointLoad> no_loads;
-    compute_joint_reactions(m, m.gravity(), data.muscle_force, no_loads, qd, data.work.zero_dofs,
-                            data);
+    // The trunk's elements respond to what the joints must supply against gravity (no muscles),
+    // then everything below includes their forces.
+    const std::vector<int>& begin = data.work.stage_begin;
+    const auto trunk = static_cast<std::size_t>(LawStage::Trunk);
+    if (begin[trunk] < begin[trunk + 1]) {
+      compute_joint_reactions(m, m.gravity(), data.work.zero_muscles, data.trunk_loads, qd,
+                              data.work.zero_dofs, data);
+      run_stage(m, LawStage::Trunk, context);
+      add_point_load_torques(m, data, data.trunk_loads, data.trunk_moment);
+    }
+    compute_joint_reactions(m, m.gravity(), data.muscle_force, data.trunk_loads, qd,
+                            data.work.zero_dofs, data);
     compute_segment_loads(m, data.segment_hydration, data);
     for (int k = 0; k < m.n_segments(); ++k) {
       const int b = m.segment_body()[k];
@@ -168,7 +180,7 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
     }
     run_stage(m, LawStage::Segment, context);
   }
-  data.tau = data.muscle_moment + data.passive_moment;
+  data.tau = data.muscle_moment + data.passive_moment + data.trunk_moment;
 
   // 5. Rigid-body dynamics with the examiner's coordinates (driven at speed * weight, held at
   //    rest) following the examiner: M_ff qdd_f = tau_f - bias_f (qdd = 0 for the constrained

@@ -71,6 +71,9 @@ Data make_data(const Model& m) {
   d.muscle_moment.setZero(nd);
   d.passive_moment.setZero(nd);
   d.segment_moment.setZero(nd);
+  d.trunk_moment.setZero(nd);
+  d.trunk_loads.reserve(8);
+  d.abdominal_pressure.setZero(ns);
   d.examiner_torque.setZero(nd);
   d.resisting_torque.setZero(nd);
   d.mass_matrix.setZero(nd, nd);
@@ -95,6 +98,7 @@ Data make_data(const Model& m) {
   w.jac_linear.setZero(3, nd);
   w.jac_angular.setZero(3, nd);
   w.zero_dofs.setZero(nd);
+  w.zero_muscles.setZero(nm);
   // Factors sized by a first factorisation (Eigen's size-only constructor leaves the factor's
   // status unset, which copying Data would read).
   w.mass_ldlt.compute(Eigen::MatrixXd::Identity(nd, nd));
@@ -162,7 +166,7 @@ State make_initial_state(const Model& m, const Eigen::VectorXd& angles) {
   const LawContext context{m, data, 0.0, s.x.data(), data.xdot.data()};
   for (LawStage stage :
        {LawStage::Activation, LawStage::Reflex, LawStage::Modulation, LawStage::Tissue,
-        LawStage::Series, LawStage::Mechanics, LawStage::Segment})
+        LawStage::Series, LawStage::Mechanics, LawStage::Trunk, LawStage::Segment})
     for (int l : m.law_order())
       if (m.law(l).info().stage == stage) m.law(l).initial_state(context, s.x.data());
   return s;

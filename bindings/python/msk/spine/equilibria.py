@@ -365,6 +365,9 @@ class EquilibriumResult(SpinePicture):
     seat_force_N : numpy.ndarray
         Force the seat carries, shape (3,), in the model's ground frame (the thighs for the
         lumbar model) [N] (zeros without a seat).
+    abdominal_pressure_kPa : float
+        Intra-abdominal pressure [kPa] (law ``abdominal_pressure``, hypothesis H22; 0 for a
+        model without it, NaN for a result read back from a file).
     converged : bool
         False when an iteration stopped at its cap or a QP did not converge (then
         :attr:`warnings` says which, and :func:`equilibrium` issued a ``RuntimeWarning``).
@@ -419,6 +422,7 @@ class EquilibriumResult(SpinePicture):
         import numpy as np
 
         self.seat_force_N = np.asarray(raw.get("seat_force", np.zeros(3)), dtype=float)
+        self.abdominal_pressure_kPa = float(raw.get("abdominal_pressure", nan * 1e3)) / 1e3
         self.converged = bool(raw.get("converged", True))
         self.warnings = [str(w) for w in raw.get("warnings", [])]
         self._geometry: SpineGeometry | None = None

@@ -10,6 +10,7 @@
 
 #include "msk/model/model.hpp"
 #include "msk/muscle/muscle_tendon.hpp"
+#include "msk/sim/point_load.hpp"
 #include "msk/spine/segment.hpp"
 
 namespace msk {
@@ -81,6 +82,13 @@ struct Data {
   Eigen::VectorXd reflex_excitation;  ///< after depression and inhibition [1] (reflex law)
   Eigen::VectorXd excitation;         ///< total, clamped to [0, 1] (core)
   Eigen::VectorXd segment_hydration;  ///< disc fluid content per level [1] (fluid law)
+  /// Forces the trunk's elements apply to bodies (trunk-stage laws, e.g. intra-abdominal
+  /// pressure), ground frame; joint reactions, the levels' loads and the dynamics include them.
+  /// Capacity reserved by make_data (appending a few allocates nothing).
+  std::vector<PointLoad> trunk_loads;
+  /// Intra-abdominal pressure per level whose moment drives it [Pa] (abdominal pressure law;
+  /// 0 elsewhere and without it), size n_segments.
+  Eigen::VectorXd abdominal_pressure;
 
   // compute_derivatives: muscle mechanics (tendon laws)
   std::vector<muscle::MuscleTendonState> mtu;  ///< per muscle
@@ -91,6 +99,7 @@ struct Data {
   Eigen::VectorXd muscle_moment;     ///< [N m], size n_dofs
   Eigen::VectorXd passive_moment;    ///< range limits and damping [N m], size n_dofs
   Eigen::VectorXd segment_moment;    ///< spinal levels' passive moments [N m], size n_dofs
+  Eigen::VectorXd trunk_moment;      ///< generalised forces of trunk_loads [N m], size n_dofs
   Eigen::VectorXd examiner_torque;   ///< [N m], size n_dofs
   Eigen::VectorXd resisting_torque;  ///< tissue torque opposing the examiner [N m], size n_dofs
   Eigen::MatrixXd mass_matrix;       ///< [kg m^2], n_dofs x n_dofs
@@ -111,6 +120,7 @@ struct Data {
     std::vector<Eigen::Vector3d> sub_force, sub_moment;
     Eigen::Matrix3Xd jac_linear, jac_angular;  ///< compute_mass_matrix: 3 x n_dofs
     Eigen::VectorXd zero_dofs;                 ///< zeros, size n_dofs
+    Eigen::VectorXd zero_muscles;              ///< zeros, size n_muscles
     Eigen::LDLT<Eigen::MatrixXd> mass_ldlt;    ///< factor of the mass matrix, n_dofs square
     /// With one coordinate driven by the examiner: the other coordinates, their mass matrix
     /// (n_dofs - 1 square), its factor, and their generalised force, then accelerations.

@@ -77,7 +77,10 @@ struct EquilibriumResult {
   Eigen::Vector3d gravity;  ///< gravity in the model's ground frame [m/s^2]
   /// The gravity the joints carry [m/s^2]: gravity, or zero when a support carries the weight.
   Eigen::Vector3d load_gravity;
-  std::vector<PointLoad> loads;               ///< hand load and arm weight
+  std::vector<PointLoad> loads;  ///< hand load and arm weight
+  /// Forces of the trunk's elements (intra-abdominal pressure: the pair on the thorax and pelvis).
+  std::vector<PointLoad> trunk_loads;
+  double abdominal_pressure = 0.0;            ///< intra-abdominal pressure [Pa] (0 without its law)
   Eigen::VectorXd tone_activation;            ///< floors a_tone [1], size n_muscles
   Eigen::VectorXd voluntary_activation;       ///< v [1]
   Eigen::VectorXd activation;                 ///< a_tone + v [1]

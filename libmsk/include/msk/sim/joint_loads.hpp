@@ -15,15 +15,9 @@
 
 #include "msk/model/model.hpp"
 #include "msk/sim/data.hpp"
+#include "msk/sim/point_load.hpp"
 
 namespace msk {
-
-/// A force at a point fixed in a body (a load held in the hands, the weight of the arms).
-struct PointLoad {
-  int body = -1;                                    ///< body index (-1: ground, ignored)
-  Eigen::Vector3d point = Eigen::Vector3d::Zero();  ///< in the body frame [m]
-  Eigen::Vector3d force = Eigen::Vector3d::Zero();  ///< in ground [N]
-};
 
 /// Per unit muscle tension: the force and the moment about the joint centre that each muscle
 /// exerts on each revolute joint's subtree, and its moment arm about each joint (the moment along
@@ -45,6 +39,13 @@ void compute_joint_reactions(const Model& model, const Eigen::Vector3d& gravity,
                              const Eigen::VectorXd& muscle_force,
                              const std::vector<PointLoad>& loads, const Eigen::VectorXd& qd,
                              const Eigen::VectorXd& qdd, Data& data);
+
+/// Generalised forces of point loads: for each coordinate d, the sum over the revolute joints j it
+/// turns (joint angle = ratio_j q_d + offset) and the loads on bodies that move with j of
+/// ratio_j axis_j . ((p - o_j) x F) [N m]. Needs compute_kinematics. Adds to `tau` (size n_dofs);
+/// allocates nothing.
+void add_point_load_torques(const Model& model, const Data& data,
+                            const std::vector<PointLoad>& loads, Eigen::VectorXd& tau);
 
 /// Loads of every spinal level from the joint reactions: the level's flexion angle, compression
 /// along the disc axis (the disc axis turns with half the level's angle), anterior shear, and the
