@@ -389,3 +389,34 @@ def test_core_bad_override_in_run_file_exits_2(
     )
     assert main(["run", str(run_file), "-o", str(tmp_path / "bad.h5")]) == EXIT_BAD_INPUT
     _one_line_error(capsys.readouterr().err)
+
+
+BUNDLED_RUNS = Path(__file__).resolve().parents[2] / "models" / "runs"
+PIR_RUN_FILES = sorted(p.name for p in BUNDLED_RUNS.glob("pir_*.yaml"))
+
+
+def test_the_hip_sessions_are_bundled() -> None:
+    assert {"pir_lumbar_hamstrings.yaml", "pir_lumbar_iliopsoas.yaml"} <= set(PIR_RUN_FILES)
+
+
+@pytest.mark.core
+@pytest.mark.parametrize("name", PIR_RUN_FILES)
+def test_core_every_bundled_pir_session_reaches_its_barriers_and_gains(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``msk run`` of each bundled PIR run file: a barrier per cycle plus the first, no stretch
+    past its barrier (no warning), every cycle's gain toward the stretch."""
+    pytest.importorskip("msk._core")
+    import yaml
+    from msk.protocols import pir_summary
+
+    run = yaml.safe_load((BUNDLED_RUNS / name).read_text(encoding="utf-8"))
+    phase = next(ph for ph in run["protocol"]["phases"] if ph.get("type") == "pir")
+    target = phase.get("joint") or phase.get("region")
+    output = tmp_path / "session.h5"
+    assert main(["run", str(BUNDLED_RUNS / name), "-o", str(output), "--no-progress"]) == 0
+    assert "range gained" in capsys.readouterr().out
+    summary = pir_summary(output, target)
+    assert len(summary) == int(phase["cycles"]) + 1, summary
+    assert not summary.attrs["exceeded"]
+    assert (summary["gain_deg"].iloc[1:] > 0).all(), summary

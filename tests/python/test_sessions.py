@@ -77,3 +77,35 @@ def test_the_ablation_switches_a_mechanism_off_for_every_muscle(sessions) -> Non
     assert table["gain_0_deg"].iloc[1] < table["gain_0_deg"].iloc[0]
     with pytest.raises(ValueError, match="mechanisms"):
         sessions.ablation(model, session(), mechanisms=["magic"])
+
+
+def test_the_control_holds_as_long_without_the_session(sessions) -> None:  # noqa: ANN001
+    """The no-session control: the same hold and stretch without the session. Hypertonic flexors'
+    tonic reflex habituates in the hold (law postural_habituation), so the control gains range
+    too; without that law the control gains nothing and the session's effect is the gain."""
+    hypertonic = {f"muscles.{m}.tone": "hypertonic" for m in FLEXORS}
+    protocol = p.Protocol(
+        [
+            p.hold(JOINT, 1.0),
+            p.pir(JOINT, FLEXORS, cycles=1, barrier_torque=5.0, barrier_stiffness_nm_per_deg=0.05),
+        ],
+        initial_angles_deg={JOINT: 90.0},
+    )
+    model = msk.load_model("elbow", hypertonic)
+    course = sessions.time_course(model, protocol, retest_min=[10.0], control=True)
+    r = course.retests
+    assert r["session_effect_deg"].tolist() == pytest.approx(
+        (r["gain_deg"] - r["control_gain_deg"]).tolist()
+    )
+    assert r.attrs["units"]["control_gain_deg"] == "deg"
+    # Ten minutes of holding habituate the reflex: the barrier moves without any session.
+    assert r["control_gain_deg"].iloc[-1] > 0.5 * r["gain_deg"].iloc[-1] > 0.0
+
+    off = model.with_overrides({"law_defaults": {"muscles": {"habituation": "none"}}})
+    quiet = sessions.time_course(off, protocol, retest_min=[10.0], control=True).retests
+    assert abs(quiet["control_gain_deg"].iloc[-1]) < 0.1 * abs(r["control_gain_deg"].iloc[-1])
+    assert "control_gain_deg" not in sessions.time_course(model, protocol, [10.0]).retests
+
+
+def test_habituation_is_one_of_the_mechanisms(sessions) -> None:  # noqa: ANN001
+    assert "habituation" in sessions.MECHANISMS

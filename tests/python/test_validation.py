@@ -31,6 +31,7 @@ EXPECTED_IDS = {
     "fryer2004_contraction_duration",
     "hutton1977_facet_shear_erect",
     "kay2015_contract_relax_rom",
+    "kay2015_tendon_stiffness",
     "kay2020_tolerated_moment",
     "kwak2015_intensity",
     "magnusson1996_stress_relaxation",
@@ -145,6 +146,45 @@ def test_pir_time_course_reports_retests_ablation_and_outcome() -> None:
     assert values["hypertonic_share_depression_0_pct"] > 50.0
     assert "session outcome per treated muscle" in result["tables"]
     assert "without stretch tolerance" in result["tables"]
+    # The no-session control: at normal tone the rest hold moves nothing; on hypertonic flexors
+    # the reflex habituates in the hold, and the control carries what the re-tests gain later.
+    assert abs(values["tight_control_gain_60_deg"]) < 0.05
+    assert values["hypertonic_control_gain_60_deg"] > 0.5 * values["hypertonic_gain_60_deg"]
+    assert values["hypertonic_share_habituation_60_pct"] > 50.0
+    assert "without habituation of the tonic reflex" in result["tables"]
+    assert "a control without the session" in result["tables"]
+
+
+def test_tendon_stiffness_change_comes_from_the_tendon_creep() -> None:
+    """kay2015_tendon_stiffness: e(F)/(e(F) + d) - 1 from the creep d between the tests; no creep
+    law, no change; a lower test force (less tendon stretch) shows the same creep as more."""
+    from msk.curves import tendon_force_length_inverse
+
+    case = _case("kay2015_tendon_stiffness")
+    values = validation.run_case(case)["values"]
+    model = validation._model(case)
+    params = model.core.muscle_parameters("BIClong")
+    creep = values["tendon_creep_BIClong_mm"] / 1000.0
+    assert creep > 0.0
+    strain = float(tendon_force_length_inverse(1.0, curves=str(params["curves"]))) - 1.0
+    elongation = params["tendon_slack_length"] * strain
+    assert values["tendon_stiffness_change_BIClong"] == pytest.approx(
+        elongation / (elongation + creep) - 1.0, rel=1e-9
+    )
+    assert values["tendon_stiffness_change"] < 0.0
+
+    lower = _case("kay2015_tendon_stiffness")
+    lower["metric"]["test_force"] = 0.5
+    assert (
+        validation.run_case(lower)["values"]["tendon_stiffness_change"]
+        < values["tendon_stiffness_change"]
+    )
+
+    off = _case("kay2015_tendon_stiffness")
+    off["overrides"] = {**off["overrides"], "law_defaults.muscles.tendon_creep": "none"}
+    result = validation.run_case(off)
+    assert result["values"]["tendon_stiffness_change"] == 0.0
+    assert result["status"] == "fail"
 
 
 def test_load_cases_rejects_bad_files(tmp_path: Path) -> None:

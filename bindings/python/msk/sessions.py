@@ -19,8 +19,11 @@ them, and returns the per-muscle record the lifetime layer consumes::
 The mechanisms are the laws of docs/theory/pir.md, each in its role of the model: ``tolerance``
 (stretch tolerance), ``depression`` (post-activation depression), ``stretch_depression``
 (reflex depression during a held stretch), ``tendon_creep``, ``passive_creep`` (the passive
-muscle's slack length, recovering over minutes) and ``viscoelasticity`` (the quasi-linear
-branches, seconds to a minute).
+muscle's slack length, recovering over minutes), ``viscoelasticity`` (the quasi-linear
+branches, seconds to a minute) and ``habituation`` (the tonic reflex habituating to the posture
+held between the re-tests, minutes; docs/theory/neural.md §1b). The re-tests are compared with a
+control that holds the same posture for the same time without the session, so that what the
+session leaves is told apart from what the rest hold itself does.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ MECHANISMS: dict[str, str] = {
     "tendon_creep": "tendon and aponeurosis creep",
     "passive_creep": "passive creep (slack length, recovers over minutes)",
     "viscoelasticity": "quasi-linear viscoelastic branches",
+    "habituation": "habituation of the tonic reflex to a held posture",
 }
 """The session's mechanisms by law role, with a short name each (docs/theory/pir.md)."""
 
@@ -136,7 +140,12 @@ class TimeCourse:
         the re-test stretch [min]), ``barrier_angle_deg``, ``barrier_torque_nm``,
         ``barrier_stiffness_nm_per_deg``, ``tolerance_factor``, ``gain_deg`` (barrier angle
         past the session's first barrier, toward the stretch [deg]) and ``share_left`` (gain
-        over the immediate gain [1]); row ``after_min = 0`` is the end of the session.
+        over the immediate gain [1]); row ``after_min = 0`` is the end of the session. With
+        the control (``time_course(..., control=True)``) also ``control_gain_deg`` (the same
+        stretch after the same time held at the start angle without the session, past the
+        session's first barrier [deg]; at ``after_min = 0`` after the session's duration) and
+        ``session_effect_deg`` (``gain_deg - control_gain_deg`` [deg]: what the session
+        itself leaves).
     outcome : pandas.DataFrame
         :func:`session_outcome` of the session (before: the rest state it started from).
     immediate_gain_deg : float
@@ -208,6 +217,7 @@ def time_course(
     return_speed_deg_s: float = 20.0,
     output_dt: float = 0.05,
     rest_max_step: float = 10.0,
+    control: bool = False,
 ) -> TimeCourse:
     """Run a session, then re-test its range at times after it, through chained episodes.
 
@@ -218,6 +228,12 @@ def time_course(
     up to ``rest_max_step`` with coarse output (models with more than 200 states, such as the
     spine models, use the explicit stepper, whose steps stay short); the re-test stretches branch
     off.
+
+    The control (``control=True``) starts from the same rest state, holds the joint or region
+    where the session's first stretch started for as long as the session and the wait took, and
+    stretches it the same way: laws that act during any held posture (the habituation of a
+    tonic reflex, docs/theory/neural.md §1b) move its barrier too, and ``session_effect_deg`` is
+    the gain left by the session over that control.
 
     Parameters
     ----------
@@ -235,6 +251,9 @@ def time_course(
         Sampling of the session and the re-test stretches [s].
     rest_max_step : float
         Largest step of the waits [s].
+    control : bool
+        Also run the no-session control (columns ``control_gain_deg`` and
+        ``session_effect_deg``); it doubles the waits.
 
     Returns
     -------
@@ -303,6 +322,20 @@ def time_course(
         "atol": 1e-6,
         "progress": False,
     }
+
+    def retest_from(start: State, what: str) -> pd.DataFrame:
+        retest = simulate(
+            model,
+            {"phases": [_retest_stretch(phase)]},
+            state=start,
+            output_dt=output_dt,
+            progress=False,
+        )
+        found = pir_summary(retest, target)
+        if found.empty or retest.events["label"].str.startswith("stretch_timeout").any():
+            raise ValueError(f"{what} did not reach the barrier")
+        return found
+
     state = after
     waited = 0.0
     for k, t_min in enumerate(times):
@@ -327,16 +360,7 @@ def time_course(
         rest = simulate(model, {"phases": phases}, state=state, **rest_options)
         state = rest.final_state
         waited = 60.0 * t_min
-        retest = simulate(
-            model,
-            {"phases": [_retest_stretch(phase)]},
-            state=state,
-            output_dt=output_dt,
-            progress=False,
-        )
-        found = pir_summary(retest, target)
-        if found.empty or retest.events["label"].str.startswith("stretch_timeout").any():
-            raise ValueError(f"the re-test at {t_min:g} min did not reach the barrier")
+        found = retest_from(state, f"the re-test at {t_min:g} min")
         barrier = float(found["barrier_angle_deg"].iloc[-1])
         rows.append(
             {
@@ -352,6 +376,40 @@ def time_course(
         )
     retests = pd.DataFrame(rows)
     retests["share_left"] = retests["gain_deg"] / immediate if immediate != 0.0 else float("nan")
+    if control:
+        # The same time from the same rest state, held where the first stretch started, then
+        # the same stretch: what the rest hold does without the session.
+        session_s = float(session.time[-1] - session.time[0])
+        lead: list[dict[str, Any]] = []
+        if abs(float(angle[0]) - start_angle) > 1e-3:
+            lead = [
+                {
+                    "type": "ramp",
+                    **where,
+                    "to_deg": start_angle,
+                    "speed_deg_s": float(return_speed_deg_s),
+                }
+            ]
+        lead_s = abs(float(angle[0]) - start_angle) / float(return_speed_deg_s) if lead else 0.0
+        initial = {"initial": session_protocol["initial"]} if "initial" in session_protocol else {}
+        control_gains: list[float] = []
+        control_state: State | None = None
+        held = 0.0
+        for t_min in [0.0, *times]:
+            total = session_s + 60.0 * t_min
+            if control_state is None:
+                hold = {"type": "hold", **where, "duration": total - lead_s}
+                first = {**initial, "phases": [*lead, hold]}
+                rest = simulate(model, first, **rest_options)
+            else:
+                hold = {"type": "hold", **where, "duration": total - held}
+                rest = simulate(model, {"phases": [hold]}, state=control_state, **rest_options)
+            control_state, held = rest.final_state, total
+            found = retest_from(control_state, f"the control re-test at {t_min:g} min")
+            barrier = float(found["barrier_angle_deg"].iloc[-1])
+            control_gains.append((barrier - first_angle) * direction + 0.0)
+        retests["control_gain_deg"] = control_gains
+        retests["session_effect_deg"] = retests["gain_deg"] - retests["control_gain_deg"]
     retests.attrs["units"] = {
         "after_min": "min",
         "barrier_angle_deg": "deg",
@@ -361,6 +419,8 @@ def time_course(
         "gain_deg": "deg",
         "share_left": "1",
     }
+    if control:
+        retests.attrs["units"].update({"control_gain_deg": "deg", "session_effect_deg": "deg"})
     return TimeCourse(summary, retests, outcome, immediate, session)
 
 

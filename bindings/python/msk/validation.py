@@ -581,17 +581,60 @@ def _markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
     return "\n".join(lines)
 
 
+def _tendon_stiffness_change(
+    model: Model,
+    results: Results,
+    muscles: Sequence[str],
+    t_pre: float,
+    t_post: float,
+    force: float,
+) -> dict[str, float]:
+    """Change of each tendon's stiffness from the tendon creep between a pre-test and a post-test.
+
+    The creep law (``tendon_creep``, docs/theory/pir.md §5) adds a series length delta [m] and
+    leaves the tendon's force-length curve as it is, so the stiffness at a given force (the
+    curve's slope) does not change. Read as a force-elongation slope with the elongation measured
+    from the tendon's resting length at the pre-test (one reference for both tests), the
+    creep gained between the tests, d = delta(t_post) - delta(t_pre), adds to the elongation at
+    the test force F = ``force`` F0:
+
+        k_post / k_pre - 1 = e(F) / (e(F) + d) - 1,     e(F) = L_s (f_T^-1(F / F0) - 1)
+
+    with the muscle's tendon curve f_T (:func:`msk.curves.tendon_force_length_inverse`) and slack
+    length L_s. Returns per muscle the change [1] (key = muscle name), and ``creep_<m>_mm``.
+    """
+    from msk.curves import tendon_force_length_inverse
+
+    out: dict[str, float] = {}
+    for m in muscles:
+        channel = f"muscle.{m}.tendon_elongation"
+        params = model.core.muscle_parameters(m)
+        creep = (
+            _at(results, channel, t_post) - _at(results, channel, t_pre)
+            if channel in results
+            else 0.0
+        )
+        strain = float(tendon_force_length_inverse(force, curves=str(params["curves"]))) - 1.0
+        elongation = float(params["tendon_slack_length"]) * strain
+        out[m] = elongation / (elongation + creep) - 1.0
+        out[f"creep_{m}_mm"] = 1000.0 * creep
+    return out
+
+
 @_metric("contract_relax_session")
 def _contract_relax_session(case: Mapping[str, Any]) -> _Outcome:
     """A contract-relax session: change of the tolerated (peak passive) moment, range gained,
-    resisting torque at the first barrier's angle, tendon creep; one of them against the
-    published range (``metric.quantity``)."""
+    resisting torque at the first barrier's angle, tendon creep and the tendon stiffness change
+    it gives; one of them against the published range (``metric.quantity``: ``tolerated_moment``,
+    ``rom_gain`` or ``tendon_stiffness``; for the last, ``metric.test_force`` is the force of the
+    stiffness test as a fraction of F0, default 1)."""
     from msk.protocols import pir_summary
 
     metric, tolerance = case["metric"], case["tolerance"]
     protocol = case["protocol"]
     target = _target_of(protocol)
-    results = _simulate(case, protocol, _model(case))
+    model = _model(case)
+    results = _simulate(case, protocol, model)
     summary = pir_summary(results, target)
     if len(summary) < 2:
         raise ValueError("the session reached fewer than 2 barriers")
@@ -603,12 +646,15 @@ def _contract_relax_session(case: Mapping[str, Any]) -> _Outcome:
         {m for p in protocol["phases"] for m in p.get("muscles", [])}
     )
     elongation_mm = 1000.0 * max(
-        float(
-            results[f"muscle.{m}.tendon_elongation"][-1]
-            - results[f"muscle.{m}.tendon_elongation"][0]
-        )
-        for m in muscles
-        if f"muscle.{m}.tendon_elongation" in results
+        (
+            float(
+                results[f"muscle.{m}.tendon_elongation"][-1]
+                - results[f"muscle.{m}.tendon_elongation"][0]
+            )
+            for m in muscles
+            if f"muscle.{m}.tendon_elongation" in results
+        ),
+        default=0.0,  # the tendon creep law switched off
     )
     values = {
         "moment_change": moment_change,
@@ -623,7 +669,34 @@ def _contract_relax_session(case: Mapping[str, Any]) -> _Outcome:
         "stiffness_nm_per_deg": float(first["barrier_stiffness_nm_per_deg"]),
     }
     quantity = metric["quantity"]
-    value = {"tolerated_moment": moment_change, "rom_gain": gain}[quantity]
+    if quantity not in ("tolerated_moment", "rom_gain", "tendon_stiffness"):
+        raise ValueError(
+            "metric.quantity: expected tolerated_moment, rom_gain or tendon_stiffness, "
+            f"got {quantity!r}"
+        )
+    test_force = float(metric.get("test_force", 1.0))
+    stiffness = _tendon_stiffness_change(
+        model,
+        results,
+        muscles,
+        float(first["time_s"]),
+        float(last["time_s"]),
+        test_force,
+    )
+    changes = [stiffness[m] for m in muscles]
+    values["tendon_stiffness_change"] = float(np.mean(changes))
+    values["tendon_stiffness_change_pct"] = 100.0 * values["tendon_stiffness_change"]
+    values["tendon_stiffness_change_min_pct"] = 100.0 * float(min(changes))
+    values["tendon_stiffness_change_max_pct"] = 100.0 * float(max(changes))
+    values["tendon_creep_between_tests_mm"] = max(stiffness[f"creep_{m}_mm"] for m in muscles)
+    for m in muscles:
+        values[f"tendon_stiffness_change_{m}"] = stiffness[m]
+        values[f"tendon_creep_{m}_mm"] = stiffness[f"creep_{m}_mm"]
+    value = {
+        "tolerated_moment": moment_change,
+        "rom_gain": gain,
+        "tendon_stiffness": values["tendon_stiffness_change"],
+    }[quantity]
     low, high = float(tolerance["min"]), float(tolerance["max"])
     detail = (
         f"first barrier {values['first_barrier_deg']:.2f} deg at {values['first_torque_nm']:.2f} "
@@ -632,6 +705,16 @@ def _contract_relax_session(case: Mapping[str, Any]) -> _Outcome:
         f"{gain:.2f} deg, tolerated moment {100 * moment_change:+.1f} % (stretch tolerance factor "
         f"{float(last['tolerance_factor']):.3f}), largest tendon creep {elongation_mm:.2f} mm."
     )
+    if quantity == "tendon_stiffness":
+        detail += (
+            " Tendon creep between the pre-test and the post-test "
+            + ", ".join(f"{m} {stiffness[f'creep_{m}_mm']:.2f} mm" for m in muscles)
+            + f"; tendon stiffness at {test_force:g} F0 from the pre-test's resting length "
+            + ", ".join(f"{m} {100 * stiffness[m]:+.1f} %" for m in muscles)
+            + f" (mean {values['tendon_stiffness_change_pct']:+.1f} %); at equal force from the "
+            "post-test's own resting length 0 % (the creep lengthens the tendon, its curve's "
+            "slope is unchanged)."
+        )
     ok = low <= value <= high
     if not ok:
         detail += f" {quantity} {value:.3g} outside {low:g}-{high:g}."
@@ -729,15 +812,21 @@ def _stiffness_recovery(case: Mapping[str, Any]) -> _Outcome:
     return _Outcome(predicted, _status(not unmet), detail, values, [table])
 
 
-def _time_course(case: Mapping[str, Any], condition: Mapping[str, Any], retest: Sequence[float]):
+def _time_course(
+    case: Mapping[str, Any],
+    condition: Mapping[str, Any],
+    retest: Sequence[float],
+    control: bool = False,
+):
     from msk import sessions
 
     overrides = {**dict(case.get("overrides") or {}), **dict(condition.get("overrides") or {})}
     protocol = condition.get("protocol") or case["protocol"]
-    key = ("course", case["model"], overrides, protocol, list(retest))
+    key = ("course", case["model"], overrides, protocol, list(retest), control)
 
     def compute() -> Any:
-        return sessions.time_course(_model(case, condition.get("overrides")), protocol, retest)
+        model = _model(case, condition.get("overrides"))
+        return sessions.time_course(model, protocol, retest, control=control)
 
     return _cached(key, compute)
 
@@ -802,7 +891,7 @@ def _pir_time_course(case: Mapping[str, Any]) -> _Outcome:
     for condition in metric["conditions"]:
         name = str(condition["label"])
         key = str(condition["key"])
-        course = _time_course(case, condition, retest)
+        course = _time_course(case, condition, retest, control=True)
         overrides = {**dict(case.get("overrides") or {}), **dict(condition.get("overrides") or {})}
         protocol = condition.get("protocol") or case["protocol"]
         ablation = _cached(
@@ -832,6 +921,34 @@ def _pir_time_course(case: Mapping[str, Any]) -> _Outcome:
         tables.append(
             f"**{name}: gain [deg] (share of the full model's gain lost without the mechanism)**"
             "\n\n" + _markdown_table(header, rows)
+        )
+        control_rows = []
+        for r in course.retests.itertuples():
+            t = "0" if r.after_min == 0 else f"{r.after_min:g}"
+            values[f"{key}_control_gain_{t}_deg"] = float(r.control_gain_deg)
+            values[f"{key}_session_effect_{t}_deg"] = float(r.session_effect_deg)
+            control_rows.append(
+                [
+                    "end of session" if r.after_min == 0 else f"{r.after_min:g}",
+                    # rounded as shown, without a sign on zero
+                    *(
+                        round(float(v), 2) + 0.0
+                        for v in (r.gain_deg, r.control_gain_deg, r.session_effect_deg)
+                    ),
+                ]
+            )
+        tables.append(
+            f"**{name}: re-tests against a control without the session (the same time held "
+            "where the first stretch started, then the same stretch)**\n\n"
+            + _markdown_table(
+                [
+                    "after [min]",
+                    "gain [deg]",
+                    "control: gain without the session [deg]",
+                    "session effect [deg]",
+                ],
+                control_rows,
+            )
         )
         treated = sorted({m for p in protocol["phases"] for m in p.get("muscles", [])})
         outcome = course.outcome.loc[treated]
