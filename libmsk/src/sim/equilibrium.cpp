@@ -151,19 +151,10 @@ class Evaluator {
     const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
     compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), loads_, zero_qd, zero_qd,
                             data_);
-    // The trunk's elements (intra-abdominal pressure) respond to those loads; the joints then
-    // carry them too.
     all_loads_ = loads_;
     data_.trunk_loads.clear();
     data_.abdominal_pressure.setZero();
-    if (!trunk_laws_.empty()) {
-      LawContext context{m_, data_, 0.0, no_state_.data(), data_.xdot.data()};
-      for (int l : trunk_laws_)
-        m_.law(l).evaluate(context);
-      all_loads_.insert(all_loads_.end(), data_.trunk_loads.begin(), data_.trunk_loads.end());
-      compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), all_loads_, zero_qd,
-                              zero_qd, data_);
-    }
+    trunk_needs_.setZero(nb);
     needs_.resize(nb);
     Eigen::MatrixXd arm(nm, nb);
     for (int j = 0; j < nb; ++j) {
@@ -212,10 +203,13 @@ class Evaluator {
     for (int it = 0; it < o_.max_load_iterations; ++it) {
       load_iterations_ = it + 1;
       force_ = active_.cwiseProduct(floor_ + v_) + passive_;
+      // The trunk's elements follow the muscles' forces, and the joints carry them too.
+      const double trunk_change = update_trunk(force_);
       compute_passive(force_, computed);
       const double new_gap =
           it == 0 ? gap : (nb > 0 ? (computed - used).cwiseAbs().maxCoeff() : 0.0);
-      if (it > 0 && new_gap < load_tolerance && floor_change < 1e-9) {
+      if (it > 0 && new_gap < load_tolerance && floor_change < 1e-9 &&
+          trunk_change < load_tolerance) {
         load_converged_ = true;
         break;
       }
@@ -226,7 +220,7 @@ class Evaluator {
         upper[i] = std::max(0.0, 1.0 - floor_[i]);
       v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
       base = arm.transpose() * (active_.cwiseProduct(floor_) + passive_);
-      const Eigen::VectorXd b = needs_ - used - base;
+      const Eigen::VectorXd b = needs_ + trunk_needs_ - used - base;
       x0.head(nm) = v_;
       x0.tail(nb) = b - e.leftCols(nm) * v_;
       // The first solve starts from the clipped unconstrained minimum; later ones from the last
@@ -235,7 +229,7 @@ class Evaluator {
       qo.start_unconstrained = cold_;
       cold_ = false;
       const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
-      demand_ = needs_ - used;
+      demand_ = needs_ + trunk_needs_ - used;
       qp_iterations_ += qp.iterations;
       qp_converged_ = qp_converged_ && qp.converged;
       v_ = qp.x.head(nm);
@@ -333,6 +327,37 @@ class Evaluator {
     }
   }
 
+  /// Evaluates the trunk-stage laws (intra-abdominal pressure) at these muscle forces: their
+  /// forces (data_.trunk_loads, all_loads_) and the moment they take off each balanced joint
+  /// (trunk_needs_, as the loads enter the joint reactions). Returns the largest change of
+  /// trunk_needs_ [N m] (0 without trunk laws).
+  double update_trunk(const Eigen::VectorXd& force) {
+    if (trunk_laws_.empty()) return 0.0;
+    data_.muscle_force = force;
+    data_.trunk_loads.clear();
+    LawContext context{m_, data_, 0.0, no_state_.data(), data_.xdot.data()};
+    for (int l : trunk_laws_)
+      m_.law(l).evaluate(context);
+    all_loads_ = loads_;
+    all_loads_.insert(all_loads_.end(), data_.trunk_loads.begin(), data_.trunk_loads.end());
+    double change = 0.0;
+    for (std::size_t j = 0; j < balanced_.size(); ++j) {
+      const int b = balanced_[j];
+      Eigen::Vector3d moment = Eigen::Vector3d::Zero();
+      for (const PointLoad& l : data_.trunk_loads) {
+        if (!m_.body_moves_with_joint()[b][l.body]) continue;
+        const Eigen::Vector3d p =
+            data_.body_position[l.body] + data_.body_rotation[l.body] * l.point;
+        moment -= (p - data_.joint_origin[b]).cross(l.force);
+      }
+      const double value = moment.dot(data_.joint_axis[b]);
+      const auto jj = static_cast<Eigen::Index>(j);
+      change = std::max(change, std::abs(value - trunk_needs_[jj]));
+      trunk_needs_[jj] = value;
+    }
+    return change;
+  }
+
   /// Passive moment of each balanced joint about its axis at these muscle forces [N m].
   void compute_passive(const Eigen::VectorXd& force, Eigen::VectorXd& out) {
     const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
@@ -356,6 +381,7 @@ class Evaluator {
   Eigen::Vector3d gravity_, load_gravity_;
   Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_,
       demand_, tone_excitation_, no_state_;
+  Eigen::VectorXd trunk_needs_;  ///< moment the trunk's elements take off each balanced joint
   std::vector<int> inhibition_laws_, trunk_laws_;
   std::vector<muscle::MuscleTendonParams> rigid_;
   std::vector<int> balanced_;

@@ -155,16 +155,10 @@ void compute_derivatives(const Model& m, const Drive& drive, double t, const Eig
   data.trunk_loads.clear();
   if (m.n_segments() > 0) {
     compute_joint_muscle_geometry(m, data);
-    // The trunk's elements respond to what the joints must supply against gravity (no muscles),
-    // then everything below includes their forces.
-    const std::vector<int>& begin = data.work.stage_begin;
-    const auto trunk = static_cast<std::size_t>(LawStage::Trunk);
-    if (begin[trunk] < begin[trunk + 1]) {
-      compute_joint_reactions(m, m.gravity(), data.work.zero_muscles, data.trunk_loads, qd,
-                              data.work.zero_dofs, data);
-      run_stage(m, LawStage::Trunk, context);
-      add_point_load_torques(m, data, data.trunk_loads, data.trunk_moment);
-    }
+    // The trunk's elements (from the muscles' forces and moment arms); everything below
+    // includes their forces.
+    run_stage(m, LawStage::Trunk, context);
+    add_point_load_torques(m, data, data.trunk_loads, data.trunk_moment);
     compute_joint_reactions(m, m.gravity(), data.muscle_force, data.trunk_loads, qd,
                             data.work.zero_dofs, data);
     compute_segment_loads(m, data.segment_hydration, data);

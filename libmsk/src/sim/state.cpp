@@ -98,7 +98,6 @@ Data make_data(const Model& m) {
   w.jac_linear.setZero(3, nd);
   w.jac_angular.setZero(3, nd);
   w.zero_dofs.setZero(nd);
-  w.zero_muscles.setZero(nm);
   // Factors sized by a first factorisation (Eigen's size-only constructor leaves the factor's
   // status unset, which copying Data would read).
   w.mass_ldlt.compute(Eigen::MatrixXd::Identity(nd, nd));

@@ -50,10 +50,10 @@ enum class LawStage {
   Modulation,  ///< modulators of the reflex: depression, inhibition (gain and threshold ports)
   Reflex,      ///< reflex excitation; after it the core sums and clamps the excitation
   Activation,  ///< activation dynamics; after it the core computes joint and level loads
-  /// Elements that act on the whole trunk (intra-abdominal pressure): they read what each joint
-  /// must supply against gravity and the external loads (data.joint_reaction_*, computed without
-  /// muscles just before) and append forces to data.trunk_loads, which the joint reactions, the
-  /// levels' loads and the dynamics then include. The posture equilibrium runs this stage too.
+  /// Elements that act on the whole trunk (intra-abdominal pressure): they read the muscle forces
+  /// and the joints' moment arms (data.joint_moment_arm) and append forces to data.trunk_loads,
+  /// which the joint reactions, the levels' loads and the dynamics then include. The posture
+  /// equilibrium runs this stage too, iterated with the activations.
   Trunk,
   Segment,  ///< spinal-level rates (disc fluid), from the level loads
 };

@@ -120,7 +120,6 @@ struct Data {
     std::vector<Eigen::Vector3d> sub_force, sub_moment;
     Eigen::Matrix3Xd jac_linear, jac_angular;  ///< compute_mass_matrix: 3 x n_dofs
     Eigen::VectorXd zero_dofs;                 ///< zeros, size n_dofs
-    Eigen::VectorXd zero_muscles;              ///< zeros, size n_muscles
     Eigen::LDLT<Eigen::MatrixXd> mass_ldlt;    ///< factor of the mass matrix, n_dofs square
     /// With one coordinate driven by the examiner: the other coordinates, their mass matrix
     /// (n_dofs - 1 square), its factor, and their generalised force, then accelerations.

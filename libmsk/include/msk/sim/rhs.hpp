@@ -7,8 +7,8 @@
 //      thixotropic rates), modulation (depression, inhibition), reflex; the core sums and clamps
 //      the excitation; activation;
 //   4. joint moments; the trunk-stage laws (intra-abdominal pressure: forces on the thorax and
-//      pelvis, from what the joints carry without muscles); joint reactions and the spinal
-//      levels' loads with those forces; the segment-stage laws (disc fluid);
+//      pelvis, from the muscles' moment); joint reactions and the spinal levels' loads with those
+//      forces; the segment-stage laws (disc fluid);
 //   5. rigid-body dynamics with the coordinates the examiner drives or holds (if any).
 // See law/law.hpp and docs/guide/extending.md for what each stage may read and write.
 #pragma once

@@ -54,11 +54,12 @@ const LawInfo& AbdominalPressure::info() const {
     x.domain = LawDomain::Segment;
     x.stage = LawStage::Trunk;
     x.summary =
-        "intra-abdominal pressure rising with the lumbar extensor moment, pushing the thorax and "
-        "pelvis apart in front of the spine";
+        "intra-abdominal pressure rising with the muscles' lumbar extensor moment, pushing the "
+        "thorax and pelvis apart in front of the spine";
     x.equation =
-        "p = p_max tanh(k w ln(1 + exp((M - M_0)/w)) / p_max); F = p A on the region's top and "
-        "bottom bodies, d in front of their joint centres";
+        "p = p_max tanh(k w ln(1 + exp((M - M_0)/w)) / p_max), M the muscles' extensor moment at "
+        "the level; F = p A on the region's top and bottom bodies, d in front of their joint "
+        "centres";
     x.citation =
         "Mairiaux et al. 1984 (pressure and moment); Morris et al. 1961 (unloading); Cresswell "
         "et al. 1994 (maximal pressures)";
@@ -85,9 +86,12 @@ void AbdominalPressure::evaluate(LawContext& c) const {
       top = j;
     }
     const int b = m.segment_body()[s];
-    // The extensor moment the level must supply against gravity and the external loads.
-    const Eigen::Vector3d& axis = d.joint_axis[b];
-    const double moment = -m.segment_flexion_sign()[s] * d.joint_reaction_moment[b].dot(axis);
+    // The extensor moment the muscles supply at the level (joint_moment_arm: about the joint
+    // axis, per newton; extension is against the level's flexion sense).
+    double moment = 0.0;
+    for (int i = 0; i < m.n_muscles(); ++i)
+      moment += d.joint_moment_arm(i, b) * d.muscle_force[i];
+    moment *= -m.segment_flexion_sign()[s];
     const double pressure = abdominal_pressure(p, moment);
     d.abdominal_pressure[s] = pressure;
     if (pressure <= 0.0 || p.area <= 0.0) continue;

@@ -5,8 +5,10 @@
 // lifts Mairiaux et al. (1984) measured p [kPa] = 0.079 M [N m] - 1.127 at L4/5 (r = 0.75). The
 // law attaches to the level whose moment drives it and gives, smoothly,
 //   s(M) = w ln(1 + exp((M - M_0)/w)),   p = p_max tanh(k s(M) / p_max),
-// with M the extensor moment that level must supply against gravity and the external loads
-// (without muscles), k the gain, M_0 the onset and w its width, p_max the largest pressure. The
+// with M the extensor moment the muscles supply at that level (in upright lifts, where Mairiaux
+// measured, nearly all of the lumbar moment; in full flexion the passive tissues take over, the
+// extensors fall silent and the pressure with them), k the gain, M_0 the onset and w its width,
+// p_max the largest pressure. The
 // pressure pushes the diaphragm up and the pelvic floor down with F = p A: a pair of opposite
 // forces on the top and bottom bodies of the level's region (for the lumbar spine: L1 with the
 // thorax, and the pelvis), acting a distance d in front of the region's top and bottom joint
@@ -15,8 +17,9 @@
 // Hypothesis H22 (docs/theory/hypotheses.md): the pressure unloads the spine net of the abdominal
 // wall that holds it (Morris et al. 1961; contested by McGill & Norman 1987, Nachemson 1986); the
 // muscles the effort minimisation chooses are all the abdominal activity the model has.
-// Channel: abdominal_pressure [Pa]. Ports: reads data.joint_reaction_* (computed without muscles
-// before the trunk stage), appends to data.trunk_loads, writes data.abdominal_pressure.
+// Channel: abdominal_pressure [Pa]. Ports: reads data.muscle_force and data.joint_moment_arm,
+// appends to data.trunk_loads, writes data.abdominal_pressure. The posture equilibrium iterates
+// it with the activations (the pressure lowers the muscles' moment, which lowers the pressure).
 #pragma once
 
 #include <vector>
