@@ -1,12 +1,14 @@
-"""The class notebook (examples/notebooks/muscle_imbalance_class.ipynb) as stored: what its
-teacher's notes cite exists, and the notebooks are kept without outputs (the test suite executes
-them with nbmake)."""
+"""The class notebook (examples/notebooks/muscle_imbalance_class.ipynb): what its teacher's notes
+cite exists, it shows its pictures when run without a widget front end, and the notebooks are
+kept without outputs (the test suite executes them with nbmake)."""
 
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
@@ -42,3 +44,30 @@ def test_notebooks_are_stored_without_outputs() -> None:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         kept = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and c.get("outputs")]
         assert not kept, f"{notebook.name}: cells {kept} keep their outputs; clear them"
+
+
+@pytest.mark.core
+def test_the_class_shows_its_pictures_without_a_widget_front_end(tmp_path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("msk._core")
+    notebook = nbformat.read(CLASS, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+    )
+    client.execute()
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    outputs = [o for c in code for o in c.outputs]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    # Every figure a cell shows is in its outputs: the spines, the plots, the sliders' static one.
+    images = 0
+    for cell in code:
+        shown = sum(1 for o in cell.outputs if "image/png" in o.get("data", {}))
+        assert shown >= cell.source.count("plt.show()") + cell.source.count("display(fig)")
+        images += shown
+    assert images >= 12
+    sliders = next(c for c in code if "interactive_output" in c.source)
+    assert any("image/png" in o.get("data", {}) for o in sliders.outputs)
+    story = code[-1]
+    text = "".join(o.get("data", {}).get("text/plain", "") for o in story.outputs)
+    assert "the model says" in text and "H20" in text
