@@ -27,9 +27,17 @@ py::dict bout_dict(const Bout& b) {
   d["sleep"] = b.sleep;
   d["variable"] = b.variable;
   d["load_kg"] = b.pose.load_mass;
-  d["lumbar_flexion_deg"] = b.pose.lumbar_flexion * 180.0 / M_PI;
-  d["neck_flexion_deg"] = b.pose.neck_flexion * 180.0 / M_PI;
-  d["pelvic_tilt_deg"] = b.pose.pelvic_tilt * 180.0 / M_PI;
+  const double deg = 180.0 / M_PI;
+  d["lumbar_flexion_deg"] = b.pose.lumbar_flexion * deg;
+  d["thoracic_flexion_deg"] = b.pose.thoracic_flexion * deg;
+  d["neck_flexion_deg"] = b.pose.neck_flexion * deg;
+  d["head_flexion_deg"] = b.pose.head_flexion * deg;
+  d["pelvic_tilt_deg"] = b.pose.pelvic_tilt * deg;
+  d["hip_flexion_deg"] = b.pose.hip_flexion * deg;
+  d["hand_distance_m"] = std::isnan(b.pose.hand_distance)
+                             ? py::object(py::none())
+                             : py::object(py::float_(b.pose.hand_distance));
+  d["hand_height_m"] = b.pose.hand_height;
   return d;
 }
 

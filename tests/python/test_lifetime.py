@@ -51,6 +51,15 @@ def test_bundled_scenarios_are_listed_and_read() -> None:
         for day in range(7):
             bouts = lifetimes.scenario_day(s, day)
             assert sum(b["duration_s"] for b in bouts) == pytest.approx(86400.0)
+    # A bout carries its whole posture (the forward head of the screen work included).
+    screen = next(
+        b
+        for b in msk.load_scenario("forward_head_office")["days"]["workday"]
+        if b["label"] == "screen work"
+    )
+    assert screen["neck_flexion_deg"] == pytest.approx(25.0)
+    assert screen["head_flexion_deg"] == pytest.approx(10.0)
+    assert screen["hand_distance_m"] is None
 
 
 def test_a_bad_scenario_names_file_line_and_field(tmp_path: Path) -> None:

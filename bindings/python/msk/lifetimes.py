@@ -66,7 +66,10 @@ def load_scenario(scenario: str | os.PathLike[str] | Mapping[str, Any]) -> dict[
     dict
         ``name``, ``description``, ``source``, ``file``, ``text`` (the YAML), ``model``, ``days``
         (template name to a list of bout dicts: ``label``, ``posture``, ``duration_s`` [s],
-        ``repetitions``, ``cycle_s`` [s], ``between``, ``sleep``, ``load_kg`` [kg], ...),
+        ``repetitions``, ``cycle_s`` [s], ``between``, ``sleep``, ``variable``, ``load_kg``
+        [kg], the posture's ``lumbar_flexion_deg``, ``thoracic_flexion_deg``,
+        ``neck_flexion_deg``, ``head_flexion_deg``, ``pelvic_tilt_deg``, ``hip_flexion_deg``
+        [deg], ``hand_distance_m`` [m] (None: the arms hang) and ``hand_height_m`` [m]),
         ``week`` (7 template names, Monday first), ``duration_spread`` [1] and ``seed``.
 
     Raises
