@@ -238,3 +238,31 @@ def test_a_killed_run_resumes_to_the_file_of_an_uninterrupted_run(tmp_path: Path
             assert np.array_equal(a["channels"][name][()], b["channels"][name][()]), name
         state = "state/lifetime_checkpoint/values"
         assert np.array_equal(a[state][()], b[state][()])
+
+
+def test_the_lifetime_figure_draws_levels_and_groups_per_run(
+    run: tuple[dict, Path], tmp_path: Path
+) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    _, out = run
+    ds = msk.load_lifetime(out)
+    figure = msk.plot.lifetime(
+        {"first": ds, "again": msk.load_lifetime(out)}, groups=["psoas"], path=tmp_path / "lt.png"
+    )
+    assert (tmp_path / "lt.png").stat().st_size > 20_000
+    titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
+    assert "disc fluid on waking" in titles and "optimal fibre length / initial" in titles
+    fluid = figure.axes[titles.index("disc fluid on waking")]
+    # One line per level and per run; the y values are the dataset's, day by day.
+    assert len(fluid.get_lines()) == 2 * ds.sizes["level"]
+    np.testing.assert_allclose(
+        fluid.get_lines()[0].get_ydata(), ds["hydration_morning"].isel(level=0).values
+    )
+    with pytest.raises(KeyError, match="the runs have"):
+        msk.plot.lifetime(ds, variables=["hydration_noon"])
+    with pytest.raises(KeyError, match="no group"):
+        msk.plot.lifetime(ds, groups=["biceps"])
+    with pytest.raises(ValueError, match="msk.load_lifetime"):
+        msk.plot.lifetime({"a file": str(out)})

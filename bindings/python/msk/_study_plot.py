@@ -5,6 +5,8 @@
 - :func:`sweep`: a variable of :func:`msk.spine.sweep` or :func:`msk.study.sweep` /
   :func:`msk.study.cohort` over a swept parameter: one line per level (or per value of ``hue``),
   a band over every other dimension, one panel per posture.
+- :func:`lifetime`: the slow states of :func:`msk.lifetime` runs over the days, per level and
+  per muscle group, one line style per run.
 
 Both take what the studies return as they are (a pandas DataFrame with ``attrs["units"]``; an
 xarray Dataset whose variables carry ``attrs["units"]``) and compute nothing but the picture.
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.figure import Figure
 
-__all__ = ["compare_levels", "sweep"]
+__all__ = ["compare_levels", "lifetime", "sweep"]
 
 #: Readable names of the levels table's columns, for axis labels.
 QUANTITY_NAMES = {
@@ -425,6 +427,184 @@ def sweep(
     model = dataset.attrs.get("model")
     default = axis_label(variable, unit) + (f", {model}" if model else "")
     fig.suptitle(title if title is not None else default, fontsize=11)
+    if path is not None:
+        fig.savefig(path, dpi=150)
+    return fig
+
+
+#: The slow states a lifetime figure shows by default: (variable, readable name, scale, unit
+#: shown). Level variables first, then group variables.
+_LIFETIME_PANELS = (
+    ("hydration_morning", "disc fluid on waking", 1.0, "1"),
+    ("disc_height_loss_max", "largest daily disc height loss", 1e3, "mm"),
+    ("fatigue_damage", "fatigue damage (Miner's sum)", 1.0, "1"),
+    ("facet_share_mean", "mean facet share", 100.0, "%"),
+    ("foramen_height_min", "smallest foramen height", 1e3, "mm"),
+    ("compression_max", "largest compression", 1.0, "N"),
+    ("optimal_length_ratio", "optimal fibre length / initial", 1.0, "1"),
+    ("tone_shift", "tone threshold shift (H20)", 1.0, "L_opt"),
+    ("tolerance", "carried-over stretch tolerance", 1.0, "1"),
+)
+
+
+def lifetime(
+    runs: Any,
+    *,
+    variables: Sequence[str] | None = None,
+    levels: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    path: str | os.PathLike[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The slow states of lifetime runs over the days: one panel per variable, one colour per
+    level or muscle group, one line style per run.
+
+    Parameters
+    ----------
+    runs : xarray.Dataset or mapping
+        What :func:`msk.load_lifetime` returns, or ``{label: dataset}`` to compare runs (e.g.
+        programmes of the same person).
+    variables : sequence of str, optional
+        Variables to draw (default: those of :data:`_LIFETIME_PANELS` the runs have and that
+        are not zero throughout every run:
+        ``hydration_morning``, ``disc_height_loss_max``, ``fatigue_damage``,
+        ``facet_share_mean``, ``foramen_height_min``, ``compression_max`` per level;
+        ``optimal_length_ratio``, ``tone_shift``, ``tolerance`` per group). Any variable of the
+        dataset with dims ``(day,)``, ``(day, level)`` or ``(day, group)`` may be named.
+    levels, groups : sequence of str, optional
+        Levels and muscle groups to draw (default: every level; the groups whose optimal length,
+        tone or tolerance changes in some run, else the first three).
+    path : str or path, optional
+        Write the figure there (PNG, PDF, ... by suffix).
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Days on the x axis (weeks when a run is longer than 10 weeks).
+
+    Raises
+    ------
+    ValueError
+        ``runs`` is empty, or a run is not a lifetime dataset (no ``day`` dimension; read a
+        file with :func:`msk.load_lifetime`).
+    KeyError
+        A variable, level or group the runs do not have (the message lists those they have).
+    OSError
+        ``path`` cannot be written.
+    """
+    import xarray as xr
+
+    if isinstance(runs, xr.Dataset):
+        runs = {"": runs}
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError("runs: expected a lifetime Dataset or {label: Dataset}")
+    datasets: dict[str, xr.Dataset] = {}
+    for label, run in runs.items():
+        if not isinstance(run, xr.Dataset) or "day" not in run.dims:
+            raise ValueError(
+                f"runs[{label!r}]: expected a lifetime dataset (dimension 'day'; read a file "
+                "with msk.load_lifetime)"
+            )
+        datasets[str(label)] = run
+    first = next(iter(datasets.values()))
+    if variables is None:
+        # The default panels the runs have, leaving out those that stay zero in every run
+        # (e.g. the H20 tone shift when the hypothesis is off).
+        variables = [
+            v
+            for v, *_ in _LIFETIME_PANELS
+            if v in first.data_vars
+            and any(
+                v in ds and np.nanmax(np.abs(np.asarray(ds[v].values, dtype=float))) > 0.0
+                for ds in datasets.values()
+            )
+        ]
+    missing = [v for v in variables if v not in first.data_vars]
+    if missing:
+        raise KeyError(f"variables: no variable {missing}; the runs have {list(first.data_vars)}")
+    all_levels = [str(x) for x in first["level"].values] if "level" in first.dims else []
+    all_groups = [str(x) for x in first["group"].values] if "group" in first.dims else []
+    levels = list(all_levels if levels is None else levels)
+    unknown = [x for x in levels if x not in all_levels]
+    if unknown:
+        raise KeyError(f"levels: no level {unknown}; the runs have {all_levels}")
+    if groups is None:
+        moving = []
+        for g in all_groups:
+            for ds in datasets.values():
+                for v in ("optimal_length_ratio", "tone_shift", "tolerance"):
+                    if v in ds and float(np.ptp(ds[v].sel(group=g).values)) > 1e-9:
+                        moving.append(g)
+                        break
+                if g in moving:
+                    break
+        groups = moving or all_groups[:3]
+    groups = list(groups)
+    unknown = [x for x in groups if x not in all_groups]
+    if unknown:
+        raise KeyError(f"groups: no group {unknown}; the runs have {all_groups}")
+
+    panels = {v: (name, scale, unit) for v, name, scale, unit in _LIFETIME_PANELS}
+    n = len(variables)
+    ncols = min(3, max(n, 1))
+    nrows = (n + ncols - 1) // ncols
+    fig = _new_figure(0.8 + 4.2 * ncols, 0.9 + 2.8 * nrows, registered=path is None)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    styles = ["-", "--", ":", "-."]
+    n_days = max(int(ds.sizes["day"]) for ds in datasets.values())
+    in_weeks = n_days > 70
+    level_colours = dict(zip(levels, _palette(len(levels))))
+    group_colours = dict(zip(groups, _palette(len(groups))))
+    legends: set[str] = set()
+    for k, variable in enumerate(variables):
+        ax = axes[k // ncols, k % ncols]
+        name, scale, unit = panels.get(
+            variable, (variable.replace("_", " "), 1.0, first[variable].attrs.get("units", ""))
+        )
+        for r, ds in enumerate(datasets.values()):
+            da = ds[variable]
+            day = np.asarray(ds["day"].values, dtype=float)
+            x = day / 7.0 if in_weeks else day
+            style = styles[r % len(styles)]
+            if "level" in da.dims:
+                series = [(lv, level_colours[lv], da.sel(level=lv)) for lv in levels]
+            elif "group" in da.dims:
+                series = [(g, group_colours[g], da.sel(group=g)) for g in groups]
+            else:
+                series = [("", "0.2", da)]
+            for entity, colour, values in series:
+                ax.plot(
+                    x,
+                    scale * np.asarray(values.values, dtype=float),
+                    style,
+                    color=colour,
+                    label=entity if r == 0 else None,
+                )
+        ax.set_title(name, fontsize=10)
+        ax.set_ylabel(f"[{unit}]", fontsize=9)
+        ax.set_xlabel("week" if in_weeks else "day", fontsize=9)
+        ax.grid(True, alpha=0.3)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        # One legend per kind of entity, on its first panel.
+        kind = next((d for d in ("level", "group") if d in first[variable].dims), "")
+        if kind and kind not in legends:
+            legends.add(kind)
+            ax.legend(fontsize=7, ncols=2 if len(series) > 3 else 1)
+    for k in range(n, nrows * ncols):
+        axes[k // ncols, k % ncols].set_visible(False)
+    if len(datasets) > 1:
+        from matplotlib.lines import Line2D
+
+        handles = [
+            Line2D([], [], color="0.2", linestyle=styles[r % len(styles)], label=label)
+            for r, label in enumerate(datasets)
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(datasets), fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=12)
     if path is not None:
         fig.savefig(path, dpi=150)
     return fig

@@ -32,7 +32,7 @@ import numpy as np
 from msk._animation import DrawFrame, SagittalScene, Skeleton, SpineScene, animate, snapshot
 from msk._runtime import core_or_none
 from msk._spine_plot import spine, spine_postures
-from msk._study_plot import compare_levels, sweep
+from msk._study_plot import compare_levels, lifetime, sweep
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,6 +49,7 @@ __all__ = [
     "compare",
     "compare_levels",
     "dashboard",
+    "lifetime",
     "save",
     "snapshot",
     "spine",
