@@ -244,6 +244,7 @@ KILL_SCRIPT = textwrap.dedent(
     study.lifetime_cohort(
         "lumbar", "office_worker", 6, seed=2, duration_days=5, mode="fixed", n_workers=1,
         programmes={"none": [], "again": []}, output_dir=sys.argv[1], progress=False,
+        parameters={"flush_interval_s": 0},  # a checkpoint after every day
     )
     """
 )
@@ -275,7 +276,12 @@ def test_a_killed_cohort_resumes_to_the_uninterrupted_result(tmp_path: Path) -> 
     finished = len(list(killed.glob("person_*.json")))
     assert 2 <= finished < 6
     assert not (killed / "cohort.h5").exists()
-    options = {"duration_days": 5, "mode": "fixed", "progress": False}
+    options = {
+        "duration_days": 5,
+        "mode": "fixed",
+        "progress": False,
+        "parameters": {"flush_interval_s": 0},
+    }
     programmes = {"none": [], "again": []}
     resumed = study.lifetime_cohort(
         "lumbar",

@@ -375,7 +375,7 @@ def _run_lifetime(person: _Person, model: Model, interventions: list[Any], out: 
         "interventions": interventions,
         "out": out,
         "seed": person.seed,
-        "parameters": {**person.parameters, "flush_interval_s": 0.0},
+        "parameters": person.parameters,
         "record_muscles": person.record_muscles,
         "mode": person.mode,
         "adapted_to": person.adapted_to,
@@ -751,8 +751,8 @@ def lifetime_cohort(
         Lifetime parameters for everyone (a person's own columns take precedence), as
         ``parameters=`` of :func:`msk.lifetime`.
     mode, adapted_to, record_muscles
-        As for :func:`msk.lifetime` (``mode="fixed"`` is about ten times faster than the default
-        posture mode; see docs/theory/lifetime.md, "Speed").
+        As for :func:`msk.lifetime` (``mode="fixed"`` is tens of times faster than the default
+        posture mode: bench/README.md, "Cohort throughput").
     window_days : int
         Days at the end of a run that the non-cumulative summaries average, >= 1.
     daily : str or list of str, optional
@@ -772,7 +772,10 @@ def lifetime_cohort(
         can write.
     resume : bool
         Continue the cohort in ``output_dir``: finished people are read back, not run again; a
-        person that was running continues its lifetime files from their checkpoints. The result
+        person that was running continues its lifetime files from their last checkpoint
+        (written with each flush: at most once a second of wall time by default,
+        ``parameters={"flush_interval_s": 0}`` after every day, which costs about twice the CPU
+        time of a run in the fixed posture mode). The result
         equals an uninterrupted run's. The cohort must be the same (model, scenario, people,
         programmes, options: a difference is a ``ValueError`` naming it); ``reduce`` is not
         compared.
@@ -841,8 +844,6 @@ def lifetime_cohort(
     plans = _check_programmes(programmes)
     daily_names = [daily] if isinstance(daily, str) else list(daily or [])
     common = {str(k): float(v) for k, v in (parameters or {}).items()}
-    if "flush_interval_s" in common:
-        raise ValueError("parameters: flush_interval_s is the cohort's (every day is flushed)")
 
     table = draw_people(people, seed) if isinstance(people, (int, np.integer)) else people
     labels, rows = _people_rows(table)
@@ -860,12 +861,16 @@ def lifetime_cohort(
             keys.setdefault(path, value)
     check_override_keys(model, keys, overrides_source="msk.study.lifetime_cohort(people=...)")
     names = sorted({k for _, p, _ in split for k in p} | set(common))
-    known = {
-        f"{short}.{param['name']}"
-        for law in require_core().lifetime_laws()
-        for short in [_law_short(law["name"])]
-        for param in law["params"]
-    } | set(_RUN_PARAMETERS)
+    known = (
+        {
+            f"{short}.{param['name']}"
+            for law in require_core().lifetime_laws()
+            for short in [_law_short(law["name"])]
+            for param in law["params"]
+        }
+        | set(_RUN_PARAMETERS)
+        | {"flush_interval_s"}
+    )
     unknown = [k for k in names if k not in known]
     if unknown:
         import difflib
