@@ -12,6 +12,8 @@ per person-year, and checks that every configuration gives the same dataset.
 Run by hand (never in the tests), with the project's environment::
 
     .venv/bin/python bench/cohort.py --people 20 --days 365 --json cohort.json [--dask]
+    .venv/bin/python bench/cohort.py --people 40 --days 180 --mode fixed --workers 2 \
+        --plot docs/images/cohort_office_worker.png          # the picture of docs/guide/cluster.md
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--dask", action="store_true", help="also on a Dask LocalCluster")
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--plot", help="draw the cohort (msk.plot.cohort) to this PNG")
     args = parser.parse_args(argv)
 
     reference = msk.load_model(
@@ -172,6 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         "identical": identical,
         "medians_L4_L5": effect,
     }
+    if args.plot:
+        msk.plot.cohort(
+            ds,
+            title=f"office_worker, lumbar model: {args.people} people, {args.days} days, "
+            "untreated and with 8 weeks of daily PIR of the erector spinae",
+            path=args.plot,
+        )
+        print(f"wrote {args.plot}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=1)

@@ -471,7 +471,9 @@ def cohort(
         Muscle group of the group quantities (default ``"erector_spinae"`` when present, else
         the first group).
     kind : {"violin", "hist"}
-        Violins with the median and every person as a dot, or overlaid histograms.
+        Violins with the median and every person as a dot (under each programme after the first,
+        the median over the people of its difference from the first programme: the same people
+        under both), or overlaid histograms.
     title : str, optional
         Figure title (default: the scenario, the number of people and the duration).
     path : str or path, optional
@@ -536,15 +538,24 @@ def cohort(
         extra = [d for d in var.dims if d not in ("person", "programme")]
         if extra:
             raise ValueError(f"variables: {name!r} has dimensions {extra} besides person/programme")
-        values = [
+        raw = [
             (np.asarray(var.sel(programme=p).values, dtype=float) + offset) * scale
             for p in programmes
         ]
-        values = [v[np.isfinite(v)] for v in values]
+        values = [v[np.isfinite(v)] for v in raw]
+        unit = label.rsplit(" [", 1)[1].rstrip("]") if " [" in label else ""
         if kind == "violin":
             _violins(ax, values, colours)
-            ax.set_xticks(range(len(programmes)), programmes)
-            ax.set_ylabel(label)
+            ticks = [programmes[0]]
+            for k in range(1, len(programmes)):
+                # The same people under both programmes: the median of their differences.
+                paired = raw[k] - raw[0]
+                paired = paired[np.isfinite(paired)]
+                shift = f"{float(np.median(paired)):+.2g}" if paired.size else "n/a"
+                ticks.append(f"{programmes[k]}\nmedian Δ {shift}")
+            ax.set_xticks(range(len(programmes)), ticks)
+            ax.set_ylabel(f"[{unit}]" if unit else "")
+            ax.set_xlim(-0.6, len(programmes) - 0.4)
         else:
             finite = np.concatenate([v for v in values if v.size] or [np.zeros(0)])
             if finite.size:
@@ -552,7 +563,8 @@ def cohort(
                 if high <= low:
                     low, high = low - 0.5 * (abs(low) or 1.0), high + 0.5 * (abs(high) or 1.0)
                 bins = np.linspace(low, high, 21)
-                for v, colour, programme in zip(values, colours, programmes):
+                styles = ("-", "--", ":", "-.")
+                for k, (v, colour, programme) in enumerate(zip(values, colours, programmes)):
                     if v.size:
                         ax.hist(
                             v,
@@ -560,6 +572,7 @@ def cohort(
                             histtype="step",
                             color=colour,
                             lw=1.6,
+                            ls=styles[k % len(styles)],
                             label=f"{programme} (n={v.size})",
                         )
                 ax.legend()
@@ -577,7 +590,9 @@ def cohort(
         title = f"{dataset.attrs.get('scenario', 'cohort')}: {dataset.sizes['person']} people" + (
             f", {duration} days" if duration else ""
         )
-    fig.suptitle(title, fontsize=13, fontweight="bold")
+    import textwrap
+
+    fig.suptitle(textwrap.fill(title, 40 * ncols + 10), fontsize=13, fontweight="bold")
     if path is not None:
         fig.savefig(path, dpi=150)
     return fig
