@@ -365,10 +365,20 @@ def _reduce_values(reduce: Callable[[Any], Mapping[str, float]], ds: Any) -> dic
     return values
 
 
-def _run_lifetime(person: _Person, model: Model, interventions: list[Any], out: str) -> None:
+class _Cancelled(Exception):
+    """The cohort was stopped (Ctrl-C, or another person's failure with errors="raise")."""
+
+
+def _run_lifetime(
+    person: _Person,
+    model: Model,
+    interventions: list[Any],
+    out: str,
+    cancel: threading.Event | None = None,
+) -> None:
     """One lifetime into ``out``; a file left by an earlier attempt of the same person (killed,
     or on a lost Dask worker) is continued from its checkpoint, or started again when it has
-    none."""
+    none. A set ``cancel`` stops the run after its current day (its file can be resumed)."""
     core = require_core()
     options = {
         "duration_days": person.duration_days,
@@ -379,15 +389,18 @@ def _run_lifetime(person: _Person, model: Model, interventions: list[Any], out: 
         "record_muscles": person.record_muscles,
         "mode": person.mode,
         "adapted_to": person.adapted_to,
-        "progress": False,
+        "progress": (lambda done, total: not cancel.is_set()) if cancel is not None else False,
     }
+    summary = None
     if os.path.exists(out):
         try:
-            lifetime(model, person.scenario, resume=True, **options)
-            return
+            summary = lifetime(model, person.scenario, resume=True, **options)
         except (core.IoError, core.ModelError, core.InvalidArgument, OSError, ValueError):
             os.remove(out)  # no usable checkpoint: start over
-    lifetime(model, person.scenario, **options)
+    if summary is None:
+        summary = lifetime(model, person.scenario, **options)
+    if summary.get("stopped"):
+        raise _Cancelled("cancelled")
 
 
 def _run_person(person: _Person, cancel: threading.Event | None = None) -> dict[str, Any]:
@@ -426,7 +439,7 @@ def _run_person(person: _Person, cancel: threading.Event | None = None) -> dict[
             out = os.path.join(folder or scratch, f"{_person_stem(person.index)}_{name}.h5")
             stage = "lifetime"
             try:
-                _run_lifetime(person, model, interventions, out)
+                _run_lifetime(person, model, interventions, out, cancel)
                 stage = "summary"
                 ds = load_lifetime(out)
                 entry = _summarise(ds, person.window_days, person.daily)
@@ -440,6 +453,8 @@ def _run_person(person: _Person, cancel: threading.Event | None = None) -> dict[
                     entry["file"] = os.path.abspath(out)
                 elif os.path.exists(out):
                     os.remove(out)
+            except _Cancelled:
+                entry = {"error": "cancelled"}
             except Exception as error:
                 if not person.record_errors:
                     raise
