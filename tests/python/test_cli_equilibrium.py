@@ -317,13 +317,17 @@ def test_bad_equilibrium_run_file_exits_2_naming_file_and_key(
     [
         (
             "protocol: [{type: rest, duration: 1}]\nequilibrium: {postures: [standing_relaxed]}\n",
-            "expected either 'protocol' (an episode) or 'equilibrium' (postures), got both",
+            "expected one of 'protocol' (an episode), 'equilibrium' (postures) or 'lifetime' "
+            "(days of a scenario), got 'protocol' and 'equilibrium'",
         ),
         (
             "model: lumbar\nequilibrium: {postures: [standing_relaxed]}\noptions: {seed: 1}\n",
             "options: the solver options of an episode",
         ),
-        ("model: lumbar\n", "missing key 'protocol' (an episode) or 'equilibrium' (postures)"),
+        (
+            "model: lumbar\n",
+            "missing key 'protocol' (an episode), 'equilibrium' (postures) or 'lifetime'",
+        ),
     ],
 )
 def test_run_file_with_both_or_neither_kind_exits_2(

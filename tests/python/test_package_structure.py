@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("msk._api",),
     ("msk.spine.postures", "msk.spine.equilibria", "msk.spine.files", "msk.spine.studies"),
     ("msk.spine",),
-    ("msk.study", "msk.sessions", "msk.lifetimes", "msk.validation"),
+    ("msk.study", "msk.sessions", "msk.lifetimes", "msk._cohorts", "msk.validation"),
     ("msk._animation", "msk._spine_plot", "msk._study_plot", "msk.plot"),
     ("msk.cli", "msk.__main__"),
     ("msk",),

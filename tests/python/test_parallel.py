@@ -85,8 +85,12 @@ def test_workers_and_client_are_checked() -> None:
 
 
 class _Future:
+    count = 0
+
     def __init__(self, value: Any = None, error: BaseException | None = None) -> None:
         self.value, self.error = value, error
+        _Future.count += 1
+        self.key = f"task-{_Future.count}"
 
     def result(self) -> Any:
         if self.error is not None:
@@ -118,4 +122,9 @@ def test_a_client_runs_the_tasks_and_is_told_to_cancel_on_failure() -> None:
 
     with pytest.raises(RuntimeError, match="worker lost"):
         list(run_tasks(failing, [1, 2, 3], client=client, progress=False))
-    assert len(cancelled) == 1 and len(cancelled[0]) == 3
+    # The futures not read yet (the failed one and the third) are cancelled; the first was
+    # released once read.
+    assert len(cancelled) == 1 and [f.key for f in cancelled[0]] == [
+        f"task-{_Future.count - 1}",
+        f"task-{_Future.count}",
+    ]

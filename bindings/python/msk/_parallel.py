@@ -124,6 +124,7 @@ def run_tasks(
     ordered: bool = True,
     failed: Optional[Callable[[Result], bool]] = None,
     cancel: Optional[threading.Event] = None,
+    recomputed: Optional[Callable[[int, int], Any]] = None,
 ) -> Iterator[Result]:
     """Run ``function(task)`` for every task; yield the results as they come.
 
@@ -149,6 +150,11 @@ def run_tasks(
     cancel : threading.Event, optional
         Set when the run stops early (an exception in a task or in the caller, Ctrl-C, or the
         caller closing the iterator), so that running local tasks that watch it can stop.
+    recomputed : callable, optional
+        On Dask: ``recomputed(i, count)`` when task ``i`` finishes after the scheduler had to
+        start it again ``count`` times because the worker holding it was lost (a worker that
+        dies is replaced by the cluster, its tasks go to other workers; the Dask setting
+        ``distributed.scheduler.allowed-failures`` bounds the count). Never called on threads.
 
     Returns
     -------
@@ -186,7 +192,7 @@ def run_tasks(
 
     try:
         if client is not None:
-            yield from _on_dask(function, tasks, client, ordered, done)
+            yield from _on_dask(function, tasks, client, ordered, done, recomputed)
         elif workers == 1:
             for task in tasks:
                 yield done(function(task))
@@ -230,13 +236,34 @@ def _on_dask(
     client: Any,
     ordered: bool,
     done: Callable[[Any], Any],
+    recomputed: Optional[Callable[[int, int], Any]] = None,
 ) -> Iterator[Any]:
     from distributed import as_completed as dask_as_completed
 
     futures = client.map(function, list(tasks), pure=False)
+    position = {future.key: i for i, future in enumerate(futures)}
+    held = dict(enumerate(futures))
+
+    def lost_workers(keys: list[Any], dask_scheduler: Any = None) -> dict[Any, int]:
+        # Runs on the scheduler (defined here so that it is pickled by value: the scheduler
+        # need not have msk installed). A task's `suspicious` counts the workers that died
+        # while they held it.
+        tasks_ = dask_scheduler.tasks
+        return {k: int(getattr(tasks_.get(k), "suspicious", 0) or 0) for k in keys}
+
+    n = len(futures)
+    iterator = (held[i] for i in range(n)) if ordered else dask_as_completed(futures)
+    del futures
     try:
-        for future in futures if ordered else dask_as_completed(futures):
-            yield done(future.result())
+        for future in iterator:
+            result = future.result()
+            if recomputed is not None:
+                count = client.run_on_scheduler(lost_workers, [future.key]).get(future.key, 0)
+                if count:
+                    recomputed(position[future.key], count)
+            # Released once read: a worker lost later does not make the cluster run it again.
+            held.pop(position[future.key], None)
+            yield done(result)
     except BaseException:
-        client.cancel(futures)
+        client.cancel(list(held.values()))
         raise

@@ -5,6 +5,8 @@
 - :func:`sweep`: a variable of :func:`msk.spine.sweep` or :func:`msk.study.sweep` /
   :func:`msk.study.cohort` over a swept parameter: one line per level (or per value of ``hue``),
   a band over every other dimension, one panel per posture.
+- :func:`cohort`: a lifetime cohort of :func:`msk.study.lifetime_cohort` as distributions over
+  its people, one violin (or histogram) per programme, one panel per quantity.
 - :func:`lifetime`: the slow states of :func:`msk.lifetime` runs over the days, per level and
   per muscle group, one line style per run.
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.figure import Figure
 
-__all__ = ["compare_levels", "lifetime", "sweep"]
+__all__ = ["cohort", "compare_levels", "lifetime", "sweep"]
 
 #: Readable names of the levels table's columns, for axis labels.
 QUANTITY_NAMES = {
@@ -608,3 +610,189 @@ def lifetime(
     if path is not None:
         fig.savefig(path, dpi=150)
     return fig
+
+
+#: The default panels of :func:`cohort`: variable, dimension selected (level or group), scale,
+#: offset and axis label.
+_COHORT_PANELS = (
+    ("disc_height_loss_max", "level", 1000.0, 0.0, "largest daily disc height loss [mm]"),
+    ("fatigue_damage", "level", 1.0, 0.0, "fatigue damage, end of run (Miner's sum) [1]"),
+    ("facet_share_mean", "level", 1.0, 0.0, "facet share of compression [1]"),
+    ("optimal_length_ratio", "group", 100.0, -1.0, "optimal fibre length change [%]"),
+)
+
+
+def cohort(
+    dataset: xr.Dataset,
+    variables: Sequence[str] | None = None,
+    *,
+    level: str | None = None,
+    group: str | None = None,
+    kind: str = "violin",
+    title: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> Figure:
+    """Distributions over the people of a lifetime cohort, one per programme, side by side.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        What :func:`msk.study.lifetime_cohort` returned (or :func:`msk.study.load_cohort`).
+    variables : sequence of str, optional
+        Variables to draw, one panel each (a variable with a ``level`` or ``group`` dimension
+        is taken at ``level`` / ``group``). Default: the largest daily disc height loss [mm],
+        the fatigue damage at the end of the run, the facet share of compression (at ``level``)
+        and the change of optimal fibre length [%] (at ``group``), each as summarised by the
+        cohort (docs/guide/python.md, "Lifetime cohorts").
+    level : str, optional
+        Spinal level of the level quantities (default ``"L4-L5"`` when the model has it, else
+        the first level).
+    group : str, optional
+        Muscle group of the group quantities (default ``"erector_spinae"`` when present, else
+        the first group).
+    kind : {"violin", "hist"}
+        Violins with the median and every person as a dot (under each programme after the first,
+        the median over the people of its difference from the first programme: the same people
+        under both), or overlaid histograms.
+    title : str, optional
+        Figure title (default: the scenario, the number of people and the duration).
+    path : str or path, optional
+        Write the figure there.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        An unknown variable, level or group, an unknown ``kind``, or a dataset without
+        ``person`` and ``programme`` dimensions.
+    """
+    if kind not in ("violin", "hist"):
+        raise ValueError(f"kind: expected 'violin' or 'hist', got {kind!r}")
+    if "person" not in dataset.dims or "programme" not in dataset.dims:
+        raise ValueError("dataset: expected a lifetime cohort (dimensions person and programme)")
+    levels = [str(v) for v in dataset["level"].values] if "level" in dataset.coords else []
+    groups = [str(v) for v in dataset["group"].values] if "group" in dataset.coords else []
+    if level is None and levels:
+        level = "L4-L5" if "L4-L5" in levels else levels[0]
+    if group is None and groups:
+        group = "erector_spinae" if "erector_spinae" in groups else groups[0]
+    if level is not None and levels and level not in levels:
+        raise ValueError(f"level: expected one of {', '.join(levels)}, got {level!r}")
+    if group is not None and groups and group not in groups:
+        raise ValueError(f"group: expected one of {', '.join(groups)}, got {group!r}")
+    if variables is None:
+        panels = [p for p in _COHORT_PANELS if p[0] in dataset]
+    else:
+        panels = []
+        for name in variables:
+            if name not in dataset:
+                raise ValueError(
+                    f"variables: {name!r} is not a variable of the cohort; it has "
+                    f"{', '.join(v for v in dataset.data_vars if dataset[v].dtype != object)}"
+                )
+            var = dataset[name]
+            dim = "level" if "level" in var.dims else "group" if "group" in var.dims else ""
+            unit = var.attrs.get("units")
+            panels.append((name, dim, 1.0, 0.0, axis_label(name, unit if unit else None)))
+    if not panels:
+        raise ValueError("dataset: none of the variables to draw is in the cohort")
+
+    programmes = [str(p) for p in dataset["programme"].values]
+    colours = _palette(len(programmes))
+    ncols = 2 if len(panels) > 1 else 1
+    nrows = -(-len(panels) // ncols)
+    fig = _new_figure(5.2 * ncols, 3.6 * nrows, path is None)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax, (name, dim, scale, offset, label) in zip(axes.flat, panels):
+        var = dataset[name]
+        where = ""
+        if dim == "level" and "level" in var.dims:
+            var, where = var.sel(level=level), f" at {level}"
+        elif dim == "group" and "group" in var.dims:
+            var, where = var.sel(group=group), f", {group}"
+        extra = [d for d in var.dims if d not in ("person", "programme")]
+        if extra:
+            raise ValueError(f"variables: {name!r} has dimensions {extra} besides person/programme")
+        raw = [
+            (np.asarray(var.sel(programme=p).values, dtype=float) + offset) * scale
+            for p in programmes
+        ]
+        values = [v[np.isfinite(v)] for v in raw]
+        unit = label.rsplit(" [", 1)[1].rstrip("]") if " [" in label else ""
+        if kind == "violin":
+            _violins(ax, values, colours)
+            ticks = [programmes[0]]
+            for k in range(1, len(programmes)):
+                # The same people under both programmes: the median of their differences.
+                paired = raw[k] - raw[0]
+                paired = paired[np.isfinite(paired)]
+                shift = f"{float(np.median(paired)):+.2g}" if paired.size else "n/a"
+                ticks.append(f"{programmes[k]}\nmedian Δ {shift}")
+            ax.set_xticks(range(len(programmes)), ticks)
+            ax.set_ylabel(f"[{unit}]" if unit else "")
+            ax.set_xlim(-0.6, len(programmes) - 0.4)
+        else:
+            finite = np.concatenate([v for v in values if v.size] or [np.zeros(0)])
+            if finite.size:
+                low, high = float(finite.min()), float(finite.max())
+                if high <= low:
+                    low, high = low - 0.5 * (abs(low) or 1.0), high + 0.5 * (abs(high) or 1.0)
+                bins = np.linspace(low, high, 21)
+                styles = ("-", "--", ":", "-.")
+                for k, (v, colour, programme) in enumerate(zip(values, colours, programmes)):
+                    if v.size:
+                        ax.hist(
+                            v,
+                            bins=bins,
+                            histtype="step",
+                            color=colour,
+                            lw=1.6,
+                            ls=styles[k % len(styles)],
+                            label=f"{programme} (n={v.size})",
+                        )
+                ax.legend()
+            ax.set_xlabel(label)
+            ax.set_ylabel("people")
+        ax.set_title(f"{label.split(' [')[0]}{where}", fontsize=11)
+    if title is None:
+        days = dataset.attrs.get("options", "")
+        try:
+            import json
+
+            duration = json.loads(days).get("duration_days")
+        except (ValueError, AttributeError):
+            duration = None
+        title = f"{dataset.attrs.get('scenario', 'cohort')}: {dataset.sizes['person']} people" + (
+            f", {duration} days" if duration else ""
+        )
+    import textwrap
+
+    fig.suptitle(textwrap.fill(title, 40 * ncols + 10), fontsize=13, fontweight="bold")
+    if path is not None:
+        fig.savefig(path, dpi=150)
+    return fig
+
+
+def _violins(ax: Any, values: Sequence[np.ndarray], colours: Sequence[Any]) -> None:
+    """One violin per programme (when its values spread), its median as a bar and every person
+    as a dot (jittered across, the same jitter for every programme)."""
+    rng = np.random.default_rng(0)
+    for k, (v, colour) in enumerate(zip(values, colours)):
+        if not v.size:
+            ax.text(k, 0.5, "no runs", ha="center", transform=ax.get_xaxis_transform())
+            continue
+        if v.size > 1 and np.ptp(v) > 1e-12 * max(1.0, float(np.abs(v).max())):
+            parts = ax.violinplot([v], positions=[k], widths=0.8, showextrema=False)
+            for body in parts["bodies"]:
+                body.set_facecolor(colour)
+                body.set_edgecolor(colour)
+                body.set_alpha(0.35)
+        jitter = rng.uniform(-0.12, 0.12, v.size)
+        ax.scatter(k + jitter, v, s=8, color=colour, alpha=0.7, lw=0, zorder=3)
+        median = float(np.median(v))
+        ax.plot([k - 0.3, k + 0.3], [median, median], color="black", lw=1.6, zorder=4)

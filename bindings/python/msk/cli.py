@@ -5,7 +5,7 @@
     msk                              run the bundled demo in the current directory
     msk demo [-o DIR]                run the bundled demos: DIR/msk_demo.h5 and .png (an elbow
                                      PIR episode), DIR/msk_spine.h5 and .png (lumbar postures)
-    msk run RUN.yaml [-o OUT.h5] [--report REPORT.png]
+    msk run RUN.yaml [-o OUT.h5] [--report REPORT.png] [--resume]
     msk run A.yaml B.yaml ... [--output-dir DIR] [--reports]
                                      several run files, one after the other (DIR/<stem>.h5)
     msk info FILE.h5 [--channels]    episode: duration, metadata, events, channels by kind (each
@@ -45,6 +45,25 @@ or postures at equilibrium (msk.equilibrium), written to an equilibrium file (ms
         normal: {}
         hypertonic: {groups.erector_spinae.tone: hypertonic}
 
+or a lifetime (msk.lifetime), whose days stream to a lifetime file (msk.load_lifetime)::
+
+    model: lumbar
+    overrides: {groups.erector_spinae.tone: hypertonic}
+    lifetime:
+      scenario: office_worker    # bundled name, or a .yaml/.yml path relative to the run file
+      duration_days: 28
+      seed: -1                   # optional: the day-to-day variation (-1: the scenario's)
+      interventions:             # optional: as msk.lifetimes.intervention's keywords
+        - {kind: stretch, muscles: [psoas], every_days: 2, duration_s: 300}
+      parameters: {damage.ultimate_strength: 5000}   # optional, as msk.lifetime's
+      mode: fixed                # optional: the posture mode of the equilibria
+      adapted_to: scenario       # optional: scenario (default) or standing
+      record_muscles: false      # optional
+
+``msk run RUN.yaml --resume`` continues a lifetime run file whose results file was left by a
+killed or stopped run, from its checkpoint, to the file an uninterrupted run writes (without the
+file it starts from day 0).
+
 An ``excitation_file`` of a voluntary phase is a path relative to the run file's directory, without
 ``..``, ending in .sto, .mot or .csv.
 
@@ -80,9 +99,29 @@ EXIT_BAD_INPUT = 2
 EXIT_SIMULATION = 3
 EXIT_INTERRUPTED = 130
 
-_RUN_KEYS = ("model", "overrides", "protocol", "equilibrium", "options")
+_RUN_KEYS = ("model", "overrides", "protocol", "equilibrium", "lifetime", "options")
 _OPTION_KEYS = ("output_dt", "stepper", "rtol", "atol", "max_steps", "seed")
 _EQUILIBRIUM_KEYS = ("postures", "mode", "compare")
+_LIFETIME_KEYS = (
+    "scenario",
+    "duration_days",
+    "seed",
+    "interventions",
+    "parameters",
+    "mode",
+    "adapted_to",
+    "record_muscles",
+)
+_INTERVENTION_KEYS = (
+    "kind",
+    "muscles",
+    "first_day",
+    "last_day",
+    "every_days",
+    "duration_s",
+    "outcome",
+    "rest_day",
+)
 _DEFAULT_LABEL = "default"
 
 
@@ -192,15 +231,33 @@ def _check_run(run: Any, path: Path) -> dict[str, Any]:
     unknown = sorted(set(run) - set(_RUN_KEYS))
     if unknown:
         raise UsageError(f"{path}: unknown key(s) {unknown}; expected some of {list(_RUN_KEYS)}")
-    if "protocol" not in run and "equilibrium" not in run:
-        raise UsageError(f"{path}: missing key 'protocol' (an episode) or 'equilibrium' (postures)")
-    if "protocol" in run and "equilibrium" in run:
+    sections = [k for k in ("protocol", "equilibrium", "lifetime") if k in run]
+    if not sections:
         raise UsageError(
-            f"{path}: expected either 'protocol' (an episode) or 'equilibrium' (postures), got both"
+            f"{path}: missing key 'protocol' (an episode), 'equilibrium' (postures) or "
+            "'lifetime' (days of a scenario)"
+        )
+    if len(sections) > 1:
+        raise UsageError(
+            f"{path}: expected one of 'protocol' (an episode), 'equilibrium' (postures) or "
+            f"'lifetime' (days of a scenario), got {' and '.join(repr(k) for k in sections)}"
         )
     overrides = run.get("overrides") or {}
     if not isinstance(overrides, Mapping):
         raise UsageError(f"{path}: overrides: expected a mapping of field paths to values")
+    if "lifetime" in run:
+        if "options" in run:
+            raise UsageError(
+                f"{path}: options: the solver options of an episode (protocol); a lifetime run "
+                "takes its settings in 'lifetime'"
+            )
+        return {
+            "kind": "lifetime",
+            "file": str(path),
+            "model": _check_model(run, path),
+            "overrides": dict(overrides),
+            **_check_lifetime(run["lifetime"], path),
+        }
     if "equilibrium" in run:
         if "options" in run:
             raise UsageError(
@@ -349,6 +406,107 @@ def _check_equilibrium(section: Any, path: Path) -> dict[str, Any]:
             )
         labelled[label] = dict(extra)
     return {"postures": postures, "mode": mode, "compare": labelled}
+
+
+def _check_lifetime(section: Any, path: Path) -> dict[str, Any]:
+    """Validate the ``lifetime`` section of a run file; the keyword arguments of msk.lifetime
+    (the scenario resolved: a bundled name, or a path relative to the run file)."""
+    where = f"{path}: lifetime"
+    if not isinstance(section, Mapping):
+        raise UsageError(f"{where}: expected a mapping with keys {list(_LIFETIME_KEYS)}")
+    unknown = sorted(str(k) for k in set(section) - set(_LIFETIME_KEYS))
+    if unknown:
+        raise UsageError(
+            f"{where}: unknown key(s) {unknown}; expected some of {list(_LIFETIME_KEYS)}"
+        )
+    for key in ("scenario", "duration_days"):
+        if key not in section:
+            raise UsageError(f"{where}: missing key {key!r}")
+    scenario = section["scenario"]
+    if not isinstance(scenario, str) or not scenario:
+        raise UsageError(f"{where}.scenario: expected a bundled scenario name or a path")
+    if not _BUNDLED_NAME.fullmatch(scenario):
+        if not scenario.lower().endswith((".yaml", ".yml")):
+            raise UsageError(
+                f"{where}.scenario: expected a bundled scenario name or the path of a .yaml or "
+                f".yml file, got {scenario!r}"
+            )
+        scenario = str((path.parent / scenario).resolve())
+    whole = {"duration_days": (1, 36500), "seed": (-1, 2**63 - 1)}
+    values: dict[str, Any] = {"scenario": scenario}
+    for key, (low, high) in whole.items():
+        if key not in section:
+            continue
+        value = section[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise UsageError(
+                f"{where}.{key}: expected a whole number in [{low}, {high}], got {value!r}"
+            )
+        values[key] = value
+    parameters = section.get("parameters") or {}
+    if not isinstance(parameters, Mapping) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in parameters.values()
+    ):
+        raise UsageError(f"{where}.parameters: expected a mapping of parameter names to numbers")
+    if parameters:
+        values["parameters"] = {str(k): float(v) for k, v in parameters.items()}
+    for key in ("mode", "adapted_to"):
+        if key in section:
+            if not isinstance(section[key], str):
+                raise UsageError(f"{where}.{key}: expected a string, got {section[key]!r}")
+            values[key] = section[key]
+    if "record_muscles" in section:
+        if not isinstance(section["record_muscles"], bool):
+            raise UsageError(f"{where}.record_muscles: expected true or false")
+        values["record_muscles"] = section["record_muscles"]
+    items = section.get("interventions") or []
+    if not isinstance(items, list):
+        raise UsageError(f"{where}.interventions: expected a list of interventions")
+    from msk.lifetimes import intervention
+
+    interventions = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping) or "kind" not in item:
+            raise UsageError(
+                f"{where}.interventions[{i}]: expected a mapping with 'kind' (pir, stretch or "
+                f"rest) and some of {list(_INTERVENTION_KEYS[1:])}"
+            )
+        unknown = sorted(str(k) for k in set(item) - set(_INTERVENTION_KEYS))
+        if unknown:
+            raise UsageError(
+                f"{where}.interventions[{i}]: unknown key(s) {unknown}; expected some of "
+                f"{list(_INTERVENTION_KEYS)}"
+            )
+        try:
+            interventions.append(intervention(**dict(item)))
+        except (TypeError, ValueError) as error:
+            raise UsageError(f"{where}.interventions[{i}]: {_message(error)}") from None
+    values["interventions"] = interventions
+    return {"lifetime": values}
+
+
+def _execute_lifetime(
+    run: Mapping[str, Any], output: Path, progress: bool | None, resume: bool
+) -> None:
+    """Load the model and run the lifetime into ``output`` (continued with ``resume``)."""
+    from msk._api import load_model
+    from msk.lifetimes import lifetime
+
+    model = load_model(
+        run["model"],
+        run["overrides"] or None,
+        overrides_source=f"{run.get('file', 'run file')}: overrides",
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if resume and output.exists():
+        print(f"resuming: {output}")
+    summary = lifetime(model, out=output, resume=resume, progress=progress, **run["lifetime"])
+    print(f"results: {output}")
+    print(
+        f"days:    {summary['n_days']}"
+        + (" (stopped)" if summary.get("stopped") else "")
+        + f"; stature loss on the last day {1000 * summary['last_day_stature_loss']:.1f} mm"
+    )
 
 
 def _execute(
@@ -684,7 +842,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         report = Path(args.report) if args.report else None
         if report is None and args.reports:
             report = output.with_suffix(".png")
-        return _run_one(path, output, report, args.progress)
+        return _run_one(path, output, report, args.progress, args.resume)
     # Several run files: each runs, a failure is reported and the others go on.
     failed: list[tuple[Path, int]] = []
     for k, path in enumerate(dict.fromkeys(paths)):
@@ -694,7 +852,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         output = directory / f"{path.stem}.h5"
         report = output.with_suffix(".png") if args.reports else None
         try:
-            status = _run_one(path, output, report, args.progress)
+            status = _run_one(path, output, report, args.progress, args.resume)
         except KeyboardInterrupt:
             raise
         except Exception as error:
@@ -711,9 +869,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_one(path: Path, output: Path, report: Path | None, progress: bool | None) -> int:
-    """Run one run file: an episode or postures. Returns the exit status."""
+def _run_one(
+    path: Path, output: Path, report: Path | None, progress: bool | None, resume: bool = False
+) -> int:
+    """Run one run file: an episode, postures or a lifetime. Returns the exit status."""
     run = _check_run(_read_yaml(path), path)
+    if run.get("kind") == "lifetime":
+        _execute_lifetime(run, output, progress, resume)
+        if report is not None:
+            print(
+                f"msk: {path}: no figure for a lifetime run (open {output} with "
+                "msk.load_lifetime and plot the days)",
+                file=sys.stderr,
+            )
+        return 0
+    if resume:
+        raise UsageError(
+            f"{path}: --resume continues lifetime run files; this run file is an "
+            f"{'equilibrium run' if run.get('kind') == 'equilibrium' else 'episode'}"
+        )
     if run.get("kind") == "equilibrium":
         return _execute_equilibrium(
             run,
@@ -1143,14 +1317,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo)
 
     run = commands.add_parser(
-        "run", parents=[progress], help="run run files (YAML): episodes or postures"
+        "run", parents=[progress], help="run run files (YAML): episodes, postures or lifetimes"
     )
     run.add_argument(
         "run_files",
         nargs="+",
         metavar="RUN_FILE",
-        help="run file(s): model, overrides, and protocol + options or equilibrium; several run "
-        "one after the other (a failure is reported and the others go on)",
+        help="run file(s): model, overrides, and protocol + options, equilibrium or lifetime; "
+        "several run one after the other (a failure is reported and the others go on)",
     )
     run.add_argument(
         "-o", "--output", help="results file of one run file (default: <run file stem>.h5)"
@@ -1169,6 +1343,12 @@ def _parser() -> argparse.ArgumentParser:
         "--reports",
         action="store_true",
         help="also write the figure of every run file beside its results (<stem>.png)",
+    )
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="lifetime run files: continue the results file a killed or stopped run left, from "
+        "its checkpoint (the same file as an uninterrupted run; without it, start at day 0)",
     )
     run.set_defaults(handler=_cmd_run)
 

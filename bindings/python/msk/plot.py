@@ -13,7 +13,8 @@
   foramina, nerve roots, muscles, pelvis), one panel or a grid with one colour bar per quantity.
 - :func:`compare_levels` and :func:`sweep`: the tables of :func:`msk.spine.compare` as bars per
   level, and sweeps (:func:`msk.spine.sweep`, :func:`msk.study.sweep`, :func:`msk.study.cohort`)
-  as lines and bands over the swept parameter.
+  as lines and bands over the swept parameter; :func:`cohort`: a lifetime cohort
+  (:func:`msk.study.lifetime_cohort`) as distributions over its people, per programme.
 
 When ``path`` is given, the figure is written and is not registered with pyplot, so loops that make
 many figures do not accumulate open windows or memory. Without ``path`` the figure is a regular
@@ -32,7 +33,7 @@ import numpy as np
 from msk._animation import DrawFrame, SagittalScene, Skeleton, SpineScene, animate, snapshot
 from msk._runtime import core_or_none
 from msk._spine_plot import spine, spine_postures
-from msk._study_plot import compare_levels, lifetime, sweep
+from msk._study_plot import cohort, compare_levels, lifetime, sweep
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,6 +47,7 @@ __all__ = [
     "Skeleton",
     "SpineScene",
     "animate",
+    "cohort",
     "compare",
     "compare_levels",
     "dashboard",

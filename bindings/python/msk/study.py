@@ -1,4 +1,11 @@
-"""Parameter sweeps and cohorts: many episodes of one protocol, gathered in one xarray Dataset.
+"""Parameter sweeps and cohorts: many episodes of one protocol, or many lifetimes, gathered in one
+xarray Dataset.
+
+Lifetime cohorts (:func:`lifetime_cohort`, people drawn with :func:`draw_people`): simulated
+people living a scenario for days to years, with and without programmes, summarised per person
+and programme; written as they finish to a folder that ``resume=True`` continues
+(:func:`load_cohort` reads the result back). Guide: docs/guide/python.md ("Lifetime cohorts")
+and docs/guide/cluster.md.
 
 :func:`sweep` runs a protocol on every combination (or, with ``mode="zip"``, on matched tuples)
 of parameter values; :func:`cohort` runs it on a list of people, each a set of overrides. Both
@@ -67,6 +74,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 import numpy as np
 
+from msk._cohorts import CohortError, draw_people, lifetime_cohort, load_cohort, save_cohort
 from msk._parallel import check_client, resolve_workers, run_tasks
 from msk._runtime import installed_version
 from msk.protocols import ProtocolLike, as_protocol_dict
@@ -82,10 +90,15 @@ __all__ = [
     "FIELD_UNITS",
     "PROTOCOL_PREFIX",
     "Axis",
+    "CohortError",
     "Reducer",
     "StudyError",
     "cohort",
+    "draw_people",
     "failures",
+    "lifetime_cohort",
+    "load_cohort",
+    "save_cohort",
     "sweep",
     "units_of",
 ]
