@@ -86,7 +86,6 @@ void read_excitations(const NodeReader& r, const std::string& base_dir, PhaseSpe
 
 // ---- the schema: every phase type and its fields ----
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 constexpr double kMaxDuration = 1e7;  // [s], about four months
 
