@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 import numpy as np
 
 from msk._api import Model, check_override_keys, flatten_overrides, load_model
-from msk._parallel import check_client, resolve_workers, run_tasks
+from msk._parallel import check_client, reduced_scalars, resolve_workers, run_tasks
 from msk._runtime import installed_version, require_core
 from msk.lifetimes import lifetime, load_lifetime, load_scenario
 
@@ -346,25 +346,6 @@ def _summarise(ds: xr.Dataset, window_days: int, daily: Sequence[str]) -> dict[s
     return {"coords": coords, "variables": variables}
 
 
-def _reduce_values(reduce: Callable[[Any], Mapping[str, float]], ds: Any) -> dict[str, float]:
-    summary = reduce(ds)
-    if not hasattr(summary, "items"):
-        raise TypeError(
-            f"reduce: expected a dict of names to numbers, got {type(summary).__name__}"
-        )
-    values: dict[str, float] = {}
-    for name, value in summary.items():
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"reduce: expected string keys, got {name!r}")
-        try:
-            values[name] = float(value)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"reduce: {name!r}: expected a number, got {type(value).__name__} {value!r}"
-            ) from None
-    return values
-
-
 class _Cancelled(Exception):
     """The cohort was stopped (Ctrl-C, or another person's failure with errors="raise")."""
 
@@ -447,7 +428,7 @@ def _run_person(person: _Person, cancel: threading.Event | None = None) -> dict[
                     stage = "reduce"
                     ds.attrs["person"] = person.label
                     ds.attrs["programme"] = name
-                    entry["reduce"] = _reduce_values(person.reduce, ds)
+                    entry["reduce"] = reduced_scalars(person.reduce, ds)
                 entry["error"] = ""
                 if folder and person.keep_files:
                     entry["file"] = os.path.abspath(out)

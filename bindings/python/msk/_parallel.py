@@ -12,17 +12,54 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 if TYPE_CHECKING:
     import threading
     from concurrent.futures import Future
 
-__all__ = ["check_client", "resolve_workers", "run_tasks", "show_progress"]
+__all__ = ["check_client", "reduced_scalars", "resolve_workers", "run_tasks", "show_progress"]
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+
+
+def reduced_scalars(reduce: Callable[[Any], Mapping[str, Any]], value: Any) -> dict[str, float]:
+    """Call a task's ``reduce`` on its result and check that it gave names to numbers.
+
+    Parameters
+    ----------
+    reduce : callable
+        The user's reducer (``msk.study`` episodes, lifetime cohorts).
+    value : object
+        What it summarises (a :class:`msk.Results`, a lifetime Dataset).
+
+    Returns
+    -------
+    dict of str to float
+
+    Raises
+    ------
+    TypeError
+        Not a mapping, a key that is not a non-empty string, or a value that is not a number.
+    """
+    summary = reduce(value)
+    if not hasattr(summary, "items"):
+        raise TypeError(
+            f"reduce: expected a dict of names to numbers, got {type(summary).__name__}"
+        )
+    scalars: dict[str, float] = {}
+    for name, number in summary.items():
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"reduce: expected string keys, got {name!r}")
+        try:
+            scalars[name] = float(number)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"reduce: {name!r}: expected a number, got {type(number).__name__} {number!r}"
+            ) from None
+    return scalars
 
 
 def show_progress(progress: Optional[bool]) -> bool:

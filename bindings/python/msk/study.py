@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 import numpy as np
 
 from msk._cohorts import CohortError, draw_people, lifetime_cohort, load_cohort, save_cohort
-from msk._parallel import check_client, resolve_workers, run_tasks
+from msk._parallel import check_client, reduced_scalars, resolve_workers, run_tasks
 from msk._runtime import installed_version
 from msk.protocols import ProtocolLike, as_protocol_dict
 
@@ -424,26 +424,6 @@ class _Outcome:
     file: str = ""
 
 
-def _reduce_outcome(reduce: Reducer, results: Results) -> dict[str, float]:
-    """Call ``reduce`` and check that it returned names to numbers."""
-    summary = reduce(results)
-    if not hasattr(summary, "items"):
-        raise TypeError(
-            f"reduce: expected a dict of names to numbers, got {type(summary).__name__}"
-        )
-    scalars: dict[str, float] = {}
-    for name, value in summary.items():
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"reduce: expected string keys, got {name!r}")
-        try:
-            scalars[name] = float(value)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"reduce: {name!r}: expected a number, got {type(value).__name__} {value!r}"
-            ) from None
-    return scalars
-
-
 def _grid_samples(time: np.ndarray, output_dt: float) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``time`` that lie on the output grid k·output_dt, the last row of each k, and k.
 
@@ -488,7 +468,7 @@ def _run(task: _Task, cancel: threading.Event | None = None) -> _Outcome:
         )
         stage = "reduce"
         if task.reduce is not None:
-            outcome.scalars = _reduce_outcome(task.reduce, results)
+            outcome.scalars = reduced_scalars(task.reduce, results)
         if task.channels:
             rows, outcome.steps = _grid_samples(results.time, float(task.options["output_dt"]))
             for name in task.channels:
