@@ -235,6 +235,25 @@ TEST(Foramen, ExtensionBucklesTheFlavumAndNarrowsTheForamen) {
   EXPECT_LT(change, 0.6);
 }
 
+TEST(Foramen, DegenerationNarrowsTheForamenInHeightAndWidth) {
+  // The annulus bulges as the nucleus loses volume (Brinckmann & Grootenboer 1991: 0.2 mm of
+  // bulge per 0.8 mm of height), so a degenerated level's foramen is smaller in both directions.
+  SegmentParams p = lumbar_level();
+  SegmentLoads healthy, degenerated;
+  compute_segment(p, 0.0, 2000.0, 0.0, 1.0, healthy);
+  p.degeneration = 1.0;
+  compute_segment(p, 0.0, 2000.0, 0.0, 1.0, degenerated);
+  EXPECT_LT(degenerated.foramen_height, healthy.foramen_height);
+  EXPECT_LT(degenerated.foramen_width, healthy.foramen_width);
+  EXPECT_LT(degenerated.foramen_area, healthy.foramen_area);
+  // Without the bulge term the width would not fall (a stiffer, shorter disc compresses less).
+  p.foramen.volume_loss_bulge = 0.0;
+  SegmentLoads no_bulge;
+  compute_segment(p, 0.0, 2000.0, 0.0, 1.0, no_bulge);
+  const double lost = p.disc.height - degenerated.disc_height - degenerated.disc_compression;
+  EXPECT_NEAR(no_bulge.foramen_width - degenerated.foramen_width, 0.25 * lost, 2e-5);
+}
+
 TEST(Foramen, NerveRootRiskFollowsHasegawasThresholdsAndRevelsCollapsePlusExtension) {
   // 0.8 at each threshold, 0.05 at 20 mm foramen and 7 mm posterior disc height.
   const ForamenParams f;

@@ -568,7 +568,8 @@ void read_facet_fields(const NodeReader& r, spine::SegmentParams& p) {
 void read_foramen_fields(const NodeReader& r, spine::SegmentParams& p) {
   r.require_map({"height", "disc_gain", "angle_gain", "stenosis_height",
                  "stenosis_posterior_disc_height", "width", "shape_factor", "flavum_moment_arm",
-                 "flavum_length", "risk_height_width", "risk_posterior_width", "source"});
+                 "flavum_length", "volume_loss_bulge", "risk_height_width", "risk_posterior_width",
+                 "source"});
   read_segment_scalars(r, "foramen.", p);
 }
 

@@ -57,6 +57,8 @@ const std::vector<SegmentField>& segment_fields() {
        0.0, 0.2, "m"},
       {"foramen.flavum_length", [](S& s) -> double& { return s.foramen.flavum_length; }, 0.0, 0.1,
        "m"},
+      {"foramen.volume_loss_bulge", [](S& s) -> double& { return s.foramen.volume_loss_bulge; },
+       0.0, 2.0, "1"},
       {"foramen.risk_height_width", [](S& s) -> double& { return s.foramen.risk_height_width; },
        1e-5, 0.02, "m"},
       {"foramen.risk_posterior_width",

@@ -40,7 +40,10 @@ void compute_foramen(const ForamenParams& p, const ForamenInput& in, ForamenStat
       softplus(in.fluid_height_loss + in.elastic_compression - p.flavum_moment_arm * in.theta,
                kShorteningSmoothing);
   out.flavum_buckling = std::sqrt(0.375 * p.flavum_length * shortening);
-  out.disc_bulge = 0.25 * in.disc_depth * in.elastic_compression / in.disc_height;
+  const double degeneration_loss =
+      std::max(in.height_loss - in.fluid_height_loss - in.elastic_compression, 0.0);
+  out.disc_bulge = 0.25 * in.disc_depth * in.elastic_compression / in.disc_height +
+                   p.volume_loss_bulge * degeneration_loss;
   out.width = softplus(p.width - out.flavum_buckling - out.disc_bulge, kWidthSmoothing);
   out.area = p.shape_factor * std::max(out.height, 0.0) * out.width;
   // 3. Nerve root: Hasegawa's two criteria as independent causes.
@@ -71,6 +74,9 @@ void validate(const ForamenParams& p) {
     fail("flavum_moment_arm", "finite and >= 0 [m]", p.flavum_moment_arm);
   if (!(std::isfinite(p.flavum_length) && p.flavum_length >= 0.0))
     fail("flavum_length", "finite and >= 0 [m]", p.flavum_length);
+  if (!(std::isfinite(p.volume_loss_bulge) && p.volume_loss_bulge >= 0.0 &&
+        p.volume_loss_bulge <= 2.0))
+    fail("volume_loss_bulge", "in [0, 2]", p.volume_loss_bulge);
   positive(p.risk_height_width, "risk_height_width");
   positive(p.risk_posterior_width, "risk_posterior_width");
 }

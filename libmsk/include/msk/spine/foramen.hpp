@@ -9,12 +9,14 @@
 //                                                        elastic e, and by extension)
 //   b  = sqrt(3 L_LF s+ / 8)                            (it buckles into the foramen: the sagitta
 //                                                        of an arc of length L_LF shortened by s)
-//   u  = (D / 4) e / h_0                                (posterior bulge of the disc compressed
-//                                                        at constant volume)
+//   u  = (D / 4) e / h_0 + c_v dh_D                     (posterior bulge of the disc: compressed
+//                                                        at constant volume, and as its nucleus
+//                                                        loses volume with degeneration, dh_D)
 //   W  = W_0 - b - u (kept positive smoothly),   A = kappa FH W
-// The height lost to degeneration lowers FH but neither buckles the flavum (it remodels over
-// years; its thickening with age is not buckling, Sakamaki et al. 2009) nor bulges the disc (it is
-// lost volume).
+// The height lost to degeneration lowers FH and bulges the annulus outward (the disc height fell
+// by 0.8 mm and its radial bulge rose by 0.2 mm per gram of nucleus removed: c_v = 0.25,
+// Brinckmann & Grootenboer 1991), but does not buckle the flavum (it remodels over years; its
+// thickening with age is not buckling, Sakamaki et al. 2009).
 // and the nerve root's risk from the thresholds of Hasegawa et al. 1995 (roots compressed in 4 of
 // 5 foramina with FH <= 15 mm and 8 of 10 with posterior disc height <= 4 mm): a logistic per
 // criterion, 0.8 at its threshold and 0.05 a width w x ln 76 above it, combined as independent
@@ -32,9 +34,10 @@ struct ForamenParams {
   double stenosis_posterior_disc_height = 0.004;  ///< idem for the posterior disc height [m]
   double width = 0.008;                           ///< W_0, width at neutral [m]
   double shape_factor = 0.7853981633974483;       ///< kappa, area / (FH W) [1] (ellipse: pi/4)
-  double flavum_moment_arm = 0.033;        ///< d_LF, ligamentum flavum behind the disc centre [m]
-  double flavum_length = 0.0077;           ///< L_LF, its length at neutral [m]
-  double risk_height_width = 1.155e-3;     ///< w_FH, width of the foramen-height logistic [m]
+  double flavum_moment_arm = 0.033;     ///< d_LF, ligamentum flavum behind the disc centre [m]
+  double flavum_length = 0.0077;        ///< L_LF, its length at neutral [m]
+  double volume_loss_bulge = 0.25;      ///< c_v, radial bulge per height lost to degeneration [1]
+  double risk_height_width = 1.155e-3;  ///< w_FH, width of the foramen-height logistic [m]
   double risk_posterior_width = 0.693e-3;  ///< w_hp, width of the posterior-height logistic [m]
 };
 
