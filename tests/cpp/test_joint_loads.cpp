@@ -2,12 +2,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
+#include "msk/error.hpp"
+#include "msk/model/loader.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/data.hpp"
 #include "msk/sim/dynamics.hpp"
 #include "msk/sim/joint_loads.hpp"
 #include "msk/sim/kinematics.hpp"
+#include "msk/sim/muscle_moments.hpp"
 #include "test_models.hpp"
 
 namespace {
@@ -100,3 +104,48 @@ TEST(JointLoads, MuscleTensionAndPointLoadsCompressTheLevels) {
 }
 
 }  // namespace
+
+// muscle_moments: forces and moments at a held posture (msk/sim/muscle_moments.hpp).
+TEST(MuscleMoments, MomentsAreArmsTimesForcesAndArmsAreLengthDerivatives) {
+  const msk::Model m = msk::load_model(std::string(MSK_MODELS_DIR) + "/lumbar.yaml");
+  const int hip = 0;  // the lumbar model's first coordinate
+  ASSERT_EQ(m.dof_names()[hip], "hip");
+  Eigen::VectorXd q = Eigen::VectorXd::Zero(m.n_dofs());
+  q[hip] = 60.0 * M_PI / 180.0;
+  const Eigen::VectorXd none = Eigen::VectorXd::Zero(m.n_muscles());
+  const msk::MuscleMoments passive = msk::muscle_moments(m, q, none);
+  EXPECT_LT((passive.moment - passive.moment_arm.transpose() * passive.force).norm(), 1e-9);
+  EXPECT_LT((passive.force - passive.passive_force).norm(), 1e-9);
+  // Moment arms are -dl/dq.
+  const double h = 1e-6;
+  Eigen::VectorXd qp = q, qm = q;
+  qp[hip] += h;
+  qm[hip] -= h;
+  const Eigen::VectorXd dl =
+      (msk::muscle_moments(m, qp, none).mtu_length - msk::muscle_moments(m, qm, none).mtu_length) /
+      (2 * h);
+  EXPECT_LT((passive.moment_arm.col(hip) + dl).cwiseAbs().maxCoeff(), 1e-6);
+  // With the knee straight the hamstrings' passive pull extends the hip, more with more flexion.
+  q[hip] = 30.0 * M_PI / 180.0;
+  const double m30 = msk::muscle_moments(m, q, none).moment[hip];
+  EXPECT_LT(passive.moment[hip], m30);
+  EXPECT_LT(passive.moment[hip], 0.0);
+  // Activation adds force.
+  const msk::MuscleMoments active =
+      msk::muscle_moments(m, q, Eigen::VectorXd::Constant(m.n_muscles(), 0.5));
+  EXPECT_GT(active.force.sum(), msk::muscle_moments(m, q, none).force.sum() + 1000.0);
+}
+
+TEST(MuscleMoments, BadSizesAndValuesAreRefused) {
+  const msk::Model m = msk::load_model(std::string(MSK_MODELS_DIR) + "/lumbar.yaml");
+  const Eigen::VectorXd q = Eigen::VectorXd::Zero(m.n_dofs());
+  const Eigen::VectorXd a = Eigen::VectorXd::Zero(m.n_muscles());
+  EXPECT_THROW(msk::muscle_moments(m, Eigen::VectorXd::Zero(2), a), msk::InvalidArgument);
+  EXPECT_THROW(msk::muscle_moments(m, q, Eigen::VectorXd::Zero(3)), msk::InvalidArgument);
+  Eigen::VectorXd bad = a;
+  bad[4] = 1.5;
+  EXPECT_THROW(msk::muscle_moments(m, q, bad), msk::InvalidArgument);
+  Eigen::VectorXd qn = q;
+  qn[1] = std::nan("");
+  EXPECT_THROW(msk::muscle_moments(m, qn, a), msk::InvalidArgument);
+}

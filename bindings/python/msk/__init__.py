@@ -45,6 +45,7 @@ Checks done in Python (protocol builders, ``simulate`` options, overrides, study
 
 from msk import protocols
 from msk._api import Model, bundled_models, load_model, simulate
+from msk._muscle_moments import MuscleMoments, muscle_moments
 from msk.lifetimes import lifetime, load_lifetime, load_scenario
 from msk.results import Results
 from msk.spine import EquilibriumResult, Posture, equilibrium
@@ -58,6 +59,7 @@ __all__ = [
     "IoError",
     "Model",
     "ModelError",
+    "MuscleMoments",
     "Posture",
     "Results",
     "SimulationError",
@@ -71,6 +73,7 @@ __all__ = [
     "load_lifetime",
     "load_model",
     "load_scenario",
+    "muscle_moments",
     "plot",
     "protocols",
     "sessions",

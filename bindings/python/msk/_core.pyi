@@ -203,6 +203,9 @@ def body_frames(
 def muscle_paths(
     model: Model, q: list[float] | NDArray[np.float64], arc_points: int = 8
 ) -> list[NDArray[np.float64]]: ...
+def muscle_moments(
+    model: Model, q: list[float], activation: list[float]
+) -> dict[str, NDArray[np.float64]]: ...
 def segment_loads(
     model: Model,
     level: str,

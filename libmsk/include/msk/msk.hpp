@@ -56,6 +56,7 @@
 #include "msk/sim/joint_loads.hpp"
 #include "msk/sim/kinematics.hpp"
 #include "msk/sim/lifetime.hpp"
+#include "msk/sim/muscle_moments.hpp"
 #include "msk/sim/point_load.hpp"
 #include "msk/sim/posture.hpp"
 #include "msk/sim/protocol.hpp"
