@@ -123,6 +123,11 @@ CAPSULE_STIFFNESS = 30.0  # [N/mm] Pintar 1992 (unverified)
 # MyoTorso's forces imply 0.22 MPa on Ward et al. 2009's multifidus PCSA (23.9 cm^2 per side);
 # msk doubles them (0.44 MPa, within the 0.22-1.0 MPa of published trunk models, PUBLISHED.md).
 STRENGTH_SCALE = 2.0
+# The hamstrings' tendon slack lengths are gait2392's times this factor. Calibration: it makes the
+# muscles' passive hip moment with the knee straight follow Riener & Edrich 1999 (both legs, hip
+# flexion 30-90 deg; rms 4 N m, against 122 N m at x1), validation case
+# riener_edrich1999_passive_hip_moment_knee_straight.
+HAMSTRING_SLACK_SCALE = 1.05
 # Ligaments taut beyond 2 deg either way (Panjabi 1994: neutral zone 1-3 deg, unverified).
 NEUTRAL_ZONE_DEG = 2.0
 
@@ -521,7 +526,15 @@ def lumbar_yaml() -> str:
             w(f"  - name: {m['name']}")
             w(f"    max_isometric_force: {fmt(2.0 * float(m['max_isometric_force_N_per_side']))}")
             w(f"    optimal_fibre_length: {fmt(float(m['optimal_fibre_length_m']))}")
-            w(f"    tendon_slack_length: {fmt(float(m['tendon_slack_length_m']))}")
+            slack = float(m["tendon_slack_length_m"])
+            if m["group"] == "hamstrings":
+                slack *= HAMSTRING_SLACK_SCALE
+                w(
+                    f"    tendon_slack_length: {fmt(slack)}  # gait2392 x {HAMSTRING_SLACK_SCALE}"
+                    " (calibration: Riener & Edrich 1999 passive hip moment)"
+                )
+            else:
+                w(f"    tendon_slack_length: {fmt(slack)}")
             w(f"    pennation_at_optimal: {fmt(float(m['pennation_rad']))}")
             w("    tone: normal")
             w("    path:")
@@ -607,6 +620,10 @@ def lumbar_yaml() -> str:
     w("    width: 0.008  # osseous width 6.0-8.1 mm (Gkasdaris 2018)")
     w("    flavum_moment_arm: 0.033  # the LF's moment arm (ligaments below)")
     w("    flavum_length: 0.0077  # AMMR L4L5Ligaments.any LF slack length")
+    w(
+        "    volume_loss_bulge: 0.25  # 0.2 mm bulge per 0.8 mm of height lost with nucleus volume"
+        " (Brinckmann & Grootenboer 1991)"
+    )
     w("    risk_height_width: 1.155e-3  # risk 0.8 at 15 mm, 0.05 at 20 mm (inference)")
     w("    risk_posterior_width: 0.693e-3  # risk 0.8 at 4 mm, 0.05 at 7 mm (inference)")
     w("  shear:")
@@ -1245,6 +1262,7 @@ def cervical_yaml() -> str:
     lf_length, lf_arm = NECK_LIGAMENTS["LF"][1], NECK_LIGAMENTS["LF"][2]
     w(f"    flavum_moment_arm: {fmt(lf_arm / 1000.0)}  # the LF's moment arm (ligaments below)")
     w(f"    flavum_length: {fmt(lf_length / 1000.0)}  # the LF's length (ligaments below)")
+    w("    volume_loss_bulge: 0.25  # lumbar figure (Brinckmann & Grootenboer 1991; assumption)")
     w("    risk_height_width: 0.462e-3  # the lumbar width x 6/15 (assumption)")
     w("    risk_posterior_width: 0.347e-3  # the lumbar width x 2/4 (assumption)")
     w("  shear:  # lumbar values (assumption)")

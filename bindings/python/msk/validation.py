@@ -1344,6 +1344,79 @@ def _level_state_value(case: Mapping[str, Any]) -> _Outcome:
     return _value_outcome(case, value, f"{metric['level']} ({_short(state)})")
 
 
+@_metric("passive_joint_moment")
+def _passive_joint_moment(case: Mapping[str, Any]) -> _Outcome:
+    """The muscles' passive moment about ``metric.joint`` (:func:`msk.muscle_moments` at zero
+    activation) at each of ``metric.points`` (``{angles_deg: {...}, published: N m}``), against
+    the published values: the root-mean-square difference within ``tolerance.rms`` [N m]."""
+    from msk._muscle_moments import muscle_moments
+
+    metric, tolerance = case["metric"], case["tolerance"]
+    model = _model(case)
+    joint = str(metric["joint"])
+    rows, errors, values = [], [], {}
+    for point in metric["points"]:
+        angles = {str(k): float(v) for k, v in dict(point["angles_deg"]).items()}
+        value = float(muscle_moments(model, angles).moments[joint])
+        target = float(point["published"])
+        errors.append(value - target)
+        label = _short(angles)
+        values[label] = value
+        rows.append(f"| {label} | {target:.1f} | {value:.1f} | {value - target:+.1f} |")
+    rms = math.sqrt(sum(e * e for e in errors) / len(errors))
+    limit = float(tolerance["rms"])
+    values["rms_N_m"] = rms
+    detail = (
+        f"Passive {joint} moment at {len(errors)} angles: root-mean-square difference "
+        f"{rms:.1f} N m (accepted up to {limit:g} N m); largest {max(errors, key=abs):+.1f} N m."
+    )
+    table = "\n".join(
+        ["| angles [deg] | published [N m] | msk [N m] | difference [N m] |", "|---|---|---|---|"]
+        + rows
+    )
+    return _Outcome(f"rms {rms:.1f} N m", _status(rms <= limit), detail, values, [table])
+
+
+@_metric("posture_change")
+def _posture_change(case: Mapping[str, Any]) -> _Outcome:
+    """How the pelvic tilt and the regions' flexion change from ``metric.reference`` to
+    ``metric.posture`` (``msk.equilibrium`` in ``metric.mode``, default task): each of
+    ``metric.quantities`` (``pelvic_tilt_deg`` or ``<region>_flexion_deg``) against its own
+    ``min`` / ``max`` [deg]."""
+    from msk.spine import equilibrium
+
+    metric = case["metric"]
+    model = _model(case)
+    mode = str(metric.get("mode", "task"))
+    results = [
+        equilibrium(model, _posture(metric[key]), mode=mode) for key in ("reference", "posture")
+    ]
+
+    def angle(result: Any, name: str) -> float:
+        if name == "pelvic_tilt_deg":
+            return float(result.pelvic_tilt_deg)
+        region = name.removesuffix("_flexion_deg")
+        return float(result.region_flexion_deg[region])
+
+    parts, unmet, values = [], [], {}
+    for item in metric["quantities"]:
+        name = str(item["name"])
+        change = angle(results[1], name) - angle(results[0], name)
+        lo, hi = float(item.get("min", -math.inf)), float(item.get("max", math.inf))
+        values[name] = change
+        parts.append(f"{name} {change:+.1f} deg (accepted {lo:g} to {hi:g})")
+        if not lo <= change <= hi:
+            unmet.append(name)
+    detail = (
+        f"From {_posture_text(metric['reference'])} to {_posture_text(metric['posture'])} "
+        f"({mode} mode): " + ", ".join(parts) + "."
+    )
+    if unmet:
+        detail += " Not met: " + ", ".join(unmet) + "."
+    predicted = ", ".join(f"{k} {v:+.1f}" for k, v in values.items())
+    return _Outcome(predicted, _status(not unmet), detail, values)
+
+
 @_metric("equilibrium_thresholds")
 def _equilibrium_thresholds(case: Mapping[str, Any]) -> _Outcome:
     """A level's value in several postures, each above or below a threshold; an item may add
