@@ -71,6 +71,14 @@ TIBIA_COM = [0.0, -0.1867, 0.0]  # gait2392 tibia centre of mass (no (memory))
 TIBIA_INERTIA_GAIT2392 = ([0.0504, 0.0051, 0.0511], 3.7075)  # [kg m^2] (no (memory))
 FRACTION_PELVIS = 0.1117  # de Leva 1996 lower trunk, men (BMClab BSP_ZdeLeva.txt, verified code)
 FRACTION_SHANK = 0.0433  # de Leva 1996 shank, men (verified code)
+# The thighs (the model's ground) and the feet, for balance over the feet: de Leva 1996 thigh,
+# men, 14.16 % of body mass with its centre of mass 40.95 % of the way from hip to knee (same
+# table, no (memory)); the ankle in the gait2392 tibia frame (no (memory)); the centre of pressure
+# of quiet standing a few cm in front of the ankles (assumption: 5 cm).
+FRACTION_THIGH = 0.1416
+THIGH_COM_FRACTION = 0.4095
+ANKLE_IN_TIBIA = [0.0, -0.43, 0.0]
+PRESSURE_OFFSET = 0.05
 # Where the pelvis rests on a seat: the ischial tuberosities, 2 cm below the hamstrings' origin on
 # them (gait2392 semimembranosus origin (-0.119, -0.097); assumption for the contact's depth).
 SEAT_POINT = [-0.117, -0.12, 0.0]
@@ -338,6 +346,15 @@ def lumbar_yaml() -> str:
     w("  load_reference: L5-S1")
     hip = [HIP_CENTRE[0], HIP_CENTRE[1] + pelvis_origin[1], 0.0]
     knee = [hip[i] + KNEE_IN_FEMUR[i] for i in range(3)]
+    thigh_com = [hip[i] + THIGH_COM_FRACTION * KNEE_IN_FEMUR[i] for i in range(3)]
+    w("  feet_body: tibia  # balance over the feet (a posture's balance, task mode)")
+    w(f"  ankle_point: {vec(ANKLE_IN_TIBIA)}  # gait2392 ankle in the tibia frame")
+    w(f"  pressure_offset: {fmt(PRESSURE_OFFSET)}  # centre of pressure in front of the ankles")
+    w(
+        f"  ground_mass: {fmt(2 * FRACTION_THIGH * REFERENCE_MASS)}  # both thighs, de Leva 1996"
+        " (14.16 % each)"
+    )
+    w(f"  ground_com: {vec(thigh_com)}  # 40.95 % of the way from hip to knee (de Leva 1996)")
     pelvis_mass = FRACTION_PELVIS * REFERENCE_MASS
     shank_mass = FRACTION_SHANK * REFERENCE_MASS
     w("bodies:")

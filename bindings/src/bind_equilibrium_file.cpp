@@ -95,6 +95,7 @@ py::dict posture_dict(const io::StoredPosture& p) {
   d["trunk_flexion_deg"] = optional_value(p.trunk_flexion_deg);
   d["gaze_flexion_deg"] = optional_value(p.gaze_flexion_deg);
   d["instructed"] = p.instructed;
+  d["balance"] = p.balance;
   d["hold_duration_s"] = p.hold_duration_s;
   d["source"] = p.source;
   return d;
@@ -184,6 +185,7 @@ io::StoredPosture posture_from(const py::dict& d) {
   if (d.contains("trunk_flexion_deg")) p.trunk_flexion_deg = optional_from(d["trunk_flexion_deg"]);
   if (d.contains("gaze_flexion_deg")) p.gaze_flexion_deg = optional_from(d["gaze_flexion_deg"]);
   if (d.contains("instructed")) p.instructed = d["instructed"].cast<bool>();
+  if (d.contains("balance")) p.balance = d["balance"].cast<bool>();
   if (d.contains("hold_duration_s")) p.hold_duration_s = d["hold_duration_s"].cast<double>();
   return p;
 }

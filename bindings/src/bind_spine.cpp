@@ -162,6 +162,9 @@ py::dict result_dict(const Model& m, const EquilibriumResult& r, PostureMode mod
   d["pelvic_tilt"] = r.pelvic_tilt;
   d["trunk_inclination"] = r.trunk_inclination;
   d["gaze_inclination"] = r.gaze_inclination;
+  d["thigh_inclination"] = r.thigh_inclination;
+  d["balance_moment"] = r.balance_moment;
+  d["balance_evaluations"] = r.balance_evaluations;
   py::dict regions;
   for (const auto& [name, flexion] : r.region_flexion)
     regions[py::str(name)] = flexion;
@@ -208,6 +211,8 @@ void bind_spine(py::module_& m) {
                      "task: gaze body's forward inclination in the world [rad]; NaN: nominal")
       .def_readwrite("instructed", &Posture::instructed,
                      "the task instructs the spine's shape (posture preference)")
+      .def_readwrite("balance", &Posture::balance,
+                     "task mode: the thighs' inclination found by balance over the feet")
       .def_readwrite("hold_duration", &Posture::hold_duration,
                      "how long the posture is held [s] (tone habituation)")
       .def_readwrite("source", &Posture::source)

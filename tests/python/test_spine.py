@@ -242,6 +242,24 @@ def test_a_task_posture_round_trips_through_the_core() -> None:
         msk.Posture(hold_duration_s=-1.0)
 
 
+def test_free_standing_balances_over_the_feet_in_the_task_mode(lumbar: msk.Model) -> None:
+    bend = msk.Posture.preset("standing_flexed")
+    assert bend.balance and not msk.Posture.preset("lift_close").balance
+    balanced = msk.equilibrium(lumbar, bend, mode="task")
+    # The weight's moment about the feet vanishes (to 1 mm of the centre of mass) with the hips
+    # shifted back: the thighs incline forward.
+    assert abs(balanced.balance_moment_N_m) < 1.0
+    assert balanced.thigh_inclination_deg > 0.5
+    assert balanced.raw["balance_evaluations"] > 1
+    held = msk.equilibrium(lumbar, bend.replace(balance=False), mode="task")
+    assert held.thigh_inclination_deg == 0.0
+    assert held.balance_moment_N_m < -5.0  # tips forward
+    # The other modes keep the stated thighs; a seat cannot be balanced on the feet.
+    assert msk.equilibrium(lumbar, bend).thigh_inclination_deg == 0.0
+    with pytest.raises(msk.InvalidArgument, match="balance"):
+        msk.equilibrium(lumbar, msk.Posture.preset("sitting_relaxed").replace(balance=True))
+
+
 def test_the_task_mode_reports_the_posture_the_task_produced(lumbar: msk.Model) -> None:
     standing = msk.equilibrium(lumbar, "standing_relaxed", mode="task")
     assert standing.mode == "task"

@@ -207,6 +207,7 @@ void write_posture_attributes(hid_t group, const StoredPosture& p, const std::st
   if (p.gaze_flexion_deg)
     detail::write_double_attribute(group, "gaze_flexion_deg", *p.gaze_flexion_deg, context);
   detail::write_bool_attribute(group, "instructed", p.instructed, context);
+  detail::write_bool_attribute(group, "balance", p.balance, context);
   detail::write_double_attribute(group, "hold_duration_s", p.hold_duration_s, context);
 }
 
@@ -460,6 +461,7 @@ StoredPosture read_posture(hid_t group, const std::string& group_name, const std
   p.trunk_flexion_deg = optional_number("trunk_flexion_deg");
   p.gaze_flexion_deg = optional_number("gaze_flexion_deg");
   p.instructed = number_or(group, "instructed", 0.0, at("instructed")) != 0.0;
+  p.balance = number_or(group, "balance", 0.0, at("balance")) != 0.0;
   p.hold_duration_s = number_or(group, "hold_duration_s", 600.0, at("hold_duration_s"));
   return p;
 }

@@ -657,9 +657,12 @@ SegmentSpec read_segment(const NodeReader& r, const SegmentSpec& defaults,
 }
 
 PostureSpec read_posture(const NodeReader& r) {
-  r.require_map({"ground", "load_body", "shoulder", "arm_mass", "arm_length", "arm_com_fraction",
-                 "load_reference", "hip_coordinate", "knee_coordinate", "head_coordinate",
-                 "trunk_body", "gaze_body", "seat_body", "seat_point", "prescribed", "source"});
+  r.require_map({"ground",          "load_body",        "shoulder",       "arm_mass",
+                 "arm_length",      "arm_com_fraction", "load_reference", "hip_coordinate",
+                 "knee_coordinate", "head_coordinate",  "trunk_body",     "gaze_body",
+                 "seat_body",       "seat_point",       "feet_body",      "ankle_point",
+                 "pressure_offset", "ground_mass",      "ground_com",     "prescribed",
+                 "source"});
   PostureSpec p;
   p.loc = r.location();
   if (r.has("ground")) {
@@ -683,6 +686,13 @@ PostureSpec read_posture(const NodeReader& r) {
   if (r.has("seat_point")) p.seat_point = r.child("seat_point").as_vec3(-5.0, 5.0);
   if (r.has("seat_point") != r.has("seat_body"))
     r.fail("seat_body and seat_point together", "only one of them");
+  if (r.has("feet_body")) p.feet_body = r.child("feet_body").as_identifier();
+  if (r.has("ankle_point")) p.ankle_point = r.child("ankle_point").as_vec3(-5.0, 5.0);
+  if (r.has("ankle_point") != r.has("feet_body"))
+    r.fail("feet_body and ankle_point together", "only one of them");
+  if (r.has("pressure_offset")) p.pressure_offset = r.child("pressure_offset").as_double(-0.5, 0.5);
+  if (r.has("ground_mass")) p.ground_mass = r.child("ground_mass").as_double(0.0, 500.0);
+  if (r.has("ground_com")) p.ground_com = r.child("ground_com").as_vec3(-5.0, 5.0);
   if (r.has("prescribed")) {
     const NodeReader list = r.child("prescribed");
     for (std::size_t i = 0, n = list.sequence_size(0); i < n; ++i)

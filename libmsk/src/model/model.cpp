@@ -796,6 +796,11 @@ Model compile(const ModelSpec& spec, std::shared_ptr<const LawRegistry> registry
   pm.gaze_body = body(ps.gaze_body, "gaze_body");
   pm.seat_body = body(ps.seat_body, "seat_body");
   pm.seat_point = vec(ps.seat_point);
+  pm.feet_body = body(ps.feet_body, "feet_body");
+  pm.ankle_point = vec(ps.ankle_point);
+  pm.pressure_offset = ps.pressure_offset;
+  pm.ground_mass = ps.ground_mass;
+  pm.ground_com = vec(ps.ground_com);
   pm.dof_prescribed.assign(S.n_dofs, false);
   for (std::size_t i = 0; i < ps.prescribed.size(); ++i)
     pm.dof_prescribed[coordinate(ps.prescribed[i],

@@ -85,6 +85,10 @@ ModelSpec scale_model_spec(const ModelSpec& spec, double mass, double height) {
   }
   scale3(out.posture.shoulder, rh);
   scale3(out.posture.seat_point, rh);
+  scale3(out.posture.ankle_point, rh);
+  scale3(out.posture.ground_com, rh);
+  out.posture.pressure_offset *= rh;
+  out.posture.ground_mass *= rm;
   out.posture.arm_length *= rh;
   out.posture.arm_mass *= rm;
   out.subject.mass = mass;

@@ -522,9 +522,46 @@ double world_inclination(const Model& m, const Posture& p, int body, const Eigen
   return ground_tilt(m, p) + body_inclination(data, body) - at_geometry;
 }
 
-}  // namespace
+/// Total mass the feet carry [kg]: the bodies, the ground body's (the thighs) and the arms.
+double total_mass(const Model& m) {
+  double mass = m.posture().ground_mass + m.posture().arm_mass;
+  for (double b : m.body_mass())
+    mass += b;
+  return mass;
+}
 
-EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const EquilibriumOptions& o) {
+/// Moment of every weight (the bodies, the ground body's, the arms' and the load's) about the
+/// feet's centre of pressure, about the ground frame's z axis [N m]; negative when the weight tips
+/// the body forward. NaN for a model without feet.
+double balance_moment(const Model& m, const EquilibriumResult& r) {
+  const PostureMap& pm = m.posture();
+  if (pm.feet_body < 0) return std::numeric_limits<double>::quiet_NaN();
+  const auto fb = static_cast<std::size_t>(pm.feet_body);
+  // The feet stay flat: the centre of pressure is pressure_offset in front of the ankles,
+  // perpendicular to gravity in the sagittal plane.
+  const Eigen::Vector3d down = r.gravity.normalized();
+  const Eigen::Vector3d forward(-down.y(), down.x(), 0.0);
+  const Eigen::Vector3d cop =
+      r.body_position[fb] + r.body_rotation[fb] * pm.ankle_point + pm.pressure_offset * forward;
+  double moment = 0.0;
+  auto add = [&](const Eigen::Vector3d& point, const Eigen::Vector3d& force) {
+    moment += (point - cop).cross(force).z();
+  };
+  for (int b = 0; b < m.n_bodies(); ++b) {
+    const auto i = static_cast<std::size_t>(b);
+    add(r.body_position[i] + r.body_rotation[i] * m.body_com()[i], m.body_mass()[i] * r.gravity);
+  }
+  add(pm.ground_com, pm.ground_mass * r.gravity);
+  for (const PointLoad& l : r.loads) {
+    if (l.body < 0) continue;
+    const auto i = static_cast<std::size_t>(l.body);
+    add(r.body_position[i] + r.body_rotation[i] * l.point, l.force);
+  }
+  return moment;
+}
+
+/// Solves the equilibrium with the thighs where the posture states them.
+EquilibriumResult solve_stated(const Model& m, const Posture& p, const EquilibriumOptions& o) {
   validate(p);
   if (!o.effort_weight.empty() && static_cast<int>(o.effort_weight.size()) != m.n_muscles())
     throw InvalidArgument("effort_weight: expected size " + std::to_string(m.n_muscles()) +
@@ -761,7 +798,80 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
     msg << " (load " << p.load_mass << " kg)";
     throw EquilibriumError(p.name, joint_label(m, b), sign * rho, msg.str());
   }
+  result.thigh_inclination =
+      pm.ground_is_thigh ? posture_thigh_flexion(p) : std::numeric_limits<double>::quiet_NaN();
+  result.balance_moment = balance_moment(m, result);
   return result;
+}
+
+/// Whether the posture's thighs are found by balance (see Posture::balance).
+bool balances(const Model& m, const Posture& p, const EquilibriumOptions& o) {
+  const PostureMap& pm = m.posture();
+  return p.balance && o.mode == PostureMode::Task && pm.ground_is_thigh && pm.feet_body >= 0 &&
+         p.orientation == "upright" && posture_support(p) == "feet";
+}
+
+/// The balanced stance: the thighs' inclination theta at which the weights have no moment about
+/// the feet's centre of pressure: secant steps (each at most 10 deg) from the stated inclination
+/// and 2 deg beside it until the moment changes sign, then the Illinois variant of regula falsi
+/// (docs/theory/posture.md §3.10).
+EquilibriumResult solve_balanced(const Model& m, const Posture& p, const EquilibriumOptions& o) {
+  constexpr double kDeg = M_PI / 180.0;
+  constexpr double kLimit = 30.0 * kDeg;  // thighs' inclination searched within +-30 deg
+  const double tolerance = 1e-3 * m.gravity().norm() * total_mass(m);  // [N m]: 1 mm of COM
+  int evaluations = 0;
+  auto at = [&](double theta) {
+    Posture q = p;
+    q.thigh_flexion = theta;
+    ++evaluations;
+    return solve_stated(m, q, o);
+  };
+  double a = posture_thigh_flexion(p);
+  EquilibriumResult best = at(a);
+  double fa = best.balance_moment;
+  double b = a + 2.0 * kDeg;
+  double fb = fa;
+  bool bracketed = false;
+  if (std::abs(fa) > tolerance) {
+    EquilibriumResult rb = at(b);
+    fb = rb.balance_moment;
+    if (std::abs(fb) < std::abs(fa)) best = std::move(rb);
+    bracketed = fa * fb < 0.0;
+  }
+  for (int it = 0; it < 20 && std::abs(best.balance_moment) > tolerance && fb != fa; ++it) {
+    double c = (a * fb - b * fa) / (fb - fa);
+    if (!bracketed) c = std::clamp(c, b - 10.0 * kDeg, b + 10.0 * kDeg);
+    c = std::clamp(c, -kLimit, kLimit);
+    EquilibriumResult rc = at(c);
+    const double fc = rc.balance_moment;
+    if (std::abs(fc) < std::abs(best.balance_moment)) best = std::move(rc);
+    if (bracketed && fc * fb > 0.0) {
+      fa *= 0.5;  // Illinois: the end kept again counts half
+    } else {
+      a = b;
+      fa = fb;
+    }
+    b = c;
+    fb = fc;
+    bracketed = bracketed || fa * fb < 0.0;
+    if (std::abs(b - a) < 1e-7) break;
+  }
+  best.balance_evaluations = evaluations;
+  if (std::abs(best.balance_moment) > tolerance) {
+    best.converged = false;
+    std::ostringstream w;
+    w << "balance over the feet not found: " << best.balance_moment
+      << " N m of the weight's moment left at a thigh inclination of "
+      << best.thigh_inclination / kDeg << " deg";
+    best.warnings.push_back(w.str());
+  }
+  return best;
+}
+
+}  // namespace
+
+EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const EquilibriumOptions& o) {
+  return balances(m, p, o) ? solve_balanced(m, p, o) : solve_stated(m, p, o);
 }
 
 }  // namespace msk

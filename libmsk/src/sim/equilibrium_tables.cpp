@@ -284,6 +284,7 @@ io::StoredPosture stored_posture(const Posture& p) {
   if (!std::isnan(p.trunk_flexion)) s.trunk_flexion_deg = p.trunk_flexion / kDeg;
   if (!std::isnan(p.gaze_flexion)) s.gaze_flexion_deg = p.gaze_flexion / kDeg;
   s.instructed = p.instructed;
+  s.balance = p.balance;
   s.hold_duration_s = p.hold_duration;
   return s;
 }
@@ -313,6 +314,7 @@ Posture to_posture(const io::StoredPosture& s) {
   p.trunk_flexion = s.trunk_flexion_deg ? *s.trunk_flexion_deg * kDeg : std::nan("");
   p.gaze_flexion = s.gaze_flexion_deg ? *s.gaze_flexion_deg * kDeg : std::nan("");
   p.instructed = s.instructed;
+  p.balance = s.balance;
   p.hold_duration = s.hold_duration_s;
   return p;
 }

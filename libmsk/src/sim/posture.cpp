@@ -114,6 +114,9 @@ Posture posture_preset(const std::string& name, double load_mass) {
     out.hip_flexion = (p.thigh_deg + p.pelvic_tilt_deg) * kDeg;
     out.trunk_flexion = p.trunk_deg * kDeg;  // NaN: the nominal angles' sum
     out.instructed = p.instructed;
+    // Free standing balances over the feet; the lifts keep the technique's stated thighs.
+    const std::string n = p.name;
+    out.balance = n == "standing_relaxed" || n == "standing_flexed" || n == "standing_flexed_full";
     out.hold_duration = p.hold_s;
     out.hand_distance = p.hand_distance_m;
     out.hand_height = p.hand_height_m;
@@ -152,6 +155,9 @@ void validate(const Posture& p) {
   if (!p.support.empty() && p.support != "feet" && p.support != "seat" && p.support != "bed")
     throw InvalidArgument("posture.support: expected feet, seat, bed or \"\", got '" + p.support +
                           "'");
+  if (p.balance && posture_support(p) != "feet")
+    throw InvalidArgument("posture.balance: expected support feet for a balanced stance, got '" +
+                          posture_support(p) + "'");
   if (!(p.hold_duration >= 0.0) || std::isnan(p.hold_duration))
     throw InvalidArgument(
         "posture.hold_duration: expected a duration >= 0 [s] (inf allowed), got " +

@@ -362,6 +362,14 @@ class EquilibriumResult(SpinePicture):
     region_flexion_deg : dict
         ``{region: flexion [deg]}``: the sum of the region's level flexions from the model's
         geometry.
+    thigh_inclination_deg : float
+        The thighs' forward inclination in the world [deg]: the posture's, or what the balance
+        over the feet found (:attr:`Posture.balance`); NaN unless the model stands on its
+        thighs.
+    balance_moment_N_m : float
+        Moment of every weight about the feet's centre of pressure [N m] (negative tipping
+        forward; about 0 for a balanced stance; NaN for a model without feet or a result read
+        from a file).
     seat_force_N : numpy.ndarray
         Force the seat carries, shape (3,), in the model's ground frame (the thighs for the
         lumbar model) [N] (zeros without a seat).
@@ -416,6 +424,8 @@ class EquilibriumResult(SpinePicture):
         self.pelvic_tilt_deg = math.degrees(float(raw.get("pelvic_tilt", nan)))
         self.trunk_inclination_deg = math.degrees(float(raw.get("trunk_inclination", nan)))
         self.gaze_inclination_deg = math.degrees(float(raw.get("gaze_inclination", nan)))
+        self.thigh_inclination_deg = math.degrees(float(raw.get("thigh_inclination", nan)))
+        self.balance_moment_N_m = float(raw.get("balance_moment", nan))
         self.region_flexion_deg = {
             str(k): math.degrees(float(v)) for k, v in dict(raw.get("region_flexion", {})).items()
         }

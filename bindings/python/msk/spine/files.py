@@ -715,7 +715,7 @@ def _posture_with_h5py(attrs: Any, name: str) -> dict[str, Any]:
         value = plain(attrs[field.name])
         if field.name == "level_flexion_deg":
             value = {str(k): float(v) for k, v in json.loads(value or "{}").items()}
-        elif field.name in ("supported", "instructed"):
+        elif field.name in ("supported", "instructed", "balance"):
             value = bool(value)
         elif field.name in ("name", "orientation", "source", "support"):
             value = str(value)

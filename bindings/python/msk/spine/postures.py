@@ -34,6 +34,7 @@ TASK_FIELDS = (
     "trunk_flexion_deg",
     "gaze_flexion_deg",
     "instructed",
+    "balance",
     "hold_duration_s",
 )
 """Fields of the task mode (posture.md §3.9). Equilibrium files store them; files written before
@@ -99,6 +100,11 @@ class Posture:
     instructed : bool
         Whether the task instructs the spine's shape ("sit up straight", a lifting technique):
         then the equilibrium prefers the nominal angles (hypothesis H11).
+    balance : bool
+        Standing balanced (support ``"feet"``): in the ``"task"`` mode, on a model with feet
+        (the lumbar model), the thighs' inclination is found so that the body's weight has no
+        moment about the feet's centre of pressure; ``thigh_flexion_deg`` is where the search
+        starts. The free-standing presets set it.
     hold_duration_s : float
         How long the posture has been held [s]: the tonic reflex habituates over minutes
         (hypothesis H18).
@@ -126,6 +132,7 @@ class Posture:
     trunk_flexion_deg: float | None = None
     gaze_flexion_deg: float | None = None
     instructed: bool = False
+    balance: bool = False
     hold_duration_s: float = 600.0
     source: str = ""
 
@@ -255,6 +262,7 @@ class Posture:
             trunk_flexion_deg=_deg_or_none(p.trunk_flexion),
             gaze_flexion_deg=_deg_or_none(p.gaze_flexion),
             instructed=p.instructed,
+            balance=p.balance,
             hold_duration_s=p.hold_duration,
             source=p.source,
         )
@@ -315,6 +323,7 @@ class Posture:
         p.trunk_flexion = _rad_or_nan(self.trunk_flexion_deg)
         p.gaze_flexion = _rad_or_nan(self.gaze_flexion_deg)
         p.instructed = bool(self.instructed)
+        p.balance = bool(self.balance)
         p.hold_duration = float(self.hold_duration_s)
         p.source = self.source
         p.validate()

@@ -58,6 +58,7 @@ struct StoredPosture {
   std::optional<double> trunk_flexion_deg;  ///< trunk inclination task [deg]; none: free
   std::optional<double> gaze_flexion_deg;   ///< gaze inclination task [deg]; none: free
   bool instructed = false;                  ///< the posture preference acts (an instructed task)
+  bool balance = false;                     ///< the thighs found by balance over the feet
   double hold_duration_s = 600.0;           ///< how long the posture is held [s]
 };
 

@@ -72,10 +72,15 @@ struct PostureMap {
   int hip_dof = -1;
   int knee_dof = -1;
   int head_dof = -1;
-  int trunk_body = -2;                                   ///< -2: none
-  int gaze_body = -2;                                    ///< -2: none
-  int seat_body = -2;                                    ///< -2: none
-  Eigen::Vector3d seat_point = Eigen::Vector3d::Zero();  ///< in seat_body's frame [m]
+  int trunk_body = -2;                                    ///< -2: none
+  int gaze_body = -2;                                     ///< -2: none
+  int seat_body = -2;                                     ///< -2: none
+  Eigen::Vector3d seat_point = Eigen::Vector3d::Zero();   ///< in seat_body's frame [m]
+  int feet_body = -2;                                     ///< -2: none (no balance over the feet)
+  Eigen::Vector3d ankle_point = Eigen::Vector3d::Zero();  ///< ankles' centre, feet_body [m]
+  double pressure_offset = 0.0;  ///< centre of pressure in front of the ankles [m]
+  double ground_mass = 0.0;      ///< mass of the ground body [kg]
+  Eigen::Vector3d ground_com = Eigen::Vector3d::Zero();  ///< its centre of mass [m]
   std::vector<bool> dof_prescribed;                      ///< per coordinate: posed, not balanced
 };
 

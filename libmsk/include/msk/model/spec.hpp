@@ -205,6 +205,16 @@ struct PostureSpec {
   /// with seat support the body is balanced about that point ("" none).
   std::string seat_body;
   std::array<double, 3> seat_point{};
+  /// Balance over the feet (a posture's `balance`): the body the feet hang from (e.g. the shanks)
+  /// and the ankles' centre in its frame [m]; the centre of pressure lies pressure_offset [m] in
+  /// front of the ankles, horizontally in the world (the feet stay flat); the mass [kg] and centre
+  /// of mass [m, ground frame] of the model's ground when it is part of the person (the thighs)
+  /// ("" none).
+  std::string feet_body;
+  std::array<double, 3> ankle_point{};
+  double pressure_offset = 0.0;
+  double ground_mass = 0.0;
+  std::array<double, 3> ground_com{};
   /// Coordinates the equilibrium poses but does not balance (supported from outside the model).
   std::vector<std::string> prescribed;
   SourceLocation loc;

@@ -111,6 +111,13 @@ struct EquilibriumResult {
   double gaze_inclination = 0.0;
   /// Flexion of each region (sum of its levels' flexion from the model's geometry) [rad].
   std::vector<std::pair<std::string, double>> region_flexion;
+  /// The thighs' forward inclination in the world [rad] (the posture's, or what balance found;
+  /// NaN unless the model's ground is the thigh).
+  double thigh_inclination = 0.0;
+  /// Moment of every weight about the feet's centre of pressure [N m] (about the ground's z axis,
+  /// negative tipping forward; ~0 for a balanced stance; NaN for a model without feet).
+  double balance_moment = 0.0;
+  int balance_evaluations = 0;  ///< equilibria the balance search solved (0: not balanced)
   /// Force the seat applies to the seat body's subtree, ground frame [N] (zero without a seat).
   Eigen::Vector3d seat_force = Eigen::Vector3d::Zero();
   /// False when an iteration stopped at its cap or a QP did not converge; `warnings` says which.

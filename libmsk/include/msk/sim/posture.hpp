@@ -33,6 +33,11 @@ struct Posture {
   /// hip_flexion - pelvic_tilt.
   double thigh_flexion = std::numeric_limits<double>::quiet_NaN();
   double knee_flexion = 0.0;  ///< knee flexion [rad] (models with a knee coordinate)
+  /// Standing balanced: in the task mode, on a model with feet (`posture.feet_body`), the thighs'
+  /// inclination is not stated but found, so that the body's weight (with the thighs', the feet's,
+  /// the arms' and the load's) has no moment about the feet's centre of pressure; thigh_flexion
+  /// is where that search starts. Needs support "feet".
+  bool balance = false;
   /// Task: forward inclination of the model's trunk body (e.g. the thorax) in the world from its
   /// inclination in the model's geometry [rad]; NaN: pelvic_tilt + lumbar_flexion +
   /// thoracic_flexion (the nominal angles').
