@@ -277,6 +277,35 @@ def main(argv: list[str]) -> int:
                 cpu_s=t,
             )
 
+    # ---- F. posture equilibria from Python: one call and the batch ----------------------------
+    eqp = load(folder / "equilibria_python.json")
+    if eqp:
+        g = "equilibria from Python (13 lumbar presets)"
+        cores = eqp.get("cores", 1)
+        for r in eqp["rows"]:
+            single = r["msk.equilibrium_ms"] * 1e-3
+            row(
+                g,
+                f"msk.equilibrium, {r['mode']}",
+                fmt_s(single),
+                "per posture",
+                None,
+                "≤ 200 µs",
+                single <= 200e-6,
+                cpu_s=single,
+            )
+            batch = r[f"equilibria_{cores}_threads_ms"] * 1e-3
+            row(
+                g,
+                f"msk.spine.equilibria, {r['mode']}, {cores} threads",
+                fmt_s(batch),
+                f"per posture; {r['speed_up']:.2f}× one thread",
+                None,
+                "",
+                None,
+                cpu_s=batch,
+            )
+
     # ---- print and save -----------------------------------------------------------------------
     print(
         f"\nmsk benchmarks — {machine.get('date', '')}, {machine.get('cpu', '')}, "

@@ -83,6 +83,8 @@ fi
 if [ -x .venv/bin/python ] && .venv/bin/python -c "import msk._core" 2> /dev/null; then
   echo "bench: msk through Python"
   .venv/bin/python bench/peers/msk_jobs.py --repeat "$peer_reps" --json "$out/msk_python.json"
+  echo "bench: posture equilibria from Python"
+  .venv/bin/python bench/equilibria.py --json "$out/equilibria_python.json"
   if [ "$scaling" -eq 1 ]; then
     echo "bench: scaling"
     .venv/bin/python bench/scaling.py --json "$out/scaling.json" --plot docs/images/scaling.png

@@ -2,8 +2,10 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <cmath>
 #include <memory>
+#include <thread>
 
 #include "bindings.hpp"
 #include "msk/error.hpp"
@@ -255,6 +257,74 @@ void bind_spine(py::module_& m) {
       "every spinal level. Returns a dict of NumPy arrays (SI units); 'stored' holds the "
       "tables and geometry as equilibrium files store them. Raises EquilibriumError "
       "naming the level no activation can balance. The GIL is released while solving.");
+  m.def(
+      "solve_equilibria",
+      [](const std::vector<std::shared_ptr<Model>>& models, const std::vector<Posture>& postures,
+         const std::string& mode, double posture_stiffness, double reserve_tolerance,
+         double reserve_fraction, const std::vector<double>& effort_weight, int threads) {
+        if (models.size() != postures.size())
+          throw InvalidArgument("solve_equilibria: expected as many models as postures, got " +
+                                std::to_string(models.size()) + " and " +
+                                std::to_string(postures.size()));
+        EquilibriumOptions o;
+        o.mode = posture_mode_from_name(mode);
+        o.posture_stiffness = posture_stiffness;
+        o.reserve_tolerance = reserve_tolerance;
+        o.reserve_fraction = reserve_fraction;
+        o.effort_weight = effort_weight;
+        const std::size_t n = postures.size();
+        std::vector<EquilibriumResult> results(n);
+        std::vector<std::pair<std::string, std::string>> errors(n);  // kind, message
+        {
+          py::gil_scoped_release release;
+          std::atomic<std::size_t> next{0};
+          auto work = [&] {
+            for (std::size_t i = next++; i < n; i = next++) {
+              try {
+                results[i] = solve_equilibrium(*models[i], postures[i], o);
+              } catch (const EquilibriumError& e) {
+                errors[i] = {"EquilibriumError", e.what()};
+              } catch (const InvalidArgument& e) {
+                errors[i] = {"InvalidArgument", e.what()};
+              } catch (const ModelError& e) {
+                errors[i] = {"ModelError", e.what()};
+              } catch (const std::exception& e) {
+                errors[i] = {"Error", e.what()};
+              }
+            }
+          };
+          const int hardware = static_cast<int>(std::thread::hardware_concurrency());
+          const int count = std::max(
+              1, std::min<int>(threads > 0 ? threads : std::max(hardware, 1), static_cast<int>(n)));
+          std::vector<std::thread> pool;
+          for (int t = 1; t < count; ++t)
+            pool.emplace_back(work);
+          work();
+          for (std::thread& t : pool)
+            t.join();
+        }
+        py::list out;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!errors[i].first.empty()) {
+            py::dict e;
+            e["error"] = errors[i].first;
+            e["message"] = errors[i].second;
+            out.append(e);
+          } else {
+            out.append(result_dict(*models[i], results[i], o.mode));
+          }
+        }
+        return out;
+      },
+      py::arg("models"), py::arg("postures"), py::arg("mode") = "rhythm",
+      py::arg("posture_stiffness") = EquilibriumOptions{}.posture_stiffness,
+      py::arg("reserve_tolerance") = EquilibriumOptions{}.reserve_tolerance,
+      py::arg("reserve_fraction") = EquilibriumOptions{}.reserve_fraction,
+      py::arg("effort_weight") = std::vector<double>{}, py::arg("threads") = 0,
+      "solve_equilibrium for each (models[i], postures[i]) on `threads` threads (0: one per "
+      "core) with the GIL released. Returns one dict per pair: solve_equilibrium's, or "
+      "{'error': kind, 'message': text} for a pair that failed (kind: EquilibriumError, "
+      "InvalidArgument, ModelError or Error).");
   m.def(
       "segment_loads",
       [](const std::shared_ptr<Model>& model, const std::string& level, double angle,

@@ -278,3 +278,31 @@ def test_the_task_mode_reports_the_posture_the_task_produced(lumbar: msk.Model) 
     pulled = msk.equilibrium(tight, "standing_relaxed", mode="task")
     assert pulled.pelvic_tilt_deg > standing.pelvic_tilt_deg + 1.0
     assert pulled.region_flexion_deg["lumbar"] < standing.region_flexion_deg["lumbar"] - 1.0
+
+
+def test_many_equilibria_at_once_match_one_by_one(lumbar: msk.Model) -> None:
+    names = ["standing_relaxed", "sitting_slouched", "lift_close", "standing_flexed"]
+    batch = msk.spine.batch_equilibrium(lumbar, names, mode="fixed", workers=2)
+    for name, result in zip(names, batch):
+        single = msk.equilibrium(lumbar, name, mode="fixed")
+        assert result is not None and result.posture.name == name
+        np.testing.assert_allclose(
+            result.levels["compression_N"], single.levels["compression_N"], rtol=1e-12
+        )
+    # One model per posture (e.g. people of a cohort).
+    weaker = msk.load_model("lumbar", overrides={"groups.erector_spinae.max_isometric_force": 100})
+    people = msk.spine.batch_equilibrium([lumbar, weaker], ["lift_close"] * 2, mode="fixed")
+    alone = msk.equilibrium(weaker, "lift_close", mode="fixed")
+    assert people[1].effort == pytest.approx(alone.effort, rel=1e-12)
+    assert people[0].effort < people[1].effort
+    # A posture the muscles cannot hold: kept as None with a warning, or raised.
+    weak = msk.load_model("lumbar", overrides={"groups.erector_spinae.max_isometric_force": 1.0})
+    with pytest.warns(RuntimeWarning, match="1 of 2 equilibria failed"):
+        kept = msk.spine.batch_equilibrium(
+            weak, ["lying_supine", "lift_round_back"], mode="fixed", errors="keep"
+        )
+    assert kept[0] is not None and kept[1] is None
+    with pytest.raises(msk.EquilibriumError, match="lift_round_back"):
+        msk.spine.batch_equilibrium(weak, ["lying_supine", "lift_round_back"], mode="fixed")
+    with pytest.raises(ValueError, match="one per posture"):
+        msk.spine.batch_equilibrium([lumbar], ["standing_relaxed"] * 2)

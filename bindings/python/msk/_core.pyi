@@ -206,6 +206,16 @@ def muscle_paths(
 def muscle_moments(
     model: Model, q: list[float], activation: list[float]
 ) -> dict[str, NDArray[np.float64]]: ...
+def solve_equilibria(
+    models: list[Model],
+    postures: list[Posture],
+    mode: str = "rhythm",
+    posture_stiffness: float = ...,
+    reserve_tolerance: float = ...,
+    reserve_fraction: float = ...,
+    effort_weight: list[float] = ...,
+    threads: int = 0,
+) -> list[dict[str, Any]]: ...
 def segment_loads(
     model: Model,
     level: str,

@@ -59,6 +59,16 @@ class MuscleMoments:
             A joint coordinate of the model.
         passive : bool
             Use the passive forces instead of the forces at the activation asked for.
+
+        Returns
+        -------
+        pandas.Series
+            Moment [N m] per group (index ``group``; "" for muscles in no group).
+
+        Raises
+        ------
+        ValueError
+            ``joint`` is not a joint of the model.
         """
         if joint not in self.moment_arms.columns:
             raise ValueError(

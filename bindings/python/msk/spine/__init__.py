@@ -31,7 +31,7 @@ Units: the Python API speaks degrees, millimetres, megapascals and kilograms whe
 so (``lumbar_flexion_deg``, ``pressure_MPa``, ``load_kg``); the core is SI throughout.
 
 The package is split by concept, each module importing only those before it:
-:mod:`msk.spine.postures` (:class:`Posture`), :mod:`msk.spine.equilibria` (:func:`equilibrium`,
+:mod:`msk.spine.postures` (:class:`Posture`), :mod:`msk.spine.equilibria` (:func:`equilibrium`, :func:`batch_equilibrium`,
 :class:`EquilibriumResult`, :class:`SpineGeometry`, :func:`level_loads`), :mod:`msk.spine.files`
 (equilibrium files: :func:`save`, :func:`load`, :class:`StoredEquilibrium`) and
 :mod:`msk.spine.studies`
@@ -44,6 +44,7 @@ from msk.spine.equilibria import (
     MUSCLE_UNITS,
     EquilibriumResult,
     SpineGeometry,
+    batch_equilibrium,
     equilibrium,
     level_loads,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Posture",
     "SpineGeometry",
     "StoredEquilibrium",
+    "batch_equilibrium",
     "compare",
     "equilibrium",
     "is_equilibrium_file",

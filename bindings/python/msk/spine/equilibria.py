@@ -10,9 +10,10 @@ every level, on top of the tone-driven activations, and the loads of every level
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from msk._api import Model, as_model
@@ -410,14 +411,9 @@ class EquilibriumResult(SpinePicture):
         self.posture = posture
         self.mode = mode
         self.raw = raw
-        # The tables are the core's (msk::make_stored_equilibrium), as equilibrium files hold.
+        # The tables are the core's (msk::make_stored_equilibrium), as equilibrium files hold;
+        # the DataFrames are built when first used (properties below).
         stored = raw["stored"]
-        self.levels = frame_from_table(stored["levels"])
-        self.levels.attrs["posture"] = posture.name
-        self.muscles = frame_from_table(stored["muscles"])
-        self.groups = frame_from_table(stored["groups"])
-        self.ligaments = frame_from_table(stored["ligaments"])
-        self.ligaments.attrs["units"] = "N"
         self.joint_angles_deg = dict(zip(stored["joint_names"], stored["joint_angle_deg"]))
         self.effort = float(stored["effort"])
         nan = float("nan")
@@ -436,6 +432,31 @@ class EquilibriumResult(SpinePicture):
         self.converged = bool(raw.get("converged", True))
         self.warnings = [str(w) for w in raw.get("warnings", [])]
         self._geometry: SpineGeometry | None = None
+
+    @functools.cached_property
+    def levels(self) -> pd.DataFrame:
+        """One row per spinal level (index ``level``, bottom up), columns in
+        :data:`LEVEL_UNITS` (units also in ``levels.attrs["units"]``)."""
+        frame = frame_from_table(self.raw["stored"]["levels"])
+        frame.attrs["posture"] = self.posture.name
+        return frame
+
+    @functools.cached_property
+    def muscles(self) -> pd.DataFrame:
+        """One row per muscle (index ``muscle``): group, force, activation and its parts."""
+        return frame_from_table(self.raw["stored"]["muscles"])
+
+    @functools.cached_property
+    def groups(self) -> pd.DataFrame:
+        """One row per muscle group (index ``group``) (units in :data:`GROUP_UNITS`)."""
+        return frame_from_table(self.raw["stored"]["groups"])
+
+    @functools.cached_property
+    def ligaments(self) -> pd.DataFrame:
+        """Ligament tensions [N], one row per level, one column per ligament."""
+        frame = frame_from_table(self.raw["stored"]["ligaments"])
+        frame.attrs["units"] = "N"
+        return frame
 
     @property
     def geometry(self) -> SpineGeometry:
@@ -481,6 +502,41 @@ class EquilibriumResult(SpinePicture):
     def __repr__(self) -> str:
         where = f"{self.model.name!r} in {self.posture.name!r}"
         return f"<msk.EquilibriumResult {where}: {self.summary()}>"
+
+
+def _checked(
+    model: Model | str,
+    posture: Posture | str,
+    mode: str,
+    effort_weight: Mapping[str, float] | None,
+) -> tuple[Model, Posture, list[float]]:
+    """The model, the posture and the effort weights of an equilibrium, checked."""
+    m = as_model(model)
+    if not list(m.segment_names):
+        raise ValueError(
+            f"model: expected a spine model (with spinal levels, e.g. 'lumbar' or 'cervical'), "
+            f"got {m.name!r}, which has none: msk.equilibrium solves the posture of a spine"
+        )
+    p = as_posture(posture)
+    if mode not in MODES:
+        hint = did_you_mean(mode, MODES)
+        raise ValueError(
+            f"mode: expected one of {', '.join(MODES)}, got {mode!r}"
+            + (f"; {hint}" if hint else "")
+        )
+    weights: list[float] = []
+    if effort_weight:
+        unknown = sorted(set(effort_weight) - set(m.muscle_names))
+        if unknown:
+            raise ValueError(
+                "effort_weight: "
+                + "; ".join(
+                    unknown_name("muscle", u, m.muscle_names, f" of model {m.name!r}")
+                    for u in unknown
+                )
+            )
+        weights = [float(effort_weight.get(name, 1.0)) for name in m.muscle_names]
+    return m, p, weights
 
 
 def equilibrium(
@@ -543,31 +599,7 @@ def equilibrium(
     FileNotFoundError, msk.ModelError
         ``model`` is a name or path that cannot be loaded.
     """
-    m = as_model(model)
-    if not list(m.segment_names):
-        raise ValueError(
-            f"model: expected a spine model (with spinal levels, e.g. 'lumbar' or 'cervical'), "
-            f"got {m.name!r}, which has none: msk.equilibrium solves the posture of a spine"
-        )
-    p = as_posture(posture)
-    if mode not in MODES:
-        hint = did_you_mean(mode, MODES)
-        raise ValueError(
-            f"mode: expected one of {', '.join(MODES)}, got {mode!r}"
-            + (f"; {hint}" if hint else "")
-        )
-    weights: list[float] = []
-    if effort_weight:
-        unknown = sorted(set(effort_weight) - set(m.muscle_names))
-        if unknown:
-            raise ValueError(
-                "effort_weight: "
-                + "; ".join(
-                    unknown_name("muscle", u, m.muscle_names, f" of model {m.name!r}")
-                    for u in unknown
-                )
-            )
-        weights = [float(effort_weight.get(name, 1.0)) for name in m.muscle_names]
+    m, p, weights = _checked(model, posture, mode, effort_weight)
     raw = require_core().solve_equilibrium(
         m.core,
         p.to_core(),
@@ -583,6 +615,106 @@ def equilibrium(
             f"equilibrium of {m.name!r} in {p.name!r}: {message}", RuntimeWarning, stacklevel=2
         )
     return result
+
+
+def batch_equilibrium(
+    model: Model | str | Sequence[Model | str],
+    postures: Sequence[Posture | str],
+    *,
+    mode: str = "rhythm",
+    workers: int | None = None,
+    errors: str = "raise",
+    posture_stiffness: float = 1000.0,
+    reserve_tolerance: float = 1e-3,
+    reserve_fraction: float = 0.05,
+    effort_weight: Mapping[str, float] | None = None,
+) -> list[EquilibriumResult | None]:
+    """Many posture equilibria at once, on every core.
+
+    The core solves them on ``workers`` threads with the GIL released; each result is what
+    :func:`equilibrium` returns for its pair (its tables are built when first used).
+
+    Parameters
+    ----------
+    model : msk.Model, str, or sequence of them
+        One model for every posture, or one per posture (e.g. a cohort's people, each from
+        ``Model.with_parameters``), the same length as ``postures``.
+    postures : sequence of Posture or str
+        The postures (or preset names).
+    mode, posture_stiffness, reserve_tolerance, reserve_fraction, effort_weight
+        As :func:`equilibrium` (one setting for all).
+    workers : int, optional
+        Threads [1]; default one per core.
+    errors : {"raise", "keep"}
+        ``"raise"``: the first failure (in input order) raises its error after all are solved;
+        ``"keep"``: a failed pair gives ``None`` and a ``RuntimeWarning`` names each failure.
+
+    Returns
+    -------
+    list of EquilibriumResult (or None for a kept failure)
+        In the order of ``postures``.
+
+    Raises
+    ------
+    msk.EquilibriumError, msk.InvalidArgument
+        With ``errors="raise"``: the first pair that failed (the message names its posture).
+    ValueError
+        Lengths that differ, an unknown mode, preset or ``errors``, or ``workers`` < 1.
+    """
+    if errors not in ("raise", "keep"):
+        raise ValueError(f"errors: expected 'raise' or 'keep', got {errors!r}")
+    if workers is not None and int(workers) < 1:
+        raise ValueError(f"workers: expected an integer >= 1 or None, got {workers!r}")
+    items = list(postures)
+    models = (
+        [model] * len(items) if isinstance(model, (Model, str)) else list(model)  # type: ignore[list-item]
+    )
+    if len(models) != len(items):
+        raise ValueError(
+            f"model: expected one model or {len(items)} (one per posture), got {len(models)}"
+        )
+    loaded: dict[int, Model] = {}
+    checked = []
+    for mm, pp in zip(models, items):
+        key = id(mm)
+        if key not in loaded:
+            loaded[key] = as_model(mm)
+        checked.append(_checked(loaded[key], pp, mode, effort_weight))
+    weights = checked[0][2] if checked else []
+    core = require_core()
+    raws = core.solve_equilibria(
+        [m.core for m, _, _ in checked],
+        [p.to_core() for _, p, _ in checked],
+        mode,
+        float(posture_stiffness),
+        float(reserve_tolerance),
+        float(reserve_fraction),
+        weights,
+        0 if workers is None else int(workers),
+    )
+    out: list[EquilibriumResult | None] = []
+    failed: list[str] = []
+    for (m, p, _), raw in zip(checked, raws):
+        if "error" in raw:
+            error = getattr(core, str(raw["error"]))(f"posture {p.name!r}: {raw['message']}")
+            if errors == "raise":
+                raise error
+            failed.append(f"{m.name!r} in {p.name!r}: {raw['message']}")
+            out.append(None)
+            continue
+        result = EquilibriumResult(m, p, raw, mode)
+        for message in result.warnings:
+            warnings.warn(
+                f"equilibrium of {m.name!r} in {p.name!r}: {message}", RuntimeWarning, stacklevel=2
+            )
+        out.append(result)
+    if failed:
+        warnings.warn(
+            f"{len(failed)} of {len(items)} equilibria failed: " + "; ".join(failed),
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return out
 
 
 def level_loads(
