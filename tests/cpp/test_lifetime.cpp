@@ -85,8 +85,9 @@ TEST(Lifetime, StreamsOneRowPerDayWithUnits) {
   EXPECT_NEAR(lifft[1] / lifft[0], 1.0, 1e-12);
   EXPECT_NEAR(r.lifft_damage, 21 * lifft[0], 1e-9 * r.lifft_damage);
   // Every period's loads come from one equilibrium or the cache: 5 periods a day (the lifting
-  // bout has two), the reference posture, and the week the muscles are adapted to (7 x 5).
-  EXPECT_EQ(r.n_equilibria + r.n_cache_hits, 21 * 5 + 1 + 7 * 5);
+  // bout has two), the reference posture, the week the muscles are adapted to (7 x 5) and the
+  // two weeks the strength law's habitual use is taken from (14 x 5).
+  EXPECT_EQ(r.n_equilibria + r.n_cache_hits, 21 * 5 + 1 + 7 * 5 + 14 * 5);
   EXPECT_GT(r.n_cache_hits, 0);
 }
 
@@ -146,6 +147,56 @@ TEST(Lifetime, SessionsCarryToleranceAndStretchedTime) {
   // An hour a day held stretched lengthens the fibres' optimum over what the day alone gives.
   EXPECT_GT(treated.optimal_length_ratio[static_cast<std::size_t>(m)],
             none.optimal_length_ratio[static_cast<std::size_t>(m)]);
+}
+
+TEST(Lifetime, AStrengtheningProgrammeRaisesStrengthAndNothingElseChangesWithoutIt) {
+  const msk::Scenario s = msk::parse_scenario(kDay, "mini_day.yaml");
+  msk::LifetimeOptions o;
+  o.duration_days = 28;
+  o.record_muscles = true;
+  o.out = tmp("lifetime_untrained.h5");
+  const msk::LifetimeResult none = msk::simulate_lifetime(mini(), s, o);
+  // The habitual week keeps every muscle at the model's strength (to within the day's swing),
+  // so the law changes nothing else: the same run with the law off gives the same discs.
+  for (double r : none.strength_ratio)
+    EXPECT_NEAR(r, 1.0, 0.01);
+  msk::LifetimeOptions off = o;
+  off.out.clear();
+  off.strength.enabled = 0.0;
+  const msk::LifetimeResult unchanged = msk::simulate_lifetime(mini(), s, off);
+  EXPECT_EQ(none.hydration, unchanged.hydration);
+  EXPECT_EQ(none.fatigue_damage, unchanged.fatigue_damage);
+  EXPECT_EQ(none.optimal_length_ratio, unchanged.optimal_length_ratio);
+  for (double r : unchanged.strength_ratio)
+    EXPECT_EQ(r, 1.0);
+  // Every other day 90 s of loaded contractions of the long extensor at 80 % MVC.
+  msk::Intervention train;
+  train.kind = "strengthen";
+  train.muscles = {"long_extensor"};
+  train.every_days = 2;
+  train.duration = 90.0;
+  train.intensity = 0.8;
+  o.interventions = {train};
+  o.out = tmp("lifetime_trained.h5");
+  const msk::LifetimeResult trained = msk::simulate_lifetime(mini(), s, o);
+  const auto m = static_cast<std::size_t>(mini().find_muscle("long_extensor"));
+  const auto other = static_cast<std::size_t>(mini().find_muscle("flexor"));
+  EXPECT_GT(trained.strength_ratio[m], 1.08);
+  EXPECT_LT(trained.strength_ratio[m], 1.3);
+  // Another muscle changes only through the equilibria the stronger extensor changes.
+  EXPECT_NEAR(trained.strength_ratio[other], none.strength_ratio[other], 0.03);
+  // The file's channel rises over the programme.
+  const msk::io::ResultsData f = msk::io::load_results(o.out);
+  const std::vector<double> ratio = channel(f, "muscle.long_extensor.strength_ratio");
+  ASSERT_EQ(ratio.size(), 28u);
+  EXPECT_GT(ratio[27], ratio[13]);
+  EXPECT_GT(ratio[13], ratio[0]);
+  EXPECT_DOUBLE_EQ(ratio[27], trained.strength_ratio[m]);
+  // Refused: an intensity outside (0, 1].
+  train.intensity = 1.5;
+  o.interventions = {train};
+  o.out.clear();
+  EXPECT_THROW(msk::simulate_lifetime(mini(), s, o), msk::InvalidArgument);
 }
 
 TEST(Lifetime, AStoppedRunResumesToTheSameFile) {
