@@ -90,16 +90,19 @@ void set_parameter(LifetimeOptions& o, const std::string& key, double value) {
   if (law == "sessions") done = set_field(o.sessions, laws::session_effects_fields(), field, value);
   if (law == "strength")
     done = set_field(o.strength, laws::strength_adaptation_fields(), field, value);
+  if (law == "degeneration")
+    done = set_field(o.degeneration, laws::degeneration_progression_fields(), field, value);
   if (key == "stature_factor") o.stature_factor = value, done = true;
   if (key == "hydration_bucket") o.hydration_bucket = value, done = true;
   if (key == "length_bucket") o.length_bucket = value, done = true;
   if (key == "strength_bucket") o.strength_bucket = value, done = true;
+  if (key == "degeneration_bucket") o.degeneration_bucket = value, done = true;
   if (key == "flush_interval_s") o.flush_interval_s = value, done = true;
   if (!done)
     throw InvalidArgument(
         "parameters: expected disc.FIELD, sarcomere.FIELD, damage.FIELD, "
-        "sessions.FIELD, strength.FIELD, stature_factor, hydration_bucket, length_bucket, "
-        "strength_bucket or flush_interval_s, got " +
+        "sessions.FIELD, strength.FIELD, degeneration.FIELD, stature_factor, hydration_bucket, "
+        "length_bucket, strength_bucket, degeneration_bucket or flush_interval_s, got " +
         key);
 }
 
@@ -174,6 +177,7 @@ py::dict lifetime(const std::shared_ptr<Model>& model, const py::dict& scenario_
   d["hydration"] = r.hydration;
   d["creep"] = r.creep;
   d["fatigue_damage"] = r.fatigue_damage;
+  d["degeneration"] = r.degeneration;
   d["optimal_length_ratio"] = r.optimal_length_ratio;
   d["tolerance"] = r.tolerance;
   d["strength_ratio"] = r.strength_ratio;
@@ -299,6 +303,7 @@ void bind_lifetime(py::module_& m) {
         out.append(law_info_dict(laws::spine_damage_info()));
         out.append(law_info_dict(laws::session_effects_info()));
         out.append(law_info_dict(laws::strength_adaptation_info()));
+        out.append(law_info_dict(laws::degeneration_progression_info()));
         return out;
       },
       "Documentation of the lifetime laws (name, equations, parameters with units, defaults "

@@ -199,6 +199,39 @@ TEST(Lifetime, AStrengtheningProgrammeRaisesStrengthAndNothingElseChangesWithout
   EXPECT_THROW(msk::simulate_lifetime(mini(), s, o), msk::InvalidArgument);
 }
 
+TEST(Lifetime, DegenerationGrowsWithDamageAndLoadUnderH23) {
+  const msk::Scenario s = msk::parse_scenario(kDay, "mini_day.yaml");
+  msk::LifetimeOptions o;
+  o.duration_days = 28;
+  const msk::LifetimeResult off = msk::simulate_lifetime(mini(), s, o);
+  // Off (the default): the model's index, every day.
+  for (double d : off.degeneration)
+    EXPECT_EQ(d, 0.0);
+  o.degeneration.enabled = 1.0;
+  o.out = tmp("lifetime_degeneration.h5");
+  const msk::LifetimeResult on = msk::simulate_lifetime(mini(), s, o);
+  ASSERT_EQ(on.degeneration.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) {
+    EXPECT_GT(on.degeneration[k], 0.05) << k;
+    EXPECT_LE(on.degeneration[k], 1.0) << k;
+    // A weaker segment accumulates fatigue damage faster.
+    EXPECT_GT(on.fatigue_damage[k], off.fatigue_damage[k]) << k;
+  }
+  // The channel grows day by day and ends at the final state; the degenerated disc (its
+  // snapshot) has lost height, so the level's morning hydration differs from the healthy run's.
+  const msk::io::ResultsData f = msk::io::load_results(o.out);
+  const std::vector<double> d = channel(f, "level.lower_level.degeneration");
+  ASSERT_EQ(d.size(), 28u);
+  for (std::size_t i = 1; i < d.size(); ++i)
+    EXPECT_GE(d[i], d[i - 1]);
+  EXPECT_GT(d[27], d[0]);
+  EXPECT_DOUBLE_EQ(d[27], on.degeneration[0]);
+  EXPECT_NE(on.hydration[0], off.hydration[0]);
+  o.degeneration_bucket = 0.0;
+  o.out.clear();
+  EXPECT_THROW(msk::simulate_lifetime(mini(), s, o), msk::InvalidArgument);
+}
+
 TEST(Lifetime, AStoppedRunResumesToTheSameFile) {
   std::string text = kDay;
   text += "variation: {duration_spread: 0.2, seed: 5}\n";

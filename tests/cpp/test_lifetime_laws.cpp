@@ -1,5 +1,5 @@
 // Tests of the lifetime laws: disc fluid (two phases), sarcomere adaptation, spine damage,
-// session carry-over and strength adaptation (msk/laws/lifetime/*.hpp).
+// session carry-over, strength adaptation and degeneration progression (msk/laws/lifetime/*.hpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "msk/error.hpp"
+#include "msk/laws/lifetime/degeneration_progression.hpp"
 #include "msk/laws/lifetime/disc_fluid_two_phase.hpp"
 #include "msk/laws/lifetime/sarcomere_adaptation.hpp"
 #include "msk/laws/lifetime/session_effects.hpp"
@@ -311,4 +312,61 @@ TEST(StrengthAdaptation, NariciTrainingAndBedRestCalibrations) {
   EXPECT_NEAR(bn * bm - 1.0, -0.145, 0.02);
   // Disuse lowers strength faster than area (Marusic et al. 2021).
   EXPECT_GT(1.0 - bn * bm, 2.0 * (1.0 - bm));
+}
+
+TEST(DegenerationProgression, ExactStepMatchesTheRateAndStaysBounded) {
+  msk::laws::DegenerationProgressionParams p;
+  p.enabled = 1.0;
+  p.load_rate = 1e-6;  // fast enough to see within days
+  for (const double c : {500.0, 1400.0, 1500.0, 2500.0})
+    for (const double miner_rate : {0.0, 1e-6})
+      for (const double duration : {3600.0, 86400.0, 30 * 86400.0}) {
+        const double exact =
+            msk::laws::degeneration_after(p, 0.2, miner_rate * duration, c, duration);
+        double d = 0.2;
+        const double dt = 60.0;
+        for (double t = 0.0; t < duration - 1e-9; t += dt) {
+          const auto f = [&](double x) {
+            return msk::laws::degeneration_rate(p, x, miner_rate, c);
+          };
+          const double k1 = f(d), k2 = f(d + 0.5 * dt * k1), k3 = f(d + 0.5 * dt * k2),
+                       k4 = f(d + dt * k3);
+          d += dt * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0;
+        }
+        EXPECT_NEAR(exact, d, 1e-9) << c << " " << miner_rate << " " << duration;
+        EXPECT_GE(exact, 0.2);
+        EXPECT_LT(exact, 1.0);
+      }
+  // Never past 1, whatever the dose.
+  EXPECT_LE(msk::laws::degeneration_after(p, 0.9, 1e3, 1e4, 1e9), 1.0);
+  EXPECT_GT(msk::laws::degeneration_after(p, 0.9, 1e3, 1e4, 1e9), 0.99);
+}
+
+TEST(DegenerationProgression, SmoothThresholdStrengthLossAndSwitch) {
+  msk::laws::DegenerationProgressionParams p;
+  p.enabled = 1.0;
+  // The load drive is about 0 well below the threshold, w ln 2 / C_ref at it and linear above.
+  EXPECT_LT(msk::laws::degeneration_load_drive(p, p.load_threshold - 10 * p.load_width), 1e-5);
+  EXPECT_NEAR(msk::laws::degeneration_load_drive(p, p.load_threshold),
+              p.load_width * std::log(2.0) / p.load_reference, 1e-12);
+  EXPECT_NEAR(msk::laws::degeneration_load_drive(p, p.load_threshold + 1000.0), 1.0, 2e-3);
+  double last = 0.0;
+  for (double c = 0.0; c < 4000.0; c += 10.0) {
+    const double s = msk::laws::degeneration_load_drive(p, c);
+    EXPECT_GE(s, last);
+    last = s;
+  }
+  // A Miner's sum of 1 takes a healthy disc to 1 - exp(-k_f).
+  EXPECT_NEAR(msk::laws::degeneration_after(p, 0.0, 1.0, 0.0, 0.0), 1.0 - std::exp(-0.5), 1e-12);
+  // The segment's strength falls with D.
+  EXPECT_DOUBLE_EQ(msk::laws::degeneration_strength_factor(p, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(msk::laws::degeneration_strength_factor(p, 1.0), 1.0 - p.strength_loss);
+  // Off (the default): nothing moves.
+  const msk::laws::DegenerationProgressionParams off;
+  EXPECT_EQ(off.enabled, 0.0);
+  EXPECT_EQ(msk::laws::degeneration_after(off, 0.3, 10.0, 5000.0, 1e8), 0.3);
+  EXPECT_EQ(msk::laws::degeneration_rate(off, 0.3, 1.0, 5000.0), 0.0);
+  EXPECT_EQ(msk::laws::degeneration_strength_factor(off, 0.8), 1.0);
+  p.load_width = 0.0;
+  EXPECT_THROW(msk::laws::validate(p), msk::InvalidArgument);
 }

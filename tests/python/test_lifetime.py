@@ -165,6 +165,40 @@ def test_a_strengthening_programme_shows_in_the_group_strength_channel(
         )
 
 
+def test_degeneration_grows_under_h23_and_shows_in_its_channel(
+    lumbar: msk.Model, tmp_path: Path
+) -> None:
+    runs = {}
+    for name, parameters in (
+        ("off", {}),
+        # H23 on, with a sustained-load rate that shows in two weeks what decades would.
+        ("on", {"degeneration.enabled": 1.0, "degeneration.load_rate": 1e-5}),
+    ):
+        out = tmp_path / f"{name}.h5"
+        summary = msk.lifetime(
+            lumbar,
+            "office_worker",
+            duration_days=14,
+            parameters=parameters,
+            mode="fixed",
+            out=out,
+            progress=False,
+        )
+        runs[name] = (summary, msk.load_lifetime(out))
+    off, on = runs["off"][1]["degeneration"], runs["on"][1]["degeneration"]
+    assert on.dims == ("day", "level") and on.attrs["units"] == "1"
+    names = [f"segments.{lv}.degeneration" for lv in on["level"].values]
+    model_index = [lumbar.parameters(names)[n] for n in names]
+    assert np.all(off.values == np.array(model_index))  # off (the default): the model's
+    assert np.all(np.diff(on.values, axis=0) >= 0.0)  # never repaired
+    assert np.all(on.values <= 1.0)
+    assert float(on.sel(level="L4-L5")[-1]) > float(on.sel(level="L4-L5")[0]) + 0.01
+    assert runs["on"][0]["degeneration"] == list(on.values[-1])
+    # A weaker, degenerating level gathers fatigue damage faster.
+    fatigue = {k: runs[k][1]["fatigue_damage"].sel(level="L4-L5").values[-1] for k in runs}
+    assert fatigue["on"] > fatigue["off"]
+
+
 def test_progress_can_stop_the_run(lumbar: msk.Model) -> None:
     seen: list[tuple[int, int]] = []
 
@@ -199,6 +233,7 @@ def test_lifetime_laws_document_every_parameter() -> None:
         "spine_damage",
         "session_effects",
         "strength_adaptation",
+        "degeneration_progression",
     }
     theory = (ROOT / "docs" / "theory" / "lifetime.md").read_text(encoding="utf-8")
     hypotheses = (ROOT / "docs" / "theory" / "hypotheses.md").read_text(encoding="utf-8")
@@ -208,7 +243,7 @@ def test_lifetime_laws_document_every_parameter() -> None:
         for p in law["params"]:
             assert p["unit"] and p["source"], (law["name"], p["name"])
             assert f"`{p['name']}`" in theory, (law["name"], p["name"])
-    for h in ("H20", "H21"):
+    for h in ("H20", "H21", "H23"):
         assert f"| {h} |" in hypotheses
 
 

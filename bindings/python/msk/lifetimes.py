@@ -185,7 +185,8 @@ def lifetime_laws() -> list[dict[str, Any]]:
         ``description``), ``states`` and ``channels``. The keys of ``parameters=`` in
         :func:`lifetime` are ``<short>.<name>`` with short = disc (``disc_fluid_two_phase``),
         sarcomere (``sarcomere_adaptation``), damage (``spine_damage``), sessions
-        (``session_effects``) and strength (``strength_adaptation``).
+        (``session_effects``), strength (``strength_adaptation``) and degeneration
+        (``degeneration_progression``, hypothesis H23).
 
     Raises
     ------
@@ -261,8 +262,9 @@ def lifetime(
     parameters : mapping, optional
         Law parameters by ``<law>.<name>`` (``disc.fluid_time_constant``,
         ``sarcomere.time_constant``, ``damage.ultimate_strength``, ``sessions.tone_setpoint``
-        (hypothesis H20 switch), ``strength.enabled``, ...; see :func:`lifetime_laws`) and the
-        run's ``stature_factor``, ``hydration_bucket``, ``length_bucket``, ``strength_bucket``
+        (hypothesis H20 switch), ``strength.enabled``, ``degeneration.enabled`` (hypothesis H23
+        switch), ...; see :func:`lifetime_laws`) and the run's ``stature_factor``,
+        ``hydration_bucket``, ``length_bucket``, ``strength_bucket``, ``degeneration_bucket``
         and ``flush_interval_s``.
     record_muscles : bool
         Also record every muscle's optimal length and strength ratios (else per group only).
@@ -285,8 +287,9 @@ def lifetime(
     -------
     dict
         ``n_days``; ``path``; final ``hydration`` [1] and ``creep`` [m] per level,
-        ``fatigue_damage`` [1] per level, ``optimal_length_ratio`` [1], ``tolerance`` [1] and
-        ``strength_ratio`` [1] (F_max / F_max,0) per muscle (model order); ``lifft_damage`` [1];
+        ``fatigue_damage`` [1] and ``degeneration`` [1] per level, ``optimal_length_ratio`` [1],
+        ``tolerance`` [1] and ``strength_ratio`` [1] (F_max / F_max,0) per muscle (model
+        order); ``lifft_damage`` [1];
         ``last_day_stature_loss`` [m]; cache statistics ``n_equilibria``, ``n_cache_hits``,
         ``n_snapshots``; ``stopped``.
 

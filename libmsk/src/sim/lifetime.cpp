@@ -116,6 +116,10 @@ class LifetimeRun {
     resting_tau_.assign(static_cast<std::size_t>(nm_), 0.0);
     tone_shift_.assign(static_cast<std::size_t>(nm_), 0.0);
     fatigue_.assign(static_cast<std::size_t>(ns_), 0.0);
+    for (int k = 0; k < ns_; ++k)
+      degeneration0_.push_back(model.segment_params()[static_cast<std::size_t>(k)].degeneration);
+    degeneration_ = degeneration0_;
+    damage_.assign(static_cast<std::size_t>(ns_), opt_.damage);
     strength_n_.assign(static_cast<std::size_t>(nm_), 1.0);
     strength_m_.assign(static_cast<std::size_t>(nm_), 1.0);
     adapted_n_ = strength_n_;
@@ -192,6 +196,7 @@ class LifetimeRun {
       result.creep.push_back(x_[static_cast<std::size_t>(ns_ + k)]);
     }
     result.fatigue_damage = fatigue_;
+    result.degeneration = degeneration_;
     for (int i = 0; i < nm_; ++i)
       result.optimal_length_ratio.push_back(x_[static_cast<std::size_t>(2 * ns_ + i)]);
     result.tolerance = tolerance_;
@@ -218,6 +223,10 @@ class LifetimeRun {
     laws::validate(opt_.damage);
     laws::validate(opt_.sessions);
     laws::validate(opt_.strength);
+    laws::validate(opt_.degeneration);
+    if (!(opt_.degeneration_bucket > 0.0 && opt_.degeneration_bucket <= 0.5))
+      throw InvalidArgument("degeneration_bucket: expected in (0, 0.5], got " +
+                            std::to_string(opt_.degeneration_bucket));
     if (!(opt_.stature_factor > 0.0 && opt_.stature_factor < 100.0))
       throw InvalidArgument("stature_factor: expected in (0, 100), got " +
                             std::to_string(opt_.stature_factor));
@@ -285,9 +294,11 @@ class LifetimeRun {
   }
 
   void resolve_parameters() {
-    for (int k = 0; k < ns_; ++k)
-      hydration_ref_.push_back(base_.parameter(
-          "segments." + base_.segment_names()[static_cast<std::size_t>(k)] + ".hydration"));
+    for (int k = 0; k < ns_; ++k) {
+      const std::string s = "segments." + base_.segment_names()[static_cast<std::size_t>(k)];
+      hydration_ref_.push_back(base_.parameter(s + ".hydration"));
+      degeneration_ref_.push_back(base_.parameter(s + ".degeneration"));
+    }
     for (int i = 0; i < nm_; ++i) {
       const std::string m = "muscles." + base_.muscle_names()[static_cast<std::size_t>(i)];
       length_ref_.push_back(base_.parameter(m + ".optimal_fibre_length"));
@@ -348,6 +359,7 @@ class LifetimeRun {
       put(p + "hydration", x_[kk]);
       put(p + "creep", x_[kk + static_cast<std::size_t>(ns_)]);
       put(p + "fatigue_damage", fatigue_[kk]);
+      put(p + "degeneration", degeneration_[kk]);
     }
     for (int i = 0; i < nm_; ++i) {
       const auto ii = static_cast<std::size_t>(i);
@@ -421,6 +433,7 @@ class LifetimeRun {
       x_[kk] = next();
       x_[kk + static_cast<std::size_t>(ns_)] = next();
       fatigue_[kk] = next();
+      degeneration_[kk] = next();
     }
     muscle_snap_rho_.assign(static_cast<std::size_t>(nm_), 1.0);
     muscle_snap_tone_.assign(static_cast<std::size_t>(nm_), 0.0);
@@ -498,6 +511,17 @@ class LifetimeRun {
       key += "h" + std::to_string(b) + ",";
       changes.emplace_back(hydration_ref_[static_cast<std::size_t>(k)],
                            std::clamp(static_cast<double>(b) * opt_.hydration_bucket, 0.01, 2.0));
+      // H23: the model's degeneration index plus its change rounded to the bucket's centre.
+      const auto kk = static_cast<std::size_t>(k);
+      const long d =
+          std::lround((degeneration_[kk] - degeneration0_[kk]) / opt_.degeneration_bucket);
+      if (d != 0) {
+        key += "d" + std::to_string(d) + ",";
+        changes.emplace_back(
+            degeneration_ref_[kk],
+            std::clamp(degeneration0_[kk] + static_cast<double>(d) * opt_.degeneration_bucket, 0.0,
+                       1.0));
+      }
     }
     if (key == snapshot_key_ && snapshot_) return;
     snapshot_key_ = key;
@@ -632,7 +656,16 @@ class LifetimeRun {
       day_.compression_max[kk] = std::max(day_.compression_max[kk], L.compression[kk]);
       day_.pressure_max[kk] = std::max(day_.pressure_max[kk], L.load_pressure[kk]);
       day_.hydration_min[kk] = std::min(day_.hydration_min[kk], H(k));
-      fatigue_[kk] += cycles * laws::fatigue_damage_per_cycle(opt_.damage, L.compression[kk]);
+      // The level's strength falls with its degeneration (H23); the degeneration grows with the
+      // period's fatigue damage and sustained load.
+      damage_[kk].ultimate_strength =
+          opt_.damage.ultimate_strength *
+          laws::degeneration_strength_factor(opt_.degeneration, degeneration_[kk]);
+      const double miner = cycles * laws::fatigue_damage_per_cycle(damage_[kk], L.compression[kk]);
+      fatigue_[kk] += miner;
+      if (!spinning_)
+        degeneration_[kk] = laws::degeneration_after(opt_.degeneration, degeneration_[kk], miner,
+                                                     L.compression[kk], duration);
     }
     // Carried-over session effects decay.
     for (int i = 0; i < nm_; ++i) {
@@ -790,9 +823,9 @@ class LifetimeRun {
     strength_params_.assign(n, opt_.strength);
     if (opt_.strength.enabled <= 0.0) return;
     // Spin-up: two weeks of templates; the strength law is still (spinning_).
-    const std::vector<double> x = x_, fatigue = fatigue_, tolerance = tolerance_,
-                              tolerance_tau = tolerance_tau_, resting = resting_,
-                              resting_tau = resting_tau_, tone = tone_shift_,
+    const std::vector<double> x = x_, fatigue = fatigue_, degeneration = degeneration_,
+                              tolerance = tolerance_, tolerance_tau = tolerance_tau_,
+                              resting = resting_, resting_tau = resting_tau_, tone = tone_shift_,
                               snap_rho = muscle_snap_rho_, snap_tone = muscle_snap_tone_,
                               snap_strength = muscle_snap_strength_;
     const double t = t_;
@@ -820,6 +853,7 @@ class LifetimeRun {
     spinning_ = collecting_ = false;
     x_ = x;
     fatigue_ = fatigue;
+    degeneration_ = degeneration;
     tolerance_ = tolerance;
     tolerance_tau_ = tolerance_tau;
     resting_ = resting;
@@ -883,6 +917,7 @@ class LifetimeRun {
       row.push_back(day_.foramen_min[kk]);
       row.push_back(day_.risk_time[kk]);
       row.push_back(day_.stenosis_time[kk]);
+      row.push_back(degeneration_[kk]);
     }
     for (std::size_t g = 0; g < base_.group_names().size(); ++g) {
       double r = 0.0, tol = 0.0, tone = 0.0, st = 0.0, sn = 0.0, sm = 0.0;
@@ -942,15 +977,17 @@ class LifetimeRun {
   Data data_;
   int ns_ = 0, nm_ = 0;
   std::vector<Programme> programmes_;
-  std::vector<ParameterRef> hydration_ref_, length_ref_, tone_ref_, force_ref_;
+  std::vector<ParameterRef> hydration_ref_, degeneration_ref_, length_ref_, tone_ref_, force_ref_;
   std::vector<double> tone_base_;
   std::vector<bool> has_tone_;
   std::vector<double> x_;  // [H (ns), u (ns), rho (nm)]
   std::vector<double> tolerance_, tolerance_tau_, resting_, resting_tau_, tone_shift_;
   std::vector<double> fatigue_;
-  std::vector<double> strength_n_, strength_m_;  // s_n, s_m per muscle
-  std::vector<double> adapted_n_, adapted_m_;    // s_n*, s_m* of the habitual week per muscle
-  std::vector<double> use_ref_;                  // u_ref per muscle
+  std::vector<double> degeneration0_, degeneration_;  // D of the model and now, per level
+  std::vector<laws::SpineDamageParams> damage_;       // per level, S_u lowered by D (H23)
+  std::vector<double> strength_n_, strength_m_;       // s_n, s_m per muscle
+  std::vector<double> adapted_n_, adapted_m_;         // s_n*, s_m* of the habitual week per muscle
+  std::vector<double> use_ref_;                       // u_ref per muscle
   std::vector<laws::StrengthAdaptationParams> strength_params_;  // with each one's threshold
   bool spinning_ = false, collecting_ = false;                   // the strength reference's spin-up
   std::vector<std::vector<double>> week_activation_;
@@ -998,6 +1035,9 @@ std::vector<LifetimeChannel> lifetime_channels(const Model& model, bool record_m
     c.push_back({p + "foramen_height_min", "m", "smallest foramen height of the day"});
     c.push_back({p + "nerve_root_risk_time", "s", "time integral of the nerve-root risk"});
     c.push_back({p + "stenosis_time", "s", "time with the foramen at or below its threshold"});
+    c.push_back(
+        {p + "degeneration", "1",
+         "degeneration index at the day's end (grows under H23, degeneration_progression)"});
   }
   for (const std::string& g : model.group_names()) {
     const std::string p = "group." + g + ".";

@@ -3,7 +3,8 @@
 // state (DESIGN.md §1; docs/theory/lifetime.md).
 //
 // Per level: disc fluid and viscoelastic creep (laws/lifetime/disc_fluid_two_phase.hpp), fatigue
-// damage and load doses (laws/lifetime/spine_damage.hpp). Per muscle: optimal fibre length
+// damage and load doses (laws/lifetime/spine_damage.hpp), the degeneration index under H23
+// (laws/lifetime/degeneration_progression.hpp). Per muscle: optimal fibre length
 // (laws/lifetime/sarcomere_adaptation.hpp), strength in a neural and a morphological compartment
 // (laws/lifetime/strength_adaptation.hpp) and the carry-over of sessions
 // (laws/lifetime/session_effects.hpp). Within a bout the loads are constant: the slow ODE is
@@ -29,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "msk/laws/lifetime/degeneration_progression.hpp"
 #include "msk/laws/lifetime/disc_fluid_two_phase.hpp"
 #include "msk/laws/lifetime/sarcomere_adaptation.hpp"
 #include "msk/laws/lifetime/session_effects.hpp"
@@ -89,6 +91,7 @@ struct LifetimeOptions {
   laws::SpineDamageParams damage;
   laws::SessionEffectsParams sessions;
   laws::StrengthAdaptationParams strength;
+  laws::DegenerationProgressionParams degeneration;  ///< H23, off by default
   /// Whole-spine stature change over the modelled levels' height change [1]: the other discs
   /// change in proportion to their height (assumption; docs/theory/lifetime.md §3).
   double stature_factor = 2.6;
@@ -98,6 +101,9 @@ struct LifetimeOptions {
   /// rounded to its bucket's centre (an unchanged week moves single muscles by up to 3 %, which
   /// then applies nothing) and is renewed when one enters another bucket
   double strength_bucket = 0.05;
+  /// Bucket of the degeneration index's change from the model's [1]: the snapshot applies the
+  /// model's index plus the change rounded to the bucket's centre (H23)
+  double degeneration_bucket = 0.02;
   double relative_tolerance = 1e-6;  ///< of the slow ODE (Odeint)
   double absolute_tolerance = 1e-9;
   EquilibriumOptions equilibrium;  ///< how the bouts' equilibria are solved
@@ -112,6 +118,7 @@ struct LifetimeResult {
   std::vector<double> hydration;             ///< final H per level [1]
   std::vector<double> creep;                 ///< final u per level [m]
   std::vector<double> fatigue_damage;        ///< final Miner's sum per level [1]
+  std::vector<double> degeneration;          ///< final degeneration index per level [1]
   std::vector<double> optimal_length_ratio;  ///< final rho per muscle [1]
   std::vector<double> tolerance;             ///< final carried-over tolerance per muscle [1]
   std::vector<double> strength_ratio;        ///< final s = s_n s_m per muscle [1]
