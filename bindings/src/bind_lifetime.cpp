@@ -133,6 +133,9 @@ Intervention intervention_of(const py::dict& d) {
   if (d.contains("every_days")) iv.every_days = d["every_days"].cast<int>();
   if (d.contains("duration_s")) iv.duration = d["duration_s"].cast<double>();
   if (d.contains("intensity")) iv.intensity = d["intensity"].cast<double>();
+  if (d.contains("from_posture")) iv.from_posture = d["from_posture"].cast<std::string>();
+  if (d.contains("to_posture")) iv.to_posture = d["to_posture"].cast<std::string>();
+  if (d.contains("fraction")) iv.fraction = d["fraction"].cast<double>();
   if (d.contains("rest_day")) iv.rest_day = d["rest_day"].cast<std::string>();
   if (d.contains("outcome"))
     for (const py::handle& m : d["outcome"].cast<py::list>())

@@ -232,6 +232,57 @@ TEST(Lifetime, DegenerationGrowsWithDamageAndLoadUnderH23) {
   EXPECT_THROW(msk::simulate_lifetime(mini(), s, o), msk::InvalidArgument);
 }
 
+TEST(Lifetime, PostureRetrainingMovesTimeFromOnePresetToAnother) {
+  const msk::Scenario s = msk::parse_scenario(kDay, "mini_day.yaml");
+  msk::LifetimeOptions o;
+  o.duration_days = 6;
+  o.out = tmp("lifetime_slouched.h5");
+  const msk::LifetimeResult none = msk::simulate_lifetime(mini(), s, o);
+  // Half of the slouched sitting becomes straight sitting, from day 2 on.
+  msk::Intervention retrain;
+  retrain.kind = "posture_retraining";
+  retrain.from_posture = "sitting_slouched";
+  retrain.to_posture = "sitting_straight";
+  retrain.fraction = 0.5;
+  retrain.first_day = 2;
+  o.interventions = {retrain};
+  o.out = tmp("lifetime_retrained.h5");
+  const msk::LifetimeResult retrained = msk::simulate_lifetime(mini(), s, o);
+  const msk::io::ResultsData a = msk::io::load_results(tmp("lifetime_slouched.h5"));
+  const msk::io::ResultsData b = msk::io::load_results(o.out);
+  const std::vector<double> dose_a = channel(a, "level.lower_level.sustained_dose");
+  const std::vector<double> dose_b = channel(b, "level.lower_level.sustained_dose");
+  EXPECT_EQ(dose_a[0], dose_b[0]);  // before the programme: the same days
+  EXPECT_EQ(dose_a[1], dose_b[1]);
+  EXPECT_NE(dose_a[3], dose_b[3]);
+  // One more period a day from day 2 (the split bout).
+  EXPECT_EQ(retrained.n_equilibria + retrained.n_cache_hits,
+            none.n_equilibria + none.n_cache_hits + 4);
+  // A fraction of 0, or a preset the schedule does not hold, changes nothing.
+  for (const auto& [from, fraction] :
+       {std::pair<std::string, double>{"sitting_slouched", 0.0}, {"lying_prone", 0.5}}) {
+    retrain.from_posture = from;
+    retrain.fraction = fraction;
+    o.interventions = {retrain};
+    o.out.clear();
+    const msk::LifetimeResult same = msk::simulate_lifetime(mini(), s, o);
+    EXPECT_EQ(same.hydration, none.hydration) << from;
+    EXPECT_EQ(same.fatigue_damage, none.fatigue_damage) << from;
+  }
+  retrain.to_posture = "sitting_upright_please";
+  o.interventions = {retrain};
+  try {
+    msk::simulate_lifetime(mini(), s, o);
+    ADD_FAILURE() << "no error";
+  } catch (const msk::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("interventions[0].to_posture"), std::string::npos);
+  }
+  retrain.to_posture = "sitting_straight";
+  retrain.fraction = 1.5;
+  o.interventions = {retrain};
+  EXPECT_THROW(msk::simulate_lifetime(mini(), s, o), msk::InvalidArgument);
+}
+
 TEST(Lifetime, AStoppedRunResumesToTheSameFile) {
   std::string text = kDay;
   text += "variation: {duration_spread: 0.2, seed: 5}\n";

@@ -199,6 +199,43 @@ def test_degeneration_grows_under_h23_and_shows_in_its_channel(
     assert fatigue["on"] > fatigue["off"]
 
 
+def test_posture_retraining_changes_the_days_it_runs_on(lumbar: msk.Model, tmp_path: Path) -> None:
+    def doses(fraction: float) -> np.ndarray:
+        retrain = lifetimes.intervention(
+            "posture_retraining",
+            from_posture="sitting_slouched",
+            to_posture="sitting_straight",
+            fraction=fraction,
+            first_day=1,
+        )
+        out = tmp_path / f"retrain_{fraction}.h5"
+        msk.lifetime(
+            lumbar,
+            "office_worker",
+            duration_days=3,
+            interventions=[retrain],
+            mode="fixed",
+            out=out,
+            progress=False,
+        )
+        return msk.load_lifetime(out)["sustained_dose"].sel(level="L4-L5").values
+
+    none, half = doses(0.0), doses(0.5)
+    assert half[0] == none[0]  # before the programme
+    assert np.all(half[1:] != none[1:])
+    with pytest.raises(msk.InvalidArgument, match="to_posture"):
+        msk.lifetime(
+            lumbar,
+            "office_worker",
+            duration_days=1,
+            interventions=[
+                lifetimes.intervention(
+                    "posture_retraining", from_posture="sitting_slouched", to_posture="upright"
+                )
+            ],
+        )
+
+
 def test_progress_can_stop_the_run(lumbar: msk.Model) -> None:
     seen: list[tuple[int, int]] = []
 

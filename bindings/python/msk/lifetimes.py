@@ -122,15 +122,20 @@ def intervention(
     outcome: Sequence[Mapping[str, Any]] = (),
     rest_day: str = "",
     intensity: float = 0.75,
+    from_posture: str = "",
+    to_posture: str = "",
+    fraction: float = 0.5,
 ) -> dict[str, Any]:
     """A programme of sessions on a calendar, for :func:`lifetime`.
 
     Parameters
     ----------
-    kind : {"pir", "stretch", "strengthen", "rest"}
+    kind : {"pir", "stretch", "strengthen", "posture_retraining", "rest"}
         Post-isometric relaxation or static stretching of ``muscles``; loaded contractions of
-        ``muscles`` (strength training, law ``strength_adaptation``); or rest days, which follow
-        the scenario's day template ``rest_day``.
+        ``muscles`` (strength training, law ``strength_adaptation``); posture retraining
+        (``fraction`` of the time of every held bout in the preset ``from_posture`` spent in
+        ``to_posture`` instead, on the programme's days); or rest days, which follow the
+        scenario's day template ``rest_day``.
     muscles : sequence of str
         Muscles or muscle groups of the model treated in each session.
     first_day, last_day : int
@@ -149,6 +154,11 @@ def intervention(
     intensity : float
         For ``kind="strengthen"``: the muscles' activation during the loaded time, in (0, 1]
         [fraction of MVC]; gains need loads above the law's ``training_threshold`` (0.4).
+    from_posture, to_posture : str
+        For ``kind="posture_retraining"``: the posture presets (``msk.spine.Posture.preset``
+        names), e.g. ``"sitting_slouched"`` to ``"sitting_straight"``.
+    fraction : float
+        For ``kind="posture_retraining"``: the share of the retrained bouts' time, in [0, 1].
 
     Returns
     -------
@@ -171,6 +181,9 @@ def intervention(
         "outcome": [dict(o) for o in outcome],
         "rest_day": str(rest_day),
         "intensity": float(intensity),
+        "from_posture": str(from_posture),
+        "to_posture": str(to_posture),
+        "fraction": float(fraction),
     }
 
 

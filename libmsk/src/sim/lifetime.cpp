@@ -87,6 +87,7 @@ struct Programme {
   /// Per treated muscle: its outcome entry (index into spec->outcome.muscles) or -1.
   std::vector<int> outcome;
   int rest_day = -1;  ///< index of the rest day template
+  Posture retrained;  ///< posture_retraining: the preset taught
 };
 
 bool active_on(const Intervention& iv, int day) {
@@ -285,8 +286,22 @@ class LifetimeRun {
               found = static_cast<int>(o);
           p.outcome.push_back(found);
         }
+      } else if (iv.kind == "posture_retraining") {
+        const std::vector<std::string> names = posture_preset_names();
+        for (const auto& [field, value] :
+             {std::pair<const char*, const std::string&>{"from_posture", iv.from_posture},
+              {"to_posture", iv.to_posture}})
+          if (std::find(names.begin(), names.end(), value) == names.end())
+            throw InvalidArgument(where + "." + field + ": expected a posture preset, got '" +
+                                  value + "'");
+        if (!(iv.fraction >= 0.0 && iv.fraction <= 1.0))
+          throw InvalidArgument(where + ".fraction: expected in [0, 1], got " +
+                                std::to_string(iv.fraction));
+        p.retrained = posture_preset(iv.to_posture);
       } else {
-        throw InvalidArgument(where + ".kind: expected pir, stretch, strengthen or rest, got " +
+        throw InvalidArgument(where +
+                              ".kind: expected pir, stretch, strengthen, posture_retraining or "
+                              "rest, got " +
                               iv.kind);
       }
       programmes_.push_back(std::move(p));
@@ -726,6 +741,28 @@ class LifetimeRun {
       if (p.rest_day >= 0 && active_on(*p.spec, day))
         bouts = scenario_.days[static_cast<std::size_t>(p.rest_day)].bouts;
     if (bouts.empty()) bouts = scenario_day(scenario_, day, seed);
+    // Posture retraining: a share of every held bout in the retrained preset moves to the taught
+    // one (the bout is split: the first part as it was, then the rest in the new posture).
+    for (const Programme& p : programmes_) {
+      if (p.spec->kind != "posture_retraining" || !active_on(*p.spec, day)) continue;
+      std::vector<Bout> changed;
+      for (const Bout& b : bouts) {
+        if (b.repetitions > 0 || b.sleep || b.posture != p.spec->from_posture ||
+            p.spec->fraction <= 0.0) {
+          changed.push_back(b);
+          continue;
+        }
+        Bout kept = b, taught = b;
+        kept.duration = (1.0 - p.spec->fraction) * b.duration;
+        taught.duration = b.duration - kept.duration;
+        taught.posture = p.spec->to_posture;
+        taught.pose = p.retrained;
+        taught.label = b.label + " (retrained)";
+        if (kept.duration > 0.0) changed.push_back(kept);
+        changed.push_back(taught);
+      }
+      bouts = std::move(changed);
+    }
     day_.reset(ns_);
     day_.reset_muscles(nm_);
     day_.stature_morning = stature_loss();
@@ -739,7 +776,8 @@ class LifetimeRun {
     if (first_awake == bouts.size()) first_awake = 0;
     const std::string tag = "day " + std::to_string(day) + ", ";
     for (const Programme& p : programmes_) {
-      if (p.rest_day >= 0 || !active_on(*p.spec, day)) continue;
+      if (p.rest_day >= 0 || p.spec->kind == "posture_retraining" || !active_on(*p.spec, day))
+        continue;
       Bout& b = bouts[first_awake];
       const double take = std::min(p.spec->duration, 0.5 * b.duration);
       b.duration -= take;

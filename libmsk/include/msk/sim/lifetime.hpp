@@ -46,8 +46,10 @@ namespace msk {
 /// A programme of sessions (or rest days) on a calendar.
 struct Intervention {
   /// "pir" (post-isometric relaxation), "stretch" (static stretching), "strengthen" (loaded
-  /// contractions of the muscles at `intensity` for `duration` seconds per session) or "rest"
-  /// (the day follows the scenario's day template `rest_day` instead of its week).
+  /// contractions of the muscles at `intensity` for `duration` seconds per session),
+  /// "posture_retraining" (on its days, `fraction` of the time of every held bout in the posture
+  /// preset `from_posture` is spent in `to_posture` instead) or "rest" (the day follows the
+  /// scenario's day template `rest_day` instead of its week).
   std::string kind;
   /// Muscles or muscle groups treated (pir, stretch, strengthen).
   std::vector<std::string> muscles;
@@ -62,7 +64,10 @@ struct Intervention {
   /// What one session leaves per muscle (compute_session_outcome); muscles not listed there
   /// carry nothing over beyond the session itself.
   SessionOutcome outcome;
-  std::string rest_day;  ///< rest: the day template to follow
+  std::string rest_day;      ///< rest: the day template to follow
+  std::string from_posture;  ///< posture_retraining: the preset retrained (e.g. sitting_slouched)
+  std::string to_posture;    ///< posture_retraining: the preset taught (e.g. sitting_straight)
+  double fraction = 0.5;     ///< posture_retraining: share of the bouts' time changed [1]
 };
 
 /// Settings of simulate_lifetime.
