@@ -88,16 +88,21 @@ void set_parameter(LifetimeOptions& o, const std::string& key, double value) {
     done = set_field(o.sarcomere, laws::sarcomere_adaptation_fields(), field, value);
   if (law == "damage") done = set_field(o.damage, laws::spine_damage_fields(), field, value);
   if (law == "sessions") done = set_field(o.sessions, laws::session_effects_fields(), field, value);
+  if (law == "strength")
+    done = set_field(o.strength, laws::strength_adaptation_fields(), field, value);
+  if (law == "degeneration")
+    done = set_field(o.degeneration, laws::degeneration_progression_fields(), field, value);
   if (key == "stature_factor") o.stature_factor = value, done = true;
   if (key == "hydration_bucket") o.hydration_bucket = value, done = true;
   if (key == "length_bucket") o.length_bucket = value, done = true;
+  if (key == "strength_bucket") o.strength_bucket = value, done = true;
+  if (key == "degeneration_bucket") o.degeneration_bucket = value, done = true;
   if (key == "flush_interval_s") o.flush_interval_s = value, done = true;
   if (!done)
     throw InvalidArgument(
         "parameters: expected disc.FIELD, sarcomere.FIELD, damage.FIELD, "
-        "sessions.FIELD, stature_factor, hydration_bucket, length_bucket or "
-        "flush_interval_s, "
-        "got " +
+        "sessions.FIELD, strength.FIELD, degeneration.FIELD, stature_factor, hydration_bucket, "
+        "length_bucket, strength_bucket, degeneration_bucket or flush_interval_s, got " +
         key);
 }
 
@@ -127,6 +132,10 @@ Intervention intervention_of(const py::dict& d) {
   if (d.contains("last_day")) iv.last_day = d["last_day"].cast<int>();
   if (d.contains("every_days")) iv.every_days = d["every_days"].cast<int>();
   if (d.contains("duration_s")) iv.duration = d["duration_s"].cast<double>();
+  if (d.contains("intensity")) iv.intensity = d["intensity"].cast<double>();
+  if (d.contains("from_posture")) iv.from_posture = d["from_posture"].cast<std::string>();
+  if (d.contains("to_posture")) iv.to_posture = d["to_posture"].cast<std::string>();
+  if (d.contains("fraction")) iv.fraction = d["fraction"].cast<double>();
   if (d.contains("rest_day")) iv.rest_day = d["rest_day"].cast<std::string>();
   if (d.contains("outcome"))
     for (const py::handle& m : d["outcome"].cast<py::list>())
@@ -171,8 +180,10 @@ py::dict lifetime(const std::shared_ptr<Model>& model, const py::dict& scenario_
   d["hydration"] = r.hydration;
   d["creep"] = r.creep;
   d["fatigue_damage"] = r.fatigue_damage;
+  d["degeneration"] = r.degeneration;
   d["optimal_length_ratio"] = r.optimal_length_ratio;
   d["tolerance"] = r.tolerance;
+  d["strength_ratio"] = r.strength_ratio;
   d["lifft_damage"] = r.lifft_damage;
   d["last_day_stature_loss"] = r.last_day_stature_loss;
   d["n_equilibria"] = r.n_equilibria;
@@ -228,6 +239,34 @@ void bind_lifetime(py::module_& m) {
       py::arg("params") = py::dict(),
       "L_opt / L_opt,0 after duration [s] at a fibre ratio and activation (law "
       "sarcomere_adaptation).");
+  const auto compartment = [](const std::string& name) {
+    if (name == "neural") return laws::StrengthCompartment::Neural;
+    if (name == "morphological") return laws::StrengthCompartment::Morphological;
+    throw InvalidArgument("compartment: expected neural or morphological, got " + name);
+  };
+  m.def(
+      "lifetime_strength_ratio_after",
+      [compartment](const std::string& which, double ratio, double activation, double use_reference,
+                    double duration, const py::dict& params) {
+        return laws::strength_ratio_after(
+            params_of(params, laws::strength_adaptation_fields(), "strength_adaptation"),
+            compartment(which), ratio, activation, use_reference, duration);
+      },
+      py::arg("compartment"), py::arg("ratio"), py::arg("activation"), py::arg("use_reference"),
+      py::arg("duration"), py::arg("params") = py::dict(),
+      "A strength compartment's ratio [1] (\"neural\" or \"morphological\") after duration [s] at "
+      "an activation [fraction of MVC], for a habitual use u_ref [1] (law strength_adaptation).");
+  m.def(
+      "lifetime_strength_use_reference",
+      [](const std::vector<double>& activations, const std::vector<double>& durations,
+         const py::dict& params) {
+        return laws::strength_use_reference(
+            params_of(params, laws::strength_adaptation_fields(), "strength_adaptation"),
+            activations, durations);
+      },
+      py::arg("activations"), py::arg("durations"), py::arg("params") = py::dict(),
+      "The habitual use u_ref [1] for which the use target averages 1 over bouts of these "
+      "activations [1] and durations [s] (law strength_adaptation).");
   m.def("scenario_names", &bundled_scenario_names, "Names of the bundled scenarios.");
   m.def(
       "load_scenario", [](const std::string& name) { return scenario_dict(load_scenario(name)); },
@@ -266,6 +305,8 @@ void bind_lifetime(py::module_& m) {
         out.append(law_info_dict(laws::sarcomere_adaptation_info()));
         out.append(law_info_dict(laws::spine_damage_info()));
         out.append(law_info_dict(laws::session_effects_info()));
+        out.append(law_info_dict(laws::strength_adaptation_info()));
+        out.append(law_info_dict(laws::degeneration_progression_info()));
         return out;
       },
       "Documentation of the lifetime laws (name, equations, parameters with units, defaults "

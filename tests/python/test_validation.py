@@ -20,6 +20,10 @@ pytestmark = pytest.mark.core
 
 REPO_CASES = Path(__file__).resolve().parents[2] / "tests" / "validation"
 EXPECTED_IDS = {
+    "bamman_bed_rest_strength",
+    "mcdonnell_bed_rest_strength",
+    "narici1989_strength_training",
+    "narici1996_hypertrophy",
     "gouteron2022_flexion_relaxation",
     "tone_floor_chronic_range",
     "tone_changes_standing",

@@ -257,3 +257,16 @@ def lifetime_sarcomere_ratio_after(
     duration: float,
     params: dict[str, float] = ...,
 ) -> float: ...
+def lifetime_strength_ratio_after(
+    compartment: str,
+    ratio: float,
+    activation: float,
+    use_reference: float,
+    duration: float,
+    params: dict[str, float] = ...,
+) -> float: ...
+def lifetime_strength_use_reference(
+    activations: list[float],
+    durations: list[float],
+    params: dict[str, float] = ...,
+) -> float: ...

@@ -3,8 +3,8 @@
 A scenario (``models/scenarios/*.yaml``) is a weekly schedule of bouts; :func:`lifetime` repeats
 it day after day, solving each bout's posture equilibrium at the current slow state and
 integrating the slow laws (disc fluid and creep, fatigue damage and load doses, serial sarcomere
-number, the carry-over of stretching and PIR sessions) over the bout. The days stream to an HDF5
-file that :func:`load_lifetime` opens as an :class:`xarray.Dataset`. Theory:
+number, strength, the carry-over of stretching and PIR sessions) over the bout. The days stream
+to an HDF5 file that :func:`load_lifetime` opens as an :class:`xarray.Dataset`. Theory:
 ``docs/theory/lifetime.md``; guide: ``docs/guide/python.md`` ("Lifetime")::
 
     import msk
@@ -121,14 +121,21 @@ def intervention(
     duration_s: float = 300.0,
     outcome: Sequence[Mapping[str, Any]] = (),
     rest_day: str = "",
+    intensity: float = 0.75,
+    from_posture: str = "",
+    to_posture: str = "",
+    fraction: float = 0.5,
 ) -> dict[str, Any]:
     """A programme of sessions on a calendar, for :func:`lifetime`.
 
     Parameters
     ----------
-    kind : {"pir", "stretch", "rest"}
-        Post-isometric relaxation or static stretching of ``muscles``; or rest days, which follow
-        the scenario's day template ``rest_day``.
+    kind : {"pir", "stretch", "strengthen", "posture_retraining", "rest"}
+        Post-isometric relaxation or static stretching of ``muscles``; loaded contractions of
+        ``muscles`` (strength training, law ``strength_adaptation``); posture retraining
+        (``fraction`` of the time of every held bout in the preset ``from_posture`` spent in
+        ``to_posture`` instead, on the programme's days); or rest days, which follow the
+        scenario's day template ``rest_day``.
     muscles : sequence of str
         Muscles or muscle groups of the model treated in each session.
     first_day, last_day : int
@@ -136,13 +143,22 @@ def intervention(
     every_days : int
         A session every this many days, >= 1.
     duration_s : float
-        Time one session holds the muscles stretched [s].
+        Time one session holds the muscles stretched (pir, stretch) or loaded
+        (strengthen: the loaded contraction time, e.g. 3 sets of 10 repetitions of 3 s = 90) [s].
     outcome : sequence of dict
         What one session leaves per muscle: the records of :func:`msk.sessions.session_outcome`
         (``muscle``, ``tolerance_change`` [1], ``tolerance_lasts_s`` [s],
         ``resting_length_change`` [m], ``passive_lasts_s`` [s], ...).
     rest_day : str
         For ``kind="rest"``: the day template to follow.
+    intensity : float
+        For ``kind="strengthen"``: the muscles' activation during the loaded time, in (0, 1]
+        [fraction of MVC]; gains need loads above the law's ``training_threshold`` (0.4).
+    from_posture, to_posture : str
+        For ``kind="posture_retraining"``: the posture presets (``msk.spine.Posture.preset``
+        names), e.g. ``"sitting_slouched"`` to ``"sitting_straight"``.
+    fraction : float
+        For ``kind="posture_retraining"``: the share of the retrained bouts' time, in [0, 1].
 
     Returns
     -------
@@ -164,6 +180,10 @@ def intervention(
         "duration_s": float(duration_s),
         "outcome": [dict(o) for o in outcome],
         "rest_day": str(rest_day),
+        "intensity": float(intensity),
+        "from_posture": str(from_posture),
+        "to_posture": str(to_posture),
+        "fraction": float(fraction),
     }
 
 
@@ -177,8 +197,9 @@ def lifetime_laws() -> list[dict[str, Any]]:
         ``params`` (each with ``name``, ``unit``, ``default``, ``min``, ``max``, ``source``,
         ``description``), ``states`` and ``channels``. The keys of ``parameters=`` in
         :func:`lifetime` are ``<short>.<name>`` with short = disc (``disc_fluid_two_phase``),
-        sarcomere (``sarcomere_adaptation``), damage (``spine_damage``) and sessions
-        (``session_effects``).
+        sarcomere (``sarcomere_adaptation``), damage (``spine_damage``), sessions
+        (``session_effects``), strength (``strength_adaptation``) and degeneration
+        (``degeneration_progression``, hypothesis H23).
 
     Raises
     ------
@@ -243,7 +264,7 @@ def lifetime(
     duration_days : int
         Days to simulate, 1 ... 36500.
     interventions : sequence of dict
-        Programmes from :func:`intervention` (PIR, stretching, rest days).
+        Programmes from :func:`intervention` (PIR, stretching, strengthening, rest days).
     out : str or path, optional
         HDF5 file the days stream to, flushed after a day at most once a second of wall time
         (``parameters={"flush_interval_s": 0}``: after every day) and at the end: a killed run
@@ -254,10 +275,12 @@ def lifetime(
     parameters : mapping, optional
         Law parameters by ``<law>.<name>`` (``disc.fluid_time_constant``,
         ``sarcomere.time_constant``, ``damage.ultimate_strength``, ``sessions.tone_setpoint``
-        (hypothesis H20 switch), ...; see :func:`lifetime_laws`) and the run's
-        ``stature_factor``, ``hydration_bucket``, ``length_bucket`` and ``flush_interval_s``.
+        (hypothesis H20 switch), ``strength.enabled``, ``degeneration.enabled`` (hypothesis H23
+        switch), ...; see :func:`lifetime_laws`) and the run's ``stature_factor``,
+        ``hydration_bucket``, ``length_bucket``, ``strength_bucket``, ``degeneration_bucket``
+        and ``flush_interval_s``.
     record_muscles : bool
-        Also record every muscle's optimal length ratio (else per group only).
+        Also record every muscle's optimal length and strength ratios (else per group only).
     mode : str
         Posture mode of the equilibria (``""``: the equilibrium solver's default).
     adapted_to : {"scenario", "standing"}
@@ -277,9 +300,11 @@ def lifetime(
     -------
     dict
         ``n_days``; ``path``; final ``hydration`` [1] and ``creep`` [m] per level,
-        ``fatigue_damage`` [1] per level, ``optimal_length_ratio`` [1] and ``tolerance`` [1] per
-        muscle (model order); ``lifft_damage`` [1]; ``last_day_stature_loss`` [m]; cache
-        statistics ``n_equilibria``, ``n_cache_hits``, ``n_snapshots``; ``stopped``.
+        ``fatigue_damage`` [1] and ``degeneration`` [1] per level, ``optimal_length_ratio`` [1],
+        ``tolerance`` [1] and ``strength_ratio`` [1] (F_max / F_max,0) per muscle (model
+        order); ``lifft_damage`` [1];
+        ``last_day_stature_loss`` [m]; cache statistics ``n_equilibria``, ``n_cache_hits``,
+        ``n_snapshots``; ``stopped``.
 
     Raises
     ------

@@ -1574,6 +1574,66 @@ def _sarcomere_immobilisation(case: Mapping[str, Any]) -> _Outcome:
     return _Outcome(f"{100 * change:+.1f} %, {100 * left:.1f} % left", _status(ok), detail, values)
 
 
+def _strength_after_days(metric: Mapping[str, Any]) -> tuple[float, float]:
+    """Strength ratio s_n s_m and morphological ratio s_m after ``days`` of a habitual day
+    (``awake_hours`` at ``habitual_activation``, the rest asleep at rest), with sessions of
+    ``loaded_s`` seconds at ``intensity`` on ``train_weekdays`` (days modulo 7) or every
+    ``every_days`` days, or in bed (``bed_rest``: the whole day at rest), by the law
+    strength_adaptation's exact solution with its defaults."""
+    from msk._runtime import require_core
+
+    core = require_core()
+    awake = 3600.0 * float(metric.get("awake_hours", 16.0))
+    habitual = float(metric.get("habitual_activation", 0.02))
+    activations, durations = [habitual, 0.0], [awake, 86400.0 - awake]
+    weekdays = {int(d) for d in metric.get("train_weekdays", [])}
+    every = int(metric.get("every_days", 0))
+    loaded = float(metric.get("loaded_s", 0.0))
+    intensity = float(metric.get("intensity", 0.0))
+    bed = bool(metric.get("bed_rest", False))
+    ratios = {}
+    u = core.lifetime_strength_use_reference(activations, durations)
+    for compartment in ("neural", "morphological"):
+        s = 1.0
+        for day in range(int(metric["days"])):
+            if bed:
+                s = core.lifetime_strength_ratio_after(compartment, s, 0.0, u, 86400.0)
+                continue
+            train = loaded if (day % 7 in weekdays or (every and day % every == 0)) else 0.0
+            s = core.lifetime_strength_ratio_after(compartment, s, intensity, u, train)
+            s = core.lifetime_strength_ratio_after(compartment, s, habitual, u, awake - train)
+            s = core.lifetime_strength_ratio_after(compartment, s, 0.0, u, 86400.0 - awake)
+        ratios[compartment] = s
+    return ratios["neural"] * ratios["morphological"], ratios["morphological"]
+
+
+@_metric("strength_programme")
+def _strength_programme(case: Mapping[str, Any]) -> _Outcome:
+    """Change of strength (MVC) and of cross-sectional area (the morphological compartment)
+    after a training programme or bed rest (law strength_adaptation), against the published
+    ``strength_change`` and/or ``csa_change`` within ``tolerance`` points."""
+    metric, published, tolerance = case["metric"], case["published"], case["tolerance"]
+    strength, area = _strength_after_days(metric)
+    values = {"value": strength - 1.0, "strength_pct": 100 * (strength - 1.0)}
+    values["csa_pct"] = 100 * (area - 1.0)
+    checks, parts = [], []
+    for key, value, what in (
+        ("strength_change", strength - 1.0, "MVC"),
+        ("csa_change", area - 1.0, "CSA"),
+    ):
+        if key not in published:
+            continue
+        target, allowed = float(published[key]), float(tolerance[key])
+        checks.append(abs(value - target) <= allowed)
+        parts.append(
+            f"{what} {100 * value:+.1f} % (published {100 * target:+.1f} %, accepted within "
+            f"{100 * allowed:.0f} points)"
+        )
+    detail = f"after {metric['days']} days: " + "; ".join(parts) + "."
+    predicted = f"MVC {100 * (strength - 1.0):+.1f} %, CSA {100 * (area - 1.0):+.1f} %"
+    return _Outcome(predicted, _status(all(checks)), detail, values)
+
+
 # --- running -------------------------------------------------------------------------------------
 
 

@@ -87,6 +87,7 @@ struct Programme {
   /// Per treated muscle: its outcome entry (index into spec->outcome.muscles) or -1.
   std::vector<int> outcome;
   int rest_day = -1;  ///< index of the rest day template
+  Posture retrained;  ///< posture_retraining: the preset taught
 };
 
 bool active_on(const Intervention& iv, int day) {
@@ -116,12 +117,21 @@ class LifetimeRun {
     resting_tau_.assign(static_cast<std::size_t>(nm_), 0.0);
     tone_shift_.assign(static_cast<std::size_t>(nm_), 0.0);
     fatigue_.assign(static_cast<std::size_t>(ns_), 0.0);
+    for (int k = 0; k < ns_; ++k)
+      degeneration0_.push_back(model.segment_params()[static_cast<std::size_t>(k)].degeneration);
+    degeneration_ = degeneration0_;
+    damage_.assign(static_cast<std::size_t>(ns_), opt_.damage);
+    strength_n_.assign(static_cast<std::size_t>(nm_), 1.0);
+    strength_m_.assign(static_cast<std::size_t>(nm_), 1.0);
+    adapted_n_ = strength_n_;
+    adapted_m_ = strength_m_;
     select_snapshot();
     // Reference fibre lengths: relaxed standing at the initial state.
     const EquilibriumResult ref = solve(posture_preset("standing_relaxed"), 0.0, "reference");
     reference_fibre_ = fibre_lengths(base_, ref.q, data_);
     habitual_.assign(static_cast<std::size_t>(nm_), 1.0);
     if (opt_.adapted_to == "scenario") adapt_to_week();
+    strength_use_references();
   }
 
   LifetimeResult run() {
@@ -187,9 +197,12 @@ class LifetimeRun {
       result.creep.push_back(x_[static_cast<std::size_t>(ns_ + k)]);
     }
     result.fatigue_damage = fatigue_;
+    result.degeneration = degeneration_;
     for (int i = 0; i < nm_; ++i)
       result.optimal_length_ratio.push_back(x_[static_cast<std::size_t>(2 * ns_ + i)]);
     result.tolerance = tolerance_;
+    for (int i = 0; i < nm_; ++i)
+      result.strength_ratio.push_back(strength(i));
     result.lifft_damage = lifft_;
     result.last_day_stature_loss = day_.stature_evening - day_.stature_morning;
     result.n_equilibria = n_equilibria_;
@@ -210,6 +223,11 @@ class LifetimeRun {
     laws::validate(opt_.sarcomere);
     laws::validate(opt_.damage);
     laws::validate(opt_.sessions);
+    laws::validate(opt_.strength);
+    laws::validate(opt_.degeneration);
+    if (!(opt_.degeneration_bucket > 0.0 && opt_.degeneration_bucket <= 0.5))
+      throw InvalidArgument("degeneration_bucket: expected in (0, 0.5], got " +
+                            std::to_string(opt_.degeneration_bucket));
     if (!(opt_.stature_factor > 0.0 && opt_.stature_factor < 100.0))
       throw InvalidArgument("stature_factor: expected in (0, 100), got " +
                             std::to_string(opt_.stature_factor));
@@ -222,6 +240,9 @@ class LifetimeRun {
     if (!(opt_.length_bucket > 0.0 && opt_.length_bucket <= 0.5))
       throw InvalidArgument("length_bucket: expected in (0, 0.5], got " +
                             std::to_string(opt_.length_bucket));
+    if (!(opt_.strength_bucket > 0.0 && opt_.strength_bucket <= 0.5))
+      throw InvalidArgument("strength_bucket: expected in (0, 0.5], got " +
+                            std::to_string(opt_.strength_bucket));
     if (ns_ == 0)
       throw InvalidArgument("model: expected a model with spinal levels, got " + base_.name() +
                             " (no segments)");
@@ -248,12 +269,15 @@ class LifetimeRun {
         if (p.rest_day < 0)
           throw InvalidArgument(where + ".rest_day: expected a day template of scenario " +
                                 scenario_.name + ", got " + iv.rest_day);
-      } else if (iv.kind == "pir" || iv.kind == "stretch") {
+      } else if (iv.kind == "pir" || iv.kind == "stretch" || iv.kind == "strengthen") {
         if (iv.muscles.empty())
           throw InvalidArgument(where + ".muscles: expected muscles or groups, got none");
         if (!(iv.duration > 0.0 && iv.duration < kDay / 2))
           throw InvalidArgument(where + ".duration: expected in (0, 43200) s, got " +
                                 std::to_string(iv.duration));
+        if (iv.kind == "strengthen" && !(iv.intensity > 0.0 && iv.intensity <= 1.0))
+          throw InvalidArgument(where + ".intensity: expected in (0, 1] (fraction of MVC), got " +
+                                std::to_string(iv.intensity));
         p.muscles = resolve_muscles(base_, iv.muscles, where + ".muscles");
         for (int m : p.muscles) {
           int found = -1;
@@ -262,20 +286,38 @@ class LifetimeRun {
               found = static_cast<int>(o);
           p.outcome.push_back(found);
         }
+      } else if (iv.kind == "posture_retraining") {
+        const std::vector<std::string> names = posture_preset_names();
+        for (const auto& [field, value] :
+             {std::pair<const char*, const std::string&>{"from_posture", iv.from_posture},
+              {"to_posture", iv.to_posture}})
+          if (std::find(names.begin(), names.end(), value) == names.end())
+            throw InvalidArgument(where + "." + field + ": expected a posture preset, got '" +
+                                  value + "'");
+        if (!(iv.fraction >= 0.0 && iv.fraction <= 1.0))
+          throw InvalidArgument(where + ".fraction: expected in [0, 1], got " +
+                                std::to_string(iv.fraction));
+        p.retrained = posture_preset(iv.to_posture);
       } else {
-        throw InvalidArgument(where + ".kind: expected pir, stretch or rest, got " + iv.kind);
+        throw InvalidArgument(where +
+                              ".kind: expected pir, stretch, strengthen, posture_retraining or "
+                              "rest, got " +
+                              iv.kind);
       }
       programmes_.push_back(std::move(p));
     }
   }
 
   void resolve_parameters() {
-    for (int k = 0; k < ns_; ++k)
-      hydration_ref_.push_back(base_.parameter(
-          "segments." + base_.segment_names()[static_cast<std::size_t>(k)] + ".hydration"));
+    for (int k = 0; k < ns_; ++k) {
+      const std::string s = "segments." + base_.segment_names()[static_cast<std::size_t>(k)];
+      hydration_ref_.push_back(base_.parameter(s + ".hydration"));
+      degeneration_ref_.push_back(base_.parameter(s + ".degeneration"));
+    }
     for (int i = 0; i < nm_; ++i) {
       const std::string m = "muscles." + base_.muscle_names()[static_cast<std::size_t>(i)];
       length_ref_.push_back(base_.parameter(m + ".optimal_fibre_length"));
+      force_ref_.push_back(base_.parameter(m + ".max_isometric_force"));
       try {
         tone_ref_.push_back(base_.parameter(m + ".tone.threshold_offset"));
         tone_base_.push_back(base_.parameter_value(tone_ref_.back()));
@@ -332,6 +374,7 @@ class LifetimeRun {
       put(p + "hydration", x_[kk]);
       put(p + "creep", x_[kk + static_cast<std::size_t>(ns_)]);
       put(p + "fatigue_damage", fatigue_[kk]);
+      put(p + "degeneration", degeneration_[kk]);
     }
     for (int i = 0; i < nm_; ++i) {
       const auto ii = static_cast<std::size_t>(i);
@@ -344,6 +387,9 @@ class LifetimeRun {
       put(p + "tone_shift", tone_shift_[ii]);
       put(p + "snapshot_ratio", muscle_snap_rho_.empty() ? 1.0 : muscle_snap_rho_[ii]);
       put(p + "snapshot_tone_shift", muscle_snap_tone_.empty() ? 0.0 : muscle_snap_tone_[ii]);
+      put(p + "strength_neural", strength_n_[ii]);
+      put(p + "strength_morphological", strength_m_[ii]);
+      put(p + "snapshot_strength", muscle_snap_strength_.empty() ? 1.0 : muscle_snap_strength_[ii]);
     }
   }
 
@@ -402,9 +448,11 @@ class LifetimeRun {
       x_[kk] = next();
       x_[kk + static_cast<std::size_t>(ns_)] = next();
       fatigue_[kk] = next();
+      degeneration_[kk] = next();
     }
     muscle_snap_rho_.assign(static_cast<std::size_t>(nm_), 1.0);
     muscle_snap_tone_.assign(static_cast<std::size_t>(nm_), 0.0);
+    muscle_snap_strength_.assign(static_cast<std::size_t>(nm_), 1.0);
     for (int i = 0; i < nm_; ++i) {
       const auto ii = static_cast<std::size_t>(i);
       x_[static_cast<std::size_t>(2 * ns_) + ii] = next();
@@ -415,6 +463,9 @@ class LifetimeRun {
       tone_shift_[ii] = next();
       muscle_snap_rho_[ii] = next();
       muscle_snap_tone_[ii] = next();
+      strength_n_[ii] = next();
+      strength_m_[ii] = next();
+      muscle_snap_strength_[ii] = next();
     }
     models_.clear();
     cache_.clear();
@@ -428,11 +479,24 @@ class LifetimeRun {
   double& H(int k) { return x_[static_cast<std::size_t>(k)]; }
   double& U(int k) { return x_[static_cast<std::size_t>(ns_ + k)]; }
   double& rho(int i) { return x_[static_cast<std::size_t>(2 * ns_ + i)]; }
+  /// The centre of the strength bucket muscle i's strength ratio is in (what its snapshot
+  /// applies).
+  double strength_centre(int i) const {
+    return static_cast<double>(std::lround(strength(i) / opt_.strength_bucket)) *
+           opt_.strength_bucket;
+  }
+  /// F_max / F_max,0 of muscle i: its compartments relative to the adapted state.
+  double strength(int i) const {
+    const auto ii = static_cast<std::size_t>(i);
+    return strength_n_[ii] * strength_m_[ii] / (adapted_n_[ii] * adapted_m_[ii]);
+  }
 
   /// The snapshot of the current slow state. Hydration: each level's rounded to its bucket's
   /// centre. Muscles: the optimal length ratios and (H20) tone shifts of the muscle snapshot,
   /// which is renewed (every muscle at once) when any ratio has moved more than length_bucket
-  /// from it, or any tone shift more than a quarter of that [L_opt]. The snapshot's model comes
+  /// from it, any tone shift more than a quarter of that [L_opt], or any strength ratio into
+  /// another strength_bucket (the snapshot applies the bucket's centre: an unchanged week's few
+  /// percent apply none). The snapshot's model comes
   /// from the model cache (made by with_parameters on first use). Sets snapshot_ and
   /// snapshot_key_.
   void select_snapshot() {
@@ -441,11 +505,15 @@ class LifetimeRun {
     for (int i = 0; i < nm_ && !renew; ++i) {
       const auto ii = static_cast<std::size_t>(i);
       renew = std::abs(rho(i) - muscle_snap_rho_[ii]) > opt_.length_bucket ||
-              std::abs(tone_shift_[ii] - muscle_snap_tone_[ii]) > 0.25 * opt_.length_bucket;
+              std::abs(tone_shift_[ii] - muscle_snap_tone_[ii]) > 0.25 * opt_.length_bucket ||
+              strength_centre(i) != muscle_snap_strength_[ii];
     }
     if (renew) {
       muscle_snap_rho_.assign(x_.begin() + 2 * ns_, x_.end());
       muscle_snap_tone_ = tone_shift_;
+      muscle_snap_strength_.resize(static_cast<std::size_t>(nm_));
+      for (int i = 0; i < nm_; ++i)
+        muscle_snap_strength_[static_cast<std::size_t>(i)] = strength_centre(i);
       ++muscle_snap_id_;
       // The equilibria of earlier muscle snapshots are not used again: free them.
       models_.clear();
@@ -458,6 +526,17 @@ class LifetimeRun {
       key += "h" + std::to_string(b) + ",";
       changes.emplace_back(hydration_ref_[static_cast<std::size_t>(k)],
                            std::clamp(static_cast<double>(b) * opt_.hydration_bucket, 0.01, 2.0));
+      // H23: the model's degeneration index plus its change rounded to the bucket's centre.
+      const auto kk = static_cast<std::size_t>(k);
+      const long d =
+          std::lround((degeneration_[kk] - degeneration0_[kk]) / opt_.degeneration_bucket);
+      if (d != 0) {
+        key += "d" + std::to_string(d) + ",";
+        changes.emplace_back(
+            degeneration_ref_[kk],
+            std::clamp(degeneration0_[kk] + static_cast<double>(d) * opt_.degeneration_bucket, 0.0,
+                       1.0));
+      }
     }
     if (key == snapshot_key_ && snapshot_) return;
     snapshot_key_ = key;
@@ -472,6 +551,9 @@ class LifetimeRun {
                              base_.muscle_params()[ii].optimal_fibre_length * muscle_snap_rho_[ii]);
       if (has_tone_[ii] && muscle_snap_tone_[ii] != 0.0)
         changes.emplace_back(tone_ref_[ii], tone_base_[ii] + muscle_snap_tone_[ii]);
+      if (muscle_snap_strength_[ii] != 1.0)
+        changes.emplace_back(force_ref_[ii], base_.muscle_params()[ii].max_isometric_force *
+                                                 muscle_snap_strength_[ii]);
     }
     // Bounded memory: forget every snapshot (and its equilibria) when the caches are full.
     if (models_.size() >= kMaxSnapshots) {
@@ -532,6 +614,12 @@ class LifetimeRun {
       const auto ii = static_cast<std::size_t>(i);
       fibre_[ii] = (L.fibre_ratio[ii] + resting_[ii] / reference_fibre_[ii]) / habitual_[ii];
     }
+    if (collecting_) {
+      week_duration_.push_back(duration);
+      for (int i = 0; i < nm_; ++i)
+        week_activation_[static_cast<std::size_t>(i)].push_back(
+            L.activation[static_cast<std::size_t>(i)]);
+    }
     // Disc fluid (nonlinear): Dormand-Prince 5(4) with error control over the period.
     hydration_.assign(x_.begin(), x_.begin() + ns_);
     const auto rhs = [&](const std::vector<double>& h, std::vector<double>& dh, double) {
@@ -555,6 +643,17 @@ class LifetimeRun {
       const auto ii = static_cast<std::size_t>(i);
       rho(i) = laws::sarcomere_ratio_after(opt_.sarcomere, rho(i), fibre_[ii], L.activation[ii],
                                            duration);
+      if (spinning_) continue;
+      const laws::StrengthAdaptationParams& sp = strength_params_[ii];
+      strength_n_[ii] =
+          laws::strength_ratio_after(sp, laws::StrengthCompartment::Neural, strength_n_[ii],
+                                     L.activation[ii], use_ref_[ii], duration);
+      strength_m_[ii] =
+          laws::strength_ratio_after(sp, laws::StrengthCompartment::Morphological, strength_m_[ii],
+                                     L.activation[ii], use_ref_[ii], duration);
+      if (!std::isfinite(strength_n_[ii]) || !std::isfinite(strength_m_[ii]))
+        throw SimulationError(t_, "muscle " + base_.muscle_names()[ii], "lifetime",
+                              "the strength state is not finite");
     }
     for (std::size_t j = 0; j < x_.size(); ++j)
       if (!std::isfinite(x_[j]))
@@ -572,7 +671,16 @@ class LifetimeRun {
       day_.compression_max[kk] = std::max(day_.compression_max[kk], L.compression[kk]);
       day_.pressure_max[kk] = std::max(day_.pressure_max[kk], L.load_pressure[kk]);
       day_.hydration_min[kk] = std::min(day_.hydration_min[kk], H(k));
-      fatigue_[kk] += cycles * laws::fatigue_damage_per_cycle(opt_.damage, L.compression[kk]);
+      // The level's strength falls with its degeneration (H23); the degeneration grows with the
+      // period's fatigue damage and sustained load.
+      damage_[kk].ultimate_strength =
+          opt_.damage.ultimate_strength *
+          laws::degeneration_strength_factor(opt_.degeneration, degeneration_[kk]);
+      const double miner = cycles * laws::fatigue_damage_per_cycle(damage_[kk], L.compression[kk]);
+      fatigue_[kk] += miner;
+      if (!spinning_)
+        degeneration_[kk] = laws::degeneration_after(opt_.degeneration, degeneration_[kk], miner,
+                                                     L.compression[kk], duration);
     }
     // Carried-over session effects decay.
     for (int i = 0; i < nm_; ++i) {
@@ -599,6 +707,14 @@ class LifetimeRun {
   /// and stretched; then its outcome is carried over.
   void session(const Programme& p, const Posture& pose, const std::string& what) {
     PostureLoads L = loads(pose, t_, what);
+    if (p.spec->kind == "strengthen") {
+      // Loaded contractions: the treated muscles at the programme's intensity, at the bout's
+      // posture (the spine's loads stay the posture's: the exercise's own are not modelled).
+      for (int m : p.muscles)
+        L.activation[static_cast<std::size_t>(m)] = p.spec->intensity;
+      period(L, p.spec->duration, 0.0);
+      return;
+    }
     for (int m : p.muscles) {
       L.fibre_ratio[static_cast<std::size_t>(m)] = opt_.sessions.stretch_fibre_ratio;
       L.activation[static_cast<std::size_t>(m)] = 0.0;
@@ -625,6 +741,28 @@ class LifetimeRun {
       if (p.rest_day >= 0 && active_on(*p.spec, day))
         bouts = scenario_.days[static_cast<std::size_t>(p.rest_day)].bouts;
     if (bouts.empty()) bouts = scenario_day(scenario_, day, seed);
+    // Posture retraining: a share of every held bout in the retrained preset moves to the taught
+    // one (the bout is split: the first part as it was, then the rest in the new posture).
+    for (const Programme& p : programmes_) {
+      if (p.spec->kind != "posture_retraining" || !active_on(*p.spec, day)) continue;
+      std::vector<Bout> changed;
+      for (const Bout& b : bouts) {
+        if (b.repetitions > 0 || b.sleep || b.posture != p.spec->from_posture ||
+            p.spec->fraction <= 0.0) {
+          changed.push_back(b);
+          continue;
+        }
+        Bout kept = b, taught = b;
+        kept.duration = (1.0 - p.spec->fraction) * b.duration;
+        taught.duration = b.duration - kept.duration;
+        taught.posture = p.spec->to_posture;
+        taught.pose = p.retrained;
+        taught.label = b.label + " (retrained)";
+        if (kept.duration > 0.0) changed.push_back(kept);
+        changed.push_back(taught);
+      }
+      bouts = std::move(changed);
+    }
     day_.reset(ns_);
     day_.reset_muscles(nm_);
     day_.stature_morning = stature_loss();
@@ -638,7 +776,8 @@ class LifetimeRun {
     if (first_awake == bouts.size()) first_awake = 0;
     const std::string tag = "day " + std::to_string(day) + ", ";
     for (const Programme& p : programmes_) {
-      if (p.rest_day >= 0 || !active_on(*p.spec, day)) continue;
+      if (p.rest_day >= 0 || p.spec->kind == "posture_retraining" || !active_on(*p.spec, day))
+        continue;
       Bout& b = bouts[first_awake];
       const double take = std::min(p.spec->duration, 0.5 * b.duration);
       b.duration -= take;
@@ -673,35 +812,122 @@ class LifetimeRun {
     }
   }
 
-  /// The weighted mean fibre ratio of every muscle over the scenario's week (templates, no
-  /// variation, no sessions), with the sarcomere law's weights: the habitual length the model's
-  /// muscles are taken to be adapted to.
+  /// Calls f(loads, duration) for every period of the scenario's week (its templates, no
+  /// variation, no sessions), with the loads at the current snapshot.
+  template <class F>
+  void for_each_week_period(F&& f) {
+    for (int d = 0; d < 7; ++d) {
+      const ScenarioDay& day = scenario_.days[static_cast<std::size_t>(scenario_.week[d])];
+      for (const Bout& b : day.bouts) {
+        const std::string what = "week template " + day.name + ", bout " + b.label;
+        if (b.repetitions > 0) {
+          f(loads(b.pose, 0.0, what), b.repetitions * b.cycle);
+          f(loads(b.between_pose, 0.0, what), b.duration - b.repetitions * b.cycle);
+        } else {
+          f(loads(b.pose, 0.0, what), b.duration);
+        }
+      }
+    }
+  }
+
+  /// The weighted mean fibre ratio of every muscle over the scenario's week, with the sarcomere
+  /// law's weights: the habitual length the model's muscles are taken to be adapted to.
   void adapt_to_week() {
     std::vector<double> sum(static_cast<std::size_t>(nm_), 0.0), weight(sum);
-    const auto add = [&](const PostureLoads& L, double duration) {
+    for_each_week_period([&](const PostureLoads& L, double duration) {
       for (int i = 0; i < nm_; ++i) {
         const auto ii = static_cast<std::size_t>(i);
         const double w = laws::sarcomere_weight(opt_.sarcomere, L.activation[ii]) * duration;
         sum[ii] += w * L.fibre_ratio[ii];
         weight[ii] += w;
       }
-    };
-    for (int d = 0; d < 7; ++d) {
-      const ScenarioDay& day = scenario_.days[static_cast<std::size_t>(scenario_.week[d])];
-      for (const Bout& b : day.bouts) {
-        const std::string what = "week template " + day.name + ", bout " + b.label;
-        if (b.repetitions > 0) {
-          add(loads(b.pose, 0.0, what), b.repetitions * b.cycle);
-          add(loads(b.between_pose, 0.0, what), b.duration - b.repetitions * b.cycle);
-        } else {
-          add(loads(b.pose, 0.0, what), b.duration);
-        }
-      }
-    }
+    });
     for (int i = 0; i < nm_; ++i) {
       const auto ii = static_cast<std::size_t>(i);
       habitual_[ii] = sum[ii] / weight[ii];
     }
+  }
+
+  /// Each muscle's habitual use u_ref (the use target averages 1 over the week), training
+  /// threshold (overload above its habitual peak) and adapted compartments (the week's own
+  /// training holds them there), whatever `adapted_to`: the model's strength is that of the
+  /// adapted state, where the compartments start. The activations are those the person lives
+  /// with: the second of two weeks of the scenario's templates (no variation, no sessions)
+  /// simulated from the initial state, which is then restored (the disc's fluid changes the
+  /// muscles' activations, and a rested disc's are not the week's).
+  void strength_use_references() {
+    const auto n = static_cast<std::size_t>(nm_);
+    use_ref_.assign(n, 1.0);
+    strength_params_.assign(n, opt_.strength);
+    if (opt_.strength.enabled <= 0.0) return;
+    // Spin-up: two weeks of templates; the strength law is still (spinning_).
+    const std::vector<double> x = x_, fatigue = fatigue_, degeneration = degeneration_,
+                              tolerance = tolerance_, tolerance_tau = tolerance_tau_,
+                              resting = resting_, resting_tau = resting_tau_, tone = tone_shift_,
+                              snap_rho = muscle_snap_rho_, snap_tone = muscle_snap_tone_,
+                              snap_strength = muscle_snap_strength_;
+    const double t = t_;
+    const long snap_id = muscle_snap_id_;
+    spinning_ = true;
+    week_activation_.assign(n, {});
+    week_duration_.clear();
+    for (int d = 0; d < 14; ++d) {
+      const ScenarioDay& day = scenario_.days[static_cast<std::size_t>(scenario_.week[d % 7])];
+      day_.reset(ns_);
+      day_.reset_muscles(nm_);
+      collecting_ = d >= 7;
+      for (const Bout& b : day.bouts) {
+        const std::string what =
+            "strength reference, day " + std::to_string(d) + ", bout " + b.label;
+        if (b.repetitions > 0) {
+          const double lifting = b.repetitions * b.cycle;
+          period(loads(b.pose, t_, what), lifting, 0.0);
+          period(loads(b.between_pose, t_, what), b.duration - lifting, 0.0);
+        } else {
+          period(loads(b.pose, t_, what), b.duration, 0.0);
+        }
+      }
+    }
+    spinning_ = collecting_ = false;
+    x_ = x;
+    fatigue_ = fatigue;
+    degeneration_ = degeneration;
+    tolerance_ = tolerance;
+    tolerance_tau_ = tolerance_tau;
+    resting_ = resting;
+    resting_tau_ = resting_tau;
+    tone_shift_ = tone;
+    t_ = t;
+    if (muscle_snap_id_ != snap_id) {
+      // The muscles moved out of their snapshot in the spin-up: back to the initial one.
+      muscle_snap_rho_ = snap_rho;
+      muscle_snap_tone_ = snap_tone;
+      muscle_snap_strength_ = snap_strength;
+      muscle_snap_id_ = snap_id;
+      models_.clear();
+      cache_.clear();
+      snapshot_.reset();
+      snapshot_key_.clear();
+    }
+    select_snapshot();
+    for (int i = 0; i < nm_; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      const std::vector<double>& a = week_activation_[ii];
+      double peak = 0.0;
+      for (std::size_t j = 0; j < a.size(); ++j)
+        if (week_duration_[j] > 0.0) peak = std::max(peak, a[j]);
+      laws::StrengthAdaptationParams& p = strength_params_[ii];
+      p.training_threshold = laws::strength_training_threshold(opt_.strength, peak);
+      use_ref_[ii] = laws::strength_use_reference(p, a, week_duration_);
+      adapted_n_[ii] = laws::strength_adapted_ratio(p, laws::StrengthCompartment::Neural, a,
+                                                    week_duration_, use_ref_[ii]);
+      adapted_m_[ii] = laws::strength_adapted_ratio(p, laws::StrengthCompartment::Morphological, a,
+                                                    week_duration_, use_ref_[ii]);
+    }
+    week_activation_.clear();
+    week_duration_.clear();
+    strength_n_ = adapted_n_;
+    strength_m_ = adapted_m_;
   }
 
   // ---- recording ----
@@ -729,23 +955,33 @@ class LifetimeRun {
       row.push_back(day_.foramen_min[kk]);
       row.push_back(day_.risk_time[kk]);
       row.push_back(day_.stenosis_time[kk]);
+      row.push_back(degeneration_[kk]);
     }
     for (std::size_t g = 0; g < base_.group_names().size(); ++g) {
-      double r = 0.0, tol = 0.0, tone = 0.0;
+      double r = 0.0, tol = 0.0, tone = 0.0, st = 0.0, sn = 0.0, sm = 0.0;
       const auto& members = base_.group_muscles()[g];
       for (int i : members) {
+        const auto ii = static_cast<std::size_t>(i);
         r += rho(i);
-        tol += day_.tolerance[static_cast<std::size_t>(i)] / kDay;
-        tone += tone_shift_[static_cast<std::size_t>(i)];
+        tol += day_.tolerance[ii] / kDay;
+        tone += tone_shift_[ii];
+        st += strength(i);
+        sn += strength_n_[ii] / adapted_n_[ii];
+        sm += strength_m_[ii] / adapted_m_[ii];
       }
       const double n = std::max<double>(1.0, static_cast<double>(members.size()));
       row.push_back(r / n);
       row.push_back(tol / n);
       row.push_back(tone / n);
+      row.push_back(st / n);
+      row.push_back(sn / n);
+      row.push_back(sm / n);
     }
     if (opt_.record_muscles)
-      for (int i = 0; i < nm_; ++i)
+      for (int i = 0; i < nm_; ++i) {
         row.push_back(rho(i));
+        row.push_back(strength(i));
+      }
   }
 
   struct DayAccumulators {
@@ -779,19 +1015,28 @@ class LifetimeRun {
   Data data_;
   int ns_ = 0, nm_ = 0;
   std::vector<Programme> programmes_;
-  std::vector<ParameterRef> hydration_ref_, length_ref_, tone_ref_;
+  std::vector<ParameterRef> hydration_ref_, degeneration_ref_, length_ref_, tone_ref_, force_ref_;
   std::vector<double> tone_base_;
   std::vector<bool> has_tone_;
   std::vector<double> x_;  // [H (ns), u (ns), rho (nm)]
   std::vector<double> tolerance_, tolerance_tau_, resting_, resting_tau_, tone_shift_;
   std::vector<double> fatigue_;
+  std::vector<double> degeneration0_, degeneration_;  // D of the model and now, per level
+  std::vector<laws::SpineDamageParams> damage_;       // per level, S_u lowered by D (H23)
+  std::vector<double> strength_n_, strength_m_;       // s_n, s_m per muscle
+  std::vector<double> adapted_n_, adapted_m_;         // s_n*, s_m* of the habitual week per muscle
+  std::vector<double> use_ref_;                       // u_ref per muscle
+  std::vector<laws::StrengthAdaptationParams> strength_params_;  // with each one's threshold
+  bool spinning_ = false, collecting_ = false;                   // the strength reference's spin-up
+  std::vector<std::vector<double>> week_activation_;
+  std::vector<double> week_duration_;
   double lifft_ = 0.0;
   double t_ = 0.0;
   std::vector<double> reference_fibre_, habitual_, fibre_, hydration_;
   static constexpr std::size_t kMaxSnapshots = 512;
   std::shared_ptr<const Model> snapshot_;
   std::string snapshot_key_;
-  std::vector<double> muscle_snap_rho_, muscle_snap_tone_;
+  std::vector<double> muscle_snap_rho_, muscle_snap_tone_, muscle_snap_strength_;
   long muscle_snap_id_ = 0;
   std::vector<std::string> ck_names_;
   std::vector<double> ck_values_;
@@ -828,6 +1073,9 @@ std::vector<LifetimeChannel> lifetime_channels(const Model& model, bool record_m
     c.push_back({p + "foramen_height_min", "m", "smallest foramen height of the day"});
     c.push_back({p + "nerve_root_risk_time", "s", "time integral of the nerve-root risk"});
     c.push_back({p + "stenosis_time", "s", "time with the foramen at or below its threshold"});
+    c.push_back(
+        {p + "degeneration", "1",
+         "degeneration index at the day's end (grows under H23, degeneration_progression)"});
   }
   for (const std::string& g : model.group_names()) {
     const std::string p = "group." + g + ".";
@@ -835,10 +1083,19 @@ std::vector<LifetimeChannel> lifetime_channels(const Model& model, bool record_m
     c.push_back({p + "tolerance", "1",
                  "carried-over stretch tolerance, mean over the day and the group's muscles"});
     c.push_back({p + "tone_shift", "L_opt", "mean tone threshold shift (H20)"});
+    c.push_back({p + "strength_ratio", "1",
+                 "mean F_max / F_max,0 of the group at the day's end (strength_adaptation)"});
+    c.push_back({p + "strength_neural", "1",
+                 "mean neural compartment s_n / s_n* (to the adapted state) at the day's end"});
+    c.push_back({p + "strength_morphological", "1",
+                 "mean morphological compartment s_m / s_m* (cross-sectional area ratio) at the "
+                 "day's end"});
   }
   if (record_muscles)
-    for (const std::string& m : model.muscle_names())
+    for (const std::string& m : model.muscle_names()) {
       c.push_back({"muscle." + m + ".optimal_length_ratio", "1", "L_opt / L_opt,0"});
+      c.push_back({"muscle." + m + ".strength_ratio", "1", "F_max / F_max,0 at the day's end"});
+    }
   return c;
 }
 

@@ -3,17 +3,20 @@
 // state (DESIGN.md §1; docs/theory/lifetime.md).
 //
 // Per level: disc fluid and viscoelastic creep (laws/lifetime/disc_fluid_two_phase.hpp), fatigue
-// damage and load doses (laws/lifetime/spine_damage.hpp). Per muscle: optimal fibre length
-// (laws/lifetime/sarcomere_adaptation.hpp) and the carry-over of sessions
+// damage and load doses (laws/lifetime/spine_damage.hpp), the degeneration index under H23
+// (laws/lifetime/degeneration_progression.hpp). Per muscle: optimal fibre length
+// (laws/lifetime/sarcomere_adaptation.hpp), strength in a neural and a morphological compartment
+// (laws/lifetime/strength_adaptation.hpp) and the carry-over of sessions
 // (laws/lifetime/session_effects.hpp). Within a bout the loads are constant: the slow ODE is
 // integrated over the bout with Boost.Odeint (Dormand-Prince 5(4), adaptive).
 //
 // Equilibria are cached per posture and snapshot of the slow states the equilibrium sees. The
 // snapshot holds each level's hydration rounded to the centre of its `hydration_bucket`, and the
-// muscles' optimal length ratios (and under H20 tone shifts) of the muscle snapshot, renewed as a
-// whole when any ratio moves more than `length_bucket` from it. Each snapshot's model is made once
-// by Model::with_parameters. The error this makes is the change of the loads across one bucket
-// (docs/theory/lifetime.md §2 gives the measured figure).
+// muscles' optimal length ratios (and under H20 tone shifts) and strength ratios (rounded to
+// the centre of their `strength_bucket`) of the muscle snapshot, renewed as a whole when any
+// ratio moves more than `length_bucket` from it or any strength ratio enters another bucket. Each
+// snapshot's model is made once by Model::with_parameters. The error this makes is the change of
+// the loads across one bucket (docs/theory/lifetime.md §2 gives the measured figure).
 //
 // The results stream to an HDF5 results file (io/recorder.hpp format, /meta@kind = "lifetime"):
 // one row per day (time = end of the day [s]) with per-level, per-group and whole-body channels
@@ -27,10 +30,12 @@
 #include <string>
 #include <vector>
 
+#include "msk/laws/lifetime/degeneration_progression.hpp"
 #include "msk/laws/lifetime/disc_fluid_two_phase.hpp"
 #include "msk/laws/lifetime/sarcomere_adaptation.hpp"
 #include "msk/laws/lifetime/session_effects.hpp"
 #include "msk/laws/lifetime/spine_damage.hpp"
+#include "msk/laws/lifetime/strength_adaptation.hpp"
 #include "msk/model/model.hpp"
 #include "msk/sim/equilibrium.hpp"
 #include "msk/sim/scenario.hpp"
@@ -40,19 +45,29 @@ namespace msk {
 
 /// A programme of sessions (or rest days) on a calendar.
 struct Intervention {
-  /// "pir" (post-isometric relaxation), "stretch" (static stretching) or "rest" (the day follows
-  /// the scenario's day template `rest_day` instead of its week).
+  /// "pir" (post-isometric relaxation), "stretch" (static stretching), "strengthen" (loaded
+  /// contractions of the muscles at `intensity` for `duration` seconds per session),
+  /// "posture_retraining" (on its days, `fraction` of the time of every held bout in the posture
+  /// preset `from_posture` is spent in `to_posture` instead) or "rest" (the day follows the
+  /// scenario's day template `rest_day` instead of its week).
   std::string kind;
-  /// Muscles or muscle groups treated (pir, stretch).
+  /// Muscles or muscle groups treated (pir, stretch, strengthen).
   std::vector<std::string> muscles;
-  int first_day = 0;        ///< first day of the programme (0 = the run's first day)
-  int last_day = -1;        ///< last day (inclusive); -1: to the end of the run
-  int every_days = 1;       ///< a session every this many days [1], >= 1
-  double duration = 300.0;  ///< time one session holds the muscles stretched [s]
+  int first_day = 0;   ///< first day of the programme (0 = the run's first day)
+  int last_day = -1;   ///< last day (inclusive); -1: to the end of the run
+  int every_days = 1;  ///< a session every this many days [1], >= 1
+  /// Time one session holds the muscles stretched (pir, stretch) or contracted under load
+  /// (strengthen: the loaded contraction time, e.g. 3 sets of 10 repetitions of 3 s = 90 s) [s]
+  double duration = 300.0;
+  /// strengthen: activation of the treated muscles during the loaded time [fraction of MVC]
+  double intensity = 0.75;
   /// What one session leaves per muscle (compute_session_outcome); muscles not listed there
   /// carry nothing over beyond the session itself.
   SessionOutcome outcome;
-  std::string rest_day;  ///< rest: the day template to follow
+  std::string rest_day;      ///< rest: the day template to follow
+  std::string from_posture;  ///< posture_retraining: the preset retrained (e.g. sitting_slouched)
+  std::string to_posture;    ///< posture_retraining: the preset taught (e.g. sitting_straight)
+  double fraction = 0.5;     ///< posture_retraining: share of the bouts' time changed [1]
 };
 
 /// Settings of simulate_lifetime.
@@ -70,7 +85,7 @@ struct LifetimeOptions {
   /// must be those of the run that wrote it. Without the file, the run starts from day 0.
   bool resume = false;
   std::int64_t seed = -1;       ///< seed of the day-to-day variation (-1: the scenario's)
-  bool record_muscles = false;  ///< also one channel per muscle (optimal length ratio)
+  bool record_muscles = false;  ///< also channels per muscle (optimal length and strength ratios)
   /// What the model's optimal fibre lengths are adapted to at the start: "scenario" (the person
   /// has lived the scenario's week for long: the sarcomere law's reference fibre length is each
   /// muscle's weighted mean over the week, so an unchanged life changes nothing) or "standing"
@@ -80,11 +95,20 @@ struct LifetimeOptions {
   laws::SarcomereAdaptationParams sarcomere;
   laws::SpineDamageParams damage;
   laws::SessionEffectsParams sessions;
+  laws::StrengthAdaptationParams strength;
+  laws::DegenerationProgressionParams degeneration;  ///< H23, off by default
   /// Whole-spine stature change over the modelled levels' height change [1]: the other discs
   /// change in proportion to their height (assumption; docs/theory/lifetime.md §3).
   double stature_factor = 2.6;
-  double hydration_bucket = 0.02;    ///< snapshot renewal threshold of hydration [1]
-  double length_bucket = 0.02;       ///< ... of the optimal length ratio [1]
+  double hydration_bucket = 0.02;  ///< snapshot renewal threshold of hydration [1]
+  double length_bucket = 0.02;     ///< ... of the optimal length ratio [1]
+  /// Bucket of the strength ratio F_max / F_max,0 [1]: the snapshot applies each muscle's ratio
+  /// rounded to its bucket's centre (an unchanged week moves single muscles by up to 3 %, which
+  /// then applies nothing) and is renewed when one enters another bucket
+  double strength_bucket = 0.05;
+  /// Bucket of the degeneration index's change from the model's [1]: the snapshot applies the
+  /// model's index plus the change rounded to the bucket's centre (H23)
+  double degeneration_bucket = 0.02;
   double relative_tolerance = 1e-6;  ///< of the slow ODE (Odeint)
   double absolute_tolerance = 1e-9;
   EquilibriumOptions equilibrium;  ///< how the bouts' equilibria are solved
@@ -99,8 +123,10 @@ struct LifetimeResult {
   std::vector<double> hydration;             ///< final H per level [1]
   std::vector<double> creep;                 ///< final u per level [m]
   std::vector<double> fatigue_damage;        ///< final Miner's sum per level [1]
+  std::vector<double> degeneration;          ///< final degeneration index per level [1]
   std::vector<double> optimal_length_ratio;  ///< final rho per muscle [1]
   std::vector<double> tolerance;             ///< final carried-over tolerance per muscle [1]
+  std::vector<double> strength_ratio;        ///< final s = s_n s_m per muscle [1]
   double lifft_damage = 0.0;                 ///< LiFFT damage of all the run's lifts [1]
   double last_day_stature_loss = 0.0;  ///< morning to bedtime stature loss of the last day [m]
   int n_equilibria = 0;                ///< equilibria solved
