@@ -31,11 +31,11 @@ Units: the Python API speaks degrees, millimetres, megapascals and kilograms whe
 so (``lumbar_flexion_deg``, ``pressure_MPa``, ``load_kg``); the core is SI throughout.
 
 The package is split by concept, each module importing only those before it:
-:mod:`msk.spine.postures` (:class:`Posture`), :mod:`msk.spine.equilibria` (:func:`equilibrium`, :func:`batch_equilibrium`,
-:class:`EquilibriumResult`, :class:`SpineGeometry`, :func:`level_loads`), :mod:`msk.spine.files`
-(equilibrium files: :func:`save`, :func:`load`, :class:`StoredEquilibrium`) and
-:mod:`msk.spine.studies`
-(:func:`compare`, :func:`sweep`). Every name above is also a name of ``msk.spine``.
+:mod:`msk.spine.postures` (:class:`Posture`), :mod:`msk.spine.equilibria` (:func:`equilibrium`,
+:func:`batch_equilibrium`, :class:`EquilibriumResult`, :class:`SpineGeometry`,
+:func:`level_loads`), :mod:`msk.spine.files` (equilibrium files: :func:`save`, :func:`load`,
+:class:`StoredEquilibrium`) and :mod:`msk.spine.studies` (:func:`compare`, :func:`sweep`).
+Every name above is also a name of ``msk.spine``.
 """
 
 from msk.spine.equilibria import (
