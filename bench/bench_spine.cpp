@@ -6,6 +6,8 @@
 //   segment                 one spine::compute_segment (the L4-L5 level at 500 N, 2 deg flexion)
 //   equilibrium/<posture>/<mode>  one solve_equilibrium of models/lumbar.yaml, modes fixed and
 //                           rhythm side by side
+//   equilibrium_main/<posture>/<mode>  the same with main's algorithm before issue 14
+//                           (tests/cpp/reference/equilibrium_main.cpp): before and after in one run
 // Counters: qp_iterations (active-set changes) and load_iterations (passive-moment fixed point).
 #include <benchmark/benchmark.h>
 
@@ -17,6 +19,7 @@
 #include "msk/sim/effort_qp.hpp"
 #include "msk/sim/equilibrium.hpp"
 #include "msk/spine/segment.hpp"
+#include "reference/equilibrium_main.hpp"
 
 namespace {
 
@@ -122,14 +125,18 @@ void BM_Segment(benchmark::State& state) {
 }
 BENCHMARK(BM_Segment)->Name("segment");
 
-void BM_Equilibrium(benchmark::State& state, const char* posture, msk::PostureMode mode) {
+using Solver = msk::EquilibriumResult (*)(const msk::Model&, const msk::Posture&,
+                                          const msk::EquilibriumOptions&);
+
+void BM_Equilibrium(benchmark::State& state, const char* posture, msk::PostureMode mode,
+                    Solver solve) {
   const msk::Model& m = lumbar();
   const msk::Posture p = msk::posture_preset(posture);
   msk::EquilibriumOptions o;
   o.mode = mode;
   msk::EquilibriumResult r;
   for (auto _ : state) {
-    r = msk::solve_equilibrium(m, p, o);
+    r = solve(m, p, o);
     benchmark::DoNotOptimize(r.effort);
   }
   state.counters["qp_iterations"] = r.qp_iterations;
@@ -140,16 +147,36 @@ void BM_Equilibrium(benchmark::State& state, const char* posture, msk::PostureMo
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_Equilibrium, standing_fixed, "standing_relaxed", msk::PostureMode::Fixed)
+BENCHMARK_CAPTURE(BM_Equilibrium, standing_fixed, "standing_relaxed", msk::PostureMode::Fixed,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/standing_relaxed/fixed")
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Equilibrium, standing_rhythm, "standing_relaxed", msk::PostureMode::Rhythm)
+BENCHMARK_CAPTURE(BM_Equilibrium, standing_rhythm, "standing_relaxed", msk::PostureMode::Rhythm,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/standing_relaxed/rhythm")
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Equilibrium, lift_fixed, "lift_round_back", msk::PostureMode::Fixed)
+BENCHMARK_CAPTURE(BM_Equilibrium, lift_fixed, "lift_round_back", msk::PostureMode::Fixed,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/lift_round_back/fixed")
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Equilibrium, lift_rhythm, "lift_round_back", msk::PostureMode::Rhythm)
+BENCHMARK_CAPTURE(BM_Equilibrium, lift_rhythm, "lift_round_back", msk::PostureMode::Rhythm,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/lift_round_back/rhythm")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Equilibrium, main_standing_fixed, "standing_relaxed", msk::PostureMode::Fixed,
+                  msk::reference::solve_equilibrium)
+    ->Name("equilibrium_main/standing_relaxed/fixed")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Equilibrium, main_standing_rhythm, "standing_relaxed",
+                  msk::PostureMode::Rhythm, msk::reference::solve_equilibrium)
+    ->Name("equilibrium_main/standing_relaxed/rhythm")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Equilibrium, main_lift_fixed, "lift_round_back", msk::PostureMode::Fixed,
+                  msk::reference::solve_equilibrium)
+    ->Name("equilibrium_main/lift_round_back/fixed")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Equilibrium, main_lift_rhythm, "lift_round_back", msk::PostureMode::Rhythm,
+                  msk::reference::solve_equilibrium)
+    ->Name("equilibrium_main/lift_round_back/rhythm")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();
