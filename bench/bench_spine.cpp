@@ -8,7 +8,8 @@
 //                           rhythm side by side
 //   equilibrium_main/<posture>/<mode>  the same with main's algorithm before issue 14
 //                           (tests/cpp/reference/equilibrium_main.cpp): before and after in one run
-// Counters: qp_iterations (active-set changes) and load_iterations (passive-moment fixed point).
+// Counters: qp_iterations (active-set changes of solve_effort_qp; for the equilibria, Newton steps
+// of solve_effort_qp_dual) and load_iterations (passive-moment fixed point).
 #include <benchmark/benchmark.h>
 
 #include <limits>

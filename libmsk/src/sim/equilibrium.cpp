@@ -115,6 +115,11 @@ class Evaluator {
       if (m.law_role(l) == "inhibition") inhibition_laws_.push_back(l);
       if (m.law(l).info().stage == LawStage::Trunk) trunk_laws_.push_back(l);
     }
+    // Each muscle's activation laws, in order (their roles are strings: compared once here).
+    activation_laws_.resize(m.n_muscles());
+    for (int i = 0; i < m.n_muscles(); ++i)
+      for (const auto& [l, k] : m.muscle_laws(i))
+        if (m.law_role(l) == "activation") activation_laws_[i].emplace_back(&m.law(l), k);
     no_state_.setZero(m.layout().n_states);
   }
 
@@ -133,9 +138,8 @@ class Evaluator {
     compute_rest_activation(m_, q, data_, floor_);
     tone_excitation_ = data_.excitation;
     apply_inhibition();
-    // 2. Geometry, the posture's loads, and the isometric force of each muscle: T = A a + P.
-    compute_kinematics(m_, q, data_);
-    compute_muscle_geometry(m_, Eigen::VectorXd::Zero(m_.n_dofs()), data_);
+    // 2. Geometry (the kinematics and muscle paths at q are those compute_rest_activation left),
+    // the posture's loads, and the isometric force of each muscle: T = A a + P.
     compute_joint_muscle_geometry(m_, data_);
     loads_ = posture_loads(m_, p_, load_gravity_, data_);
     active_.resize(nm);
@@ -221,14 +225,20 @@ class Evaluator {
       v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
       base = arm.transpose() * (active_.cwiseProduct(floor_) + passive_);
       const Eigen::VectorXd b = needs_ + trunk_needs_ - used - base;
-      x0.head(nm) = v_;
-      x0.tail(nb) = b - e.leftCols(nm) * v_;
-      // The first solve starts from the clipped unconstrained minimum; later ones from the last
-      // solution (a nearby problem: an active-set change or two).
-      EffortQpOptions qo;
-      qo.start_unconstrained = cold_;
+      // The QP on its dual: the first solve from the unconstrained minimum's multipliers, later
+      // ones from the last solution's (a nearby problem: one or two Newton steps). Should the
+      // Newton steps not end, the primal active-set method solves it from v.
+      EffortQpResult qp =
+          solve_effort_qp_dual(h, e, b, lower, upper, cold_ ? Eigen::VectorXd() : lambda_);
+      if (!qp.converged) {
+        x0.head(nm) = v_;
+        x0.tail(nb) = b - e.leftCols(nm) * v_;
+        EffortQpOptions qo;
+        qo.start_unconstrained = cold_;
+        qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
+      }
       cold_ = false;
-      const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
+      lambda_ = qp.lambda;
       demand_ = needs_ + trunk_needs_ - used;
       qp_iterations_ += qp.iterations;
       qp_converged_ = qp_converged_ && qp.converged;
@@ -238,8 +248,11 @@ class Evaluator {
       apply_inhibition();
       floor_change = nm > 0 ? (floor_ - previous).cwiseAbs().maxCoeff() : 0.0;
     }
-    force_ = active_.cwiseProduct(floor_ + v_) + passive_;
-    compute_passive(force_, passive_moment);  // leaves the final segment loads in data_
+    // The final segment loads in data_: a converged pass computed them at these forces already.
+    if (!load_converged_) {
+      force_ = active_.cwiseProduct(floor_ + v_) + passive_;
+      compute_passive(force_, passive_moment);
+    }
     return (weight_.array() * v_.array().square()).sum() + o_.reserve_weight * rho_.squaredNorm();
   }
 
@@ -321,8 +334,8 @@ class Evaluator {
     for (int i = 0; i < m_.n_muscles(); ++i) {
       const double u = std::clamp(tone_excitation_[i] - data_.reflex_inhibition[i], 0.0, 1.0);
       double a = u;
-      for (const auto& [l, k] : m_.muscle_laws(i))
-        if (m_.law_role(l) == "activation") a = m_.law(l).rest_activation(k, u);
+      for (const auto& [law, k] : activation_laws_[i])
+        a = law->rest_activation(k, u);
       floor_[i] = std::min(a, 1.0);
     }
   }
@@ -381,8 +394,10 @@ class Evaluator {
   Eigen::Vector3d gravity_, load_gravity_;
   Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_,
       demand_, tone_excitation_, no_state_;
+  Eigen::VectorXd lambda_;       ///< the last QP's multipliers (its warm start)
   Eigen::VectorXd trunk_needs_;  ///< moment the trunk's elements take off each balanced joint
   std::vector<int> inhibition_laws_, trunk_laws_;
+  std::vector<std::vector<std::pair<const Law*, int>>> activation_laws_;  ///< per muscle
   std::vector<muscle::MuscleTendonParams> rigid_;
   std::vector<int> balanced_;
   std::vector<PointLoad> loads_, all_loads_;  ///< the posture's; with the trunk's elements'
