@@ -2,12 +2,15 @@
 // bb55f85), both run here on the bundled lumbar model: every bundled posture, in the fixed and
 // the rhythm posture modes, must give the same activations, level compressions and coordinates.
 //
-// Tolerance: the fixed mode solves the same equations to the same passive-moment tolerance
-// (EquilibriumOptions::load_tolerance, 1e-7 N m); the QP's active set is unique and its
-// multipliers are computed to rounding, so the two agree to about 1e-9 of each table's largest
-// value. The rhythm mode minimises over the level angles by quasi-Newton steps that stop when the
-// objective changes by less than 1e-10 of itself, so two runs whose evaluations differ by rounding
-// may stop at neighbouring points of the same flat minimum: they are compared with kRhythm below.
+// Tolerance: both solve the same equations; the QP's solution is unique and both methods find it
+// to rounding, but the passive moments' fixed point stops once its changes are below
+// EquilibriumOptions::load_tolerance (1e-7 N m; 1e-9 N m inside the posture search), which the
+// accelerated iteration reaches at a different pass. Measured differences: up to 3e-7 of the
+// largest compression (lying, where the compressions are small), 1e-7 of the largest activation
+// and 4e-8 of the coordinates (rhythm mode); at a tight tolerance (1e-12 N m) the fixed mode
+// agrees to 1e-9. The rhythm mode's quasi-Newton search could in principle stop at a neighbouring
+// point of a flat minimum; it does not for these postures. Bound: 1e-6 of each table's largest
+// value.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -45,11 +48,14 @@ Eigen::VectorXd compressions(const msk::EquilibriumResult& r) {
 
 /// Solves a preset with both algorithms and compares them (both may refuse it, with the same
 /// error).
-void compare(const std::string& name, msk::PostureMode mode, double tolerance) {
+void compare(const std::string& name, msk::PostureMode mode, double tolerance,
+             double load_tolerance = msk::EquilibriumOptions{}.load_tolerance,
+             bool same_convergence = true) {
   SCOPED_TRACE(name + " / " + msk::posture_mode_name(mode));
   const msk::Posture p = msk::posture_preset(name);
   msk::EquilibriumOptions o;
   o.mode = mode;
+  o.load_tolerance = load_tolerance;
   msk::EquilibriumResult before, after;
   std::string before_error, after_error;
   try {
@@ -64,7 +70,9 @@ void compare(const std::string& name, msk::PostureMode mode, double tolerance) {
   }
   ASSERT_EQ(before_error.empty(), after_error.empty()) << before_error << " | " << after_error;
   if (!before_error.empty()) return;
-  EXPECT_EQ(before.converged, after.converged);
+  if (same_convergence) {
+    EXPECT_EQ(before.converged, after.converged);
+  }
   const double gaps[] = {relative_gap(after.activation, before.activation),
                          relative_gap(after.tone_activation, before.tone_activation),
                          relative_gap(compressions(after), compressions(before)),
@@ -79,8 +87,11 @@ void compare(const std::string& name, msk::PostureMode mode, double tolerance) {
     EXPECT_LE(gaps[k], tolerance) << what[k];
     worst = std::max(worst, gaps[k]);
   }
-  std::printf("%-22s %-7s largest relative gap %.1e\n", name.c_str(), msk::posture_mode_name(mode),
-              worst);
+  std::printf(
+      "%-22s %-7s largest relative gap %.1e (activation %.0e, tone %.0e, compression %.0e, "
+      "coordinates %.0e, force %.0e, reserve %.0e)\n",
+      name.c_str(), msk::posture_mode_name(mode), worst, gaps[0], gaps[1], gaps[2], gaps[3],
+      gaps[4], gaps[5]);
 }
 
 constexpr double kFixed = 1e-6;
@@ -94,6 +105,16 @@ TEST(EquilibriumReference, EveryPresetInTheFixedModeAsBefore) {
 TEST(EquilibriumReference, EveryPresetInTheRhythmModeAsBefore) {
   for (const std::string& name : msk::posture_preset_names())
     compare(name, msk::PostureMode::Rhythm, kRhythm);
+}
+
+TEST(EquilibriumReference, AtATightPassiveMomentToleranceTheFixedModeAgreesToRounding) {
+  // The passes stop where the passive moments change by less than load_tolerance, which the
+  // accelerated iteration reaches at a different pass than the plain one: their difference above
+  // (up to 3e-7 of the small compressions of lying) is that tolerance's. Solved far tighter, the
+  // two meet. (main's plain iteration reaches its cap of 60 passes above 1e-12 N m for the
+  // round-back lift, not converged, the accelerated one converges: the flags may differ here.)
+  for (const std::string& name : msk::posture_preset_names())
+    compare(name, msk::PostureMode::Fixed, 1e-9, 1e-12, false);
 }
 
 TEST(EquilibriumReference, TheComparisonCanFail) {
