@@ -159,13 +159,25 @@ EffortQpResult solve_effort_qp_dual(const Eigen::VectorXd& h, const Eigen::Matri
   Eigen::VectorXd& lambda = result.lambda;
   Eigen::VectorXd& x = result.x;
   x.resize(n);
-  // The reduced system E_F H_F^-1 E_F' of the variables whose `weight` is hinv (others 0).
+  // The reduced system E_F H_F^-1 E_F' of the variables whose `weight` is hinv (others 0),
+  // summed over those columns only (its lower triangle, which the Cholesky factor reads): few
+  // muscles are free at a solution of static optimisation.
   Eigen::VectorXd weight(n);
-  Eigen::MatrixXd scaled(m, n), reduced(m, m);
+  Eigen::MatrixXd reduced(m, m);
   Eigen::LLT<Eigen::MatrixXd> llt(m);
   auto factor = [&]() {
-    scaled.noalias() = e * weight.asDiagonal();
-    reduced.noalias() = scaled.lazyProduct(e.transpose());
+    reduced.setZero();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double w = weight[i];
+      if (w == 0.0) continue;
+      const double* col = e.data() + i * m;
+      for (Eigen::Index c = 0; c < m; ++c) {
+        const double wc = w * col[c];
+        if (wc == 0.0) continue;
+        for (Eigen::Index r = c; r < m; ++r)
+          reduced(r, c) += wc * col[r];
+      }
+    }
     llt.compute(reduced);
     return llt.info() == Eigen::Success;
   };

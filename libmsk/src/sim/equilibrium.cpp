@@ -148,13 +148,24 @@ class Evaluator {
     for (int i = 0; i < nm; ++i) {
       muscle::compute_rigid_tendon(rigid_[i], data_.mtu_length[i], 0.0, 0.0, mt);
       passive_[i] = mt.tendon_force;
-      muscle::compute_rigid_tendon(rigid_[i], data_.mtu_length[i], 0.0, 1.0, mt);
-      active_[i] = mt.tendon_force - passive_[i];
+      // At full activation the fibre is where it was (rigid tendon, at rest: f_V at zero speed
+      // whatever the activation's speed scale), with F0 f_L f_V added: the tendon force of
+      // compute_rigid_tendon at activation 1, term by term.
+      const double full =
+          rigid_[i].max_isometric_force * mt.active_force_length * mt.force_velocity;
+      const double tendon = std::max(
+          0.0, (full + mt.passive_fibre_force + mt.damping_fibre_force) * mt.cos_pennation);
+      active_[i] = tendon - passive_[i];
     }
     // 3. What each balanced joint must supply against gravity and the loads (no muscles).
     const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
     compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), loads_, zero_qd, zero_qd,
                             data_);
+    // Each body's weight term m_b (a_b - g) as compute_joint_reactions has it (a_b = 0 at rest),
+    // for compute_passive's level forces.
+    weight_force_.resize(static_cast<std::size_t>(m_.n_bodies()));
+    for (int b = 0; b < m_.n_bodies(); ++b)
+      weight_force_[b] = m_.body_mass()[b] * (data_.work.acc_com[b] - load_gravity_);
     all_loads_ = loads_;
     data_.trunk_loads.clear();
     data_.abdominal_pressure.setZero();
@@ -404,8 +415,28 @@ class Evaluator {
 
   /// Passive moment of each balanced joint about its axis at these muscle forces [N m].
   void compute_passive(const Eigen::VectorXd& force, Eigen::VectorXd& out) {
-    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
-    compute_joint_reactions(m_, load_gravity_, force, all_loads_, zero_qd, zero_qd, data_);
+    // The levels' loads need only the force each level's joint transmits: compute_joint_reactions'
+    // terms for those joints, in its order (the subtrees' weights and point loads, less the
+    // muscles' pull), without the moments and the other joints (most of its cost). The joint
+    // reactions in data_ otherwise keep the muscle-free values of step 3.
+    std::vector<Eigen::Vector3d>& sub = data_.work.sub_force;
+    for (int b = 0; b < m_.n_bodies(); ++b)
+      sub[b] = weight_force_[b];
+    for (const PointLoad& l : all_loads_)
+      if (l.body >= 0) sub[l.body] -= l.force;
+    for (int b = m_.n_bodies() - 1; b >= 0; --b) {
+      const int parent = m_.body_parent()[b];
+      if (parent >= 0) sub[parent] += sub[b];
+    }
+    for (int k = 0; k < m_.n_segments(); ++k) {
+      const int b = m_.segment_body()[k];
+      if (m_.body_dof()[b] < 0) {
+        data_.joint_reaction_force[b].setZero();
+        continue;
+      }
+      const Eigen::Vector3d f_muscle = data_.joint_muscle_force[b] * force;
+      data_.joint_reaction_force[b] = sub[b] - f_muscle;
+    }
     if (m_.n_segments() > 0) compute_segment_loads(m_, hydration_, data_);
     for (std::size_t j = 0; j < balanced_.size(); ++j) {
       const int b = balanced_[j];
@@ -428,6 +459,7 @@ class Evaluator {
   Eigen::VectorXd lambda_;          ///< the last QP's multipliers (its warm start)
   Eigen::VectorXd trunk_needs_;     ///< moment the trunk's elements take off each balanced joint
   Eigen::VectorXd trunk_computed_;  ///< the same at the last muscle forces (trunk_needs_'s goal)
+  std::vector<Eigen::Vector3d> weight_force_;  ///< per body: m_b (a_b - g) [N]
   std::vector<int> inhibition_laws_, trunk_laws_;
   std::vector<std::vector<std::pair<const Law*, int>>> activation_laws_;  ///< per muscle
   std::vector<muscle::MuscleTendonParams> rigid_;
