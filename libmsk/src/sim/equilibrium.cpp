@@ -2,6 +2,7 @@
 
 #include <Eigen/Geometry>
 #include <Eigen/LU>
+#include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -216,12 +217,16 @@ class Evaluator {
     // x + B (g - x) under-relaxes the passive moments by omega (which halves whenever the gap
     // grows) so that stiff facets and preloaded discs cannot make it oscillate. The iteration
     // converges linearly (about 0.3 per pass in the lumbar model, the trunk's pressure feeding
-    // back on the extensors): Anderson acceleration of depth one (Walker & Ni 2011) takes the
-    // combination of the last two steps that cancels the residual's change, and falls back on the
-    // plain step whenever the gap grows. Reciprocal inhibition moves the tone floors with the
-    // voluntary drive, so the floors join the fixed point (not accelerated).
+    // back on the extensors): Anderson acceleration of depth three (Walker & Ni 2011) takes the
+    // combination of the last steps whose residual changes best cancel the residual, and falls
+    // back on the plain step (and forgets its history) whenever the gap grows. Reciprocal
+    // inhibition moves the tone floors with the voluntary drive, so the floors join the fixed
+    // point (not accelerated).
     Eigen::VectorXd used = Eigen::VectorXd::Zero(nb), computed = used;
     Eigen::VectorXd x(2 * nb), g(2 * nb), f(2 * nb), step(2 * nb), x_prev, f_prev, step_prev;
+    // Anderson's history: columns of residual changes and of the steps' changes, newest last.
+    constexpr int kDepth = 3;
+    Eigen::MatrixXd d_f(2 * nb, 0), d_u(2 * nb, 0);
     double omega = 1.0, gap = std::numeric_limits<double>::infinity(), floor_change = 0.0;
     for (int it = 0; it < o_.max_load_iterations; ++it) {
       load_iterations_ = it + 1;
@@ -244,22 +249,32 @@ class Evaluator {
       f = g - x;
       // The plain step: B f, B = diag(omega for the passive moments, 1 for the trunk's).
       step << omega * f.head(nb), f.tail(nb);
+      if (grew) d_f.resize(2 * nb, 0), d_u.resize(2 * nb, 0), x_prev.resize(0);
+      if (it > 0 && x_prev.size() > 0) {
+        // Append the newest change, dropping the oldest beyond kDepth.
+        const Eigen::Index k = std::min<Eigen::Index>(d_f.cols(), kDepth - 1);
+        Eigen::MatrixXd nf(2 * nb, k + 1), nu(2 * nb, k + 1);
+        nf.leftCols(k) = d_f.rightCols(k);
+        nu.leftCols(k) = d_u.rightCols(k);
+        nf.col(k) = f - f_prev;
+        nu.col(k) = x - x_prev + step - step_prev;
+        d_f.swap(nf);
+        d_u.swap(nu);
+      }
       if (it == 0) {
         x = g;
-      } else if (grew || x_prev.size() == 0) {
+      } else if (d_f.cols() == 0) {
         x += step;
       } else {
-        const Eigen::VectorXd df = f - f_prev;
-        const double dff = df.squaredNorm();
-        const double gamma = dff > 0.0 ? f.dot(df) / dff : 0.0;
-        x += step - gamma * (x - x_prev + step - step_prev);
+        // gamma minimises |f - d_f gamma| (least squares, rank-revealing).
+        const Eigen::VectorXd gamma = d_f.colPivHouseholderQr().solve(f);
+        x += step - d_u * gamma;
       }
       if (it > 0) {
         x_prev = Eigen::VectorXd(g - f);  // the x this pass evaluated
         f_prev = f;
         step_prev = step;
       }
-      if (grew) x_prev.resize(0);  // history restarts after a plain step
       used = x.head(nb);
       trunk_needs_ = x.tail(nb);
       for (int i = 0; i < nm; ++i)
