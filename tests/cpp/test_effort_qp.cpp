@@ -186,3 +186,24 @@ TEST(EffortQp, TheDualNewtonMethodNeedsVariablesThatCanCarryEveryRow) {
   EXPECT_THROW(msk::solve_effort_qp_dual(h, e, b, lo, hi, Eigen::VectorXd::Zero(3)),
                msk::InvalidArgument);
 }
+
+TEST(EffortQp, TheDualMethodsCacheGivesTheSameSolutions) {
+  // A sequence of right-hand sides with the same h and E, as the equilibrium's passes: with the
+  // cache the factor of an unchanged free set is reused, and the solutions are those without it.
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  RandomQp q = random_qp(
+      rng, 40, 5, 20.0, 2e4, [] { return 2.0; }, [] { return 1.0; });
+  msk::EffortQpDualCache cache;
+  Eigen::VectorXd lambda;
+  for (int pass = 0; pass < 20; ++pass) {
+    q.b += 0.02 * Eigen::VectorXd::NullaryExpr(q.b.size(), [&] { return u(rng); });
+    const auto plain = msk::solve_effort_qp_dual(q.h, q.e, q.b, q.lo, q.hi, lambda);
+    const auto cached = msk::solve_effort_qp_dual(q.h, q.e, q.b, q.lo, q.hi, lambda, {}, &cache);
+    ASSERT_TRUE(cached.converged);
+    EXPECT_TRUE(cache.valid);
+    EXPECT_EQ(cached.x, plain.x) << pass;
+    EXPECT_EQ(cached.lambda, plain.lambda) << pass;
+    lambda = cached.lambda;
+  }
+}

@@ -148,7 +148,7 @@ EffortQpResult solve_effort_qp(const Eigen::VectorXd& h, const Eigen::MatrixXd& 
 EffortQpResult solve_effort_qp_dual(const Eigen::VectorXd& h, const Eigen::MatrixXd& e,
                                     const Eigen::VectorXd& b, const Eigen::VectorXd& lower,
                                     const Eigen::VectorXd& upper, const Eigen::VectorXd& lambda0,
-                                    const EffortQpOptions& options) {
+                                    const EffortQpOptions& options, EffortQpDualCache* cache) {
   const Eigen::Index n = h.size(), m = b.size();
   check_problem("solve_effort_qp_dual", h, e, b, lower, upper, n);
   if (lambda0.size() != 0 && lambda0.size() != m)
@@ -164,8 +164,16 @@ EffortQpResult solve_effort_qp_dual(const Eigen::VectorXd& h, const Eigen::Matri
   // muscles are free at a solution of static optimisation.
   Eigen::VectorXd weight(n);
   Eigen::MatrixXd reduced(m, m);
-  Eigen::LLT<Eigen::MatrixXd> llt(m);
+  EffortQpDualCache local;
+  EffortQpDualCache& store = cache != nullptr ? *cache : local;
+  Eigen::LLT<Eigen::MatrixXd>& llt = store.factor;
   auto factor = [&]() {
+    // The cached factor when it has the same free variables (same h and E: the caller's word).
+    bool same = store.valid && store.free.size() == static_cast<std::size_t>(n);
+    for (Eigen::Index i = 0; same && i < n; ++i)
+      same = store.free[static_cast<std::size_t>(i)] == (weight[i] != 0.0 ? 1 : 0);
+    if (same) return true;
+    store.valid = false;
     reduced.setZero();
     for (Eigen::Index i = 0; i < n; ++i) {
       const double w = weight[i];
@@ -179,7 +187,12 @@ EffortQpResult solve_effort_qp_dual(const Eigen::VectorXd& h, const Eigen::Matri
       }
     }
     llt.compute(reduced);
-    return llt.info() == Eigen::Success;
+    if (llt.info() != Eigen::Success) return false;
+    store.free.resize(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i)
+      store.free[static_cast<std::size_t>(i)] = weight[i] != 0.0 ? 1 : 0;
+    store.valid = true;
+    return true;
   };
   if (lambda0.size() == m) {
     lambda = lambda0;

@@ -209,6 +209,7 @@ class Evaluator {
     Eigen::MatrixXd e(nb, n);
     e.leftCols(nm) = (arm.array().colwise() * active_.array()).transpose();
     e.rightCols(nb).setIdentity();
+    qp_cache_.reset();  // a new E
     Eigen::VectorXd passive_moment = Eigen::VectorXd::Zero(nb), x0(n), base(nb);
     load_iterations_ = 0;
     // Fixed point of the passive moments and the trunk's moments: the QP uses `used` and
@@ -285,8 +286,8 @@ class Evaluator {
       // The QP on its dual: the first solve from the unconstrained minimum's multipliers, later
       // ones from the last solution's (a nearby problem: one or two Newton steps). Should the
       // Newton steps not end, the primal active-set method solves it from v.
-      EffortQpResult qp =
-          solve_effort_qp_dual(h, e, b, lower, upper, cold_ ? Eigen::VectorXd() : lambda_);
+      EffortQpResult qp = solve_effort_qp_dual(h, e, b, lower, upper,
+                                               cold_ ? Eigen::VectorXd() : lambda_, {}, &qp_cache_);
       if (!qp.converged) {
         x0.head(nm) = v_;
         x0.tail(nb) = b - e.leftCols(nm) * v_;
@@ -333,6 +334,8 @@ class Evaluator {
   bool load_converged() const { return load_converged_; }
   bool qp_converged() const { return qp_converged_; }
   const Data& data() const { return data_; }
+  /// The evaluator's Data, for other uses once its result is filled (solve overwrites it).
+  Data& scratch_data() { return data_; }
 
   /// Flexion of each segment from the model's geometry at the last solve [rad].
   Eigen::VectorXd segment_angles() const {
@@ -472,6 +475,7 @@ class Evaluator {
   Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_,
       demand_, tone_excitation_, no_state_;
   Eigen::VectorXd lambda_;          ///< the last QP's multipliers (its warm start)
+  EffortQpDualCache qp_cache_;      ///< its factor, kept over the passes of one solve (same E)
   Eigen::VectorXd trunk_needs_;     ///< moment the trunk's elements take off each balanced joint
   Eigen::VectorXd trunk_computed_;  ///< the same at the last muscle forces (trunk_needs_'s goal)
   std::vector<Eigen::Vector3d> weight_force_;  ///< per body: m_b (a_b - g) [N]
@@ -607,9 +611,10 @@ std::vector<TaskRow> task_rows(const Model& m, const Posture& p, const Eigen::Ve
 }
 
 /// The task bodies' inclination in the world from the geometry's [rad] at q.
-double world_inclination(const Model& m, const Posture& p, int body, const Eigen::VectorXd& q) {
+/// `data` is any Data of the model (its kinematics are overwritten).
+double world_inclination(const Model& m, const Posture& p, int body, const Eigen::VectorXd& q,
+                         Data& data) {
   if (body < 0) return std::numeric_limits<double>::quiet_NaN();
-  Data data = make_data(m);
   compute_kinematics(m, Eigen::VectorXd::Zero(m.n_dofs()), data);
   const double at_geometry = body_inclination(data, body);
   compute_kinematics(m, q, data);
@@ -811,9 +816,12 @@ EquilibriumResult solve_equilibrium(const Model& m, const Posture& p, const Equi
                            ? result.q[pm.hip_dof] - posture_thigh_flexion(p)
                            : std::numeric_limits<double>::quiet_NaN();
   if (!pm.ground_is_thigh && pm.hip_dof < 0) result.pelvic_tilt = p.pelvic_tilt;
-  result.trunk_inclination = world_inclination(m, p, pm.trunk_body, result.q);
+  // The evaluator's data are free now (the result holds what it needs): their kinematics serve
+  // the inclinations.
+  Data& scratch = ev.scratch_data();
+  result.trunk_inclination = world_inclination(m, p, pm.trunk_body, result.q, scratch);
   if (pm.trunk_body < 0 && pm.ground_is_thorax) result.trunk_inclination = ground_tilt(m, p);
-  result.gaze_inclination = world_inclination(m, p, pm.gaze_body, result.q);
+  result.gaze_inclination = world_inclination(m, p, pm.gaze_body, result.q, scratch);
   for (int k = 0; k < m.n_segments(); ++k) {
     const std::string& region = m.segment_region()[k];
     const int b = m.segment_body()[k];

@@ -16,7 +16,9 @@
 // multipliers a nearby problem takes one or two steps.
 #pragma once
 
+#include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <vector>
 
 namespace msk {
 
@@ -51,6 +53,17 @@ EffortQpResult solve_effort_qp(const Eigen::VectorXd& h, const Eigen::MatrixXd& 
                                const Eigen::VectorXd& upper, const Eigen::VectorXd& x0,
                                const EffortQpOptions& options = {});
 
+/// What solve_effort_qp_dual may keep between calls with the same h and E (e.g. the passes of an
+/// iteration that changes only b and the bounds): the last reduced system's free variables and
+/// its Cholesky factor, reused when a Newton step has the same free variables. Call reset()
+/// whenever h or E change.
+struct EffortQpDualCache {
+  std::vector<signed char> free;  ///< per variable: 1 if free in the factor
+  Eigen::LLT<Eigen::MatrixXd> factor;
+  bool valid = false;
+  void reset() { valid = false; }
+};
+
 /// Solves the QP above on its dual (see the header comment) from the multipliers lambda0 (size m;
 /// empty: the unconstrained minimum's). Needs every reduced system positive definite, which
 /// variables with infinite bounds whose columns span the m rows (the reserves) guarantee; without
@@ -61,6 +74,7 @@ EffortQpResult solve_effort_qp(const Eigen::VectorXd& h, const Eigen::MatrixXd& 
 EffortQpResult solve_effort_qp_dual(const Eigen::VectorXd& h, const Eigen::MatrixXd& e,
                                     const Eigen::VectorXd& b, const Eigen::VectorXd& lower,
                                     const Eigen::VectorXd& upper, const Eigen::VectorXd& lambda0,
-                                    const EffortQpOptions& options = {});
+                                    const EffortQpOptions& options = {},
+                                    EffortQpDualCache* cache = nullptr);
 
 }  // namespace msk
