@@ -2,7 +2,6 @@
 
 #include <Eigen/Geometry>
 #include <Eigen/LU>
-#include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -212,22 +211,14 @@ class Evaluator {
     qp_cache_.reset();  // a new E
     Eigen::VectorXd passive_moment = Eigen::VectorXd::Zero(nb), x0(n), base(nb);
     load_iterations_ = 0;
-    // Fixed point of the passive moments and the trunk's moments: the QP uses `used` and
-    // trunk_needs_, the muscle forces it finds give `computed` and trunk_computed_. Each pass
-    // maps x = (used, trunk_needs_) to g(x) = (computed, trunk_computed_); the plain step
-    // x + B (g - x) under-relaxes the passive moments by omega (which halves whenever the gap
-    // grows) so that stiff facets and preloaded discs cannot make it oscillate. The iteration
-    // converges linearly (about 0.3 per pass in the lumbar model, the trunk's pressure feeding
-    // back on the extensors): Anderson acceleration of depth three (Walker & Ni 2011) takes the
-    // combination of the last steps whose residual changes best cancel the residual, and falls
-    // back on the plain step (and forgets its history) whenever the gap grows. Reciprocal
-    // inhibition moves the tone floors with the voluntary drive, so the floors join the fixed
-    // point (not accelerated).
+    // Fixed point of the passive moments: the QP uses `used`, the muscle forces it finds give
+    // `computed`; under-relaxed (omega halves whenever the gap grows) so that stiff facets and
+    // preloaded discs cannot make it oscillate. The trunk's elements join it: the QP uses
+    // trunk_needs_, the forces give trunk_computed_. Reciprocal inhibition moves the tone floors
+    // with the voluntary drive, so the floors join the fixed point. (Anderson acceleration of this
+    // iteration halves the passes, but moves the task mode's flat minima beyond the search's
+    // resolution: bench/README.md.)
     Eigen::VectorXd used = Eigen::VectorXd::Zero(nb), computed = used;
-    Eigen::VectorXd x(2 * nb), g(2 * nb), f(2 * nb), step(2 * nb), x_prev, f_prev, step_prev;
-    // Anderson's history: columns of residual changes and of the steps' changes, newest last.
-    constexpr int kDepth = 3;
-    Eigen::MatrixXd d_f(2 * nb, 0), d_u(2 * nb, 0);
     double omega = 1.0, gap = std::numeric_limits<double>::infinity(), floor_change = 0.0;
     for (int it = 0; it < o_.max_load_iterations; ++it) {
       load_iterations_ = it + 1;
@@ -242,42 +233,10 @@ class Evaluator {
         load_converged_ = true;
         break;
       }
-      const bool grew = it > 1 && new_gap > gap;
-      if (grew) omega = std::max(0.05, 0.5 * omega);
+      if (it > 1 && new_gap > gap) omega = std::max(0.05, 0.5 * omega);
       gap = new_gap;
-      x << used, trunk_needs_;
-      g << computed, trunk_computed_;
-      f = g - x;
-      // The plain step: B f, B = diag(omega for the passive moments, 1 for the trunk's).
-      step << omega * f.head(nb), f.tail(nb);
-      if (grew) d_f.resize(2 * nb, 0), d_u.resize(2 * nb, 0), x_prev.resize(0);
-      if (it > 0 && x_prev.size() > 0) {
-        // Append the newest change, dropping the oldest beyond kDepth.
-        const Eigen::Index k = std::min<Eigen::Index>(d_f.cols(), kDepth - 1);
-        Eigen::MatrixXd nf(2 * nb, k + 1), nu(2 * nb, k + 1);
-        nf.leftCols(k) = d_f.rightCols(k);
-        nu.leftCols(k) = d_u.rightCols(k);
-        nf.col(k) = f - f_prev;
-        nu.col(k) = x - x_prev + step - step_prev;
-        d_f.swap(nf);
-        d_u.swap(nu);
-      }
-      if (it == 0) {
-        x = g;
-      } else if (d_f.cols() == 0) {
-        x += step;
-      } else {
-        // gamma minimises |f - d_f gamma| (least squares, rank-revealing).
-        const Eigen::VectorXd gamma = d_f.colPivHouseholderQr().solve(f);
-        x += step - d_u * gamma;
-      }
-      if (it > 0) {
-        x_prev = Eigen::VectorXd(g - f);  // the x this pass evaluated
-        f_prev = f;
-        step_prev = step;
-      }
-      used = x.head(nb);
-      trunk_needs_ = x.tail(nb);
+      used = it == 0 ? computed : Eigen::VectorXd(omega * computed + (1.0 - omega) * used);
+      trunk_needs_ = trunk_computed_;
       for (int i = 0; i < nm; ++i)
         upper[i] = std::max(0.0, 1.0 - floor_[i]);
       v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
