@@ -6,7 +6,8 @@
 //   segment                 one spine::compute_segment (the L4-L5 level at 500 N, 2 deg flexion)
 //   equilibrium/<posture>/<mode>  one solve_equilibrium of models/lumbar.yaml, modes fixed and
 //                           rhythm side by side
-// Counters: qp_iterations (active-set changes) and load_iterations (passive-moment fixed point).
+// Counters: qp_iterations (active-set changes of solve_effort_qp; for the equilibria, Newton steps
+// of solve_effort_qp_dual) and load_iterations (passive-moment fixed point).
 #include <benchmark/benchmark.h>
 
 #include <limits>
@@ -122,14 +123,18 @@ void BM_Segment(benchmark::State& state) {
 }
 BENCHMARK(BM_Segment)->Name("segment");
 
-void BM_Equilibrium(benchmark::State& state, const char* posture, msk::PostureMode mode) {
+using Solver = msk::EquilibriumResult (*)(const msk::Model&, const msk::Posture&,
+                                          const msk::EquilibriumOptions&);
+
+void BM_Equilibrium(benchmark::State& state, const char* posture, msk::PostureMode mode,
+                    Solver solve) {
   const msk::Model& m = lumbar();
   const msk::Posture p = msk::posture_preset(posture);
   msk::EquilibriumOptions o;
   o.mode = mode;
   msk::EquilibriumResult r;
   for (auto _ : state) {
-    r = msk::solve_equilibrium(m, p, o);
+    r = solve(m, p, o);
     benchmark::DoNotOptimize(r.effort);
   }
   state.counters["qp_iterations"] = r.qp_iterations;
@@ -140,16 +145,20 @@ void BM_Equilibrium(benchmark::State& state, const char* posture, msk::PostureMo
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_Equilibrium, standing_fixed, "standing_relaxed", msk::PostureMode::Fixed)
+BENCHMARK_CAPTURE(BM_Equilibrium, standing_fixed, "standing_relaxed", msk::PostureMode::Fixed,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/standing_relaxed/fixed")
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Equilibrium, standing_rhythm, "standing_relaxed", msk::PostureMode::Rhythm)
+BENCHMARK_CAPTURE(BM_Equilibrium, standing_rhythm, "standing_relaxed", msk::PostureMode::Rhythm,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/standing_relaxed/rhythm")
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Equilibrium, lift_fixed, "lift_round_back", msk::PostureMode::Fixed)
+BENCHMARK_CAPTURE(BM_Equilibrium, lift_fixed, "lift_round_back", msk::PostureMode::Fixed,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/lift_round_back/fixed")
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Equilibrium, lift_rhythm, "lift_round_back", msk::PostureMode::Rhythm)
+BENCHMARK_CAPTURE(BM_Equilibrium, lift_rhythm, "lift_round_back", msk::PostureMode::Rhythm,
+                  msk::solve_equilibrium)
     ->Name("equilibrium/lift_round_back/rhythm")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

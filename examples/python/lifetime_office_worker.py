@@ -1,21 +1,24 @@
-"""Two years of an office worker with lower-crossed tone: untreated, static stretching, or PIR.
+"""Two years of an office worker with lower-crossed tone: untreated, stretching, PIR, or
+stretching with strengthening.
 
 Run:  python examples/python/lifetime_office_worker.py [--days 730] [--out DIR]
 
-The person: the bundled lumbar model with hypertonic erector spinae and psoas (the lumbar half of
-the lower-crossed pattern; the model has no hip flexors or gluteals), living the bundled
-office_worker week (msk.lifetime; docs/theory/lifetime.md). Three programmes on the same person
-and the same days (same seed):
+The person: the bundled lumbar model with the `lower_crossed` tone profile (hypertonic hip flexors
+and erector spinae, hypotonic and weaker abdominals and gluteals; docs/theory/neural.md, "Tone
+profiles"), living the bundled office_worker week (msk.lifetime; docs/theory/lifetime.md). Four
+programmes on the same person and the same days (same seed):
 
 - untreated;
-- static stretching of the erector spinae: one session a day on work days for the first 8 weeks,
-  3 x 30 s held at the barrier (its session outcome from an episode, msk.sessions);
+- static stretching of the erector spinae: one session a day for the first 8 weeks, 3 x 30 s held
+  at the barrier (its session outcome from an episode, msk.sessions);
 - PIR of the erector spinae: the same calendar, 3 cycles of 5 s at 20 % MVC
-  (models/runs/pir_lumbar.yaml; its session outcome from an episode).
+  (models/runs/pir_lumbar.yaml; its session outcome from an episode);
+- stretching and strengthening: the stretching above, and strengthening of the abdominal wall
+  and the gluteals three times a week for 12 weeks (3 x 10 repetitions of 3 s at 70 % MVC).
 
-Prints a table of the end state and writes lifetime_office_worker.png: morning disc height loss,
+Prints a table of the end state and writes lifetime_office_worker.png: morning disc hydration,
 daily stature loss, fatigue damage, facet share, foramen height, nerve-root risk time, erector
-spinae optimal length and tolerance, per programme.
+spinae optimal length and the abdominals' strength, per programme.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import msk
 from msk import lifetimes, sessions
 from msk import protocols as p
 
-TONE = {"groups.erector_spinae.tone": "hypertonic", "groups.psoas.tone": "hypertonic"}
+TONE = {"tone_profile": "lower_crossed"}
 LEVEL = "L4-L5"
 
 
@@ -100,6 +103,20 @@ def programmes(model: msk.Model) -> dict[str, list[dict[str, Any]]]:
                 "pir", ["erector_spinae"], duration_s=60.0, outcome=pir, **calendar
             )
         ],
+        "stretching + strengthening": [
+            lifetimes.intervention(
+                "stretch", ["erector_spinae"], duration_s=90.0, outcome=stretch, **calendar
+            ),
+            lifetimes.intervention(
+                "strengthen",
+                ["flexors", "gluteals"],
+                first_day=0,
+                last_day=83,
+                every_days=2,
+                duration_s=90.0,
+                intensity=0.7,
+            ),
+        ],
     }
 
 
@@ -108,7 +125,7 @@ def run(days: int, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     datasets = {}
     for name, interventions in programmes(model).items():
-        path = out / f"lifetime_{name}.h5"
+        path = out / f"lifetime_{name.replace(' + ', '_').replace(' ', '_')}.h5"
         msk.lifetime(
             model,
             "office_worker",
@@ -139,6 +156,12 @@ def summary(datasets: dict[str, Any]) -> Any:
             "erector L_opt ratio, day 56 [1]": float(group["optimal_length_ratio"][55]),
             "erector L_opt ratio, end [1]": float(group["optimal_length_ratio"][-1]),
             "erector tolerance, days 1-56 mean [1]": float(group["tolerance"][:56].mean()),
+            "abdominals' strength, day 84 [1]": float(
+                ds["strength_ratio"].sel(group="rectus_abdominis")[83]
+            ),
+            "abdominals' strength, end [1]": float(
+                ds["strength_ratio"].sel(group="rectus_abdominis")[-1]
+            ),
         }
     return pd.DataFrame(rows)
 
@@ -156,7 +179,7 @@ def plot(datasets: dict[str, Any], path: Path) -> Path:
         ("foramen_height_min", "level", 1000.0, "smallest foramen height, L4-L5 [mm]"),
         ("nerve_root_risk_time", "level", 1 / 3600, "nerve-root risk time, L4-L5 [h/day]"),
         ("optimal_length_ratio", "group", 1e3, "erector spinae L_opt ratio - untreated [1e-3]"),
-        ("tolerance", "group", 1.0, "erector spinae stretch tolerance, day mean [1]"),
+        ("strength_ratio", "abdominals", 1.0, "rectus abdominis strength ratio [1]"),
     ]
     fig, axes = plt.subplots(4, 2, figsize=(11, 12), sharex=True)
     for ax, (var, dim, scale, title) in zip(axes.flat, panels):
@@ -166,6 +189,8 @@ def plot(datasets: dict[str, Any], path: Path) -> Path:
                 da = da.sel(level=LEVEL)
             elif dim == "group":
                 da = da.sel(group="erector_spinae")
+            elif dim == "abdominals":
+                da = da.sel(group="rectus_abdominis")
             if var == "optimal_length_ratio":
                 da = da - datasets["untreated"][var].sel(group="erector_spinae")
             weekly = da.rolling(day=7, min_periods=1).mean() if var != "fatigue_damage" else da
@@ -175,8 +200,8 @@ def plot(datasets: dict[str, Any], path: Path) -> Path:
         ax.set_xlabel("day")
     axes[0, 0].legend()
     fig.suptitle(
-        "Office worker, hypertonic erector spinae and psoas (lumbar model): 7-day means per "
-        "programme\n(sessions on days 1-56)",
+        "Office worker, lower-crossed tone (lumbar model): 7-day means per programme\n"
+        "(stretching and PIR on days 1-56, strengthening every other day to day 84)",
         fontsize=11,
     )
     fig.tight_layout()

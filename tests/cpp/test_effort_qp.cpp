@@ -20,6 +20,7 @@ void expect_kkt(const Eigen::VectorXd& h, const Eigen::MatrixXd& e, const Eigen:
   for (Eigen::Index i = 0; i < h.size(); ++i) {
     EXPECT_GE(r.x[i], lo[i] - 1e-12);
     EXPECT_LE(r.x[i], hi[i] + 1e-12);
+    if (hi[i] <= lo[i]) continue;  // fixed: any multiplier
     const double g = h[i] * r.x[i] - e.col(i).dot(r.lambda);
     if (r.x[i] > lo[i] + 1e-9 && r.x[i] < hi[i] - 1e-9) {
       EXPECT_NEAR(g, 0.0, 1e-7) << i;
@@ -139,5 +140,70 @@ TEST(EffortQp, UnconstrainedStartFindsTheSameSolutionInFewerChanges) {
     expect_kkt(h, e, b, lo, hi, warm);
     EXPECT_LT((cold.x - warm.x).cwiseAbs().maxCoeff(), 1e-7);
     EXPECT_LE(warm.iterations, cold.iterations);
+  }
+}
+
+TEST(EffortQp, TheDualNewtonMethodFindsTheActiveSetMethodsSolution) {
+  // Random problems of every size of the random test above, some with muscles fixed at zero
+  // (upper bound 0) and a muscle of no lever, from the unconstrained multipliers and from the
+  // solution of a perturbed problem (the warm start of the equilibrium's passes).
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (int trial = 0; trial < 200; ++trial) {
+    RandomQp q = random_qp(
+        rng, 5 + trial % 40, 1 + trial % 7, 50.0, 1e4, [&] { return 0.5 + std::abs(u(rng)); },
+        [&] { return trial % 3 == 0 && u(rng) > 0.5 ? 0.0 : 0.2 + std::abs(u(rng)); });
+    q.e.col(0).setZero();
+    const auto primal = msk::solve_effort_qp(q.h, q.e, q.b, q.lo, q.hi, q.x0);
+    const auto cold = msk::solve_effort_qp_dual(q.h, q.e, q.b, q.lo, q.hi, Eigen::VectorXd());
+    expect_kkt(q.h, q.e, q.b, q.lo, q.hi, cold);
+    const double scale = 1.0 + primal.x.cwiseAbs().maxCoeff();
+    // Both stop at the KKT point to the primal method's tolerances (about 1e-8 of the reserves'
+    // scale here: reserve weights 1e4 times the muscles').
+    EXPECT_LT((cold.x - primal.x).cwiseAbs().maxCoeff(), 1e-7 * scale) << trial;
+    EXPECT_LT((cold.lambda - primal.lambda).cwiseAbs().maxCoeff(),
+              1e-7 * (1.0 + primal.lambda.cwiseAbs().maxCoeff()))
+        << trial;
+    const Eigen::VectorXd nearby = primal.lambda * (1.0 + 0.01 * u(rng));
+    const auto warm = msk::solve_effort_qp_dual(q.h, q.e, q.b, q.lo, q.hi, nearby);
+    expect_kkt(q.h, q.e, q.b, q.lo, q.hi, warm);
+    EXPECT_LT((warm.x - primal.x).cwiseAbs().maxCoeff(), 1e-7 * scale) << trial;
+  }
+}
+
+TEST(EffortQp, TheDualNewtonMethodNeedsVariablesThatCanCarryEveryRow) {
+  // Without a reserve, no free variable may remain for a row: the reduced system is singular and
+  // the method says it did not converge (the caller falls back on the active-set method).
+  Eigen::VectorXd h(2), b(2), lo(2), hi(2);
+  h << 2, 2;
+  Eigen::MatrixXd e(2, 2);
+  e << 1, 0, 0, 0;
+  b << 0.5, 0.0;
+  lo << 0, 0;
+  hi << 1, 1;
+  const auto r = msk::solve_effort_qp_dual(h, e, b, lo, hi, Eigen::VectorXd());
+  EXPECT_FALSE(r.converged);
+  EXPECT_THROW(msk::solve_effort_qp_dual(h, e, b, lo, hi, Eigen::VectorXd::Zero(3)),
+               msk::InvalidArgument);
+}
+
+TEST(EffortQp, TheDualMethodsCacheGivesTheSameSolutions) {
+  // A sequence of right-hand sides with the same h and E, as the equilibrium's passes: with the
+  // cache the factor of an unchanged free set is reused, and the solutions are those without it.
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  RandomQp q = random_qp(
+      rng, 40, 5, 20.0, 2e4, [] { return 2.0; }, [] { return 1.0; });
+  msk::EffortQpDualCache cache;
+  Eigen::VectorXd lambda;
+  for (int pass = 0; pass < 20; ++pass) {
+    q.b += 0.02 * Eigen::VectorXd::NullaryExpr(q.b.size(), [&] { return u(rng); });
+    const auto plain = msk::solve_effort_qp_dual(q.h, q.e, q.b, q.lo, q.hi, lambda);
+    const auto cached = msk::solve_effort_qp_dual(q.h, q.e, q.b, q.lo, q.hi, lambda, {}, &cache);
+    ASSERT_TRUE(cached.converged);
+    EXPECT_TRUE(cache.valid);
+    EXPECT_EQ(cached.x, plain.x) << pass;
+    EXPECT_EQ(cached.lambda, plain.lambda) << pass;
+    lambda = cached.lambda;
   }
 }

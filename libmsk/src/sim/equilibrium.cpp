@@ -115,6 +115,11 @@ class Evaluator {
       if (m.law_role(l) == "inhibition") inhibition_laws_.push_back(l);
       if (m.law(l).info().stage == LawStage::Trunk) trunk_laws_.push_back(l);
     }
+    // Each muscle's activation laws, in order (their roles are strings: compared once here).
+    activation_laws_.resize(m.n_muscles());
+    for (int i = 0; i < m.n_muscles(); ++i)
+      for (const auto& [l, k] : m.muscle_laws(i))
+        if (m.law_role(l) == "activation") activation_laws_[i].emplace_back(&m.law(l), k);
     no_state_.setZero(m.layout().n_states);
   }
 
@@ -133,9 +138,8 @@ class Evaluator {
     compute_rest_activation(m_, q, data_, floor_);
     tone_excitation_ = data_.excitation;
     apply_inhibition();
-    // 2. Geometry, the posture's loads, and the isometric force of each muscle: T = A a + P.
-    compute_kinematics(m_, q, data_);
-    compute_muscle_geometry(m_, Eigen::VectorXd::Zero(m_.n_dofs()), data_);
+    // 2. Geometry (the kinematics and muscle paths at q are those compute_rest_activation left),
+    // the posture's loads, and the isometric force of each muscle: T = A a + P.
     compute_joint_muscle_geometry(m_, data_);
     loads_ = posture_loads(m_, p_, load_gravity_, data_);
     active_.resize(nm);
@@ -144,17 +148,29 @@ class Evaluator {
     for (int i = 0; i < nm; ++i) {
       muscle::compute_rigid_tendon(rigid_[i], data_.mtu_length[i], 0.0, 0.0, mt);
       passive_[i] = mt.tendon_force;
-      muscle::compute_rigid_tendon(rigid_[i], data_.mtu_length[i], 0.0, 1.0, mt);
-      active_[i] = mt.tendon_force - passive_[i];
+      // At full activation the fibre is where it was (rigid tendon, at rest: f_V at zero speed
+      // whatever the activation's speed scale), with F0 f_L f_V added: the tendon force of
+      // compute_rigid_tendon at activation 1, term by term.
+      const double full =
+          rigid_[i].max_isometric_force * mt.active_force_length * mt.force_velocity;
+      const double tendon = std::max(
+          0.0, (full + mt.passive_fibre_force + mt.damping_fibre_force) * mt.cos_pennation);
+      active_[i] = tendon - passive_[i];
     }
     // 3. What each balanced joint must supply against gravity and the loads (no muscles).
     const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
     compute_joint_reactions(m_, load_gravity_, Eigen::VectorXd::Zero(nm), loads_, zero_qd, zero_qd,
                             data_);
+    // Each body's weight term m_b (a_b - g) as compute_joint_reactions has it (a_b = 0 at rest),
+    // for compute_passive's level forces.
+    weight_force_.resize(static_cast<std::size_t>(m_.n_bodies()));
+    for (int b = 0; b < m_.n_bodies(); ++b)
+      weight_force_[b] = m_.body_mass()[b] * (data_.work.acc_com[b] - load_gravity_);
     all_loads_ = loads_;
     data_.trunk_loads.clear();
     data_.abdominal_pressure.setZero();
     trunk_needs_.setZero(nb);
+    trunk_computed_.setZero(nb);
     needs_.resize(nb);
     Eigen::MatrixXd arm(nm, nb);
     for (int j = 0; j < nb; ++j) {
@@ -192,12 +208,16 @@ class Evaluator {
     Eigen::MatrixXd e(nb, n);
     e.leftCols(nm) = (arm.array().colwise() * active_.array()).transpose();
     e.rightCols(nb).setIdentity();
+    qp_cache_.reset();  // a new E
     Eigen::VectorXd passive_moment = Eigen::VectorXd::Zero(nb), x0(n), base(nb);
     load_iterations_ = 0;
     // Fixed point of the passive moments: the QP uses `used`, the muscle forces it finds give
     // `computed`; under-relaxed (omega halves whenever the gap grows) so that stiff facets and
-    // preloaded discs cannot make it oscillate. Reciprocal inhibition moves the tone floors with
-    // the voluntary drive, so the floors join the fixed point.
+    // preloaded discs cannot make it oscillate. The trunk's elements join it: the QP uses
+    // trunk_needs_, the forces give trunk_computed_. Reciprocal inhibition moves the tone floors
+    // with the voluntary drive, so the floors join the fixed point. (Anderson acceleration of this
+    // iteration halves the passes, but moves the task mode's flat minima beyond the search's
+    // resolution: bench/README.md.)
     Eigen::VectorXd used = Eigen::VectorXd::Zero(nb), computed = used;
     double omega = 1.0, gap = std::numeric_limits<double>::infinity(), floor_change = 0.0;
     for (int it = 0; it < o_.max_load_iterations; ++it) {
@@ -216,19 +236,26 @@ class Evaluator {
       if (it > 1 && new_gap > gap) omega = std::max(0.05, 0.5 * omega);
       gap = new_gap;
       used = it == 0 ? computed : Eigen::VectorXd(omega * computed + (1.0 - omega) * used);
+      trunk_needs_ = trunk_computed_;
       for (int i = 0; i < nm; ++i)
         upper[i] = std::max(0.0, 1.0 - floor_[i]);
       v_ = v_.cwiseMax(lower.head(nm)).cwiseMin(upper.head(nm));
       base = arm.transpose() * (active_.cwiseProduct(floor_) + passive_);
       const Eigen::VectorXd b = needs_ + trunk_needs_ - used - base;
-      x0.head(nm) = v_;
-      x0.tail(nb) = b - e.leftCols(nm) * v_;
-      // The first solve starts from the clipped unconstrained minimum; later ones from the last
-      // solution (a nearby problem: an active-set change or two).
-      EffortQpOptions qo;
-      qo.start_unconstrained = cold_;
+      // The QP on its dual: the first solve from the unconstrained minimum's multipliers, later
+      // ones from the last solution's (a nearby problem: one or two Newton steps). Should the
+      // Newton steps not end, the primal active-set method solves it from v.
+      EffortQpResult qp = solve_effort_qp_dual(h, e, b, lower, upper,
+                                               cold_ ? Eigen::VectorXd() : lambda_, {}, &qp_cache_);
+      if (!qp.converged) {
+        x0.head(nm) = v_;
+        x0.tail(nb) = b - e.leftCols(nm) * v_;
+        EffortQpOptions qo;
+        qo.start_unconstrained = cold_;
+        qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
+      }
       cold_ = false;
-      const EffortQpResult qp = solve_effort_qp(h, e, b, lower, upper, x0, qo);
+      lambda_ = qp.lambda;
       demand_ = needs_ + trunk_needs_ - used;
       qp_iterations_ += qp.iterations;
       qp_converged_ = qp_converged_ && qp.converged;
@@ -238,8 +265,11 @@ class Evaluator {
       apply_inhibition();
       floor_change = nm > 0 ? (floor_ - previous).cwiseAbs().maxCoeff() : 0.0;
     }
-    force_ = active_.cwiseProduct(floor_ + v_) + passive_;
-    compute_passive(force_, passive_moment);  // leaves the final segment loads in data_
+    // The final segment loads in data_: a converged pass computed them at these forces already.
+    if (!load_converged_) {
+      force_ = active_.cwiseProduct(floor_ + v_) + passive_;
+      compute_passive(force_, passive_moment);
+    }
     return (weight_.array() * v_.array().square()).sum() + o_.reserve_weight * rho_.squaredNorm();
   }
 
@@ -263,6 +293,8 @@ class Evaluator {
   bool load_converged() const { return load_converged_; }
   bool qp_converged() const { return qp_converged_; }
   const Data& data() const { return data_; }
+  /// The evaluator's Data, for other uses once its result is filled (solve overwrites it).
+  Data& scratch_data() { return data_; }
 
   /// Flexion of each segment from the model's geometry at the last solve [rad].
   Eigen::VectorXd segment_angles() const {
@@ -321,16 +353,16 @@ class Evaluator {
     for (int i = 0; i < m_.n_muscles(); ++i) {
       const double u = std::clamp(tone_excitation_[i] - data_.reflex_inhibition[i], 0.0, 1.0);
       double a = u;
-      for (const auto& [l, k] : m_.muscle_laws(i))
-        if (m_.law_role(l) == "activation") a = m_.law(l).rest_activation(k, u);
+      for (const auto& [law, k] : activation_laws_[i])
+        a = law->rest_activation(k, u);
       floor_[i] = std::min(a, 1.0);
     }
   }
 
   /// Evaluates the trunk-stage laws (intra-abdominal pressure) at these muscle forces: their
   /// forces (data_.trunk_loads, all_loads_) and the moment they take off each balanced joint
-  /// (trunk_needs_, as the loads enter the joint reactions). Returns the largest change of
-  /// trunk_needs_ [N m] (0 without trunk laws).
+  /// (trunk_computed_, as the loads enter the joint reactions). Returns the largest difference
+  /// from the moments the last QP used, trunk_needs_ [N m] (0 without trunk laws).
   double update_trunk(const Eigen::VectorXd& force) {
     if (trunk_laws_.empty()) return 0.0;
     data_.muscle_force = force;
@@ -353,15 +385,35 @@ class Evaluator {
       const double value = moment.dot(data_.joint_axis[b]);
       const auto jj = static_cast<Eigen::Index>(j);
       change = std::max(change, std::abs(value - trunk_needs_[jj]));
-      trunk_needs_[jj] = value;
+      trunk_computed_[jj] = value;
     }
     return change;
   }
 
   /// Passive moment of each balanced joint about its axis at these muscle forces [N m].
   void compute_passive(const Eigen::VectorXd& force, Eigen::VectorXd& out) {
-    const Eigen::VectorXd zero_qd = Eigen::VectorXd::Zero(m_.n_dofs());
-    compute_joint_reactions(m_, load_gravity_, force, all_loads_, zero_qd, zero_qd, data_);
+    // The levels' loads need only the force each level's joint transmits: compute_joint_reactions'
+    // terms for those joints, in its order (the subtrees' weights and point loads, less the
+    // muscles' pull), without the moments and the other joints (most of its cost). The joint
+    // reactions in data_ otherwise keep the muscle-free values of step 3.
+    std::vector<Eigen::Vector3d>& sub = data_.work.sub_force;
+    for (int b = 0; b < m_.n_bodies(); ++b)
+      sub[b] = weight_force_[b];
+    for (const PointLoad& l : all_loads_)
+      if (l.body >= 0) sub[l.body] -= l.force;
+    for (int b = m_.n_bodies() - 1; b >= 0; --b) {
+      const int parent = m_.body_parent()[b];
+      if (parent >= 0) sub[parent] += sub[b];
+    }
+    for (int k = 0; k < m_.n_segments(); ++k) {
+      const int b = m_.segment_body()[k];
+      if (m_.body_dof()[b] < 0) {
+        data_.joint_reaction_force[b].setZero();
+        continue;
+      }
+      const Eigen::Vector3d f_muscle = data_.joint_muscle_force[b] * force;
+      data_.joint_reaction_force[b] = sub[b] - f_muscle;
+    }
     if (m_.n_segments() > 0) compute_segment_loads(m_, hydration_, data_);
     for (std::size_t j = 0; j < balanced_.size(); ++j) {
       const int b = balanced_[j];
@@ -381,8 +433,13 @@ class Evaluator {
   Eigen::Vector3d gravity_, load_gravity_;
   Eigen::VectorXd weight_, hydration_, q_, floor_, active_, passive_, needs_, v_, rho_, force_,
       demand_, tone_excitation_, no_state_;
-  Eigen::VectorXd trunk_needs_;  ///< moment the trunk's elements take off each balanced joint
+  Eigen::VectorXd lambda_;          ///< the last QP's multipliers (its warm start)
+  EffortQpDualCache qp_cache_;      ///< its factor, kept over the passes of one solve (same E)
+  Eigen::VectorXd trunk_needs_;     ///< moment the trunk's elements take off each balanced joint
+  Eigen::VectorXd trunk_computed_;  ///< the same at the last muscle forces (trunk_needs_'s goal)
+  std::vector<Eigen::Vector3d> weight_force_;  ///< per body: m_b (a_b - g) [N]
   std::vector<int> inhibition_laws_, trunk_laws_;
+  std::vector<std::vector<std::pair<const Law*, int>>> activation_laws_;  ///< per muscle
   std::vector<muscle::MuscleTendonParams> rigid_;
   std::vector<int> balanced_;
   std::vector<PointLoad> loads_, all_loads_;  ///< the posture's; with the trunk's elements'
@@ -513,9 +570,10 @@ std::vector<TaskRow> task_rows(const Model& m, const Posture& p, const Eigen::Ve
 }
 
 /// The task bodies' inclination in the world from the geometry's [rad] at q.
-double world_inclination(const Model& m, const Posture& p, int body, const Eigen::VectorXd& q) {
+/// `data` is any Data of the model (its kinematics are overwritten).
+double world_inclination(const Model& m, const Posture& p, int body, const Eigen::VectorXd& q,
+                         Data& data) {
   if (body < 0) return std::numeric_limits<double>::quiet_NaN();
-  Data data = make_data(m);
   compute_kinematics(m, Eigen::VectorXd::Zero(m.n_dofs()), data);
   const double at_geometry = body_inclination(data, body);
   compute_kinematics(m, q, data);
@@ -754,9 +812,12 @@ EquilibriumResult solve_stated(const Model& m, const Posture& p, const Equilibri
                            ? result.q[pm.hip_dof] - posture_thigh_flexion(p)
                            : std::numeric_limits<double>::quiet_NaN();
   if (!pm.ground_is_thigh && pm.hip_dof < 0) result.pelvic_tilt = p.pelvic_tilt;
-  result.trunk_inclination = world_inclination(m, p, pm.trunk_body, result.q);
+  // The evaluator's data are free now (the result holds what it needs): their kinematics serve
+  // the inclinations.
+  Data& scratch = ev.scratch_data();
+  result.trunk_inclination = world_inclination(m, p, pm.trunk_body, result.q, scratch);
   if (pm.trunk_body < 0 && pm.ground_is_thorax) result.trunk_inclination = ground_tilt(m, p);
-  result.gaze_inclination = world_inclination(m, p, pm.gaze_body, result.q);
+  result.gaze_inclination = world_inclination(m, p, pm.gaze_body, result.q, scratch);
   for (int k = 0; k < m.n_segments(); ++k) {
     const std::string& region = m.segment_region()[k];
     const int b = m.segment_body()[k];

@@ -10,7 +10,7 @@
 // reserve moment that must come out zero. The voluntary activations v solve
 //   minimise sum_i w_i v_i^2 + W_r sum_j rho_j^2,  0 <= v_i <= 1 - a_tone,i,
 // with the tone-driven activations a_tone (the steady stretch reflex at the posture, see
-// docs/theory/neural.md) as floors no optimisation can remove (solve_effort_qp). Because the
+// docs/theory/neural.md) as floors no optimisation can remove (solve_effort_qp_dual). Because the
 // compression depends on the muscle forces, the passive moments are iterated to a fixed point.
 // How the coordinates are found (PostureMode):
 //   - Task: the posture states a task (thighs' and knees' angles, the trunk's
@@ -98,6 +98,8 @@ struct EquilibriumResult {
   /// Per muscle: its active path points in ground [m] (straight pieces; wrap arcs not included).
   std::vector<std::vector<Eigen::Vector3d>> muscle_path;
   double effort = 0.0;  ///< sum_i w_i v_i^2
+  /// The effort QP's iterations over every pass: Newton steps of solve_effort_qp_dual (plus
+  /// active-set changes where it fell back on solve_effort_qp).
   int qp_iterations = 0;
   int load_iterations = 0;
   int relax_iterations = 0;
