@@ -143,6 +143,8 @@ def summary(datasets: dict[str, Any]) -> Any:
 
     rows = {}
     for name, ds in datasets.items():
+        last = ds.sizes["day"] - 1
+        day56, day84 = min(55, last), min(83, last)
         level = ds.sel(level=LEVEL)
         group = ds.sel(group="erector_spinae")
         rows[name] = {
@@ -153,11 +155,11 @@ def summary(datasets: dict[str, Any]) -> Any:
             "foramen height min [mm]": 1000 * float(level["foramen_height_min"][-28:].mean()),
             "nerve-root risk time [h/day]": float(level["nerve_root_risk_time"][-28:].mean())
             / 3600,
-            "erector L_opt ratio, day 56 [1]": float(group["optimal_length_ratio"][55]),
+            "erector L_opt ratio, day 56 [1]": float(group["optimal_length_ratio"][day56]),
             "erector L_opt ratio, end [1]": float(group["optimal_length_ratio"][-1]),
             "erector tolerance, days 1-56 mean [1]": float(group["tolerance"][:56].mean()),
             "abdominals' strength, day 84 [1]": float(
-                ds["strength_ratio"].sel(group="rectus_abdominis")[83]
+                ds["strength_ratio"].sel(group="rectus_abdominis")[day84]
             ),
             "abdominals' strength, end [1]": float(
                 ds["strength_ratio"].sel(group="rectus_abdominis")[-1]
