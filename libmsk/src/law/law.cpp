@@ -57,6 +57,11 @@ double no_param(int field) {
                         ": expected none (the law has no parameters)");
 }
 
+void param_out_of_range(const char* law, const char* field, double min, double max, double value) {
+  throw InvalidArgument(std::string(law) + "." + field + ": expected " + std::to_string(min) +
+                        " ... " + std::to_string(max) + ", got " + std::to_string(value));
+}
+
 void Law::initial_state(const LawContext&, double*) const {}
 void Law::publish(LawContext&) const {}
 void Law::evaluate(LawContext&) const {}

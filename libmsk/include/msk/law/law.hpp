@@ -218,6 +218,20 @@ void check_param(const LawInfo& info, int field, double value);
 /// Throws InvalidArgument: a law without parameters was asked for parameter `field`.
 [[noreturn]] double no_param(int field);
 
+/// Throws InvalidArgument "LAW.FIELD: expected MIN ... MAX, got VALUE".
+[[noreturn]] void param_out_of_range(const char* law, const char* field, double min, double max,
+                                     double value);
+
+/// Checks every field of p against its [min, max] (NaN is out of range).
+/// @throws InvalidArgument naming `law.field` for the first field outside it
+template <class P>
+void check_fields(const char* law, const std::vector<ParamField<P>>& fields, const P& p) {
+  for (const ParamField<P>& f : fields) {
+    const double v = p.*(f.member);
+    if (!(v >= f.min && v <= f.max)) param_out_of_range(law, f.name, f.min, f.max, v);
+  }
+}
+
 /// A law with one Params struct per entity. Derived supplies
 ///   static const std::vector<ParamField<P>>& fields();
 /// and info(); this class stores the parameters, copies and checks them.

@@ -68,13 +68,7 @@ const LawInfo& degeneration_progression_info() {
 }
 
 void validate(const DegenerationProgressionParams& p) {
-  for (const auto& f : degeneration_progression_fields()) {
-    const double v = p.*(f.member);
-    if (!(v >= f.min && v <= f.max))
-      throw InvalidArgument(std::string("degeneration_progression.") + f.name + ": expected " +
-                            std::to_string(f.min) + " ... " + std::to_string(f.max) + ", got " +
-                            std::to_string(v));
-  }
+  check_fields("degeneration_progression", degeneration_progression_fields(), p);
 }
 
 double degeneration_load_drive(const DegenerationProgressionParams& p, double compression) {

@@ -64,13 +64,7 @@ const LawInfo& disc_fluid_two_phase_info() {
 }
 
 void validate(const DiscFluidTwoPhaseParams& p) {
-  for (const auto& f : disc_fluid_two_phase_fields()) {
-    const double v = p.*(f.member);
-    if (!(v >= f.min && v <= f.max))
-      throw InvalidArgument(std::string("disc_fluid_two_phase.") + f.name + ": expected " +
-                            std::to_string(f.min) + " ... " + std::to_string(f.max) + ", got " +
-                            std::to_string(v));
-  }
+  check_fields("disc_fluid_two_phase", disc_fluid_two_phase_fields(), p);
 }
 
 double disc_osmotic_pressure(const DiscFluidTwoPhaseParams& p, double hydration) {

@@ -63,13 +63,7 @@ const LawInfo& sarcomere_adaptation_info() {
 }
 
 void validate(const SarcomereAdaptationParams& p) {
-  for (const auto& f : sarcomere_adaptation_fields()) {
-    const double v = p.*(f.member);
-    if (!(v >= f.min && v <= f.max))
-      throw InvalidArgument(std::string("sarcomere_adaptation.") + f.name + ": expected " +
-                            std::to_string(f.min) + " ... " + std::to_string(f.max) + ", got " +
-                            std::to_string(v));
-  }
+  check_fields("sarcomere_adaptation", sarcomere_adaptation_fields(), p);
   if (!(p.min_ratio < p.max_ratio))
     throw InvalidArgument("sarcomere_adaptation.min_ratio: expected < max_ratio, got " +
                           std::to_string(p.min_ratio));

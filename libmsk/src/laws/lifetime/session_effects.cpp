@@ -51,13 +51,7 @@ const LawInfo& session_effects_info() {
 }
 
 void validate(const SessionEffectsParams& p) {
-  for (const auto& f : session_effects_fields()) {
-    const double v = p.*(f.member);
-    if (!(v >= f.min && v <= f.max))
-      throw InvalidArgument(std::string("session_effects.") + f.name + ": expected " +
-                            std::to_string(f.min) + " ... " + std::to_string(f.max) + ", got " +
-                            std::to_string(v));
-  }
+  check_fields("session_effects", session_effects_fields(), p);
 }
 
 double carry_over(double dt, double time_constant) {

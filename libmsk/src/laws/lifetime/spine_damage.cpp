@@ -60,13 +60,7 @@ const LawInfo& spine_damage_info() {
 }
 
 void validate(const SpineDamageParams& p) {
-  for (const auto& f : spine_damage_fields()) {
-    const double v = p.*(f.member);
-    if (!(v >= f.min && v <= f.max))
-      throw InvalidArgument(std::string("spine_damage.") + f.name + ": expected " +
-                            std::to_string(f.min) + " ... " + std::to_string(f.max) + ", got " +
-                            std::to_string(v));
-  }
+  check_fields("spine_damage", spine_damage_fields(), p);
 }
 
 double cycles_to_failure(const SpineDamageParams& p, double compression) {

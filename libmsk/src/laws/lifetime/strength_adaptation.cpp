@@ -113,13 +113,7 @@ const LawInfo& strength_adaptation_info() {
 }
 
 void validate(const StrengthAdaptationParams& p) {
-  for (const auto& f : strength_adaptation_fields()) {
-    const double v = p.*(f.member);
-    if (!(v >= f.min && v <= f.max))
-      throw InvalidArgument(std::string("strength_adaptation.") + f.name + ": expected " +
-                            std::to_string(f.min) + " ... " + std::to_string(f.max) + ", got " +
-                            std::to_string(v));
-  }
+  check_fields("strength_adaptation", strength_adaptation_fields(), p);
   if (!(p.min_ratio < p.max_use_ratio))
     throw InvalidArgument("strength_adaptation.min_ratio: expected < max_use_ratio, got " +
                           std::to_string(p.min_ratio));
